@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+#include "commandline.h"
+
+#include <QCommandLineParser>
+
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace beam {
+
+namespace {
+
+struct Flags {
+    QCommandLineOption headless{QStringLiteral("headless"), QStringLiteral("Run without a window: console telemetry, JSON report.")};
+    QCommandLineOption duration{QStringLiteral("duration"), QStringLiteral("Stop after SECONDS (0.1..31536000). Default: until SIGINT/SIGTERM."), QStringLiteral("seconds")};
+    QCommandLineOption producers{QStringLiteral("producers"), QStringLiteral("Producers, 1..64 (default 1)."), QStringLiteral("n")};
+    QCommandLineOption consumers{QStringLiteral("consumers"), QStringLiteral("Consumers, 1..256 (default 8)."), QStringLiteral("n")};
+    QCommandLineOption rate{QStringLiteral("rate"), QStringLiteral("Events/s per producer, 1..50000000, or max (default 1000)."), QStringLiteral("n|max")};
+    QCommandLineOption maxInFlight{QStringLiteral("max-in-flight"), QStringLiteral("Bound on events in flight, 1..1000000 (default 1000)."), QStringLiteral("n")};
+    QCommandLineOption workUs{QStringLiteral("work-us"), QStringLiteral("CPU busy work per event in microseconds, 0..100000 (default 0)."), QStringLiteral("us")};
+    QCommandLineOption ioUs{QStringLiteral("io-us"), QStringLiteral("Simulated I/O wait per event in microseconds, 0..1000000 (default 0); parks no worker thread."), QStringLiteral("us")};
+    QCommandLineOption faultRate{QStringLiteral("fault-rate"), QStringLiteral("Probability that processing an event fails, 0..1 (default 0)."), QStringLiteral("p")};
+    QCommandLineOption maxAttempts{QStringLiteral("max-attempts"), QStringLiteral("Attempts before an event is dead-lettered, 1..100 (default 3)."), QStringLiteral("n")};
+    QCommandLineOption overload{QStringLiteral("overload"), QStringLiteral("Overload policy: backpressure, drop or unbounded (default backpressure)."), QStringLiteral("policy")};
+    QCommandLineOption safetyCap{QStringLiteral("safety-cap"), QStringLiteral("Unbounded policy: in flight at which producers stop, 1000..100000000 (default 10000000)."), QStringLiteral("n")};
+    QCommandLineOption interval{QStringLiteral("interval"), QStringLiteral("Sampling interval in milliseconds, 10..5000 (default 100)."), QStringLiteral("ms")};
+    QCommandLineOption seed{QStringLiteral("seed"), QStringLiteral("Random seed, 0..18446744073709551615 (default 1)."), QStringLiteral("n")};
+    QCommandLineOption reportJson{QStringLiteral("report-json"), QStringLiteral("Write the final report as JSON to FILE."), QStringLiteral("file")};
+    QCommandLineOption quiet{QStringLiteral("quiet"), QStringLiteral("No per-second lines; only the summary.")};
+    QCommandLineOption bench{QStringLiteral("bench"), QStringLiteral("Run the throughput and scaling benchmark, print the table, exit.")};
+    QCommandLineOption benchSeconds{QStringLiteral("bench-seconds"), QStringLiteral("Seconds measured per benchmark row, 0.5..600 (default 5)."), QStringLiteral("seconds")};
+    QCommandLineOption benchJson{QStringLiteral("bench-json"), QStringLiteral("Write the benchmark rows as JSON to FILE."), QStringLiteral("file")};
+};
+
+/// Which flag sets which configuration field, so range errors name the flag the user typed.
+const std::map<std::string, QString> &flagOfField()
+{
+    static const std::map<std::string, QString> map{
+        {"producers", QStringLiteral("--producers")},     {"consumers", QStringLiteral("--consumers")},
+        {"rate", QStringLiteral("--rate")},               {"max_in_flight", QStringLiteral("--max-in-flight")},
+        {"work_us", QStringLiteral("--work-us")},         {"io_us", QStringLiteral("--io-us")},
+        {"fault_rate", QStringLiteral("--fault-rate")},   {"max_attempts", QStringLiteral("--max-attempts")},
+        {"safety_cap", QStringLiteral("--safety-cap")},   {"interval_ms", QStringLiteral("--interval")},
+    };
+    return map;
+}
+
+class Reader
+{
+public:
+    Reader(const QCommandLineParser &parser, QStringList &errors) : m_parser(parser), m_errors(errors) { }
+
+    template<typename T>
+    void integer(const QCommandLineOption &option, T &target, const char *range)
+    {
+        if (!m_parser.isSet(option))
+            return;
+        const QString text = m_parser.value(option);
+        bool ok = false;
+        const qlonglong value = text.trimmed().toLongLong(&ok);
+        if (!ok || value < std::numeric_limits<T>::min() || value > std::numeric_limits<T>::max()) {
+            fail(option, text, QStringLiteral("a whole number in %1").arg(QLatin1String(range)));
+            return;
+        }
+        target = static_cast<T>(value);
+    }
+
+    void unsignedInteger(const QCommandLineOption &option, std::uint64_t &target, const char *range)
+    {
+        if (!m_parser.isSet(option))
+            return;
+        const QString text = m_parser.value(option);
+        bool ok = false;
+        const qulonglong value = text.trimmed().toULongLong(&ok);
+        if (!ok || text.trimmed().startsWith(QLatin1Char('-'))) {
+            fail(option, text, QStringLiteral("a whole number in %1").arg(QLatin1String(range)));
+            return;
+        }
+        target = value;
+    }
+
+    std::optional<double> real(const QCommandLineOption &option, const char *range)
+    {
+        if (!m_parser.isSet(option))
+            return std::nullopt;
+        const QString text = m_parser.value(option);
+        bool ok = false;
+        const double value = text.trimmed().toDouble(&ok);
+        if (!ok || !std::isfinite(value)) {
+            fail(option, text, QStringLiteral("a number in %1").arg(QLatin1String(range)));
+            return std::nullopt;
+        }
+        return value;
+    }
+
+    void fail(const QCommandLineOption &option, const QString &text, const QString &expected)
+    {
+        m_errors << QStringLiteral("--%1: '%2' is not %3").arg(option.names().constFirst(), text, expected);
+    }
+
+private:
+    const QCommandLineParser &m_parser;
+    QStringList &m_errors;
+};
+
+} // namespace
+
+CommandLine parseCommandLine(const QStringList &arguments)
+{
+    CommandLine result;
+    Flags f;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "BEAM Me Up: see concurrency happen. Paced producers, a bound on events in flight (back-pressure),\n"
+        "a router that partitions by key, and serial consumers with fault injection, on a oneTBB flow graph."));
+    const auto help = parser.addHelpOption();
+    const auto version = parser.addVersionOption();
+    parser.addOptions({f.headless, f.duration, f.producers, f.consumers, f.rate, f.maxInFlight, f.workUs, f.ioUs,
+                       f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson, f.quiet,
+                       f.bench, f.benchSeconds, f.benchJson});
+    result.helpText = parser.helpText();
+
+    if (!parser.parse(arguments)) {
+        result.errors << parser.errorText();
+        return result;
+    }
+    if (parser.isSet(help)) {
+        result.mode = CommandLine::Mode::Help;
+        return result;
+    }
+    if (parser.isSet(version)) {
+        result.mode = CommandLine::Mode::Version;
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        result.errors << QStringLiteral("unexpected argument '%1': every setting is a --flag (see --help)")
+                             .arg(parser.positionalArguments().constFirst());
+    }
+
+    Reader read(parser, result.errors);
+    PipelineConfig &c = result.config;
+    read.integer(f.producers, c.producers, "1..64");
+    read.integer(f.consumers, c.consumers, "1..256");
+    read.integer(f.maxInFlight, c.maxInFlight, "1..1000000");
+    read.integer(f.workUs, c.workUs, "0..100000");
+    read.integer(f.ioUs, c.ioUs, "0..1000000");
+    read.integer(f.maxAttempts, c.maxAttempts, "1..100");
+    read.integer(f.safetyCap, c.safetyCap, "1000..100000000");
+    read.integer(f.interval, c.intervalMs, "10..5000");
+    read.unsignedInteger(f.seed, c.seed, "0..18446744073709551615");
+    if (parser.isSet(f.rate)) {
+        const QString text = parser.value(f.rate).trimmed();
+        if (text == QLatin1String("max")) {
+            c.rate.reset();
+        } else {
+            bool ok = false;
+            const qlonglong value = text.toLongLong(&ok);
+            if (ok)
+                c.rate = value < 0 ? 0 : static_cast<std::uint64_t>(value); // 0 (and below) fails validation
+            else
+                read.fail(f.rate, text, QStringLiteral("a whole number in 1..50000000 or 'max'"));
+            if (ok && value < 0)
+                result.errors << QStringLiteral("--rate: rate = %1 events/s is out of range 1..50000000 events/s").arg(value);
+        }
+    }
+    if (auto p = read.real(f.faultRate, "0..1"))
+        c.faultRate = *p;
+    if (parser.isSet(f.overload)) {
+        const QString text = parser.value(f.overload);
+        if (auto policy = overloadPolicyFromString(text.toStdString()))
+            c.overload = *policy;
+        else
+            read.fail(f.overload, text, QStringLiteral("one of backpressure, drop, unbounded"));
+    }
+    if (auto d = read.real(f.duration, "0.1..31536000")) {
+        if (*d < 0.1 || *d > 31'536'000.0)
+            result.errors << QStringLiteral("--duration: %1 s is out of range 0.1..31536000 s").arg(*d);
+        else
+            result.durationS = *d;
+    }
+    if (auto s = read.real(f.benchSeconds, "0.5..600")) {
+        if (*s < 0.5 || *s > 600.0)
+            result.errors << QStringLiteral("--bench-seconds: %1 s is out of range 0.5..600 s").arg(*s);
+        else
+            result.bench.secondsPerRow = *s;
+    }
+    result.reportJson = parser.value(f.reportJson);
+    result.benchJson = parser.value(f.benchJson);
+    result.quiet = parser.isSet(f.quiet);
+
+    // Range checks belong to the configuration type; name the flag that carried the value.
+    for (const auto &error : c.validate()) {
+        const auto flag = flagOfField().find(error.field);
+        const QString name = flag != flagOfField().end() ? flag->second : QString::fromStdString(error.field);
+        const QString line = QStringLiteral("%1: %2").arg(name, QString::fromStdString(error.message));
+        if (!result.errors.contains(line) && !(error.field == "rate" && !result.errors.filter(QStringLiteral("--rate")).isEmpty()))
+            result.errors << line;
+    }
+
+    if (parser.isSet(f.bench))
+        result.mode = CommandLine::Mode::Bench;
+    else
+        result.mode = CommandLine::Mode::Headless; // the window arrives with issue 4; until then, headless
+    if (parser.isSet(f.headless) && parser.isSet(f.bench))
+        result.errors << QStringLiteral("--bench and --headless: choose one");
+    return result;
+}
+
+} // namespace beam

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/bench.h"
+#include "core/pipelineconfig.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace beam {
+
+/// Everything the command line asks for, parsed and validated.
+struct CommandLine {
+    enum class Mode { Window, Headless, Bench, Help, Version };
+    Mode mode = Mode::Window;
+    PipelineConfig config;
+    std::optional<double> durationS; ///< nullopt: until SIGINT/SIGTERM
+    QString reportJson;
+    QString benchJson;
+    BenchOptions bench;
+    bool quiet = false;
+    QString helpText;
+    QStringList errors; ///< each names the flag, the value and what is allowed
+};
+
+/// Parses arguments (argv[0] first). Never exits; errors come back in `errors`.
+CommandLine parseCommandLine(const QStringList &arguments);
+
+} // namespace beam

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+#include "headless.h"
+
+#include "core/engine.h"
+#include "core/processstats.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+namespace beam {
+
+namespace {
+
+std::atomic<bool> g_stopRequested{false};
+
+void onSignal(int)
+{
+    g_stopRequested.store(true);
+}
+
+void installSignalHandlers()
+{
+    struct sigaction action {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+QJsonObject configJson(const PipelineConfig &c)
+{
+    QJsonObject o;
+    o[QStringLiteral("producers")] = c.producers;
+    o[QStringLiteral("consumers")] = c.consumers;
+    o[QStringLiteral("rate")] = c.rate ? QJsonValue(static_cast<double>(*c.rate)) : QJsonValue(QStringLiteral("max"));
+    o[QStringLiteral("max_in_flight")] = static_cast<double>(c.maxInFlight);
+    o[QStringLiteral("work_us")] = c.workUs;
+    o[QStringLiteral("io_us")] = c.ioUs;
+    o[QStringLiteral("fault_rate")] = c.faultRate;
+    o[QStringLiteral("max_attempts")] = c.maxAttempts;
+    o[QStringLiteral("overload")] = QString::fromUtf8(toString(c.overload).data());
+    o[QStringLiteral("safety_cap")] = static_cast<double>(c.safetyCap);
+    o[QStringLiteral("interval_ms")] = c.intervalMs;
+    o[QStringLiteral("seed")] = QString::number(c.seed); // a string: JSON numbers lose 64-bit integers
+    return o;
+}
+
+QJsonObject latencyJson(double p50, double p90, double p99, double p999, double max)
+{
+    QJsonObject o;
+    o[QStringLiteral("p50")] = p50;
+    o[QStringLiteral("p90")] = p90;
+    o[QStringLiteral("p99")] = p99;
+    o[QStringLiteral("p999")] = p999;
+    o[QStringLiteral("max")] = max;
+    return o;
+}
+
+bool writeJson(const QString &path, const QJsonObject &object)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        std::fprintf(stderr, "beam-me-up: cannot write '%s': %s\n", qPrintable(path), qPrintable(file.errorString()));
+        return false;
+    }
+    file.write(QJsonDocument(object).toJson(QJsonDocument::Indented));
+    return true;
+}
+
+double us(std::uint64_t ns)
+{
+    return static_cast<double>(ns) / 1000.0;
+}
+
+} // namespace
+
+int runHeadless(const CommandLine &options)
+{
+    installSignalHandlers();
+    Engine engine(options.config);
+    if (const auto errors = engine.start(); !errors.empty()) {
+        for (const auto &e : errors)
+            std::fprintf(stderr, "beam-me-up: %s\n", e.message.c_str());
+        return ExitUsage;
+    }
+    const PipelineConfig &c = options.config;
+    if (!options.quiet) {
+        std::printf("beam-me-up %s headless: %d producer(s) at %s ev/s each, %d consumers, max in flight %lld, "
+                    "overload %s, work %d us, io %d us, fault rate %g\n",
+                    BEAM_VERSION, c.producers, c.rateText().c_str(), c.consumers, static_cast<long long>(c.maxInFlight),
+                    toString(c.overload).data(), c.workUs, c.ioUs, c.faultRate);
+        std::printf("%8s %12s %12s %9s %9s %10s %9s %6s %6s %8s %6s\n", "elapsed", "produced/s", "processed/s",
+                    "p50 us", "p99 us", "failed/s", "in flight", "bp %", "cpu %", "rss MB", "lost");
+        std::fflush(stdout);
+    }
+
+    using Clock = std::chrono::steady_clock;
+    const auto started = Clock::now();
+    const auto startCpu = ProcessStats::read().cpuNs;
+    auto lastCpu = startCpu;
+    auto lastTime = started;
+    std::uint64_t lastProduced = 0;
+    std::uint64_t lastProcessed = 0;
+    std::uint64_t lastFailed = 0;
+    Histogram lastLatency;
+    std::string lastNotice;
+
+    for (int second = 1; !g_stopRequested.load(); ++second) {
+        const auto lineAt = started + std::chrono::seconds(second);
+        const auto endAt = options.durationS
+            ? started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*options.durationS))
+            : Clock::time_point::max();
+        const auto wakeAt = std::min(lineAt, endAt);
+        while (!g_stopRequested.load() && Clock::now() < wakeAt)
+            std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(20), wakeAt - Clock::now()));
+        if (g_stopRequested.load() || Clock::now() < lineAt) {
+            if (!g_stopRequested.load() && Clock::now() >= endAt)
+                break;
+            if (g_stopRequested.load())
+                break;
+        }
+
+        const auto now = Clock::now();
+        const auto snapshot = engine.sampleNow();
+        const auto latency = engine.latencyHistogram();
+        const auto window = latency.since(lastLatency);
+        const auto cpu = ProcessStats::read().cpuNs;
+        const double dt = std::chrono::duration<double>(now - lastTime).count();
+        if (!options.quiet) {
+            std::printf("%7.1fs %12.0f %12.0f %9.1f %9.1f %10.0f %9lld %6.1f %6.1f %8.1f %6lld\n",
+                        std::chrono::duration<double>(now - started).count(),
+                        static_cast<double>(snapshot->produced - lastProduced) / dt,
+                        static_cast<double>(snapshot->processed - lastProcessed) / dt, us(window.quantile(0.5)),
+                        us(window.quantile(0.99)), static_cast<double>(snapshot->failed - lastFailed) / dt,
+                        static_cast<long long>(snapshot->inFlight), snapshot->backpressureRatio * 100.0,
+                        static_cast<double>(cpu - lastCpu) / 1e9 / dt * 100.0,
+                        static_cast<double>(snapshot->rssBytes) / (1024.0 * 1024.0), static_cast<long long>(snapshot->lost));
+            std::fflush(stdout);
+        }
+        if (const auto notice = engine.notice(); !notice.empty() && notice != lastNotice) {
+            std::fprintf(stderr, "beam-me-up: %s\n", notice.c_str());
+            lastNotice = notice;
+        }
+        lastTime = now;
+        lastCpu = cpu;
+        lastProduced = snapshot->produced;
+        lastProcessed = snapshot->processed;
+        lastFailed = snapshot->failed;
+        lastLatency = latency;
+        if (now >= endAt)
+            break;
+    }
+
+    const auto stopAt = Clock::now();
+    engine.stop(StopMode::Drain);
+    const auto final = engine.latest();
+    const double runS = std::chrono::duration<double>(stopAt - started).count();
+    const auto process = ProcessStats::read();
+    const double cpuAvg = static_cast<double>(process.cpuNs - startCpu) / 1e9 / std::max(1e-9, runS) * 100.0;
+    const auto latency = engine.latencyHistogram();
+    const auto &s = *final;
+
+    std::printf("\nsummary: %.1f s, produced %llu, processed %llu, failed attempts %llu, retried %llu, "
+                "dead-lettered %llu, dropped %llu, in flight %lld, lost %lld\n",
+                runS, static_cast<unsigned long long>(s.produced), static_cast<unsigned long long>(s.processed),
+                static_cast<unsigned long long>(s.failed), static_cast<unsigned long long>(s.retried),
+                static_cast<unsigned long long>(s.deadLettered), static_cast<unsigned long long>(s.dropped),
+                static_cast<long long>(s.inFlight + static_cast<std::int64_t>(s.abandoned)), static_cast<long long>(s.lost));
+    std::printf("         throughput %.0f events/s; latency p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us; "
+                "max in flight %lld of %lld; cpu %.1f%% of a core; peak rss %.1f MB\n",
+                static_cast<double>(s.processed) / std::max(1e-9, runS), us(latency.quantile(0.5)),
+                us(latency.quantile(0.99)), us(latency.quantile(0.999)), us(latency.max()),
+                static_cast<long long>(s.maxInFlightObserved), static_cast<long long>(c.maxInFlight), cpuAvg,
+                static_cast<double>(process.peakRssBytes) / (1024.0 * 1024.0));
+    if (!engine.notice().empty())
+        std::printf("         note: %s\n", engine.notice().c_str());
+    std::fflush(stdout);
+
+    if (!options.reportJson.isEmpty()) {
+        QJsonObject report;
+        report[QStringLiteral("version")] = QStringLiteral(BEAM_VERSION);
+        report[QStringLiteral("config")] = configJson(c);
+        report[QStringLiteral("duration_s")] = runS;
+        report[QStringLiteral("produced")] = static_cast<double>(s.produced);
+        report[QStringLiteral("processed")] = static_cast<double>(s.processed);
+        report[QStringLiteral("failed")] = static_cast<double>(s.failed);
+        report[QStringLiteral("retried")] = static_cast<double>(s.retried);
+        report[QStringLiteral("dead_lettered")] = static_cast<double>(s.deadLettered);
+        report[QStringLiteral("dropped")] = static_cast<double>(s.dropped);
+        report[QStringLiteral("in_flight")] = static_cast<double>(s.inFlight + static_cast<std::int64_t>(s.abandoned));
+        report[QStringLiteral("lost")] = static_cast<double>(s.lost);
+        report[QStringLiteral("max_in_flight_observed")] = static_cast<double>(s.maxInFlightObserved);
+        report[QStringLiteral("throughput_eps")] = static_cast<double>(s.processed) / std::max(1e-9, runS);
+        report[QStringLiteral("latency_us")] = latencyJson(us(latency.quantile(0.5)), us(latency.quantile(0.9)),
+                                                          us(latency.quantile(0.99)), us(latency.quantile(0.999)),
+                                                          us(latency.max()));
+        report[QStringLiteral("peak_rss_bytes")] = static_cast<double>(process.peakRssBytes);
+        report[QStringLiteral("cpu_percent_avg")] = cpuAvg;
+        report[QStringLiteral("safety_cap_hit")] = s.safetyCapHit;
+        report[QStringLiteral("notice")] = QString::fromStdString(engine.notice());
+        if (!writeJson(options.reportJson, report))
+            return ExitUsage;
+    }
+
+    if (s.lost != 0 || s.inFlight != 0) {
+        std::fprintf(stderr, "beam-me-up: conservation broken: lost %lld, in flight after drain %lld\n",
+                     static_cast<long long>(s.lost), static_cast<long long>(s.inFlight));
+        return ExitLost;
+    }
+    return ExitOk;
+}
+
+int runBench(const CommandLine &options)
+{
+    const BenchOptions &b = options.bench;
+    std::printf("beam-me-up %s benchmark: 1 producer, unthrottled, no work, back-pressure on (max in flight %lld), "
+                "full telemetry\n%.1f s measured per row after %.1f s warm-up; bare graph = the same shape in plain "
+                "oneTBB, no telemetry\n\n",
+                BEAM_VERSION, static_cast<long long>(b.maxInFlight), b.secondsPerRow, b.warmupSeconds);
+    std::printf("%9s %14s %9s %9s %16s %7s\n", "consumers", "engine ev/s", "p50 us", "p99 us", "bare graph ev/s", "ratio");
+    std::fflush(stdout);
+
+    const auto rowJson = [](const BenchRow &row) {
+        QJsonObject o;
+        o[QStringLiteral("consumers")] = row.consumers;
+        o[QStringLiteral("events_per_sec")] = row.eventsPerSec;
+        o[QStringLiteral("p50_us")] = row.p50Us;
+        o[QStringLiteral("p99_us")] = row.p99Us;
+        return o;
+    };
+    QJsonArray rows;
+    QJsonArray baseline;
+    QJsonArray ioRows;
+    for (int consumers : b.consumerCounts) {
+        PipelineConfig config;
+        config.consumers = consumers;
+        config.rate.reset();
+        config.maxInFlight = b.maxInFlight;
+        const BenchRow row = benchEngine(config, b);
+        const BenchRow bare = benchBareGraph(consumers, b);
+        std::printf("%9d %14.0f %9.1f %9.1f %16.0f %6.0f%%\n", consumers, row.eventsPerSec, row.p50Us, row.p99Us,
+                    bare.eventsPerSec, 100.0 * row.eventsPerSec / std::max(1.0, bare.eventsPerSec));
+        std::fflush(stdout);
+        rows.append(rowJson(row));
+        baseline.append(rowJson(bare));
+    }
+
+    std::printf("\nscaling with simulated I/O: %d us per event, unthrottled, each serial consumer can finish at most "
+                "%.0f events/s\n",
+                b.ioUs, 1e6 / b.ioUs);
+    std::printf("%9s %14s %9s %9s %16s %7s\n", "consumers", "engine ev/s", "p50 us", "p99 us", "ideal ev/s", "of ideal");
+    for (int consumers : b.ioConsumerCounts) {
+        PipelineConfig config;
+        config.consumers = consumers;
+        config.rate.reset();
+        config.ioUs = b.ioUs;
+        config.maxInFlight = std::int64_t{consumers} * 4;
+        const BenchRow row = benchEngine(config, b);
+        const double ideal = consumers * 1e6 / b.ioUs;
+        std::printf("%9d %14.0f %9.1f %9.1f %16.0f %6.0f%%\n", consumers, row.eventsPerSec, row.p50Us, row.p99Us, ideal,
+                    100.0 * row.eventsPerSec / ideal);
+        std::fflush(stdout);
+        ioRows.append(rowJson(row));
+    }
+
+    if (!options.benchJson.isEmpty()) {
+        QJsonObject o;
+        o[QStringLiteral("rows")] = rows;
+        o[QStringLiteral("baseline")] = baseline;
+        o[QStringLiteral("io_rows")] = ioRows;
+        if (!writeJson(options.benchJson, o))
+            return ExitUsage;
+    }
+    return ExitOk;
+}
+
+} // namespace beam

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "commandline.h"
+
+namespace beam {
+
+/// Exit codes of the headless mode (DESIGN.md).
+enum ExitCode : int { ExitOk = 0, ExitUsage = 2, ExitLost = 3, ExitEscalated = 4 };
+
+/// Runs the engine without a window: a console line a second, a summary, an optional JSON report.
+int runHeadless(const CommandLine &options);
+
+/// Runs the benchmark sweeps, prints the table, optionally writes JSON.
+int runBench(const CommandLine &options);
+
+} // namespace beam

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+#include "core/bench.h"
+
+#include "core/engine.h"
+#include "core/enginecontext.h"
+#include "core/random.h"
+#include "core/router.h"
+
+#include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+namespace beam {
+
+namespace {
+
+std::chrono::nanoseconds seconds(double s)
+{
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(s * 1e9));
+}
+
+} // namespace
+
+BenchRow benchEngine(const PipelineConfig &config, const BenchOptions &options)
+{
+    Engine engine(config);
+    engine.start();
+    std::this_thread::sleep_for(seconds(options.warmupSeconds));
+    const auto first = engine.sampleNow();
+    const auto latencyBefore = engine.latencyHistogram();
+    std::this_thread::sleep_for(seconds(options.secondsPerRow));
+    const auto last = engine.sampleNow();
+    const auto latency = engine.latencyHistogram().since(latencyBefore);
+    engine.stop(StopMode::Now);
+
+    BenchRow row;
+    row.consumers = config.consumers;
+    row.eventsPerSec = static_cast<double>(last->processed - first->processed) / (last->elapsedS - first->elapsedS);
+    row.p50Us = static_cast<double>(latency.quantile(0.50)) / 1000.0;
+    row.p99Us = static_cast<double>(latency.quantile(0.99)) / 1000.0;
+    return row;
+}
+
+namespace {
+
+/// The bare graph's message: a slice of one produced batch; the last slice finished frees a limiter slot.
+struct BarePart {
+    std::vector<Event> events;
+    std::shared_ptr<std::atomic<int>> slicesLeft;
+};
+
+} // namespace
+
+BenchRow benchBareGraph(int consumers, const BenchOptions &options)
+{
+    using namespace tbb::flow;
+    constexpr std::size_t kBatch = 1024;
+    constexpr long long kMessagesInFlight = 64;
+
+    tbb::task_arena arena(static_cast<int>(tbb::info::default_concurrency()), 0);
+    std::atomic<bool> stop{false};
+    std::vector<std::unique_ptr<SoloCounter>> counts;
+    for (int i = 0; i < consumers; ++i)
+        counts.push_back(std::make_unique<SoloCounter>());
+
+    std::unique_ptr<graph> g;
+    arena.execute([&] { g = std::make_unique<graph>(); });
+
+    std::uint64_t sequence = 0;
+    input_node<BarePart *> source(*g, [&](tbb::flow_control &control) -> BarePart * {
+        if (stop.load(std::memory_order_relaxed)) {
+            control.stop();
+            return nullptr;
+        }
+        auto *batch = new BarePart;
+        batch->events.resize(kBatch);
+        for (auto &event : batch->events) {
+            event.id = sequence++;
+            event.key = static_cast<std::uint32_t>(mix64(event.id)) % 4096;
+        }
+        return batch;
+    });
+    limiter_node<BarePart *, long long> limiter(*g, kMessagesInFlight);
+
+    std::vector<std::unique_ptr<function_node<BarePart *>>> sinks;
+    for (int i = 0; i < consumers; ++i) {
+        sinks.push_back(std::make_unique<function_node<BarePart *>>(*g, serial, [&, i](BarePart *part) {
+            std::uint64_t sum = 0;
+            for (const auto &event : part->events)
+                sum += event.key;
+            counts[static_cast<std::size_t>(i)]->add(part->events.size() + (sum == ~0ULL ? 1 : 0));
+            if (part->slicesLeft->fetch_sub(1, std::memory_order_acq_rel) == 1)
+                limiter.decrementer().try_put(1);
+            delete part;
+            return continue_msg();
+        }));
+    }
+    function_node<BarePart *> router(*g, serial, [&](BarePart *batch) {
+        std::vector<BarePart *> parts(static_cast<std::size_t>(consumers), nullptr);
+        auto slices = std::make_shared<std::atomic<int>>(0);
+        for (const auto &event : batch->events) {
+            auto &part = parts[static_cast<std::size_t>(Router::partition(event.key, consumers))];
+            if (!part) {
+                part = new BarePart;
+                part->events.reserve(kBatch / static_cast<std::size_t>(consumers) * 2 + 4);
+                part->slicesLeft = slices;
+                slices->fetch_add(1, std::memory_order_relaxed);
+            }
+            part->events.push_back(event);
+        }
+        delete batch;
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            if (parts[i])
+                sinks[i]->try_put(parts[i]);
+        }
+        return continue_msg();
+    });
+
+    make_edge(source, limiter);
+    make_edge(limiter, router);
+
+    const auto total = [&] {
+        std::uint64_t sum = 0;
+        for (const auto &c : counts)
+            sum += c->get();
+        return sum;
+    };
+    arena.execute([&] { source.activate(); });
+    std::this_thread::sleep_for(seconds(options.warmupSeconds));
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto n0 = total();
+    std::this_thread::sleep_for(seconds(options.secondsPerRow));
+    const auto n1 = total();
+    const auto t1 = std::chrono::steady_clock::now();
+    stop = true;
+    g->wait_for_all();
+
+    BenchRow row;
+    row.consumers = consumers;
+    row.eventsPerSec = static_cast<double>(n1 - n0) / std::chrono::duration<double>(t1 - t0).count();
+    return row;
+}
+
+} // namespace beam

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/pipelineconfig.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace beam {
+
+/// One measured row: steady-state throughput and latency after a warm-up.
+struct BenchRow {
+    int consumers = 0;
+    double eventsPerSec = 0;
+    double p50Us = 0;
+    double p99Us = 0;
+};
+
+struct BenchOptions {
+    double secondsPerRow = 5.0;
+    double warmupSeconds = 1.0;
+    std::vector<int> consumerCounts{1, 2, 4, 8};
+    std::vector<int> ioConsumerCounts{1, 2, 4, 8, 16, 32, 64};
+    int ioUs = 1000;
+    std::int64_t maxInFlight = 65536; ///< bound for the unthrottled rows (back-pressure on)
+};
+
+/// Runs the engine unthrottled with `config` for warm-up + seconds, measuring the steady part.
+BenchRow benchEngine(const PipelineConfig &config, const BenchOptions &options);
+
+/// The same shape (1 producer -> limiter -> router -> C serial consumers) as a bare oneTBB flow graph:
+/// no clocks, no histograms, no counters but one per consumer. The ceiling the engine is measured against.
+BenchRow benchBareGraph(int consumers, const BenchOptions &options);
+
+} // namespace beam

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: MIT
+#include "core/engine.h"
+
+#include "core/consumer.h"
+#include "core/enginecontext.h"
+#include "core/processstats.h"
+#include "core/producer.h"
+#include "core/router.h"
+
+#include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace beam {
+
+std::string_view toString(EngineState state)
+{
+    switch (state) {
+    case EngineState::Idle:
+        return "idle";
+    case EngineState::Running:
+        return "running";
+    case EngineState::Paused:
+        return "paused";
+    case EngineState::Draining:
+        return "draining";
+    case EngineState::Stopped:
+        return "stopped";
+    }
+    return "idle";
+}
+
+namespace {
+
+constexpr std::size_t kHistoryCapacity = 6000; // ten minutes at the default 100 ms
+
+LatencySummary summarise(const Histogram &histogram)
+{
+    const auto us = [](std::uint64_t ns) { return static_cast<double>(ns) / 1000.0; };
+    LatencySummary summary;
+    summary.count = histogram.count();
+    summary.p50 = us(histogram.quantile(0.50));
+    summary.p90 = us(histogram.quantile(0.90));
+    summary.p99 = us(histogram.quantile(0.99));
+    summary.p999 = us(histogram.quantile(0.999));
+    summary.max = us(histogram.max());
+    return summary;
+}
+
+} // namespace
+
+struct Engine::Impl {
+    explicit Impl(const PipelineConfig &initial)
+        : config(initial)
+        , context(initial)
+        , arena(static_cast<int>(tbb::info::default_concurrency()), 0)
+    {
+    }
+
+    void ensureConsumers(int count);
+    void setProducerCount(int count);
+    std::shared_ptr<const Snapshot> sample();
+    void samplerLoop();
+    void stopSampler();
+
+    // Guarded by `mutex`: configuration, producers, lifecycle.
+    mutable std::mutex mutex;
+    PipelineConfig config;
+    std::vector<std::unique_ptr<Producer>> producers; ///< every producer ever started (their counts stay)
+    std::vector<Producer *> running;
+    std::atomic<EngineState> state{EngineState::Idle};
+
+    EngineContext context;
+    tbb::task_arena arena;
+    std::unique_ptr<tbb::flow::graph> graph;
+    std::array<std::unique_ptr<Consumer>, Router::kMaxConsumers> consumers;
+    std::atomic<int> createdConsumers{0};
+    std::unique_ptr<Router> router;
+
+    // Sampler.
+    std::thread samplerThread;
+    std::mutex samplerMutex;
+    std::condition_variable samplerWake;
+    bool samplerStop = false;
+    std::atomic<int> intervalMs{100};
+
+    std::mutex sampleMutex; ///< one sample at a time (sampler thread or sampleNow)
+    std::int64_t startNs = 0;
+    std::uint64_t sequence = 0;
+    struct Previous {
+        std::int64_t ns = 0;
+        std::int64_t cpuNs = 0;
+        std::uint64_t produced = 0;
+        std::uint64_t processed = 0;
+        std::uint64_t failed = 0;
+        std::uint64_t dropped = 0;
+        Histogram latency;
+        std::vector<std::uint64_t> consumerProcessed = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
+        std::vector<std::uint64_t> consumerBusy = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
+        std::vector<Producer::Counters> producerCounters;
+    } previous;
+
+    mutable std::mutex historyMutex;
+    std::deque<std::shared_ptr<const Snapshot>> history;
+    std::shared_ptr<const Snapshot> latest;
+};
+
+void Engine::Impl::ensureConsumers(int count)
+{
+    for (int i = createdConsumers.load(); i < count; ++i)
+        consumers[static_cast<std::size_t>(i)] = std::make_unique<Consumer>(*graph, i, context);
+    if (count > createdConsumers.load())
+        createdConsumers.store(count, std::memory_order_release);
+}
+
+void Engine::Impl::setProducerCount(int count)
+{
+    while (static_cast<int>(running.size()) < count) {
+        const int index = static_cast<int>(producers.size());
+        producers.push_back(std::make_unique<Producer>(index, context, [this](Batch *batch) { router->input().try_put(batch); }));
+        running.push_back(producers.back().get());
+        running.back()->start();
+    }
+    while (static_cast<int>(running.size()) > count) {
+        Producer *last = running.back();
+        running.pop_back();
+        last->requestStop();
+        last->join();
+    }
+}
+
+std::shared_ptr<const Snapshot> Engine::Impl::sample()
+{
+    std::lock_guard sampling(sampleMutex);
+    auto snapshot = std::make_shared<Snapshot>();
+    Snapshot &s = *snapshot;
+    const std::int64_t now = nowNs();
+    const double dt = std::max(1e-9, static_cast<double>(now - previous.ns) / 1e9);
+
+    {
+        std::lock_guard lock(mutex);
+        s.config = config;
+        s.state = state.load();
+        // Order matters: producers (produced, then dropped), then in flight, then consumers. Each event counted
+        // as produced is then already in flight or finished, so `lost` can only come out too low, never too high.
+        previous.producerCounters.resize(producers.size());
+        for (const auto &producer : producers) {
+            const auto c = producer->counters();
+            s.produced += c.produced;
+            s.dropped += c.dropped;
+            const auto before = previous.producerCounters[static_cast<std::size_t>(producer->index())];
+            if (std::find(running.begin(), running.end(), producer.get()) != running.end()) {
+                ProducerSample p;
+                p.index = producer->index();
+                p.produced = c.produced;
+                p.dropped = c.dropped;
+                p.offeredPerSec = static_cast<double>(c.offered - before.offered) / dt;
+                p.achievedPerSec = static_cast<double>(c.produced - before.produced) / dt;
+                p.backpressureRatio = std::clamp(static_cast<double>(c.blockedNs - before.blockedNs) / 1e9 / dt, 0.0, 1.0);
+                s.producers.push_back(p);
+            }
+            previous.producerCounters[static_cast<std::size_t>(producer->index())] = c;
+        }
+    }
+    s.inFlight = context.admission.inFlight();
+
+    Histogram cumulative;
+    const int created = createdConsumers.load(std::memory_order_acquire);
+    const int active = router ? router->consumerCount() : 0;
+    for (int i = 0; i < created; ++i) {
+        const Consumer &consumer = *consumers[static_cast<std::size_t>(i)];
+        const auto c = consumer.counters();
+        s.processed += c.processed;
+        s.failed += c.failed;
+        s.retried += c.retried;
+        s.deadLettered += c.deadLettered;
+        s.abandoned += c.abandoned;
+        consumer.latency().addTo(cumulative);
+        ConsumerSample cs;
+        cs.index = i;
+        cs.active = i < active;
+        cs.processed = c.processed;
+        cs.failed = c.failed;
+        cs.deadLettered = c.deadLettered;
+        cs.queueDepth = c.queueDepth;
+        cs.processedPerSec = static_cast<double>(c.processed - previous.consumerProcessed[static_cast<std::size_t>(i)]) / dt;
+        cs.busyRatio = std::clamp(static_cast<double>(c.busyNs - previous.consumerBusy[static_cast<std::size_t>(i)]) / 1e9 / dt, 0.0, 1.0);
+        previous.consumerProcessed[static_cast<std::size_t>(i)] = c.processed;
+        previous.consumerBusy[static_cast<std::size_t>(i)] = c.busyNs;
+        if (cs.active || cs.queueDepth > 0)
+            s.consumers.push_back(cs);
+    }
+
+    s.lost = static_cast<std::int64_t>(s.produced - s.dropped) - s.inFlight
+        - static_cast<std::int64_t>(s.processed + s.deadLettered + s.abandoned);
+    if (s.state != EngineState::Stopped)
+        s.lost = std::max<std::int64_t>(0, s.lost); // while running, a negative value is only read skew
+    s.limit = context.admission.limit();
+    s.inFlightHigh = std::max(s.inFlight, context.admission.takeHighWater());
+    s.maxInFlightObserved = context.admission.maxObserved();
+    s.safetyCapHit = context.safetyCapHit.load();
+
+    s.sequence = ++sequence;
+    s.elapsedS = static_cast<double>(now - startNs) / 1e9;
+    s.intervalS = dt;
+    s.producedPerSec = static_cast<double>(s.produced - previous.produced) / dt;
+    s.processedPerSec = static_cast<double>(s.processed - previous.processed) / dt;
+    s.failedPerSec = static_cast<double>(s.failed - previous.failed) / dt;
+    s.droppedPerSec = static_cast<double>(s.dropped - previous.dropped) / dt;
+    double pressure = 0;
+    for (const auto &p : s.producers)
+        pressure += p.backpressureRatio;
+    s.backpressureRatio = s.producers.empty() ? 0.0 : pressure / static_cast<double>(s.producers.size());
+
+    s.interval = summarise(cumulative.since(previous.latency));
+    s.cumulative = summarise(cumulative);
+
+    const auto process = ProcessStats::read();
+    s.cpuPercent = static_cast<double>(process.cpuNs - previous.cpuNs) / 1e9 / dt * 100.0;
+    s.rssBytes = process.rssBytes;
+
+    previous.ns = now;
+    previous.cpuNs = process.cpuNs;
+    previous.produced = s.produced;
+    previous.processed = s.processed;
+    previous.failed = s.failed;
+    previous.dropped = s.dropped;
+    previous.latency = std::move(cumulative);
+
+    std::lock_guard lock(historyMutex);
+    history.push_back(snapshot);
+    while (history.size() > kHistoryCapacity)
+        history.pop_front();
+    latest = snapshot;
+    return snapshot;
+}
+
+void Engine::Impl::samplerLoop()
+{
+    auto next = std::chrono::steady_clock::now() + std::chrono::milliseconds(intervalMs.load());
+    std::unique_lock lock(samplerMutex);
+    while (!samplerStop) {
+        if (samplerWake.wait_until(lock, next, [this] { return samplerStop; }))
+            break;
+        lock.unlock();
+        sample();
+        lock.lock();
+        const auto now = std::chrono::steady_clock::now();
+        next += std::chrono::milliseconds(intervalMs.load());
+        if (next < now)
+            next = now + std::chrono::milliseconds(intervalMs.load());
+    }
+}
+
+void Engine::Impl::stopSampler()
+{
+    {
+        std::lock_guard lock(samplerMutex);
+        samplerStop = true;
+    }
+    samplerWake.notify_all();
+    if (samplerThread.joinable())
+        samplerThread.join();
+}
+
+Engine::Engine(PipelineConfig config) : d(std::make_unique<Impl>(config)) { }
+
+Engine::~Engine()
+{
+    stop(StopMode::Now);
+}
+
+std::vector<ConfigError> Engine::start()
+{
+    std::lock_guard lock(d->mutex);
+    auto errors = d->config.validate();
+    if (d->state.load() != EngineState::Idle)
+        errors.push_back({"state", "the engine was already started; create a new one to run again"});
+    if (!errors.empty())
+        return errors;
+
+    d->context.seed = d->config.seed;
+    d->context.apply(d->config);
+    d->intervalMs = d->config.intervalMs;
+    d->arena.execute([this] { d->graph = std::make_unique<tbb::flow::graph>(); });
+    d->router = std::make_unique<Router>(*d->graph, d->consumers);
+    d->ensureConsumers(d->config.consumers);
+    d->router->setConsumerCount(d->config.consumers);
+
+    d->startNs = nowNs();
+    d->previous.ns = d->startNs;
+    d->previous.cpuNs = ProcessStats::read().cpuNs;
+    d->state = EngineState::Running;
+    d->setProducerCount(d->config.producers);
+    d->samplerThread = std::thread([this] { d->samplerLoop(); });
+    return {};
+}
+
+void Engine::pause()
+{
+    std::lock_guard lock(d->mutex);
+    if (d->state.load() != EngineState::Running)
+        return;
+    d->context.paused = true;
+    d->state = EngineState::Paused;
+}
+
+void Engine::resume()
+{
+    std::lock_guard lock(d->mutex);
+    if (d->state.load() != EngineState::Paused)
+        return;
+    d->context.paused = false;
+    d->state = EngineState::Running;
+}
+
+void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
+{
+    {
+        std::lock_guard lock(d->mutex);
+        const auto current = d->state.load();
+        if (current == EngineState::Idle || current == EngineState::Stopped)
+            return;
+        d->state = EngineState::Draining;
+        d->setProducerCount(0);
+    }
+
+    const auto waitForEmpty = [this](std::chrono::steady_clock::time_point deadline) {
+        while (d->context.admission.inFlight() > 0 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::microseconds(500));
+        return d->context.admission.inFlight() == 0;
+    };
+    bool drained = mode == StopMode::Drain && waitForEmpty(std::chrono::steady_clock::now() + drainTimeout);
+    if (!drained) {
+        // Stop now: consumers release everything they hold, counted as abandoned; timers fire at once.
+        d->context.abandon = true;
+        d->context.timers.flush();
+        waitForEmpty(std::chrono::steady_clock::now() + std::chrono::seconds(60));
+    }
+    d->graph->wait_for_all();
+    d->stopSampler();
+    d->state = EngineState::Stopped;
+    d->sample();
+}
+
+std::vector<ConfigError> Engine::reconfigure(const PipelineConfig &config)
+{
+    auto errors = config.validate();
+    std::lock_guard lock(d->mutex);
+    const auto current = d->state.load();
+    if (config.seed != d->config.seed && current != EngineState::Idle)
+        errors.push_back({"seed", "seed = " + std::to_string(config.seed) + " cannot change while running (it is "
+                                      + std::to_string(d->config.seed) + " for this run)"});
+    if (!errors.empty())
+        return errors;
+
+    if (config.overload != d->config.overload || config.safetyCap != d->config.safetyCap)
+        d->context.safetyCapHit = false;
+    d->config = config;
+    d->intervalMs = config.intervalMs;
+    if (current == EngineState::Idle || current == EngineState::Stopped || current == EngineState::Draining)
+        return {};
+
+    d->context.apply(config);
+    d->ensureConsumers(config.consumers);
+    d->router->setConsumerCount(config.consumers);
+    d->setProducerCount(config.producers);
+    return {};
+}
+
+PipelineConfig Engine::config() const
+{
+    std::lock_guard lock(d->mutex);
+    return d->config;
+}
+
+EngineState Engine::state() const
+{
+    return d->state.load();
+}
+
+std::shared_ptr<const Snapshot> Engine::latest() const
+{
+    std::lock_guard lock(d->historyMutex);
+    return d->latest;
+}
+
+std::vector<std::shared_ptr<const Snapshot>> Engine::history() const
+{
+    std::lock_guard lock(d->historyMutex);
+    return {d->history.begin(), d->history.end()};
+}
+
+std::shared_ptr<const Snapshot> Engine::sampleNow()
+{
+    if (d->state.load() == EngineState::Idle)
+        return nullptr;
+    return d->sample();
+}
+
+Histogram Engine::latencyHistogram() const
+{
+    Histogram histogram;
+    const int created = d->createdConsumers.load(std::memory_order_acquire);
+    for (int i = 0; i < created; ++i)
+        d->consumers[static_cast<std::size_t>(i)]->latency().addTo(histogram);
+    return histogram;
+}
+
+std::string Engine::notice() const
+{
+    if (d->context.safetyCapHit.load()) {
+        return "safety cap reached: " + std::to_string(d->context.admission.inFlight())
+            + " events in flight under the unbounded policy (cap " + std::to_string(d->context.safetyCap.load())
+            + "); producers stopped before memory ran out";
+    }
+    return {};
+}
+
+void Engine::setOutcomeSink(OutcomeSink *sink)
+{
+    d->context.sink = sink;
+}
+
+} // namespace beam

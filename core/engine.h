@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/event.h"
+#include "core/histogram.h"
+#include "core/pipelineconfig.h"
+#include "core/snapshot.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace beam {
+
+enum class StopMode {
+    Drain, ///< producers stop, every event in flight reaches its outcome, then the graph stops
+    Now,   ///< producers stop, events in flight are released unprocessed and counted as abandoned
+};
+
+/// The pipeline: paced producers -> admission (the in-flight bound) -> router -> serial consumers, on a oneTBB
+/// flow graph in its own task arena, with a sampler that turns counters into immutable snapshots.
+///
+/// Threads: every public member may be called from any one control thread (the UI bridge, the headless
+/// loop); none blocks on event processing except stop(). Snapshots are immutable and shared.
+class Engine
+{
+public:
+    explicit Engine(PipelineConfig config = {});
+    ~Engine();
+    Engine(const Engine &) = delete;
+    Engine &operator=(const Engine &) = delete;
+
+    /// Validates the configuration and starts producing. Returns the violations instead when invalid.
+    std::vector<ConfigError> start();
+    void pause();
+    void resume();
+    /// Stops; with Drain, waits until nothing is in flight or `drainTimeout` passed (then stops now).
+    void stop(StopMode mode = StopMode::Drain, std::chrono::milliseconds drainTimeout = std::chrono::seconds(60));
+
+    /// Applies a new configuration to the running engine; takes effect within one sampling interval.
+    /// The seed is fixed for a run. Returns the violations (and changes nothing) when invalid.
+    std::vector<ConfigError> reconfigure(const PipelineConfig &config);
+
+    [[nodiscard]] PipelineConfig config() const;
+    [[nodiscard]] EngineState state() const;
+
+    /// The newest snapshot (never null once started).
+    [[nodiscard]] std::shared_ptr<const Snapshot> latest() const;
+    /// Snapshots kept, oldest first: at least ten minutes' worth.
+    [[nodiscard]] std::vector<std::shared_ptr<const Snapshot>> history() const;
+    /// Takes a snapshot now, outside the sampler's rhythm, and returns it (also appended to the history).
+    std::shared_ptr<const Snapshot> sampleNow();
+    /// Creation-to-completion latency of every processed event since start, in nanoseconds.
+    [[nodiscard]] Histogram latencyHistogram() const;
+    /// Why the engine stopped producing on its own, if it did (e.g. the safety cap); empty otherwise.
+    [[nodiscard]] std::string notice() const;
+
+    /// Observer of every final outcome (tests, inspection). Set before start(); costs a branch per event.
+    void setOutcomeSink(OutcomeSink *sink);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace beam

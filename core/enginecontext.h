@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/admission.h"
+#include "core/event.h"
+#include "core/pipelineconfig.h"
+#include "core/timerservice.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+namespace beam {
+
+/// A counter with exactly one writer at a time (relaxed load + store, no locked instruction) on its own cache
+/// line, readable from any thread. The writer publishes with release so readers can order their reads.
+class alignas(64) SoloCounter
+{
+public:
+    void add(std::uint64_t n) { m_value.store(m_value.load(std::memory_order_relaxed) + n, std::memory_order_release); }
+    [[nodiscard]] std::uint64_t get() const { return m_value.load(std::memory_order_acquire); }
+
+private:
+    std::atomic<std::uint64_t> m_value{0};
+};
+
+inline std::int64_t nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+/// The live settings every engine thread reads, and the services they share. Settings are atomics so that
+/// reconfiguration reaches running threads within one batch; each thread reads them once per batch.
+struct EngineContext {
+    explicit EngineContext(const PipelineConfig &config) : admission(config.maxInFlight) { apply(config); }
+
+    void apply(const PipelineConfig &config)
+    {
+        ratePerProducer.store(config.rate.value_or(0), std::memory_order_relaxed);
+        workUs.store(config.workUs, std::memory_order_relaxed);
+        ioUs.store(config.ioUs, std::memory_order_relaxed);
+        faultRate.store(config.faultRate, std::memory_order_relaxed);
+        maxAttempts.store(config.maxAttempts, std::memory_order_relaxed);
+        overload.store(config.overload, std::memory_order_relaxed);
+        safetyCap.store(config.safetyCap, std::memory_order_relaxed);
+        admission.setLimit(config.overload == OverloadPolicy::Unbounded ? config.safetyCap : config.maxInFlight);
+    }
+
+    Admission admission;
+    TimerService timers;
+    std::uint64_t seed = 1;
+    OutcomeSink *sink = nullptr;
+
+    std::atomic<std::uint64_t> ratePerProducer{1000}; ///< 0 means unlimited
+    std::atomic<int> workUs{0};
+    std::atomic<int> ioUs{0};
+    std::atomic<double> faultRate{0.0};
+    std::atomic<int> maxAttempts{3};
+    std::atomic<OverloadPolicy> overload{OverloadPolicy::Backpressure};
+    std::atomic<std::int64_t> safetyCap{10'000'000};
+
+    std::atomic<bool> paused{false};
+    std::atomic<bool> abandon{false};        ///< stop now: consumers release what they hold without processing it
+    std::atomic<bool> safetyCapHit{false};   ///< the unbounded policy reached its cap and producers stopped
+};
+
+} // namespace beam

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace beam {
+
+/// One unit of work. 24 bytes, copied by value into batches; never allocated on its own.
+struct Event {
+    std::uint64_t id = 0;        ///< producer index in the top 16 bits, sequence below: unique for a run
+    std::int64_t createdNs = 0;  ///< steady clock at creation
+    std::uint32_t key = 0;       ///< partition key: equal keys go to the same consumer, in order
+    std::uint16_t attempts = 0;  ///< processing attempts so far
+};
+
+/// A micro-batch: the unit that moves through the flow graph. Owned by whoever holds the pointer.
+struct Batch {
+    std::vector<Event> events;
+    /// Set on the message a timer sends to a consumer whose simulated I/O wait is over.
+    bool ioResume = false;
+};
+
+constexpr std::uint64_t producerOf(std::uint64_t eventId) { return eventId >> 48; }
+constexpr std::uint64_t sequenceOf(std::uint64_t eventId) { return eventId & ((std::uint64_t{1} << 48) - 1); }
+
+/// How an event's life ended.
+enum class Outcome : std::uint8_t { Processed, DeadLettered, Dropped };
+
+/// Optional observer of every final outcome, for tests and inspection. Called from engine threads
+/// (consumers and producers) concurrently: implementations must be thread-safe.
+class OutcomeSink
+{
+public:
+    virtual ~OutcomeSink() = default;
+    /// `consumer` is -1 for events dropped by a producer.
+    virtual void record(int consumer, const Event &event, Outcome outcome) = 0;
+};
+
+} // namespace beam

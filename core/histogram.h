@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <bit>
+#include <cstdint>
+#include <vector>
+
+namespace beam {
+
+/// Log-linear bucket layout in the manner of HdrHistogram: values below 128 are exact, above that every
+/// power of two is cut into 64 equal buckets, so a bucket's midpoint is within 1/128 (< 1%) of any value in it.
+/// Values are nanoseconds; everything above about 18 minutes lands in the last bucket.
+struct HistogramLayout {
+    static constexpr int kSubBuckets = 128;
+    static constexpr int kHalf = kSubBuckets / 2;
+    static constexpr int kMaxExponent = 40; // 2^40 ns ~ 18 minutes
+    static constexpr int kBucketCount = kSubBuckets + (kMaxExponent - 7) * kHalf + kHalf;
+
+    static constexpr int indexOf(std::uint64_t value)
+    {
+        if (value < kSubBuckets)
+            return static_cast<int>(value);
+        const int exponent = 63 - std::countl_zero(value);
+        if (exponent > kMaxExponent)
+            return kBucketCount - 1;
+        const int shift = exponent - 6;
+        return kSubBuckets + (shift - 1) * kHalf + static_cast<int>((value >> shift) - kHalf);
+    }
+
+    static constexpr std::uint64_t lowerBound(int index)
+    {
+        if (index < kSubBuckets)
+            return static_cast<std::uint64_t>(index);
+        const int shift = (index - kSubBuckets) / kHalf + 1;
+        const auto sub = static_cast<std::uint64_t>((index - kSubBuckets) % kHalf + kHalf);
+        return sub << shift;
+    }
+
+    static constexpr std::uint64_t width(int index)
+    {
+        return index < kSubBuckets ? 1 : std::uint64_t{1} << ((index - kSubBuckets) / kHalf + 1);
+    }
+
+    /// The value a bucket stands for: its midpoint (exact below 128).
+    static constexpr std::uint64_t representative(int index) { return lowerBound(index) + width(index) / 2; }
+};
+
+/// A plain histogram value: counts per bucket plus the exact maximum. Merged, diffed and queried by readers.
+class Histogram
+{
+public:
+    Histogram() : m_counts(HistogramLayout::kBucketCount, 0) { }
+
+    void record(std::uint64_t value, std::uint64_t count = 1);
+    void merge(const Histogram &other);
+    /// this - earlier, bucket by bucket; max becomes the interval's highest bucket, clamped to the exact max.
+    [[nodiscard]] Histogram since(const Histogram &earlier) const;
+
+    [[nodiscard]] std::uint64_t count() const { return m_total; }
+    [[nodiscard]] std::uint64_t max() const { return m_max; }
+    /// Value at quantile q in [0, 1]; 0 when empty. Within 1% of the exact order statistic.
+    [[nodiscard]] std::uint64_t quantile(double q) const;
+
+    [[nodiscard]] const std::vector<std::uint64_t> &counts() const { return m_counts; }
+    void setBucket(int index, std::uint64_t count);
+    void setMax(std::uint64_t max) { m_max = max; }
+
+private:
+    std::vector<std::uint64_t> m_counts;
+    std::uint64_t m_total = 0;
+    std::uint64_t m_max = 0;
+};
+
+/// Histogram written by one thread at a time (a serial consumer) and read by any thread (the sampler).
+///
+/// Writers use relaxed load+store, not read-modify-write: with a single writer nothing is lost and no locked
+/// instruction sits on the hot path. Readers may see a bucket a few events behind, never a torn value.
+class LatencyRecorder
+{
+public:
+    void record(std::uint64_t valueNs)
+    {
+        auto &bucket = m_counts[static_cast<std::size_t>(HistogramLayout::indexOf(valueNs))];
+        bucket.store(bucket.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        if (valueNs > m_max.load(std::memory_order_relaxed))
+            m_max.store(valueNs, std::memory_order_relaxed);
+    }
+
+    /// Adds the current counts to `into` (any thread).
+    void addTo(Histogram &into) const;
+
+private:
+    std::array<std::atomic<std::uint64_t>, HistogramLayout::kBucketCount> m_counts{};
+    std::atomic<std::uint64_t> m_max{0};
+};
+
+} // namespace beam

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+#include "core/producer.h"
+
+#include "core/random.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace beam {
+
+namespace {
+constexpr std::uint32_t kKeySpace = 4096;
+constexpr std::int64_t kNsPerSecond = 1'000'000'000;
+} // namespace
+
+Producer::Producer(int index, EngineContext &context, Emit emit)
+    : m_index(index)
+    , m_context(context)
+    , m_emit(std::move(emit))
+{
+}
+
+Producer::~Producer()
+{
+    requestStop();
+    join();
+}
+
+void Producer::start()
+{
+    m_stop = false;
+    m_thread = std::thread([this] { run(); });
+}
+
+void Producer::requestStop()
+{
+    m_stop = true;
+    m_context.admission.wakeAll();
+}
+
+void Producer::join()
+{
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+Producer::Counters Producer::counters() const
+{
+    Counters c;
+    c.produced = m_produced.get();
+    c.dropped = m_dropped.get();
+    c.offered = m_offered.get();
+    c.blockedNs = m_blockedNs.get();
+    return c;
+}
+
+std::int64_t Producer::batchBound() const
+{
+    // Keep several messages in flight under a small limit so producer and consumers overlap.
+    if (m_context.overload.load(std::memory_order_relaxed) == OverloadPolicy::Unbounded)
+        return kMaxBatch;
+    return std::clamp<std::int64_t>(m_context.admission.limit() / 4, 1, kMaxBatch);
+}
+
+void Producer::run()
+{
+    std::uint64_t rate = 0;
+    std::int64_t epochNs = 0;
+    std::uint64_t dueSinceEpoch = 0; ///< events taken care of since the epoch (emitted or skipped)
+    bool restartClock = true;
+
+    while (!m_stop.load(std::memory_order_relaxed)) {
+        if (m_context.paused.load(std::memory_order_relaxed) || m_context.safetyCapHit.load(std::memory_order_relaxed)) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            restartClock = true;
+            continue;
+        }
+        const std::uint64_t currentRate = m_context.ratePerProducer.load(std::memory_order_relaxed);
+        std::int64_t now = nowNs();
+        if (restartClock || currentRate != rate) {
+            rate = currentRate;
+            epochNs = now;
+            dueSinceEpoch = 0;
+            restartClock = false;
+        }
+
+        const std::int64_t bound = batchBound();
+        std::int64_t want = bound;
+        if (rate != 0) {
+            const auto due = static_cast<std::uint64_t>(static_cast<long double>(now - epochNs) * rate / kNsPerSecond);
+            if (due <= dueSinceEpoch) {
+                // Sleep to the next event's due time; the clock, not the sleep, decides how many are due.
+                const auto nextNs = epochNs
+                    + static_cast<std::int64_t>(static_cast<long double>(dueSinceEpoch + 1) * kNsPerSecond / rate);
+                std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<std::int64_t>(nextNs - now, 2'000'000)));
+                continue;
+            }
+            std::uint64_t owed = due - dueSinceEpoch;
+            const auto debtCap = std::max<std::uint64_t>(static_cast<std::uint64_t>(bound), rate / 20);
+            if (owed > debtCap) {
+                // Held back too long: what fell due beyond the cap is offered but never created.
+                m_offered.add(owed - debtCap);
+                dueSinceEpoch += owed - debtCap;
+                owed = debtCap;
+            }
+            want = static_cast<std::int64_t>(std::min<std::uint64_t>(owed, static_cast<std::uint64_t>(bound)));
+        }
+
+        const OverloadPolicy policy = m_context.overload.load(std::memory_order_relaxed);
+        std::int64_t admitted = 0;
+        if (policy == OverloadPolicy::Unbounded) {
+            if (m_context.admission.inFlight() >= m_context.safetyCap.load(std::memory_order_relaxed)) {
+                m_context.safetyCapHit = true;
+                continue;
+            }
+            m_context.admission.acquireUnbounded(want);
+            admitted = want;
+        } else {
+            admitted = m_context.admission.tryAcquire(want);
+        }
+
+        if (admitted == 0 && policy == OverloadPolicy::Backpressure) {
+            // Held back: wait for a consumer to return credits. Yield first (a credit is often microseconds
+            // away), then sleep on the admission's condition variable.
+            const std::int64_t blockedFrom = nowNs();
+            for (int spin = 0; spin < 64 && !m_context.admission.hasRoom() && !m_stop.load(std::memory_order_relaxed); ++spin)
+                std::this_thread::yield();
+            while (!m_context.admission.hasRoom() && !m_stop.load(std::memory_order_relaxed)
+                   && !m_context.paused.load(std::memory_order_relaxed)
+                   && m_context.overload.load(std::memory_order_relaxed) == OverloadPolicy::Backpressure) {
+                m_context.admission.waitForRoom(std::chrono::milliseconds(1));
+            }
+            m_blockedNs.add(static_cast<std::uint64_t>(nowNs() - blockedFrom));
+            continue;
+        }
+
+        if (rate != 0) {
+            dueSinceEpoch += static_cast<std::uint64_t>(want);
+            m_offered.add(static_cast<std::uint64_t>(want));
+        }
+        emitBatch(want, admitted, now);
+        if (rate == 0)
+            m_offered.add(static_cast<std::uint64_t>(want));
+    }
+}
+
+void Producer::emitBatch(std::int64_t count, std::int64_t admitted, std::int64_t createdNs)
+{
+    const std::uint64_t idBase = static_cast<std::uint64_t>(m_index) << 48;
+    const std::uint64_t keySalt = mix64(m_context.seed);
+    Batch *batch = nullptr;
+    if (admitted > 0) {
+        batch = new Batch;
+        batch->events.resize(static_cast<std::size_t>(admitted));
+        for (auto &event : batch->events) {
+            event.id = idBase | m_sequence++;
+            event.key = static_cast<std::uint32_t>(mix64(event.id ^ keySalt)) % kKeySpace;
+            event.createdNs = createdNs;
+        }
+    }
+    const auto shed = count - admitted;
+    if (shed > 0) {
+        // Drop policy: these events exist (they have ids) and end here, counted.
+        if (m_context.sink) {
+            for (std::int64_t i = 0; i < shed; ++i) {
+                Event event;
+                event.id = idBase | m_sequence++;
+                event.key = static_cast<std::uint32_t>(mix64(event.id ^ keySalt)) % kKeySpace;
+                event.createdNs = createdNs;
+                m_context.sink->record(-1, event, Outcome::Dropped);
+            }
+        } else {
+            m_sequence += static_cast<std::uint64_t>(shed);
+        }
+        m_dropped.add(static_cast<std::uint64_t>(shed));
+    }
+    // Dropped before produced: a reader that sees this batch in `produced` sees its drops too.
+    m_produced.add(static_cast<std::uint64_t>(count));
+    if (batch)
+        m_emit(batch);
+}
+
+} // namespace beam

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/enginecontext.h"
+
+#include <atomic>
+#include <functional>
+#include <thread>
+
+namespace beam {
+
+/// A paced producer on its own thread (never a oneTBB worker, so its waits park nobody's work).
+///
+/// Pacing is by the clock, not by sleeps: the number of events due is rate x elapsed time, so sleep jitter
+/// changes how many events a wake-up emits, never the rate. It emits only what admission allows; time spent
+/// held back is measured (back-pressure). Debt accrued while held back is capped at 50 ms worth of events
+/// (or one batch), so a producer released after a long stall does not fire a burst of stale events.
+///
+/// Threads: start(), requestStop() and join() from the owning thread; counters from any thread.
+class Producer
+{
+public:
+    using Emit = std::function<void(Batch *)>;
+
+    Producer(int index, EngineContext &context, Emit emit);
+    ~Producer();
+    Producer(const Producer &) = delete;
+    Producer &operator=(const Producer &) = delete;
+
+    void start();
+    void requestStop();
+    void join();
+
+    [[nodiscard]] int index() const { return m_index; }
+    [[nodiscard]] bool running() const { return m_thread.joinable() && !m_stop.load(); }
+
+    struct Counters {
+        std::uint64_t produced = 0; ///< events created (admitted + dropped)
+        std::uint64_t dropped = 0;  ///< drop policy: created but shed
+        std::uint64_t offered = 0;  ///< events that fell due by the clock (including those skipped as debt)
+        std::uint64_t blockedNs = 0;
+    };
+    /// Reads `dropped` after `produced`, so every dropped event of a counted batch is seen.
+    [[nodiscard]] Counters counters() const;
+
+    /// Upper bound on events in one message.
+    static constexpr std::int64_t kMaxBatch = 1024;
+
+private:
+    void run();
+    void emitBatch(std::int64_t count, std::int64_t admitted, std::int64_t createdNs);
+    std::int64_t batchBound() const;
+
+    const int m_index;
+    EngineContext &m_context;
+    Emit m_emit;
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
+    std::uint64_t m_sequence = 0;
+
+    SoloCounter m_produced;
+    SoloCounter m_dropped;
+    SoloCounter m_offered;
+    SoloCounter m_blockedNs;
+};
+
+} // namespace beam

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#include "core/router.h"
+
+namespace beam {
+
+Router::Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &consumers)
+    : m_consumers(consumers)
+    , m_node(graph, tbb::flow::serial, [this](Batch *batch) {
+        route(batch);
+        return tbb::flow::continue_msg();
+    })
+{
+}
+
+void Router::route(Batch *batch)
+{
+    const int count = consumerCount();
+    if (count == 1) {
+        m_consumers[0]->enqueue(batch);
+        return;
+    }
+    std::array<Batch *, kMaxConsumers> parts{};
+    const std::size_t expected = batch->events.size() / static_cast<std::size_t>(count) * 2 + 4;
+    for (const Event &event : batch->events) {
+        Batch *&part = parts[static_cast<std::size_t>(partition(event.key, count))];
+        if (!part) {
+            part = new Batch;
+            part->events.reserve(expected);
+        }
+        part->events.push_back(event);
+    }
+    delete batch;
+    for (int i = 0; i < count; ++i) {
+        if (parts[static_cast<std::size_t>(i)])
+            m_consumers[static_cast<std::size_t>(i)]->enqueue(parts[static_cast<std::size_t>(i)]);
+    }
+}
+
+} // namespace beam

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/consumer.h"
+
+#include <oneapi/tbb/flow_graph.h>
+
+#include <array>
+#include <atomic>
+#include <memory>
+
+namespace beam {
+
+/// Partitions each batch by key hash onto the active consumers, like Flow's partitioning: equal keys always
+/// meet the same consumer while the consumer count stays the same, so per-key order is kept.
+///
+/// Threads: input() from producer threads (the node queues); the body runs serially on oneTBB workers.
+/// setConsumerCount() from the control thread, after the consumers it names exist.
+class Router
+{
+public:
+    static constexpr int kMaxConsumers = 256;
+
+    Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &consumers);
+
+    tbb::flow::function_node<Batch *> &input() { return m_node; }
+    void setConsumerCount(int count) { m_count.store(count, std::memory_order_release); }
+    [[nodiscard]] int consumerCount() const { return m_count.load(std::memory_order_acquire); }
+
+    /// Which of `count` consumers owns `key`.
+    static int partition(std::uint32_t key, int count)
+    {
+        const std::uint32_t hash = key * 0x9E3779B1U;
+        return static_cast<int>((std::uint64_t{hash} * static_cast<std::uint64_t>(count)) >> 32);
+    }
+
+private:
+    void route(Batch *batch);
+
+    const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &m_consumers;
+    std::atomic<int> m_count{1};
+    tbb::flow::function_node<Batch *> m_node;
+};
+
+} // namespace beam

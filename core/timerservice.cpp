@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#include "core/timerservice.h"
+
+namespace beam {
+
+TimerService::~TimerService()
+{
+    flush();
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_changed.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void TimerService::schedule(Clock::time_point deadline, std::function<void()> callback)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_thread.joinable())
+            m_thread = std::thread([this] { run(); });
+        m_entries.push({deadline, m_order++, std::move(callback)});
+    }
+    m_changed.notify_one();
+}
+
+void TimerService::flush()
+{
+    std::unique_lock lock(m_mutex);
+    while (!m_entries.empty()) {
+        auto callback = m_entries.top().callback;
+        m_entries.pop();
+        lock.unlock();
+        callback();
+        lock.lock();
+    }
+}
+
+std::size_t TimerService::pending() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_entries.size();
+}
+
+void TimerService::run()
+{
+    std::unique_lock lock(m_mutex);
+    while (!m_stopping) {
+        if (m_entries.empty()) {
+            m_changed.wait(lock);
+            continue;
+        }
+        const auto deadline = m_entries.top().deadline;
+        if (Clock::now() < deadline) {
+            m_changed.wait_until(lock, deadline);
+            continue;
+        }
+        auto callback = m_entries.top().callback;
+        m_entries.pop();
+        lock.unlock();
+        callback();
+        lock.lock();
+    }
+}
+
+} // namespace beam
