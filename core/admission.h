@@ -20,13 +20,14 @@ class Admission
 public:
     explicit Admission(std::int64_t limit) : m_limit(limit) { }
 
-    /// Takes up to `want` credits, as many as fit under the limit; returns how many were taken (maybe 0).
-    std::int64_t tryAcquire(std::int64_t want)
+    /// Takes up to `want` credits, as many as fit under the limit, but none unless at least `atLeast` fit
+    /// (so a saturated pipeline does not degrade into tiny batches); returns how many were taken.
+    std::int64_t tryAcquire(std::int64_t want, std::int64_t atLeast = 1)
     {
         std::int64_t current = m_inFlight.load(std::memory_order_relaxed);
         for (;;) {
             const std::int64_t room = m_limit.load(std::memory_order_relaxed) - current;
-            if (room <= 0)
+            if (room <= 0 || room < atLeast)
                 return 0;
             const std::int64_t take = want < room ? want : room;
             if (m_inFlight.compare_exchange_weak(current, current + take, std::memory_order_acq_rel))
@@ -40,19 +41,22 @@ public:
     /// Returns credits; wakes a producer waiting for room.
     void release(std::int64_t count)
     {
-        m_inFlight.fetch_sub(count, std::memory_order_seq_cst);
-        if (m_waiters.load(std::memory_order_seq_cst) > 0) {
+        const std::int64_t after = m_inFlight.fetch_sub(count, std::memory_order_seq_cst) - count;
+        if (m_waiters.load(std::memory_order_seq_cst) > 0
+            && m_limit.load(std::memory_order_relaxed) - after >= m_wanted.load(std::memory_order_relaxed)) {
             { std::lock_guard lock(m_mutex); }
             m_roomAvailable.notify_all();
         }
     }
 
-    /// Blocks the calling producer until there is room or `timeout` passes. Never call from a oneTBB worker.
-    void waitForRoom(std::chrono::microseconds timeout)
+    /// Blocks the calling producer until `room` credits are free or `timeout` passes. Never call from a
+    /// oneTBB worker.
+    void waitForRoom(std::int64_t room, std::chrono::microseconds timeout)
     {
         std::unique_lock lock(m_mutex);
+        m_wanted.store(room, std::memory_order_relaxed);
         m_waiters.fetch_add(1, std::memory_order_seq_cst);
-        m_roomAvailable.wait_for(lock, timeout, [this] { return hasRoom(); });
+        m_roomAvailable.wait_for(lock, timeout, [&] { return hasRoom(room); });
         m_waiters.fetch_sub(1, std::memory_order_seq_cst);
     }
 
@@ -69,7 +73,7 @@ public:
         wakeAll();
     }
 
-    [[nodiscard]] bool hasRoom() const { return inFlight() < limit(); }
+    [[nodiscard]] bool hasRoom(std::int64_t room = 1) const { return limit() - inFlight() >= room; }
     [[nodiscard]] std::int64_t limit() const { return m_limit.load(std::memory_order_relaxed); }
     [[nodiscard]] std::int64_t inFlight() const { return m_inFlight.load(std::memory_order_seq_cst); }
     [[nodiscard]] std::int64_t highWater() const { return m_high.load(std::memory_order_relaxed); }
@@ -86,11 +90,13 @@ private:
         while (value > ever && !m_maxEver.compare_exchange_weak(ever, value, std::memory_order_relaxed)) { }
     }
 
+    // Written per batch, read per batch, rarely written, written per wait: one cache line each.
     alignas(64) std::atomic<std::int64_t> m_inFlight{0};
-    alignas(64) std::atomic<std::int64_t> m_limit;
-    std::atomic<std::int64_t> m_high{0};
+    alignas(64) std::atomic<std::int64_t> m_high{0};
     std::atomic<std::int64_t> m_maxEver{0};
-    std::atomic<int> m_waiters{0};
+    alignas(64) std::atomic<std::int64_t> m_limit;
+    alignas(64) std::atomic<int> m_waiters{0};
+    std::atomic<std::int64_t> m_wanted{1};
     std::mutex m_mutex;
     std::condition_variable m_roomAvailable;
 };

@@ -66,6 +66,11 @@ std::uint64_t Consumer::finished() const
 void Consumer::receive(Batch *batch)
 {
     const std::int64_t start = nowNs();
+    m_settings.workUs = m_context.workUs.load(std::memory_order_relaxed);
+    m_settings.ioUs = m_context.ioUs.load(std::memory_order_relaxed);
+    m_settings.faultRate = m_context.faultRate.load(std::memory_order_relaxed);
+    m_settings.maxAttempts = m_context.maxAttempts.load(std::memory_order_relaxed);
+    m_settings.sink = m_context.sink;
     if (m_context.abandon.load(std::memory_order_relaxed)) {
         if (batch->ioResume) {
             if (m_pending)
@@ -102,14 +107,14 @@ void Consumer::receive(Batch *batch)
 void Consumer::run(Batch *batch)
 {
     m_taken.add(batch->events.size());
-    if (m_context.ioUs.load(std::memory_order_relaxed) > 0) {
+    if (m_settings.ioUs > 0) {
         runWithIo(batch, 0);
         return;
     }
 
     // Successful events are compacted to the front, then stamped with one clock read for the whole batch
     // (when there is no per-event work, they all finish at that instant).
-    const bool timedEach = m_context.workUs.load(std::memory_order_relaxed) > 0;
+    const bool timedEach = m_settings.workUs > 0;
     auto &events = batch->events;
     std::size_t kept = 0;
     for (auto &event : events) {
@@ -119,9 +124,7 @@ void Consumer::run(Batch *batch)
             continue;
         }
         if (timedEach) {
-            m_latency.record(static_cast<std::uint64_t>(doneNs - event.createdNs));
-            if (m_context.sink)
-                m_context.sink->record(m_index, event, Outcome::Processed);
+            record(event, doneNs);
             ++m_settleProcessed;
         } else {
             events[kept++] = event;
@@ -129,11 +132,8 @@ void Consumer::run(Batch *batch)
     }
     if (kept > 0) {
         const std::int64_t doneNs = nowNs();
-        for (std::size_t i = 0; i < kept; ++i) {
-            m_latency.record(static_cast<std::uint64_t>(doneNs - events[i].createdNs));
-            if (m_context.sink)
-                m_context.sink->record(m_index, events[i], Outcome::Processed);
-        }
+        for (std::size_t i = 0; i < kept; ++i)
+            record(events[i], doneNs);
         m_settleProcessed += kept;
     }
     delete batch;
@@ -152,7 +152,7 @@ void Consumer::runWithIo(Batch *batch, std::size_t from)
         m_waiting = true;
         m_pending = batch;
         m_pendingIndex = i;
-        const auto wait = std::chrono::microseconds(m_context.ioUs.load(std::memory_order_relaxed));
+        const auto wait = std::chrono::microseconds(m_settings.ioUs);
         m_context.timers.schedule(TimerService::Clock::now() + wait, [this] { m_node.try_put(&m_resumeToken); });
         return;
     }
@@ -165,10 +165,7 @@ void Consumer::resumeAfterIo()
     const std::size_t index = m_pendingIndex;
     m_pending = nullptr;
     m_waiting = false;
-    const Event &event = batch->events[index];
-    m_latency.record(static_cast<std::uint64_t>(nowNs() - event.createdNs));
-    if (m_context.sink)
-        m_context.sink->record(m_index, event, Outcome::Processed);
+    record(batch->events[index], nowNs());
     ++m_settleProcessed;
     runWithIo(batch, index + 1);
 }
@@ -177,11 +174,9 @@ bool Consumer::attempt(Event &event, std::int64_t &doneNs)
 {
     ++event.attempts;
     try {
-        const int workUs = m_context.workUs.load(std::memory_order_relaxed);
-        if (workUs > 0)
-            doneNs = spinFor(workUs);
-        const double faultRate = m_context.faultRate.load(std::memory_order_relaxed);
-        if (faultRate > 0.0 && m_random.uniform() < faultRate)
+        if (m_settings.workUs > 0)
+            doneNs = spinFor(m_settings.workUs);
+        if (m_settings.faultRate > 0.0 && m_random.uniform() < m_settings.faultRate)
             throw InjectedFault();
         return true;
     } catch (...) {
@@ -190,14 +185,21 @@ bool Consumer::attempt(Event &event, std::int64_t &doneNs)
     }
 }
 
+void Consumer::record(const Event &event, std::int64_t doneNs)
+{
+    m_latency.record(static_cast<std::uint64_t>(doneNs - event.createdNs));
+    if (m_settings.sink)
+        m_settings.sink->record(m_index, event, Outcome::Processed);
+}
+
 void Consumer::fail(const Event &event)
 {
     m_failed.add(1);
-    if (event.attempts >= m_context.maxAttempts.load(std::memory_order_relaxed)) {
+    if (event.attempts >= m_settings.maxAttempts) {
         m_deadLettered.add(1);
         ++m_settleFinal;
-        if (m_context.sink)
-            m_context.sink->record(m_index, event, Outcome::DeadLettered);
+        if (m_settings.sink)
+            m_settings.sink->record(m_index, event, Outcome::DeadLettered);
     } else {
         m_retry.push_back(event);
     }

@@ -51,11 +51,21 @@ public:
     [[nodiscard]] const LatencyRecorder &latency() const { return m_latency; }
 
 private:
+    /// The live settings, read once per message so the per-event loop touches no shared cache line.
+    struct Settings {
+        int workUs = 0;
+        int ioUs = 0;
+        double faultRate = 0;
+        int maxAttempts = 3;
+        OutcomeSink *sink = nullptr;
+    };
+
     void receive(Batch *batch);
     void run(Batch *batch);
     void runWithIo(Batch *batch, std::size_t from);
     void resumeAfterIo();
     bool attempt(Event &event, std::int64_t &doneNs);
+    void record(const Event &event, std::int64_t doneNs);
     void fail(const Event &event);
     void abandonBatch(Batch *batch, std::size_t from);
     void settle();
@@ -65,8 +75,9 @@ private:
     tbb::flow::function_node<Batch *> m_node;
 
     // Body-only state: touched by one invocation at a time.
+    Settings m_settings;
     Random m_random;
-    std::vector<Event> m_retry;
+    decltype(Batch::events) m_retry;
     std::uint64_t m_settleProcessed = 0;
     std::uint64_t m_settleFinal = 0; ///< events whose credit goes back at the next settle()
     bool m_waiting = false;          ///< an event's simulated I/O is in progress

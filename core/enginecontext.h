@@ -49,9 +49,10 @@ struct EngineContext {
 
     Admission admission;
     TimerService timers;
-    std::uint64_t seed = 1;
-    OutcomeSink *sink = nullptr;
 
+    // Read by every thread once per batch, written only by reconfiguration: a cache line of their own.
+    alignas(64) std::uint64_t seed = 1;
+    OutcomeSink *sink = nullptr;
     std::atomic<std::uint64_t> ratePerProducer{1000}; ///< 0 means unlimited
     std::atomic<int> workUs{0};
     std::atomic<int> ioUs{0};
@@ -60,9 +61,10 @@ struct EngineContext {
     std::atomic<OverloadPolicy> overload{OverloadPolicy::Backpressure};
     std::atomic<std::int64_t> safetyCap{10'000'000};
 
-    std::atomic<bool> paused{false};
+    alignas(64) std::atomic<bool> paused{false};
     std::atomic<bool> abandon{false};        ///< stop now: consumers release what they hold without processing it
     std::atomic<bool> safetyCapHit{false};   ///< the unbounded policy reached its cap and producers stopped
+    char padding[64 - 3 * sizeof(std::atomic<bool>)]{};
 };
 
 } // namespace beam

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <oneapi/tbb/scalable_allocator.h>
+
 #include <cstdint>
+#include <cstddef>
+#include <new>
 #include <vector>
 
 namespace beam {
@@ -15,8 +19,18 @@ struct Event {
 };
 
 /// A micro-batch: the unit that moves through the flow graph. Owned by whoever holds the pointer.
+/// Batches are made on one thread and freed on another; oneTBB's scalable allocator handles that without
+/// the cross-thread contention of the system allocator (measured: 25% of CPU in malloc/free with 8 consumers).
 struct Batch {
-    std::vector<Event> events;
+    static void *operator new(std::size_t size)
+    {
+        if (void *memory = scalable_malloc(size))
+            return memory;
+        throw std::bad_alloc();
+    }
+    static void operator delete(void *memory) { scalable_free(memory); }
+
+    std::vector<Event, tbb::scalable_allocator<Event>> events;
     /// Set on the message a timer sends to a consumer whose simulated I/O wait is over.
     bool ioResume = false;
 };

@@ -116,19 +116,21 @@ void Producer::run()
             m_context.admission.acquireUnbounded(want);
             admitted = want;
         } else {
-            admitted = m_context.admission.tryAcquire(want);
+            admitted = m_context.admission.tryAcquire(want, policy == OverloadPolicy::Drop ? 1 : std::min(want, std::max<std::int64_t>(1, bound / 2)));
         }
 
         if (admitted == 0 && policy == OverloadPolicy::Backpressure) {
             // Held back: wait for a consumer to return credits. Yield first (a credit is often microseconds
             // away), then sleep on the admission's condition variable.
             const std::int64_t blockedFrom = nowNs();
-            for (int spin = 0; spin < 64 && !m_context.admission.hasRoom() && !m_stop.load(std::memory_order_relaxed); ++spin)
+            const std::int64_t room = std::min(want, std::max<std::int64_t>(1, bound / 2));
+            for (int spin = 0; spin < 8 && !m_context.admission.hasRoom(room) && !m_stop.load(std::memory_order_relaxed); ++spin)
                 std::this_thread::yield();
-            while (!m_context.admission.hasRoom() && !m_stop.load(std::memory_order_relaxed)
+            while (!m_context.admission.hasRoom(room) && !m_stop.load(std::memory_order_relaxed)
                    && !m_context.paused.load(std::memory_order_relaxed)
-                   && m_context.overload.load(std::memory_order_relaxed) == OverloadPolicy::Backpressure) {
-                m_context.admission.waitForRoom(std::chrono::milliseconds(1));
+                   && m_context.overload.load(std::memory_order_relaxed) == OverloadPolicy::Backpressure
+                   && batchBound() == bound) {
+                m_context.admission.waitForRoom(room, std::chrono::milliseconds(1));
             }
             m_blockedNs.add(static_cast<std::uint64_t>(nowNs() - blockedFrom));
             continue;
