@@ -19,7 +19,7 @@ namespace beam {
 
 namespace {
 
-std::atomic<bool> g_stopRequested{false};
+std::atomic<bool> g_stopRequested{ false };
 
 void onSignal(int)
 {
@@ -28,7 +28,8 @@ void onSignal(int)
 
 void installSignalHandlers()
 {
-    struct sigaction action {};
+    struct sigaction action {
+    };
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, nullptr);
@@ -95,10 +96,10 @@ int runHeadless(const CommandLine &options)
     if (!options.quiet) {
         std::printf("beam-me-up %s headless: %d producer(s) at %s ev/s each, %d consumers, max in flight %lld, "
                     "overload %s, work %d us, io %d us, fault rate %g\n",
-                    BEAM_VERSION, c.producers, c.rateText().c_str(), c.consumers, static_cast<long long>(c.maxInFlight),
-                    toString(c.overload).data(), c.workUs, c.ioUs, c.faultRate);
+            BEAM_VERSION, c.producers, c.rateText().c_str(), c.consumers, static_cast<long long>(c.maxInFlight),
+            toString(c.overload).data(), c.workUs, c.ioUs, c.faultRate);
         std::printf("%8s %12s %12s %9s %9s %10s %9s %6s %6s %8s %6s\n", "elapsed", "produced/s", "processed/s",
-                    "p50 us", "p99 us", "failed/s", "in flight", "bp %", "cpu %", "rss MB", "lost");
+            "p50 us", "p99 us", "failed/s", "in flight", "bp %", "cpu %", "rss MB", "lost");
         std::fflush(stdout);
     }
 
@@ -120,7 +121,8 @@ int runHeadless(const CommandLine &options)
             : Clock::time_point::max();
         const auto wakeAt = std::min(lineAt, endAt);
         while (!g_stopRequested.load() && Clock::now() < wakeAt)
-            std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(20), wakeAt - Clock::now()));
+            std::this_thread::sleep_for(
+                std::min<Clock::duration>(std::chrono::milliseconds(20), wakeAt - Clock::now()));
         if (g_stopRequested.load() || Clock::now() < lineAt) {
             if (!g_stopRequested.load() && Clock::now() >= endAt)
                 break;
@@ -136,13 +138,13 @@ int runHeadless(const CommandLine &options)
         const double dt = std::chrono::duration<double>(now - lastTime).count();
         if (!options.quiet) {
             std::printf("%7.1fs %12.0f %12.0f %9.1f %9.1f %10.0f %9lld %6.1f %6.1f %8.1f %6lld\n",
-                        std::chrono::duration<double>(now - started).count(),
-                        static_cast<double>(snapshot->produced - lastProduced) / dt,
-                        static_cast<double>(snapshot->processed - lastProcessed) / dt, us(window.quantile(0.5)),
-                        us(window.quantile(0.99)), static_cast<double>(snapshot->failed - lastFailed) / dt,
-                        static_cast<long long>(snapshot->inFlight), snapshot->backpressureRatio * 100.0,
-                        static_cast<double>(cpu - lastCpu) / 1e9 / dt * 100.0,
-                        static_cast<double>(snapshot->rssBytes) / (1024.0 * 1024.0), static_cast<long long>(snapshot->lost));
+                std::chrono::duration<double>(now - started).count(),
+                static_cast<double>(snapshot->produced - lastProduced) / dt,
+                static_cast<double>(snapshot->processed - lastProcessed) / dt, us(window.quantile(0.5)),
+                us(window.quantile(0.99)), static_cast<double>(snapshot->failed - lastFailed) / dt,
+                static_cast<long long>(snapshot->inFlight), snapshot->backpressureRatio * 100.0,
+                static_cast<double>(cpu - lastCpu) / 1e9 / dt * 100.0,
+                static_cast<double>(snapshot->rssBytes) / (1024.0 * 1024.0), static_cast<long long>(snapshot->lost));
             std::fflush(stdout);
         }
         if (const auto notice = engine.notice(); !notice.empty() && notice != lastNotice) {
@@ -170,16 +172,15 @@ int runHeadless(const CommandLine &options)
 
     std::printf("\nsummary: %.1f s, produced %llu, processed %llu, failed attempts %llu, retried %llu, "
                 "dead-lettered %llu, dropped %llu, in flight %lld, lost %lld\n",
-                runS, static_cast<unsigned long long>(s.produced), static_cast<unsigned long long>(s.processed),
-                static_cast<unsigned long long>(s.failed), static_cast<unsigned long long>(s.retried),
-                static_cast<unsigned long long>(s.deadLettered), static_cast<unsigned long long>(s.dropped),
-                static_cast<long long>(s.inFlight + static_cast<std::int64_t>(s.abandoned)), static_cast<long long>(s.lost));
+        runS, static_cast<unsigned long long>(s.produced), static_cast<unsigned long long>(s.processed),
+        static_cast<unsigned long long>(s.failed), static_cast<unsigned long long>(s.retried),
+        static_cast<unsigned long long>(s.deadLettered), static_cast<unsigned long long>(s.dropped),
+        static_cast<long long>(s.inFlight + static_cast<std::int64_t>(s.abandoned)), static_cast<long long>(s.lost));
     std::printf("         throughput %.0f events/s; latency p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us; "
                 "max in flight %lld of %lld; cpu %.1f%% of a core; peak rss %.1f MB\n",
-                static_cast<double>(s.processed) / std::max(1e-9, runS), us(latency.quantile(0.5)),
-                us(latency.quantile(0.99)), us(latency.quantile(0.999)), us(latency.max()),
-                static_cast<long long>(s.maxInFlightObserved), static_cast<long long>(c.maxInFlight), cpuAvg,
-                static_cast<double>(process.peakRssBytes) / (1024.0 * 1024.0));
+        static_cast<double>(s.processed) / std::max(1e-9, runS), us(latency.quantile(0.5)), us(latency.quantile(0.99)),
+        us(latency.quantile(0.999)), us(latency.max()), static_cast<long long>(s.maxInFlightObserved),
+        static_cast<long long>(c.maxInFlight), cpuAvg, static_cast<double>(process.peakRssBytes) / (1024.0 * 1024.0));
     if (!engine.notice().empty())
         std::printf("         note: %s\n", engine.notice().c_str());
     std::fflush(stdout);
@@ -200,8 +201,7 @@ int runHeadless(const CommandLine &options)
         report[QStringLiteral("max_in_flight_observed")] = static_cast<double>(s.maxInFlightObserved);
         report[QStringLiteral("throughput_eps")] = static_cast<double>(s.processed) / std::max(1e-9, runS);
         report[QStringLiteral("latency_us")] = latencyJson(us(latency.quantile(0.5)), us(latency.quantile(0.9)),
-                                                          us(latency.quantile(0.99)), us(latency.quantile(0.999)),
-                                                          us(latency.max()));
+            us(latency.quantile(0.99)), us(latency.quantile(0.999)), us(latency.max()));
         report[QStringLiteral("peak_rss_bytes")] = static_cast<double>(process.peakRssBytes);
         report[QStringLiteral("cpu_percent_avg")] = cpuAvg;
         report[QStringLiteral("safety_cap_hit")] = s.safetyCapHit;
@@ -212,7 +212,7 @@ int runHeadless(const CommandLine &options)
 
     if (s.lost != 0 || s.inFlight != 0) {
         std::fprintf(stderr, "beam-me-up: conservation broken: lost %lld, in flight after drain %lld\n",
-                     static_cast<long long>(s.lost), static_cast<long long>(s.inFlight));
+            static_cast<long long>(s.lost), static_cast<long long>(s.inFlight));
         return ExitLost;
     }
     return ExitOk;
@@ -224,8 +224,9 @@ int runBench(const CommandLine &options)
     std::printf("beam-me-up %s benchmark: 1 producer, unthrottled, no work, back-pressure on (max in flight %lld), "
                 "full telemetry\n%.1f s measured per row after %.1f s warm-up; bare graph = the same shape in plain "
                 "oneTBB, no telemetry\n\n",
-                BEAM_VERSION, static_cast<long long>(b.maxInFlight), b.secondsPerRow, b.warmupSeconds);
-    std::printf("%9s %14s %9s %9s %16s %7s\n", "consumers", "engine ev/s", "p50 us", "p99 us", "bare graph ev/s", "ratio");
+        BEAM_VERSION, static_cast<long long>(b.maxInFlight), b.secondsPerRow, b.warmupSeconds);
+    std::printf(
+        "%9s %14s %9s %9s %16s %7s\n", "consumers", "engine ev/s", "p50 us", "p99 us", "bare graph ev/s", "ratio");
     std::fflush(stdout);
 
     const auto rowJson = [](const BenchRow &row) {
@@ -247,7 +248,7 @@ int runBench(const CommandLine &options)
         const BenchRow row = benchEngine(config, b);
         const BenchRow bare = benchBareGraph(consumers, b);
         std::printf("%9d %14.0f %9.1f %9.1f %16.0f %6.0f%%\n", consumers, row.eventsPerSec, row.p50Us, row.p99Us,
-                    bare.eventsPerSec, 100.0 * row.eventsPerSec / std::max(1.0, bare.eventsPerSec));
+            bare.eventsPerSec, 100.0 * row.eventsPerSec / std::max(1.0, bare.eventsPerSec));
         std::fflush(stdout);
         rows.append(rowJson(row));
         baseline.append(rowJson(bare));
@@ -255,18 +256,19 @@ int runBench(const CommandLine &options)
 
     std::printf("\nscaling with simulated I/O: %d us per event, unthrottled, each serial consumer can finish at most "
                 "%.0f events/s\n",
-                b.ioUs, 1e6 / b.ioUs);
-    std::printf("%9s %14s %9s %9s %16s %7s\n", "consumers", "engine ev/s", "p50 us", "p99 us", "ideal ev/s", "of ideal");
+        b.ioUs, 1e6 / b.ioUs);
+    std::printf(
+        "%9s %14s %9s %9s %16s %7s\n", "consumers", "engine ev/s", "p50 us", "p99 us", "ideal ev/s", "of ideal");
     for (int consumers : b.ioConsumerCounts) {
         PipelineConfig config;
         config.consumers = consumers;
         config.rate.reset();
         config.ioUs = b.ioUs;
-        config.maxInFlight = std::int64_t{consumers} * 4;
+        config.maxInFlight = std::int64_t{ consumers } * 4;
         const BenchRow row = benchEngine(config, b);
         const double ideal = consumers * 1e6 / b.ioUs;
         std::printf("%9d %14.0f %9.1f %9.1f %16.0f %6.0f%%\n", consumers, row.eventsPerSec, row.p50Us, row.p99Us, ideal,
-                    100.0 * row.eventsPerSec / ideal);
+            100.0 * row.eventsPerSec / ideal);
         std::fflush(stdout);
         ioRows.append(rowJson(row));
     }

@@ -18,7 +18,9 @@ namespace beam {
 class Admission
 {
 public:
-    explicit Admission(std::int64_t limit) : m_limit(limit) { }
+    explicit Admission(std::int64_t limit)
+        : m_limit(limit)
+    { }
 
     /// Takes up to `want` credits, as many as fit under the limit, but none unless at least `atLeast` fit
     /// (so a saturated pipeline does not degrade into tiny batches); returns how many were taken.
@@ -36,7 +38,10 @@ public:
     }
 
     /// Takes credits without a bound (the unbounded policy).
-    void acquireUnbounded(std::int64_t count) { noteHigh(m_inFlight.fetch_add(count, std::memory_order_acq_rel) + count); }
+    void acquireUnbounded(std::int64_t count)
+    {
+        noteHigh(m_inFlight.fetch_add(count, std::memory_order_acq_rel) + count);
+    }
 
     /// Returns credits; wakes a producer waiting for room.
     void release(std::int64_t count)
@@ -44,7 +49,9 @@ public:
         const std::int64_t after = m_inFlight.fetch_sub(count, std::memory_order_seq_cst) - count;
         if (m_waiters.load(std::memory_order_seq_cst) > 0
             && m_limit.load(std::memory_order_relaxed) - after >= m_wanted.load(std::memory_order_relaxed)) {
-            { std::lock_guard lock(m_mutex); }
+            {
+                std::lock_guard lock(m_mutex);
+            }
             m_roomAvailable.notify_all();
         }
     }
@@ -63,7 +70,9 @@ public:
     /// Wakes every waiting producer, e.g. to let it see a stop request or a new limit.
     void wakeAll()
     {
-        { std::lock_guard lock(m_mutex); }
+        {
+            std::lock_guard lock(m_mutex);
+        }
         m_roomAvailable.notify_all();
     }
 
@@ -91,12 +100,12 @@ private:
     }
 
     // Written per batch, read per batch, rarely written, written per wait: one cache line each.
-    alignas(64) std::atomic<std::int64_t> m_inFlight{0};
-    alignas(64) std::atomic<std::int64_t> m_high{0};
-    std::atomic<std::int64_t> m_maxEver{0};
+    alignas(64) std::atomic<std::int64_t> m_inFlight{ 0 };
+    alignas(64) std::atomic<std::int64_t> m_high{ 0 };
+    std::atomic<std::int64_t> m_maxEver{ 0 };
     alignas(64) std::atomic<std::int64_t> m_limit;
-    alignas(64) std::atomic<int> m_waiters{0};
-    std::atomic<std::int64_t> m_wanted{1};
+    alignas(64) std::atomic<int> m_waiters{ 0 };
+    std::atomic<std::int64_t> m_wanted{ 1 };
     std::mutex m_mutex;
     std::condition_variable m_roomAvailable;
 };

@@ -11,13 +11,15 @@ namespace {
 class InjectedFault : public std::runtime_error
 {
 public:
-    InjectedFault() : std::runtime_error("injected fault") { }
+    InjectedFault()
+        : std::runtime_error("injected fault")
+    { }
 };
 
 /// Busy work that keeps the core: spins on the clock, returns when it ended.
 std::int64_t spinFor(int microseconds)
 {
-    const std::int64_t end = nowNs() + std::int64_t{microseconds} * 1000;
+    const std::int64_t end = nowNs() + std::int64_t{ microseconds } * 1000;
     std::int64_t now = nowNs();
     while (now < end)
         now = nowNs();
@@ -30,13 +32,12 @@ Consumer::Consumer(tbb::flow::graph &graph, int index, EngineContext &context)
     : m_index(index)
     , m_context(context)
     , m_node(graph, tbb::flow::serial,
-             [this](Batch *batch) {
-                 receive(batch);
-                 return tbb::flow::continue_msg();
-             })
+          [this](Batch *batch) {
+              receive(batch);
+              return tbb::flow::continue_msg();
+          })
     , m_random(mix64(context.seed ^ (0xC0FFEEULL + static_cast<std::uint64_t>(index))))
-{
-}
+{ }
 
 void Consumer::enqueue(Batch *batch)
 {

@@ -80,11 +80,11 @@ private:
     decltype(Batch::events) m_retry;
     std::uint64_t m_settleProcessed = 0;
     std::uint64_t m_settleFinal = 0; ///< events whose credit goes back at the next settle()
-    bool m_waiting = false;          ///< an event's simulated I/O is in progress
-    Batch *m_pending = nullptr;      ///< the batch of that event
+    bool m_waiting = false; ///< an event's simulated I/O is in progress
+    Batch *m_pending = nullptr; ///< the batch of that event
     std::size_t m_pendingIndex = 0;
-    std::deque<Batch *> m_backlog;   ///< messages that arrived while waiting
-    Batch m_resumeToken{{}, true};   ///< the one message a timer sends back; at most one I/O is pending
+    std::deque<Batch *> m_backlog; ///< messages that arrived while waiting
+    Batch m_resumeToken{ {}, true }; ///< the one message a timer sends back; at most one I/O is pending
 
     LatencyRecorder m_latency;
     SoloCounter m_processed;
@@ -93,7 +93,7 @@ private:
     SoloCounter m_deadLettered;
     SoloCounter m_abandoned;
     SoloCounter m_busyNs;
-    SoloCounter m_taken;    ///< events taken out of the queue for processing
+    SoloCounter m_taken; ///< events taken out of the queue for processing
     SoloCounter m_requeued; ///< events put back for redelivery
     SoloCounter m_enqueued; ///< written by the router
 };

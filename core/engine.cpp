@@ -60,8 +60,7 @@ struct Engine::Impl {
         : config(initial)
         , context(initial)
         , arena(static_cast<int>(tbb::info::default_concurrency()), 0)
-    {
-    }
+    { }
 
     void ensureConsumers(int count);
     void setProducerCount(int count);
@@ -74,13 +73,13 @@ struct Engine::Impl {
     PipelineConfig config;
     std::vector<std::unique_ptr<Producer>> producers; ///< every producer ever started (their counts stay)
     std::vector<Producer *> running;
-    std::atomic<EngineState> state{EngineState::Idle};
+    std::atomic<EngineState> state{ EngineState::Idle };
 
     EngineContext context;
     tbb::task_arena arena;
     std::unique_ptr<tbb::flow::graph> graph;
     std::array<std::unique_ptr<Consumer>, Router::kMaxConsumers> consumers;
-    std::atomic<int> createdConsumers{0};
+    std::atomic<int> createdConsumers{ 0 };
     std::unique_ptr<Router> router;
 
     // Sampler.
@@ -88,7 +87,7 @@ struct Engine::Impl {
     std::mutex samplerMutex;
     std::condition_variable samplerWake;
     bool samplerStop = false;
-    std::atomic<int> intervalMs{100};
+    std::atomic<int> intervalMs{ 100 };
 
     std::mutex sampleMutex; ///< one sample at a time (sampler thread or sampleNow)
     std::int64_t startNs = 0;
@@ -123,7 +122,8 @@ void Engine::Impl::setProducerCount(int count)
 {
     while (static_cast<int>(running.size()) < count) {
         const int index = static_cast<int>(producers.size());
-        producers.push_back(std::make_unique<Producer>(index, context, [this](Batch *batch) { router->input().try_put(batch); }));
+        producers.push_back(
+            std::make_unique<Producer>(index, context, [this](Batch *batch) { router->input().try_put(batch); }));
         running.push_back(producers.back().get());
         running.back()->start();
     }
@@ -162,7 +162,8 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
                 p.dropped = c.dropped;
                 p.offeredPerSec = static_cast<double>(c.offered - before.offered) / dt;
                 p.achievedPerSec = static_cast<double>(c.produced - before.produced) / dt;
-                p.backpressureRatio = std::clamp(static_cast<double>(c.blockedNs - before.blockedNs) / 1e9 / dt, 0.0, 1.0);
+                p.backpressureRatio
+                    = std::clamp(static_cast<double>(c.blockedNs - before.blockedNs) / 1e9 / dt, 0.0, 1.0);
                 s.producers.push_back(p);
             }
             previous.producerCounters[static_cast<std::size_t>(producer->index())] = c;
@@ -189,8 +190,10 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
         cs.failed = c.failed;
         cs.deadLettered = c.deadLettered;
         cs.queueDepth = c.queueDepth;
-        cs.processedPerSec = static_cast<double>(c.processed - previous.consumerProcessed[static_cast<std::size_t>(i)]) / dt;
-        cs.busyRatio = std::clamp(static_cast<double>(c.busyNs - previous.consumerBusy[static_cast<std::size_t>(i)]) / 1e9 / dt, 0.0, 1.0);
+        cs.processedPerSec
+            = static_cast<double>(c.processed - previous.consumerProcessed[static_cast<std::size_t>(i)]) / dt;
+        cs.busyRatio = std::clamp(
+            static_cast<double>(c.busyNs - previous.consumerBusy[static_cast<std::size_t>(i)]) / 1e9 / dt, 0.0, 1.0);
         previous.consumerProcessed[static_cast<std::size_t>(i)] = c.processed;
         previous.consumerBusy[static_cast<std::size_t>(i)] = c.busyNs;
         if (cs.active || cs.queueDepth > 0)
@@ -269,7 +272,9 @@ void Engine::Impl::stopSampler()
         samplerThread.join();
 }
 
-Engine::Engine(PipelineConfig config) : d(std::make_unique<Impl>(config)) { }
+Engine::Engine(PipelineConfig config)
+    : d(std::make_unique<Impl>(config))
+{ }
 
 Engine::~Engine()
 {
@@ -281,7 +286,7 @@ std::vector<ConfigError> Engine::start()
     std::lock_guard lock(d->mutex);
     auto errors = d->config.validate();
     if (d->state.load() != EngineState::Idle)
-        errors.push_back({"state", "the engine was already started; create a new one to run again"});
+        errors.push_back({ "state", "the engine was already started; create a new one to run again" });
     if (!errors.empty())
         return errors;
 
@@ -355,8 +360,9 @@ std::vector<ConfigError> Engine::reconfigure(const PipelineConfig &config)
     std::lock_guard lock(d->mutex);
     const auto current = d->state.load();
     if (config.seed != d->config.seed && current != EngineState::Idle)
-        errors.push_back({"seed", "seed = " + std::to_string(config.seed) + " cannot change while running (it is "
-                                      + std::to_string(d->config.seed) + " for this run)"});
+        errors.push_back({ "seed",
+            "seed = " + std::to_string(config.seed) + " cannot change while running (it is "
+                + std::to_string(d->config.seed) + " for this run)" });
     if (!errors.empty())
         return errors;
 
@@ -394,7 +400,7 @@ std::shared_ptr<const Snapshot> Engine::latest() const
 std::vector<std::shared_ptr<const Snapshot>> Engine::history() const
 {
     std::lock_guard lock(d->historyMutex);
-    return {d->history.begin(), d->history.end()};
+    return { d->history.begin(), d->history.end() };
 }
 
 std::shared_ptr<const Snapshot> Engine::sampleNow()

@@ -15,7 +15,7 @@ namespace beam {
 
 enum class StopMode {
     Drain, ///< producers stop, every event in flight reaches its outcome, then the graph stops
-    Now,   ///< producers stop, events in flight are released unprocessed and counted as abandoned
+    Now, ///< producers stop, events in flight are released unprocessed and counted as abandoned
 };
 
 /// The pipeline: paced producers -> admission (the in-flight bound) -> router -> serial consumers, on a oneTBB

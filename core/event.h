@@ -3,8 +3,8 @@
 
 #include <oneapi/tbb/scalable_allocator.h>
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <new>
 #include <vector>
 
@@ -12,10 +12,10 @@ namespace beam {
 
 /// One unit of work. 24 bytes, copied by value into batches; never allocated on its own.
 struct Event {
-    std::uint64_t id = 0;        ///< producer index in the top 16 bits, sequence below: unique for a run
-    std::int64_t createdNs = 0;  ///< steady clock at creation
-    std::uint32_t key = 0;       ///< partition key: equal keys go to the same consumer, in order
-    std::uint16_t attempts = 0;  ///< processing attempts so far
+    std::uint64_t id = 0; ///< producer index in the top 16 bits, sequence below: unique for a run
+    std::int64_t createdNs = 0; ///< steady clock at creation
+    std::uint32_t key = 0; ///< partition key: equal keys go to the same consumer, in order
+    std::uint16_t attempts = 0; ///< processing attempts so far
 };
 
 /// A micro-batch: the unit that moves through the flow graph. Owned by whoever holds the pointer.
@@ -35,8 +35,14 @@ struct Batch {
     bool ioResume = false;
 };
 
-constexpr std::uint64_t producerOf(std::uint64_t eventId) { return eventId >> 48; }
-constexpr std::uint64_t sequenceOf(std::uint64_t eventId) { return eventId & ((std::uint64_t{1} << 48) - 1); }
+constexpr std::uint64_t producerOf(std::uint64_t eventId)
+{
+    return eventId >> 48;
+}
+constexpr std::uint64_t sequenceOf(std::uint64_t eventId)
+{
+    return eventId & ((std::uint64_t{ 1 } << 48) - 1);
+}
 
 /// How an event's life ended.
 enum class Outcome : std::uint8_t { Processed, DeadLettered, Dropped };

@@ -52,7 +52,8 @@ std::uint64_t Histogram::quantile(double q) const
     if (m_total == 0)
         return 0;
     q = std::clamp(q, 0.0, 1.0);
-    const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(m_total))));
+    const auto rank
+        = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(m_total))));
     std::uint64_t seen = 0;
     for (std::size_t i = 0; i < m_counts.size(); ++i) {
         seen += m_counts[i];

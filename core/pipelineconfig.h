@@ -12,8 +12,8 @@ namespace beam {
 /// What happens to events that do not fit under the in-flight bound.
 enum class OverloadPolicy {
     Backpressure, ///< producers are held back; nothing is dropped
-    Drop,         ///< events that do not fit are shed and counted as dropped
-    Unbounded,    ///< no bound; queues grow until the safety cap stops the producers
+    Drop, ///< events that do not fit are shed and counted as dropped
+    Unbounded, ///< no bound; queues grow until the safety cap stops the producers
 };
 
 std::string_view toString(OverloadPolicy policy);
@@ -42,18 +42,18 @@ struct PipelineConfig {
     static constexpr std::int64_t kMinSafetyCap = 1000;
     static constexpr std::int64_t kMaxSafetyCap = 100'000'000;
 
-    int producers = 1;                            ///< 1..64
-    int consumers = 8;                            ///< 1..256
-    std::optional<std::uint64_t> rate = 1000;     ///< events/s per producer, 1..50,000,000; nullopt = unlimited ("max")
-    std::int64_t maxInFlight = 1000;              ///< 1..1,000,000 events admitted and not yet finished
-    int workUs = 0;                               ///< CPU busy work per event, 0..100,000 us
-    int ioUs = 0;                                 ///< simulated I/O wait per event, 0..1,000,000 us (parks no worker)
-    double faultRate = 0.0;                       ///< probability that one processing attempt fails, 0..1
-    int maxAttempts = 3;                          ///< attempts before an event is dead-lettered, 1..100
+    int producers = 1; ///< 1..64
+    int consumers = 8; ///< 1..256
+    std::optional<std::uint64_t> rate = 1000; ///< events/s per producer, 1..50,000,000; nullopt = unlimited ("max")
+    std::int64_t maxInFlight = 1000; ///< 1..1,000,000 events admitted and not yet finished
+    int workUs = 0; ///< CPU busy work per event, 0..100,000 us
+    int ioUs = 0; ///< simulated I/O wait per event, 0..1,000,000 us (parks no worker)
+    double faultRate = 0.0; ///< probability that one processing attempt fails, 0..1
+    int maxAttempts = 3; ///< attempts before an event is dead-lettered, 1..100
     OverloadPolicy overload = OverloadPolicy::Backpressure;
-    std::int64_t safetyCap = 10'000'000;          ///< unbounded policy: in flight at which producers are stopped
-    int intervalMs = 100;                         ///< sampling interval, 10..5000 ms
-    std::uint64_t seed = 1;                       ///< seeds every random choice (keys, faults)
+    std::int64_t safetyCap = 10'000'000; ///< unbounded policy: in flight at which producers are stopped
+    int intervalMs = 100; ///< sampling interval, 10..5000 ms
+    std::uint64_t seed = 1; ///< seeds every random choice (keys, faults)
 
     /// Every violated rule; empty when the configuration is valid.
     [[nodiscard]] std::vector<ConfigError> validate() const;

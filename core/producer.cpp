@@ -17,8 +17,7 @@ Producer::Producer(int index, EngineContext &context, Emit emit)
     : m_index(index)
     , m_context(context)
     , m_emit(std::move(emit))
-{
-}
+{ }
 
 Producer::~Producer()
 {
@@ -70,7 +69,8 @@ void Producer::run()
     bool restartClock = true;
 
     while (!m_stop.load(std::memory_order_relaxed)) {
-        if (m_context.paused.load(std::memory_order_relaxed) || m_context.safetyCapHit.load(std::memory_order_relaxed)) {
+        if (m_context.paused.load(std::memory_order_relaxed)
+            || m_context.safetyCapHit.load(std::memory_order_relaxed)) {
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
             restartClock = true;
             continue;
@@ -116,7 +116,8 @@ void Producer::run()
             m_context.admission.acquireUnbounded(want);
             admitted = want;
         } else {
-            admitted = m_context.admission.tryAcquire(want, policy == OverloadPolicy::Drop ? 1 : std::min(want, std::max<std::int64_t>(1, bound / 2)));
+            admitted = m_context.admission.tryAcquire(
+                want, policy == OverloadPolicy::Drop ? 1 : std::min(want, std::max<std::int64_t>(1, bound / 2)));
         }
 
         if (admitted == 0 && policy == OverloadPolicy::Backpressure) {
@@ -124,12 +125,13 @@ void Producer::run()
             // away), then sleep on the admission's condition variable.
             const std::int64_t blockedFrom = nowNs();
             const std::int64_t room = std::min(want, std::max<std::int64_t>(1, bound / 2));
-            for (int spin = 0; spin < 8 && !m_context.admission.hasRoom(room) && !m_stop.load(std::memory_order_relaxed); ++spin)
+            for (int spin = 0;
+                 spin < 8 && !m_context.admission.hasRoom(room) && !m_stop.load(std::memory_order_relaxed); ++spin)
                 std::this_thread::yield();
             while (!m_context.admission.hasRoom(room) && !m_stop.load(std::memory_order_relaxed)
-                   && !m_context.paused.load(std::memory_order_relaxed)
-                   && m_context.overload.load(std::memory_order_relaxed) == OverloadPolicy::Backpressure
-                   && batchBound() == bound) {
+                && !m_context.paused.load(std::memory_order_relaxed)
+                && m_context.overload.load(std::memory_order_relaxed) == OverloadPolicy::Backpressure
+                && batchBound() == bound) {
                 m_context.admission.waitForRoom(room, std::chrono::milliseconds(1));
             }
             m_blockedNs.add(static_cast<std::uint64_t>(nowNs() - blockedFrom));

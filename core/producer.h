@@ -36,8 +36,8 @@ public:
 
     struct Counters {
         std::uint64_t produced = 0; ///< events created (admitted + dropped)
-        std::uint64_t dropped = 0;  ///< drop policy: created but shed
-        std::uint64_t offered = 0;  ///< events that fell due by the clock (including those skipped as debt)
+        std::uint64_t dropped = 0; ///< drop policy: created but shed
+        std::uint64_t offered = 0; ///< events that fell due by the clock (including those skipped as debt)
         std::uint64_t blockedNs = 0;
     };
     /// Reads `dropped` after `produced`, so every dropped event of a counted batch is seen.
@@ -54,7 +54,7 @@ private:
     const int m_index;
     EngineContext &m_context;
     Emit m_emit;
-    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_stop{ false };
     std::thread m_thread;
     std::uint64_t m_sequence = 0;
 

@@ -9,8 +9,7 @@ Router::Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consume
         route(batch);
         return tbb::flow::continue_msg();
     })
-{
-}
+{ }
 
 void Router::route(Batch *batch)
 {

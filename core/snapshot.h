@@ -24,21 +24,21 @@ struct LatencySummary {
 
 struct ConsumerSample {
     int index = 0;
-    bool active = false;        ///< receives new events (false: retired, draining what it holds)
+    bool active = false; ///< receives new events (false: retired, draining what it holds)
     std::uint64_t processed = 0;
     std::uint64_t failed = 0;
     std::uint64_t deadLettered = 0;
     std::int64_t queueDepth = 0;
     double processedPerSec = 0;
-    double busyRatio = 0;       ///< share of the interval spent processing, 0..1
+    double busyRatio = 0; ///< share of the interval spent processing, 0..1
 };
 
 struct ProducerSample {
     int index = 0;
     std::uint64_t produced = 0;
     std::uint64_t dropped = 0;
-    double offeredPerSec = 0;   ///< what the clock made due
-    double achievedPerSec = 0;  ///< what was actually created
+    double offeredPerSec = 0; ///< what the clock made due
+    double achievedPerSec = 0; ///< what was actually created
     double backpressureRatio = 0; ///< share of the interval spent held back, 0..1
 };
 
@@ -53,14 +53,14 @@ struct Snapshot {
 
     std::uint64_t produced = 0;
     std::uint64_t processed = 0;
-    std::uint64_t failed = 0;       ///< failed attempts
-    std::uint64_t retried = 0;      ///< redeliveries
+    std::uint64_t failed = 0; ///< failed attempts
+    std::uint64_t retried = 0; ///< redeliveries
     std::uint64_t deadLettered = 0;
     std::uint64_t dropped = 0;
-    std::uint64_t abandoned = 0;    ///< released unprocessed by "stop now"
-    std::int64_t inFlight = 0;      ///< admitted, no final outcome yet
-    std::int64_t limit = 0;         ///< the bound in force (the safety cap under the unbounded policy)
-    std::int64_t inFlightHigh = 0;  ///< highest in flight during the interval
+    std::uint64_t abandoned = 0; ///< released unprocessed by "stop now"
+    std::int64_t inFlight = 0; ///< admitted, no final outcome yet
+    std::int64_t limit = 0; ///< the bound in force (the safety cap under the unbounded policy)
+    std::int64_t inFlightHigh = 0; ///< highest in flight during the interval
     std::int64_t maxInFlightObserved = 0;
     /// produced - processed - dead-lettered - dropped - abandoned - in flight, read in an order that can
     /// only over-count the right-hand side while running: above 0 means events vanished.
@@ -76,7 +76,7 @@ struct Snapshot {
     LatencySummary interval;
     LatencySummary cumulative;
 
-    double cpuPercent = 0;          ///< of one core, over the interval
+    double cpuPercent = 0; ///< of one core, over the interval
     std::uint64_t rssBytes = 0;
 
     std::vector<ConsumerSample> consumers;

@@ -24,24 +24,24 @@ class TestCli : public QObject
             process.kill();
             process.waitForFinished();
         }
-        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-                QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+        return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError()) };
     }
 
 private slots:
     void testHelp()
     {
-        const auto r = run({QStringLiteral("--help")});
+        const auto r = run({ QStringLiteral("--help") });
         QCOMPARE(r.exitCode, 0);
-        for (const char *flag : {"--headless", "--duration", "--producers", "--consumers", "--rate", "--max-in-flight",
-                                 "--work-us", "--io-us", "--fault-rate", "--overload", "--interval", "--seed",
-                                 "--report-json", "--quiet", "--bench", "--bench-json", "--version"})
+        for (const char *flag : { "--headless", "--duration", "--producers", "--consumers", "--rate", "--max-in-flight",
+                 "--work-us", "--io-us", "--fault-rate", "--overload", "--interval", "--seed", "--report-json",
+                 "--quiet", "--bench", "--bench-json", "--version" })
             QVERIFY2(r.out.contains(QLatin1String(flag)), flag);
     }
 
     void testVersion()
     {
-        const auto r = run({QStringLiteral("--version")});
+        const auto r = run({ QStringLiteral("--version") });
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out.trimmed(), QStringLiteral("beam-me-up " BEAM_VERSION));
     }
@@ -50,13 +50,17 @@ private slots:
     {
         QTemporaryDir dir;
         const QString report = dir.filePath(QStringLiteral("r.json"));
-        const auto r = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("2"),
-                            QStringLiteral("--fault-rate"), QStringLiteral("0.1"), QStringLiteral("--rate"),
-                            QStringLiteral("5000"), QStringLiteral("--report-json"), report});
+        const auto r = run({ QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("2"),
+            QStringLiteral("--fault-rate"), QStringLiteral("0.1"), QStringLiteral("--rate"), QStringLiteral("5000"),
+            QStringLiteral("--report-json"), report });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         // One telemetry line per second, then the summary.
         const auto lines = r.out.split(QLatin1Char('\n'));
-        QCOMPARE(int(std::count_if(lines.begin(), lines.end(), [](const QString &l) { return l.trimmed().contains(QLatin1String("s ")) && l.trimmed().front().isDigit(); })), 2);
+        QCOMPARE(int(std::count_if(lines.begin(), lines.end(),
+                     [](const QString &l) {
+                         return l.trimmed().contains(QLatin1String("s ")) && l.trimmed().front().isDigit();
+                     })),
+            2);
         QVERIFY(r.out.contains(QLatin1String("summary:")));
 
         QFile file(report);
@@ -64,13 +68,13 @@ private slots:
         QJsonParseError error;
         const auto json = QJsonDocument::fromJson(file.readAll(), &error).object();
         QCOMPARE(error.error, QJsonParseError::NoError);
-        for (const char *key : {"config", "duration_s", "produced", "processed", "failed", "retried", "dead_lettered",
-                                "dropped", "in_flight", "lost", "max_in_flight_observed", "throughput_eps", "latency_us",
-                                "peak_rss_bytes", "cpu_percent_avg"})
+        for (const char *key : { "config", "duration_s", "produced", "processed", "failed", "retried", "dead_lettered",
+                 "dropped", "in_flight", "lost", "max_in_flight_observed", "throughput_eps", "latency_us",
+                 "peak_rss_bytes", "cpu_percent_avg" })
             QVERIFY2(json.contains(QLatin1String(key)), key);
         const auto config = json[QStringLiteral("config")].toObject();
-        for (const char *key : {"producers", "consumers", "rate", "max_in_flight", "work_us", "io_us", "fault_rate",
-                                "max_attempts", "overload", "safety_cap", "interval_ms", "seed"})
+        for (const char *key : { "producers", "consumers", "rate", "max_in_flight", "work_us", "io_us", "fault_rate",
+                 "max_attempts", "overload", "safety_cap", "interval_ms", "seed" })
             QVERIFY2(config.contains(QLatin1String(key)), key);
         QCOMPARE(config[QStringLiteral("rate")].toInt(), 5000);
         QCOMPARE(config[QStringLiteral("fault_rate")].toDouble(), 0.1);
@@ -78,8 +82,9 @@ private slots:
         QCOMPARE(json[QStringLiteral("in_flight")].toInt(), 0);
         const double produced = json[QStringLiteral("produced")].toDouble();
         QVERIFY(produced > 8000 && produced < 12000);
-        QCOMPARE(produced, json[QStringLiteral("processed")].toDouble() + json[QStringLiteral("dead_lettered")].toDouble()
-                               + json[QStringLiteral("dropped")].toDouble());
+        QCOMPARE(produced,
+            json[QStringLiteral("processed")].toDouble() + json[QStringLiteral("dead_lettered")].toDouble()
+                + json[QStringLiteral("dropped")].toDouble());
         QVERIFY(json[QStringLiteral("failed")].toDouble() > 0);
         const auto latency = json[QStringLiteral("latency_us")].toObject();
         QVERIFY(latency[QStringLiteral("p50")].toDouble() > 0);
@@ -90,7 +95,7 @@ private slots:
     void testSigtermDrains()
     {
         QProcess process;
-        process.start(QStringLiteral(BEAM_BINARY), {QStringLiteral("--headless"), QStringLiteral("--quiet")});
+        process.start(QStringLiteral(BEAM_BINARY), { QStringLiteral("--headless"), QStringLiteral("--quiet") });
         QVERIFY(process.waitForStarted());
         QTest::qWait(700);
         process.terminate();
@@ -107,28 +112,33 @@ private slots:
         const auto row = [](const char *name, QStringList args, const char *mentions) {
             QTest::newRow(name) << args << QString::fromLatin1(mentions);
         };
-        row("producers 0", {QStringLiteral("--producers"), QStringLiteral("0")}, "--producers: producers = 0 is out of range 1..64");
-        row("consumers 257", {QStringLiteral("--consumers"), QStringLiteral("257")}, "1..256");
-        row("rate text", {QStringLiteral("--rate"), QStringLiteral("fast")}, "--rate: 'fast'");
-        row("rate too high", {QStringLiteral("--rate"), QStringLiteral("50000001")}, "1..50000000");
-        row("rate negative", {QStringLiteral("--rate"), QStringLiteral("-5")}, "rate = -5");
-        row("fault rate", {QStringLiteral("--fault-rate"), QStringLiteral("1.5")}, "--fault-rate: fault_rate = 1.5");
-        row("fault rate nan", {QStringLiteral("--fault-rate"), QStringLiteral("nan")}, "--fault-rate: 'nan'");
-        row("overload", {QStringLiteral("--overload"), QStringLiteral("panic")}, "one of backpressure, drop, unbounded");
-        row("interval", {QStringLiteral("--interval"), QStringLiteral("5")}, "--interval: interval_ms = 5 ms is out of range 10..5000 ms");
-        row("in flight", {QStringLiteral("--max-in-flight"), QStringLiteral("99999999999999999999")}, "--max-in-flight");
-        row("io", {QStringLiteral("--io-us"), QStringLiteral("-1")}, "io_us = -1");
-        row("duration", {QStringLiteral("--duration"), QStringLiteral("0")}, "--duration");
-        row("unknown flag", {QStringLiteral("--frobnicate")}, "frobnicate");
-        row("missing value", {QStringLiteral("--producers")}, "producers");
-        row("stray argument", {QStringLiteral("fast")}, "unexpected argument 'fast'");
+        row("producers 0", { QStringLiteral("--producers"), QStringLiteral("0") },
+            "--producers: producers = 0 is out of range 1..64");
+        row("consumers 257", { QStringLiteral("--consumers"), QStringLiteral("257") }, "1..256");
+        row("rate text", { QStringLiteral("--rate"), QStringLiteral("fast") }, "--rate: 'fast'");
+        row("rate too high", { QStringLiteral("--rate"), QStringLiteral("50000001") }, "1..50000000");
+        row("rate negative", { QStringLiteral("--rate"), QStringLiteral("-5") }, "rate = -5");
+        row("fault rate", { QStringLiteral("--fault-rate"), QStringLiteral("1.5") }, "--fault-rate: fault_rate = 1.5");
+        row("fault rate nan", { QStringLiteral("--fault-rate"), QStringLiteral("nan") }, "--fault-rate: 'nan'");
+        row("overload", { QStringLiteral("--overload"), QStringLiteral("panic") },
+            "one of backpressure, drop, unbounded");
+        row("interval", { QStringLiteral("--interval"), QStringLiteral("5") },
+            "--interval: interval_ms = 5 ms is out of range 10..5000 ms");
+        row("in flight", { QStringLiteral("--max-in-flight"), QStringLiteral("99999999999999999999") },
+            "--max-in-flight");
+        row("io", { QStringLiteral("--io-us"), QStringLiteral("-1") }, "io_us = -1");
+        row("duration", { QStringLiteral("--duration"), QStringLiteral("0") }, "--duration");
+        row("unknown flag", { QStringLiteral("--frobnicate") }, "frobnicate");
+        row("missing value", { QStringLiteral("--producers") }, "producers");
+        row("stray argument", { QStringLiteral("fast") }, "unexpected argument 'fast'");
     }
 
     void testBadArguments()
     {
         QFETCH(QStringList, arguments);
         QFETCH(QString, mentions);
-        const auto r = run(QStringList{QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("1")} + arguments);
+        const auto r = run(
+            QStringList{ QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("1") } + arguments);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(mentions), qPrintable(r.err));
         QVERIFY(r.out.isEmpty() || !r.out.contains(QLatin1String("summary")));

@@ -24,10 +24,11 @@ public:
         ++entry.count;
         entry.outcome = outcome;
         if (outcome == Outcome::Processed && event.attempts == 1) {
-            auto &last = m_lastSequence[(static_cast<std::uint64_t>(consumer) << 32) ^ (producerOf(event.id) << 20) ^ event.key];
+            auto &last = m_lastSequence[(static_cast<std::uint64_t>(consumer) << 32) ^ (producerOf(event.id) << 20)
+                ^ event.key];
             if (last.seen && sequenceOf(event.id) < last.sequence)
                 ++m_orderViolations;
-            last = {true, sequenceOf(event.id)};
+            last = { true, sequenceOf(event.id) };
         }
     }
 
@@ -48,8 +49,8 @@ public:
 void verifyConservation(const Snapshot &s)
 {
     QVERIFY(s.state == EngineState::Stopped);
-    QCOMPARE(s.inFlight, std::int64_t{0});
-    QCOMPARE(s.lost, std::int64_t{0});
+    QCOMPARE(s.inFlight, std::int64_t{ 0 });
+    QCOMPARE(s.lost, std::int64_t{ 0 });
     QCOMPARE(s.produced, s.processed + s.deadLettered + s.dropped + s.abandoned);
 }
 
@@ -112,8 +113,8 @@ private slots:
             QVERIFY(s->retried > 0);
             QCOMPARE(s->failed, s->retried + s->deadLettered);
         } else {
-            QCOMPARE(s->failed, std::uint64_t{0});
-            QCOMPARE(s->deadLettered, std::uint64_t{0});
+            QCOMPARE(s->failed, std::uint64_t{ 0 });
+            QCOMPARE(s->deadLettered, std::uint64_t{ 0 });
         }
         if (faultRate >= 0.5)
             QVERIFY(s->deadLettered > 0); // 0.5^3 of events fail three times
@@ -196,10 +197,23 @@ private slots:
         apply([](PipelineConfig &c) { c.maxInFlight = 10; });
         const auto narrow = engine.sampleNow();
         apply([](PipelineConfig &c) { c.maxInFlight = 5000; });
-        apply([](PipelineConfig &c) { c.rate = 20000; c.producers = 3; });
-        apply([](PipelineConfig &c) { c.rate.reset(); c.producers = 1; c.workUs = 5; });
-        apply([](PipelineConfig &c) { c.overload = OverloadPolicy::Drop; c.maxInFlight = 50; });
-        apply([](PipelineConfig &c) { c.overload = OverloadPolicy::Backpressure; c.rate = 1000; });
+        apply([](PipelineConfig &c) {
+            c.rate = 20000;
+            c.producers = 3;
+        });
+        apply([](PipelineConfig &c) {
+            c.rate.reset();
+            c.producers = 1;
+            c.workUs = 5;
+        });
+        apply([](PipelineConfig &c) {
+            c.overload = OverloadPolicy::Drop;
+            c.maxInFlight = 50;
+        });
+        apply([](PipelineConfig &c) {
+            c.overload = OverloadPolicy::Backpressure;
+            c.rate = 1000;
+        });
         const auto late = engine.sampleNow();
         engine.stop(StopMode::Drain);
         const auto s = engine.latest();
@@ -229,11 +243,13 @@ private slots:
         QVERIFY(engine.reconfigure(config).empty());
         std::this_thread::sleep_for(600ms);
         const auto s = engine.latest();
-        QCOMPARE(int(std::count_if(s->consumers.begin(), s->consumers.end(), [](const ConsumerSample &c) { return c.active; })), 5);
+        QCOMPARE(int(std::count_if(
+                     s->consumers.begin(), s->consumers.end(), [](const ConsumerSample &c) { return c.active; })),
+            5);
         QVERIFY2(s->producedPerSec > 10000, qPrintable(QString::number(s->producedPerSec)));
         config.seed = 99;
         const auto errors = engine.reconfigure(config);
-        QCOMPARE(errors.size(), std::size_t{1});
+        QCOMPARE(errors.size(), std::size_t{ 1 });
         QCOMPARE(QString::fromStdString(errors.front().field), QStringLiteral("seed"));
         engine.stop();
         verifyConservation(*engine.latest());
@@ -302,7 +318,8 @@ private slots:
         const auto s = engine.sampleNow();
         engine.stop();
         const double achieved = static_cast<double>(s->produced) / s->elapsedS;
-        QVERIFY2(std::abs(achieved - rate) <= 0.1 * rate + 1, qPrintable(QStringLiteral("%1 vs %2").arg(achieved).arg(rate)));
+        QVERIFY2(std::abs(achieved - rate) <= 0.1 * rate + 1,
+            qPrintable(QStringLiteral("%1 vs %2").arg(achieved).arg(rate)));
     }
 
     void testIoWaitDoesNotParkWorkers()
@@ -362,11 +379,12 @@ private slots:
         for (std::size_t i = 1; i < history.size(); ++i) {
             QVERIFY(history[i]->sequence > history[i - 1]->sequence);
             QVERIFY(history[i]->produced >= history[i - 1]->produced);
-            QCOMPARE(history[i]->lost, std::int64_t{0});
+            QCOMPARE(history[i]->lost, std::int64_t{ 0 });
         }
         const auto s = engine.latest();
         QVERIFY(s->cumulative.count > 0);
-        QVERIFY(s->cumulative.p50 > 0 && s->cumulative.p50 <= s->cumulative.p99 && s->cumulative.p99 <= s->cumulative.max);
+        QVERIFY(
+            s->cumulative.p50 > 0 && s->cumulative.p50 <= s->cumulative.p99 && s->cumulative.p99 <= s->cumulative.max);
         QVERIFY(s->rssBytes > 0);
         QCOMPARE(int(s->consumers.size()), 8);
         QCOMPARE(int(s->producers.size()), 1);

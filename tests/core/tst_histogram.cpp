@@ -19,7 +19,8 @@ private slots:
     {
         // Every value maps into a bucket that contains it, and buckets tile the range without gaps.
         for (int i = 1; i < HistogramLayout::kBucketCount; ++i)
-            QCOMPARE(HistogramLayout::lowerBound(i), HistogramLayout::lowerBound(i - 1) + HistogramLayout::width(i - 1));
+            QCOMPARE(
+                HistogramLayout::lowerBound(i), HistogramLayout::lowerBound(i - 1) + HistogramLayout::width(i - 1));
         beam::Random random(7);
         for (int n = 0; n < 100000; ++n) {
             const std::uint64_t value = random.next() >> (random.next() % 64);
@@ -57,14 +58,16 @@ private slots:
             histogram.record(v);
         }
         std::sort(values.begin(), values.end());
-        QCOMPARE(histogram.count(), std::uint64_t{values.size()});
+        QCOMPARE(histogram.count(), std::uint64_t{ values.size() });
         QCOMPARE(histogram.max(), values.back());
-        for (double q : {0.0, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0}) {
-            const auto rank = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size()))));
+        for (double q : { 0.0, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0 }) {
+            const auto rank
+                = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size()))));
             const double exact = static_cast<double>(values[rank - 1]);
             const double approx = static_cast<double>(histogram.quantile(q));
             const double error = exact == 0 ? approx : std::abs(approx - exact) / exact;
-            QVERIFY2(error <= 0.01, qPrintable(QStringLiteral("q=%1 exact=%2 approx=%3").arg(q).arg(exact).arg(approx)));
+            QVERIFY2(
+                error <= 0.01, qPrintable(QStringLiteral("q=%1 exact=%2 approx=%3").arg(q).arg(exact).arg(approx)));
         }
     }
 
@@ -78,14 +81,14 @@ private slots:
         for (std::uint64_t v = 1; v <= 10; ++v)
             later.record(5'000'000);
         const Histogram interval = later.since(a);
-        QCOMPARE(interval.count(), std::uint64_t{10});
+        QCOMPARE(interval.count(), std::uint64_t{ 10 });
         QVERIFY(std::abs(static_cast<double>(interval.quantile(0.5)) - 5e6) / 5e6 < 0.01);
 
         b.record(42);
         b.merge(a);
-        QCOMPARE(b.count(), std::uint64_t{1001});
-        QCOMPARE(b.quantile(0.0), std::uint64_t{42});
-        QCOMPARE(Histogram().quantile(0.5), std::uint64_t{0});
+        QCOMPARE(b.count(), std::uint64_t{ 1001 });
+        QCOMPARE(b.quantile(0.0), std::uint64_t{ 42 });
+        QCOMPARE(Histogram().quantile(0.5), std::uint64_t{ 0 });
     }
 
     void testRecorderMatchesPlainHistogram()
