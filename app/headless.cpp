@@ -175,7 +175,7 @@ int runHeadless(const CommandLine &options)
         runS, static_cast<unsigned long long>(s.produced), static_cast<unsigned long long>(s.processed),
         static_cast<unsigned long long>(s.failed), static_cast<unsigned long long>(s.retried),
         static_cast<unsigned long long>(s.deadLettered), static_cast<unsigned long long>(s.dropped),
-        static_cast<long long>(s.inFlight + static_cast<std::int64_t>(s.abandoned)), static_cast<long long>(s.lost));
+        static_cast<long long>(s.inFlight) + static_cast<long long>(s.abandoned), static_cast<long long>(s.lost));
     std::printf("         throughput %.0f events/s; latency p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us; "
                 "max in flight %lld of %lld; cpu %.1f%% of a core; peak rss %.1f MB\n",
         static_cast<double>(s.processed) / std::max(1e-9, runS), us(latency.quantile(0.5)), us(latency.quantile(0.99)),

@@ -64,6 +64,7 @@ BenchRow benchBareGraph(int consumers, const BenchOptions &options)
     tbb::task_arena arena(static_cast<int>(tbb::info::default_concurrency()), 0);
     std::atomic<bool> stop{ false };
     std::vector<std::unique_ptr<SoloCounter>> counts;
+    counts.reserve(static_cast<std::size_t>(consumers));
     for (int i = 0; i < consumers; ++i)
         counts.push_back(std::make_unique<SoloCounter>());
 
@@ -87,6 +88,7 @@ BenchRow benchBareGraph(int consumers, const BenchOptions &options)
     limiter_node<BarePart *, long long> limiter(*g, kMessagesInFlight);
 
     std::vector<std::unique_ptr<function_node<BarePart *>>> sinks;
+    sinks.reserve(static_cast<std::size_t>(consumers));
     for (int i = 0; i < consumers; ++i) {
         sinks.push_back(std::make_unique<function_node<BarePart *>>(*g, serial, [&, i](BarePart *part) {
             std::uint64_t sum = 0;

@@ -34,7 +34,7 @@ struct HistogramLayout {
         if (index < kSubBuckets)
             return static_cast<std::uint64_t>(index);
         const int shift = (index - kSubBuckets) / kHalf + 1;
-        const auto sub = static_cast<std::uint64_t>((index - kSubBuckets) % kHalf + kHalf);
+        const auto sub = static_cast<std::uint64_t>((index - kSubBuckets) % kHalf) + kHalf;
         return sub << shift;
     }
 

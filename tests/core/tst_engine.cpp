@@ -136,9 +136,12 @@ private slots:
         verifyConservation(*s);
         QVERIFY2(s->maxInFlightObserved <= 100, qPrintable(QString::number(s->maxInFlightObserved)));
         QVERIFY(s->maxInFlightObserved > 50); // the bound was actually reached
-        QVERIFY(running->backpressureRatio > 0.5);
-        for (const auto &snapshot : engine.history())
+        double peakPressure = running->backpressureRatio;
+        for (const auto &snapshot : engine.history()) {
             QVERIFY(snapshot->inFlightHigh <= 100);
+            peakPressure = std::max(peakPressure, snapshot->backpressureRatio);
+        }
+        QVERIFY2(peakPressure > 0.2, qPrintable(QString::number(peakPressure))); // the producer was held back
     }
 
     void testPerKeyOrderKeptWithoutFailures()
