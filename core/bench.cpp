@@ -61,7 +61,7 @@ BenchRow benchBareGraph(int consumers, const BenchOptions &options)
     constexpr std::size_t kBatch = 1024;
     constexpr long long kMessagesInFlight = 64;
 
-    tbb::task_arena arena(static_cast<int>(tbb::info::default_concurrency()), 0);
+    tbb::task_arena arena(static_cast<int>(tbb::info::default_concurrency()), 1);
     std::atomic<bool> stop{ false };
     std::vector<std::unique_ptr<SoloCounter>> counts;
     counts.reserve(static_cast<std::size_t>(consumers));

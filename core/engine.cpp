@@ -59,7 +59,7 @@ struct Engine::Impl {
     explicit Impl(const PipelineConfig &initial)
         : config(initial)
         , context(initial)
-        , arena(static_cast<int>(tbb::info::default_concurrency()), 0)
+        , arena(static_cast<int>(tbb::info::default_concurrency()), 1)
     { }
 
     void ensureConsumers(int count);

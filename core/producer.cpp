@@ -138,6 +138,8 @@ void Producer::run()
             continue;
         }
 
+        if (policy != OverloadPolicy::Drop)
+            want = admitted; // a partial grant emits what fits; only the drop policy sheds the rest
         if (rate != 0) {
             dueSinceEpoch += static_cast<std::uint64_t>(want);
             m_offered.add(static_cast<std::uint64_t>(want));
