@@ -117,6 +117,15 @@ void Consumer::run(Batch *batch)
     // (when there is no per-event work, they all finish at that instant).
     const bool timedEach = m_settings.workUs > 0;
     auto &events = batch->events;
+    if (!timedEach && m_settings.faultRate <= 0.0) {
+        // Nothing can fail and nothing takes time: every event is one successful attempt, finished now.
+        for (auto &event : events)
+            ++event.attempts;
+        recordAll(events.data(), events.data() + events.size(), nowNs());
+        m_settleProcessed += events.size();
+        delete batch;
+        return;
+    }
     std::size_t kept = 0;
     for (auto &event : events) {
         std::int64_t doneNs = 0;
@@ -132,9 +141,7 @@ void Consumer::run(Batch *batch)
         }
     }
     if (kept > 0) {
-        const std::int64_t doneNs = nowNs();
-        for (std::size_t i = 0; i < kept; ++i)
-            record(events[i], doneNs);
+        recordAll(events.data(), events.data() + kept, nowNs());
         m_settleProcessed += kept;
     }
     delete batch;
@@ -191,6 +198,24 @@ void Consumer::record(const Event &event, std::int64_t doneNs)
     m_latency.record(static_cast<std::uint64_t>(doneNs - event.createdNs));
     if (m_settings.sink)
         m_settings.sink->record(m_index, event, Outcome::Processed);
+}
+
+void Consumer::recordAll(const Event *first, const Event *last, std::int64_t doneNs)
+{
+    // Events made in one producer wake-up share a creation time, so a sub-batch is a few runs of equal
+    // latency: one histogram update per run records every event exactly.
+    while (first != last) {
+        const std::int64_t created = first->createdNs;
+        const Event *run = first;
+        while (run != last && run->createdNs == created)
+            ++run;
+        m_latency.record(static_cast<std::uint64_t>(doneNs - created), static_cast<std::uint64_t>(run - first));
+        if (m_settings.sink) {
+            for (const Event *event = first; event != run; ++event)
+                m_settings.sink->record(m_index, *event, Outcome::Processed);
+        }
+        first = run;
+    }
 }
 
 void Consumer::fail(const Event &event)

@@ -66,6 +66,7 @@ private:
     void resumeAfterIo();
     bool attempt(Event &event, std::int64_t &doneNs);
     void record(const Event &event, std::int64_t doneNs);
+    void recordAll(const Event *first, const Event *last, std::int64_t doneNs);
     void fail(const Event &event);
     void abandonBatch(Batch *batch, std::size_t from);
     void settle();

@@ -82,10 +82,10 @@ private:
 class LatencyRecorder
 {
 public:
-    void record(std::uint64_t valueNs)
+    void record(std::uint64_t valueNs, std::uint64_t count = 1)
     {
         auto &bucket = m_counts[static_cast<std::size_t>(HistogramLayout::indexOf(valueNs))];
-        bucket.store(bucket.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        bucket.store(bucket.load(std::memory_order_relaxed) + count, std::memory_order_relaxed);
         if (valueNs > m_max.load(std::memory_order_relaxed))
             m_max.store(valueNs, std::memory_order_relaxed);
     }
