@@ -12,63 +12,63 @@ namespace beam {
 namespace {
 
 struct Flags {
-    QCommandLineOption headless{ QStringLiteral("headless"),
-        QStringLiteral("Run without a window: console telemetry, JSON report.") };
-    QCommandLineOption duration{ QStringLiteral("duration"),
+    QCommandLineOption headless{
+        QStringLiteral("headless"), QStringLiteral("Run without a window: console telemetry, JSON report.")};
+    QCommandLineOption duration{QStringLiteral("duration"),
         QStringLiteral("Stop after SECONDS (0.1..31536000). Default: until SIGINT/SIGTERM."),
-        QStringLiteral("seconds") };
-    QCommandLineOption producers{ QStringLiteral("producers"), QStringLiteral("Producers, 1..64 (default 1)."),
-        QStringLiteral("n") };
-    QCommandLineOption consumers{ QStringLiteral("consumers"), QStringLiteral("Consumers, 1..256 (default 8)."),
-        QStringLiteral("n") };
-    QCommandLineOption rate{ QStringLiteral("rate"),
-        QStringLiteral("Events/s per producer, 1..50000000, or max (default 1000)."), QStringLiteral("n|max") };
-    QCommandLineOption maxInFlight{ QStringLiteral("max-in-flight"),
-        QStringLiteral("Bound on events in flight, 1..1000000 (default 1000)."), QStringLiteral("n") };
-    QCommandLineOption workUs{ QStringLiteral("work-us"),
-        QStringLiteral("CPU busy work per event in microseconds, 0..100000 (default 0)."), QStringLiteral("us") };
-    QCommandLineOption ioUs{ QStringLiteral("io-us"),
+        QStringLiteral("seconds")};
+    QCommandLineOption producers{
+        QStringLiteral("producers"), QStringLiteral("Producers, 1..64 (default 1)."), QStringLiteral("n")};
+    QCommandLineOption consumers{
+        QStringLiteral("consumers"), QStringLiteral("Consumers, 1..256 (default 8)."), QStringLiteral("n")};
+    QCommandLineOption rate{QStringLiteral("rate"),
+        QStringLiteral("Events/s per producer, 1..50000000, or max (default 1000)."), QStringLiteral("n|max")};
+    QCommandLineOption maxInFlight{QStringLiteral("max-in-flight"),
+        QStringLiteral("Bound on events in flight, 1..1000000 (default 1000)."), QStringLiteral("n")};
+    QCommandLineOption workUs{QStringLiteral("work-us"),
+        QStringLiteral("CPU busy work per event in microseconds, 0..100000 (default 0)."), QStringLiteral("us")};
+    QCommandLineOption ioUs{QStringLiteral("io-us"),
         QStringLiteral("Simulated I/O wait per event in microseconds, 0..1000000 (default 0); parks no worker thread."),
-        QStringLiteral("us") };
-    QCommandLineOption faultRate{ QStringLiteral("fault-rate"),
-        QStringLiteral("Probability that processing an event fails, 0..1 (default 0)."), QStringLiteral("p") };
-    QCommandLineOption maxAttempts{ QStringLiteral("max-attempts"),
-        QStringLiteral("Attempts before an event is dead-lettered, 1..100 (default 3)."), QStringLiteral("n") };
-    QCommandLineOption overload{ QStringLiteral("overload"),
+        QStringLiteral("us")};
+    QCommandLineOption faultRate{QStringLiteral("fault-rate"),
+        QStringLiteral("Probability that processing an event fails, 0..1 (default 0)."), QStringLiteral("p")};
+    QCommandLineOption maxAttempts{QStringLiteral("max-attempts"),
+        QStringLiteral("Attempts before an event is dead-lettered, 1..100 (default 3)."), QStringLiteral("n")};
+    QCommandLineOption overload{QStringLiteral("overload"),
         QStringLiteral("Overload policy: backpressure, drop or unbounded (default backpressure)."),
-        QStringLiteral("policy") };
-    QCommandLineOption safetyCap{ QStringLiteral("safety-cap"),
+        QStringLiteral("policy")};
+    QCommandLineOption safetyCap{QStringLiteral("safety-cap"),
         QStringLiteral("Unbounded policy: in flight at which producers stop, 1000..100000000 (default 10000000)."),
-        QStringLiteral("n") };
-    QCommandLineOption interval{ QStringLiteral("interval"),
-        QStringLiteral("Sampling interval in milliseconds, 10..5000 (default 100)."), QStringLiteral("ms") };
-    QCommandLineOption seed{ QStringLiteral("seed"),
-        QStringLiteral("Random seed, 0..18446744073709551615 (default 1)."), QStringLiteral("n") };
-    QCommandLineOption reportJson{ QStringLiteral("report-json"),
-        QStringLiteral("Write the final report as JSON to FILE."), QStringLiteral("file") };
-    QCommandLineOption quiet{ QStringLiteral("quiet"), QStringLiteral("No per-second lines; only the summary.") };
-    QCommandLineOption bench{ QStringLiteral("bench"),
-        QStringLiteral("Run the throughput and scaling benchmark, print the table, exit.") };
-    QCommandLineOption benchSeconds{ QStringLiteral("bench-seconds"),
-        QStringLiteral("Seconds measured per benchmark row, 0.5..600 (default 5)."), QStringLiteral("seconds") };
-    QCommandLineOption benchJson{ QStringLiteral("bench-json"),
-        QStringLiteral("Write the benchmark rows as JSON to FILE."), QStringLiteral("file") };
+        QStringLiteral("n")};
+    QCommandLineOption interval{QStringLiteral("interval"),
+        QStringLiteral("Sampling interval in milliseconds, 10..5000 (default 100)."), QStringLiteral("ms")};
+    QCommandLineOption seed{QStringLiteral("seed"), QStringLiteral("Random seed, 0..18446744073709551615 (default 1)."),
+        QStringLiteral("n")};
+    QCommandLineOption reportJson{QStringLiteral("report-json"),
+        QStringLiteral("Write the final report as JSON to FILE."), QStringLiteral("file")};
+    QCommandLineOption quiet{QStringLiteral("quiet"), QStringLiteral("No per-second lines; only the summary.")};
+    QCommandLineOption bench{
+        QStringLiteral("bench"), QStringLiteral("Run the throughput and scaling benchmark, print the table, exit.")};
+    QCommandLineOption benchSeconds{QStringLiteral("bench-seconds"),
+        QStringLiteral("Seconds measured per benchmark row, 0.5..600 (default 5)."), QStringLiteral("seconds")};
+    QCommandLineOption benchJson{QStringLiteral("bench-json"),
+        QStringLiteral("Write the benchmark rows as JSON to FILE."), QStringLiteral("file")};
 };
 
 /// Which flag sets which configuration field, so range errors name the flag the user typed.
 const std::map<std::string, QString> &flagOfField()
 {
     static const std::map<std::string, QString> map{
-        { "producers", QStringLiteral("--producers") },
-        { "consumers", QStringLiteral("--consumers") },
-        { "rate", QStringLiteral("--rate") },
-        { "max_in_flight", QStringLiteral("--max-in-flight") },
-        { "work_us", QStringLiteral("--work-us") },
-        { "io_us", QStringLiteral("--io-us") },
-        { "fault_rate", QStringLiteral("--fault-rate") },
-        { "max_attempts", QStringLiteral("--max-attempts") },
-        { "safety_cap", QStringLiteral("--safety-cap") },
-        { "interval_ms", QStringLiteral("--interval") },
+        {"producers", QStringLiteral("--producers")},
+        {"consumers", QStringLiteral("--consumers")},
+        {"rate", QStringLiteral("--rate")},
+        {"max_in_flight", QStringLiteral("--max-in-flight")},
+        {"work_us", QStringLiteral("--work-us")},
+        {"io_us", QStringLiteral("--io-us")},
+        {"fault_rate", QStringLiteral("--fault-rate")},
+        {"max_attempts", QStringLiteral("--max-attempts")},
+        {"safety_cap", QStringLiteral("--safety-cap")},
+        {"interval_ms", QStringLiteral("--interval")},
     };
     return map;
 }
@@ -145,9 +145,9 @@ CommandLine parseCommandLine(const QStringList &arguments)
         "a router that partitions by key, and serial consumers with fault injection, on a oneTBB flow graph."));
     const auto help = parser.addHelpOption();
     const auto version = parser.addVersionOption();
-    parser.addOptions({ f.headless, f.duration, f.producers, f.consumers, f.rate, f.maxInFlight, f.workUs, f.ioUs,
+    parser.addOptions({f.headless, f.duration, f.producers, f.consumers, f.rate, f.maxInFlight, f.workUs, f.ioUs,
         f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson, f.quiet, f.bench,
-        f.benchSeconds, f.benchJson });
+        f.benchSeconds, f.benchJson});
     result.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {

@@ -19,7 +19,7 @@ namespace beam {
 
 namespace {
 
-std::atomic<bool> g_stopRequested{ false };
+std::atomic<bool> g_stopRequested{false};
 
 void onSignal(int)
 {
@@ -264,7 +264,7 @@ int runBench(const CommandLine &options)
         config.consumers = consumers;
         config.rate.reset();
         config.ioUs = b.ioUs;
-        config.maxInFlight = std::int64_t{ consumers } * 4;
+        config.maxInFlight = std::int64_t{consumers} * 32; // a backlog per consumer, so none idles
         const BenchRow row = benchEngine(config, b);
         const double ideal = consumers * 1e6 / b.ioUs;
         std::printf("%9d %14.0f %9.1f %9.1f %16.0f %6.0f%%\n", consumers, row.eventsPerSec, row.p50Us, row.p99Us, ideal,

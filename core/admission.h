@@ -100,12 +100,12 @@ private:
     }
 
     // Written per batch, read per batch, rarely written, written per wait: one cache line each.
-    alignas(64) std::atomic<std::int64_t> m_inFlight{ 0 };
-    alignas(64) std::atomic<std::int64_t> m_high{ 0 };
-    std::atomic<std::int64_t> m_maxEver{ 0 };
+    alignas(64) std::atomic<std::int64_t> m_inFlight{0};
+    alignas(64) std::atomic<std::int64_t> m_high{0};
+    std::atomic<std::int64_t> m_maxEver{0};
     alignas(64) std::atomic<std::int64_t> m_limit;
-    alignas(64) std::atomic<int> m_waiters{ 0 };
-    std::atomic<std::int64_t> m_wanted{ 1 };
+    alignas(64) std::atomic<int> m_waiters{0};
+    std::atomic<std::int64_t> m_wanted{1};
     std::mutex m_mutex;
     std::condition_variable m_roomAvailable;
 };

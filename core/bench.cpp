@@ -62,7 +62,7 @@ BenchRow benchBareGraph(int consumers, const BenchOptions &options)
     constexpr long long kMessagesInFlight = 64;
 
     tbb::task_arena arena(static_cast<int>(tbb::info::default_concurrency()), 1);
-    std::atomic<bool> stop{ false };
+    std::atomic<bool> stop{false};
     std::vector<std::unique_ptr<SoloCounter>> counts;
     counts.reserve(static_cast<std::size_t>(consumers));
     for (int i = 0; i < consumers; ++i)

@@ -20,8 +20,8 @@ struct BenchRow {
 struct BenchOptions {
     double secondsPerRow = 5.0;
     double warmupSeconds = 1.0;
-    std::vector<int> consumerCounts{ 1, 2, 4, 8 };
-    std::vector<int> ioConsumerCounts{ 1, 2, 4, 8, 16, 32, 64 };
+    std::vector<int> consumerCounts{1, 2, 4, 8};
+    std::vector<int> ioConsumerCounts{1, 2, 4, 8, 16, 32, 64};
     int ioUs = 1000;
     std::int64_t maxInFlight = 65536; ///< bound for the unthrottled rows (back-pressure on)
 };

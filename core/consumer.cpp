@@ -19,7 +19,7 @@ public:
 /// Busy work that keeps the core: spins on the clock, returns when it ended.
 std::int64_t spinFor(int microseconds)
 {
-    const std::int64_t end = nowNs() + std::int64_t{ microseconds } * 1000;
+    const std::int64_t end = nowNs() + std::int64_t{microseconds} * 1000;
     std::int64_t now = nowNs();
     while (now < end)
         now = nowNs();

@@ -85,7 +85,7 @@ private:
     Batch *m_pending = nullptr; ///< the batch of that event
     std::size_t m_pendingIndex = 0;
     std::deque<Batch *> m_backlog; ///< messages that arrived while waiting
-    Batch m_resumeToken{ {}, true }; ///< the one message a timer sends back; at most one I/O is pending
+    Batch m_resumeToken{{}, true}; ///< the one message a timer sends back; at most one I/O is pending
 
     LatencyRecorder m_latency;
     SoloCounter m_processed;

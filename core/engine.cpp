@@ -73,13 +73,13 @@ struct Engine::Impl {
     PipelineConfig config;
     std::vector<std::unique_ptr<Producer>> producers; ///< every producer ever started (their counts stay)
     std::vector<Producer *> running;
-    std::atomic<EngineState> state{ EngineState::Idle };
+    std::atomic<EngineState> state{EngineState::Idle};
 
     EngineContext context;
     tbb::task_arena arena;
     std::unique_ptr<tbb::flow::graph> graph;
     std::array<std::unique_ptr<Consumer>, Router::kMaxConsumers> consumers;
-    std::atomic<int> createdConsumers{ 0 };
+    std::atomic<int> createdConsumers{0};
     std::unique_ptr<Router> router;
 
     // Sampler.
@@ -87,7 +87,7 @@ struct Engine::Impl {
     std::mutex samplerMutex;
     std::condition_variable samplerWake;
     bool samplerStop = false;
-    std::atomic<int> intervalMs{ 100 };
+    std::atomic<int> intervalMs{100};
 
     std::mutex sampleMutex; ///< one sample at a time (sampler thread or sampleNow)
     std::int64_t startNs = 0;
@@ -286,7 +286,7 @@ std::vector<ConfigError> Engine::start()
     std::lock_guard lock(d->mutex);
     auto errors = d->config.validate();
     if (d->state.load() != EngineState::Idle)
-        errors.push_back({ "state", "the engine was already started; create a new one to run again" });
+        errors.push_back({"state", "the engine was already started; create a new one to run again"});
     if (!errors.empty())
         return errors;
 
@@ -360,9 +360,9 @@ std::vector<ConfigError> Engine::reconfigure(const PipelineConfig &config)
     std::lock_guard lock(d->mutex);
     const auto current = d->state.load();
     if (config.seed != d->config.seed && current != EngineState::Idle)
-        errors.push_back({ "seed",
+        errors.push_back({"seed",
             "seed = " + std::to_string(config.seed) + " cannot change while running (it is "
-                + std::to_string(d->config.seed) + " for this run)" });
+                + std::to_string(d->config.seed) + " for this run)"});
     if (!errors.empty())
         return errors;
 
@@ -400,7 +400,7 @@ std::shared_ptr<const Snapshot> Engine::latest() const
 std::vector<std::shared_ptr<const Snapshot>> Engine::history() const
 {
     std::lock_guard lock(d->historyMutex);
-    return { d->history.begin(), d->history.end() };
+    return {d->history.begin(), d->history.end()};
 }
 
 std::shared_ptr<const Snapshot> Engine::sampleNow()

@@ -21,7 +21,7 @@ public:
     [[nodiscard]] std::uint64_t get() const { return m_value.load(std::memory_order_acquire); }
 
 private:
-    std::atomic<std::uint64_t> m_value{ 0 };
+    std::atomic<std::uint64_t> m_value{0};
 };
 
 inline std::int64_t nowNs()
@@ -57,17 +57,17 @@ struct EngineContext {
     // Read by every thread once per batch, written only by reconfiguration: a cache line of their own.
     alignas(64) std::uint64_t seed = 1;
     OutcomeSink *sink = nullptr;
-    std::atomic<std::uint64_t> ratePerProducer{ 1000 }; ///< 0 means unlimited
-    std::atomic<int> workUs{ 0 };
-    std::atomic<int> ioUs{ 0 };
-    std::atomic<double> faultRate{ 0.0 };
-    std::atomic<int> maxAttempts{ 3 };
-    std::atomic<OverloadPolicy> overload{ OverloadPolicy::Backpressure };
-    std::atomic<std::int64_t> safetyCap{ 10'000'000 };
+    std::atomic<std::uint64_t> ratePerProducer{1000}; ///< 0 means unlimited
+    std::atomic<int> workUs{0};
+    std::atomic<int> ioUs{0};
+    std::atomic<double> faultRate{0.0};
+    std::atomic<int> maxAttempts{3};
+    std::atomic<OverloadPolicy> overload{OverloadPolicy::Backpressure};
+    std::atomic<std::int64_t> safetyCap{10'000'000};
 
-    alignas(64) std::atomic<bool> paused{ false };
-    std::atomic<bool> abandon{ false }; ///< stop now: consumers release what they hold without processing it
-    std::atomic<bool> safetyCapHit{ false }; ///< the unbounded policy reached its cap and producers stopped
+    alignas(64) std::atomic<bool> paused{false};
+    std::atomic<bool> abandon{false}; ///< stop now: consumers release what they hold without processing it
+    std::atomic<bool> safetyCapHit{false}; ///< the unbounded policy reached its cap and producers stopped
     char padding[64 - 3 * sizeof(std::atomic<bool>)]{};
 };
 

@@ -41,7 +41,7 @@ constexpr std::uint64_t producerOf(std::uint64_t eventId)
 }
 constexpr std::uint64_t sequenceOf(std::uint64_t eventId)
 {
-    return eventId & ((std::uint64_t{ 1 } << 48) - 1);
+    return eventId & ((std::uint64_t{1} << 48) - 1);
 }
 
 /// How an event's life ended.

@@ -40,7 +40,7 @@ struct HistogramLayout {
 
     static constexpr std::uint64_t width(int index)
     {
-        return index < kSubBuckets ? 1 : std::uint64_t{ 1 } << ((index - kSubBuckets) / kHalf + 1);
+        return index < kSubBuckets ? 1 : std::uint64_t{1} << ((index - kSubBuckets) / kHalf + 1);
     }
 
     /// The value a bucket stands for: its midpoint (exact below 128).
@@ -95,7 +95,7 @@ public:
 
 private:
     std::array<std::atomic<std::uint64_t>, HistogramLayout::kBucketCount> m_counts{};
-    std::atomic<std::uint64_t> m_max{ 0 };
+    std::atomic<std::uint64_t> m_max{0};
 };
 
 } // namespace beam

@@ -21,7 +21,7 @@ std::string_view toString(OverloadPolicy policy)
 
 std::optional<OverloadPolicy> overloadPolicyFromString(std::string_view text)
 {
-    for (auto policy : { OverloadPolicy::Backpressure, OverloadPolicy::Drop, OverloadPolicy::Unbounded }) {
+    for (auto policy : {OverloadPolicy::Backpressure, OverloadPolicy::Drop, OverloadPolicy::Unbounded}) {
         if (text == toString(policy))
             return policy;
     }
@@ -38,7 +38,7 @@ void checkRange(std::vector<ConfigError> &errors, const char *field, T value, T 
         return;
     std::ostringstream text;
     text << field << " = " << value << unit << " is out of range " << low << ".." << high << unit;
-    errors.push_back({ field, text.str() });
+    errors.push_back({field, text.str()});
 }
 
 } // namespace

@@ -12,9 +12,8 @@ ProcessStats ProcessStats::read()
     ProcessStats stats;
     rusage usage{};
     if (getrusage(RUSAGE_SELF, &usage) == 0) {
-        const auto toNs = [](const timeval &t) {
-            return std::int64_t{ t.tv_sec } * 1'000'000'000 + std::int64_t{ t.tv_usec } * 1000;
-        };
+        const auto toNs
+            = [](const timeval &t) { return std::int64_t{t.tv_sec} * 1'000'000'000 + std::int64_t{t.tv_usec} * 1000; };
         stats.cpuNs = toNs(usage.ru_utime) + toNs(usage.ru_stime);
         stats.peakRssBytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
     }

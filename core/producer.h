@@ -54,7 +54,7 @@ private:
     const int m_index;
     EngineContext &m_context;
     Emit m_emit;
-    std::atomic<bool> m_stop{ false };
+    std::atomic<bool> m_stop{false};
     std::thread m_thread;
     std::uint64_t m_sequence = 0;
 

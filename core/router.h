@@ -31,14 +31,14 @@ public:
     static int partition(std::uint32_t key, int count)
     {
         const std::uint32_t hash = key * 0x9E3779B1U;
-        return static_cast<int>((std::uint64_t{ hash } * static_cast<std::uint64_t>(count)) >> 32);
+        return static_cast<int>((std::uint64_t{hash} * static_cast<std::uint64_t>(count)) >> 32);
     }
 
 private:
     void route(Batch *batch);
 
     const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &m_consumers;
-    std::atomic<int> m_count{ 1 };
+    std::atomic<int> m_count{1};
     tbb::flow::function_node<Batch *> m_node;
 };
 

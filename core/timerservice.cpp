@@ -23,7 +23,7 @@ void TimerService::schedule(Clock::time_point deadline, std::function<void()> ca
         std::lock_guard lock(m_mutex);
         if (!m_thread.joinable())
             m_thread = std::thread([this] { run(); });
-        m_entries.push({ deadline, m_order++, std::move(callback) });
+        m_entries.push({deadline, m_order++, std::move(callback)});
     }
     m_changed.notify_one();
 }

@@ -24,24 +24,24 @@ class TestCli : public QObject
             process.kill();
             process.waitForFinished();
         }
-        return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError()) };
+        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
     }
 
 private slots:
     void testHelp()
     {
-        const auto r = run({ QStringLiteral("--help") });
+        const auto r = run({QStringLiteral("--help")});
         QCOMPARE(r.exitCode, 0);
-        for (const char *flag : { "--headless", "--duration", "--producers", "--consumers", "--rate", "--max-in-flight",
+        for (const char *flag : {"--headless", "--duration", "--producers", "--consumers", "--rate", "--max-in-flight",
                  "--work-us", "--io-us", "--fault-rate", "--overload", "--interval", "--seed", "--report-json",
-                 "--quiet", "--bench", "--bench-json", "--version" })
+                 "--quiet", "--bench", "--bench-json", "--version"})
             QVERIFY2(r.out.contains(QLatin1String(flag)), flag);
     }
 
     void testVersion()
     {
-        const auto r = run({ QStringLiteral("--version") });
+        const auto r = run({QStringLiteral("--version")});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out.trimmed(), QStringLiteral("beam-me-up " BEAM_VERSION));
     }
@@ -50,9 +50,9 @@ private slots:
     {
         QTemporaryDir dir;
         const QString report = dir.filePath(QStringLiteral("r.json"));
-        const auto r = run({ QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("2"),
+        const auto r = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("2"),
             QStringLiteral("--fault-rate"), QStringLiteral("0.1"), QStringLiteral("--rate"), QStringLiteral("5000"),
-            QStringLiteral("--report-json"), report });
+            QStringLiteral("--report-json"), report});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         // One telemetry line per second, then the summary.
         const auto lines = r.out.split(QLatin1Char('\n'));
@@ -68,13 +68,13 @@ private slots:
         QJsonParseError error;
         const auto json = QJsonDocument::fromJson(file.readAll(), &error).object();
         QCOMPARE(error.error, QJsonParseError::NoError);
-        for (const char *key : { "config", "duration_s", "produced", "processed", "failed", "retried", "dead_lettered",
+        for (const char *key : {"config", "duration_s", "produced", "processed", "failed", "retried", "dead_lettered",
                  "dropped", "in_flight", "lost", "max_in_flight_observed", "throughput_eps", "latency_us",
-                 "peak_rss_bytes", "cpu_percent_avg" })
+                 "peak_rss_bytes", "cpu_percent_avg"})
             QVERIFY2(json.contains(QLatin1String(key)), key);
         const auto config = json[QStringLiteral("config")].toObject();
-        for (const char *key : { "producers", "consumers", "rate", "max_in_flight", "work_us", "io_us", "fault_rate",
-                 "max_attempts", "overload", "safety_cap", "interval_ms", "seed" })
+        for (const char *key : {"producers", "consumers", "rate", "max_in_flight", "work_us", "io_us", "fault_rate",
+                 "max_attempts", "overload", "safety_cap", "interval_ms", "seed"})
             QVERIFY2(config.contains(QLatin1String(key)), key);
         QCOMPARE(config[QStringLiteral("rate")].toInt(), 5000);
         QCOMPARE(config[QStringLiteral("fault_rate")].toDouble(), 0.1);
@@ -95,7 +95,7 @@ private slots:
     void testSigtermDrains()
     {
         QProcess process;
-        process.start(QStringLiteral(BEAM_BINARY), { QStringLiteral("--headless"), QStringLiteral("--quiet") });
+        process.start(QStringLiteral(BEAM_BINARY), {QStringLiteral("--headless"), QStringLiteral("--quiet")});
         QVERIFY(process.waitForStarted());
         QTest::qWait(700);
         process.terminate();
@@ -112,25 +112,25 @@ private slots:
         const auto row = [](const char *name, QStringList args, const char *mentions) {
             QTest::newRow(name) << args << QString::fromLatin1(mentions);
         };
-        row("producers 0", { QStringLiteral("--producers"), QStringLiteral("0") },
+        row("producers 0", {QStringLiteral("--producers"), QStringLiteral("0")},
             "--producers: producers = 0 is out of range 1..64");
-        row("consumers 257", { QStringLiteral("--consumers"), QStringLiteral("257") }, "1..256");
-        row("rate text", { QStringLiteral("--rate"), QStringLiteral("fast") }, "--rate: 'fast'");
-        row("rate too high", { QStringLiteral("--rate"), QStringLiteral("50000001") }, "1..50000000");
-        row("rate negative", { QStringLiteral("--rate"), QStringLiteral("-5") }, "rate = -5");
-        row("fault rate", { QStringLiteral("--fault-rate"), QStringLiteral("1.5") }, "--fault-rate: fault_rate = 1.5");
-        row("fault rate nan", { QStringLiteral("--fault-rate"), QStringLiteral("nan") }, "--fault-rate: 'nan'");
-        row("overload", { QStringLiteral("--overload"), QStringLiteral("panic") },
+        row("consumers 257", {QStringLiteral("--consumers"), QStringLiteral("257")}, "1..256");
+        row("rate text", {QStringLiteral("--rate"), QStringLiteral("fast")}, "--rate: 'fast'");
+        row("rate too high", {QStringLiteral("--rate"), QStringLiteral("50000001")}, "1..50000000");
+        row("rate negative", {QStringLiteral("--rate"), QStringLiteral("-5")}, "rate = -5");
+        row("fault rate", {QStringLiteral("--fault-rate"), QStringLiteral("1.5")}, "--fault-rate: fault_rate = 1.5");
+        row("fault rate nan", {QStringLiteral("--fault-rate"), QStringLiteral("nan")}, "--fault-rate: 'nan'");
+        row("overload", {QStringLiteral("--overload"), QStringLiteral("panic")},
             "one of backpressure, drop, unbounded");
-        row("interval", { QStringLiteral("--interval"), QStringLiteral("5") },
+        row("interval", {QStringLiteral("--interval"), QStringLiteral("5")},
             "--interval: interval_ms = 5 ms is out of range 10..5000 ms");
-        row("in flight", { QStringLiteral("--max-in-flight"), QStringLiteral("99999999999999999999") },
+        row("in flight", {QStringLiteral("--max-in-flight"), QStringLiteral("99999999999999999999")},
             "--max-in-flight");
-        row("io", { QStringLiteral("--io-us"), QStringLiteral("-1") }, "io_us = -1");
-        row("duration", { QStringLiteral("--duration"), QStringLiteral("0") }, "--duration");
-        row("unknown flag", { QStringLiteral("--frobnicate") }, "frobnicate");
-        row("missing value", { QStringLiteral("--producers") }, "producers");
-        row("stray argument", { QStringLiteral("fast") }, "unexpected argument 'fast'");
+        row("io", {QStringLiteral("--io-us"), QStringLiteral("-1")}, "io_us = -1");
+        row("duration", {QStringLiteral("--duration"), QStringLiteral("0")}, "--duration");
+        row("unknown flag", {QStringLiteral("--frobnicate")}, "frobnicate");
+        row("missing value", {QStringLiteral("--producers")}, "producers");
+        row("stray argument", {QStringLiteral("fast")}, "unexpected argument 'fast'");
     }
 
     void testBadArguments()
@@ -138,7 +138,7 @@ private slots:
         QFETCH(QStringList, arguments);
         QFETCH(QString, mentions);
         const auto r = run(
-            QStringList{ QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("1") } + arguments);
+            QStringList{QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("1")} + arguments);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(mentions), qPrintable(r.err));
         QVERIFY(r.out.isEmpty() || !r.out.contains(QLatin1String("summary")));

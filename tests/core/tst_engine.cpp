@@ -28,7 +28,7 @@ public:
                 ^ event.key];
             if (last.seen && sequenceOf(event.id) < last.sequence)
                 ++m_orderViolations;
-            last = { true, sequenceOf(event.id) };
+            last = {true, sequenceOf(event.id)};
         }
     }
 
@@ -49,10 +49,10 @@ public:
 void verifyConservation(const Snapshot &s, bool droppingAllowed = false)
 {
     if (!droppingAllowed)
-        QCOMPARE(s.dropped, std::uint64_t{ 0 }); // only the drop policy may shed events
+        QCOMPARE(s.dropped, std::uint64_t{0}); // only the drop policy may shed events
     QVERIFY(s.state == EngineState::Stopped);
-    QCOMPARE(s.inFlight, std::int64_t{ 0 });
-    QCOMPARE(s.lost, std::int64_t{ 0 });
+    QCOMPARE(s.inFlight, std::int64_t{0});
+    QCOMPARE(s.lost, std::int64_t{0});
     QCOMPARE(s.produced, s.processed + s.deadLettered + s.dropped + s.abandoned);
 }
 
@@ -115,8 +115,8 @@ private slots:
             QVERIFY(s->retried > 0);
             QCOMPARE(s->failed, s->retried + s->deadLettered);
         } else {
-            QCOMPARE(s->failed, std::uint64_t{ 0 });
-            QCOMPARE(s->deadLettered, std::uint64_t{ 0 });
+            QCOMPARE(s->failed, std::uint64_t{0});
+            QCOMPARE(s->deadLettered, std::uint64_t{0});
         }
         if (faultRate >= 0.5)
             QVERIFY(s->deadLettered > 0); // 0.5^3 of events fail three times
@@ -254,7 +254,7 @@ private slots:
         QVERIFY2(s->producedPerSec > 10000, qPrintable(QString::number(s->producedPerSec)));
         config.seed = 99;
         const auto errors = engine.reconfigure(config);
-        QCOMPARE(errors.size(), std::size_t{ 1 });
+        QCOMPARE(errors.size(), std::size_t{1});
         QCOMPARE(QString::fromStdString(errors.front().field), QStringLiteral("seed"));
         engine.stop();
         verifyConservation(*engine.latest());
@@ -384,7 +384,7 @@ private slots:
         for (std::size_t i = 1; i < history.size(); ++i) {
             QVERIFY(history[i]->sequence > history[i - 1]->sequence);
             QVERIFY(history[i]->produced >= history[i - 1]->produced);
-            QCOMPARE(history[i]->lost, std::int64_t{ 0 });
+            QCOMPARE(history[i]->lost, std::int64_t{0});
         }
         const auto s = engine.latest();
         QVERIFY(s->cumulative.count > 0);

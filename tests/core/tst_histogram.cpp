@@ -58,9 +58,9 @@ private slots:
             histogram.record(v);
         }
         std::sort(values.begin(), values.end());
-        QCOMPARE(histogram.count(), std::uint64_t{ values.size() });
+        QCOMPARE(histogram.count(), std::uint64_t{values.size()});
         QCOMPARE(histogram.max(), values.back());
-        for (double q : { 0.0, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0 }) {
+        for (double q : {0.0, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0}) {
             const auto rank
                 = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size()))));
             const double exact = static_cast<double>(values[rank - 1]);
@@ -81,14 +81,14 @@ private slots:
         for (std::uint64_t v = 1; v <= 10; ++v)
             later.record(5'000'000);
         const Histogram interval = later.since(a);
-        QCOMPARE(interval.count(), std::uint64_t{ 10 });
+        QCOMPARE(interval.count(), std::uint64_t{10});
         QVERIFY(std::abs(static_cast<double>(interval.quantile(0.5)) - 5e6) / 5e6 < 0.01);
 
         b.record(42);
         b.merge(a);
-        QCOMPARE(b.count(), std::uint64_t{ 1001 });
-        QCOMPARE(b.quantile(0.0), std::uint64_t{ 42 });
-        QCOMPARE(Histogram().quantile(0.5), std::uint64_t{ 0 });
+        QCOMPARE(b.count(), std::uint64_t{1001});
+        QCOMPARE(b.quantile(0.0), std::uint64_t{42});
+        QCOMPARE(Histogram().quantile(0.5), std::uint64_t{0});
     }
 
     void testRecorderMatchesPlainHistogram()

@@ -16,8 +16,8 @@ private slots:
         QVERIFY(config.validate().empty());
         QCOMPARE(config.producers, 1);
         QCOMPARE(config.consumers, 8);
-        QCOMPARE(config.rate.value(), std::uint64_t{ 1000 });
-        QCOMPARE(config.maxInFlight, std::int64_t{ 1000 });
+        QCOMPARE(config.rate.value(), std::uint64_t{1000});
+        QCOMPARE(config.maxInFlight, std::int64_t{1000});
         QCOMPARE(config.intervalMs, 100);
     }
 
@@ -76,7 +76,7 @@ private slots:
         const auto errors = config.validate();
         QCOMPARE(errors.empty(), valid);
         if (!valid) {
-            QCOMPARE(errors.size(), std::size_t{ 1 });
+            QCOMPARE(errors.size(), std::size_t{1});
             QCOMPARE(QString::fromStdString(errors.front().field), field);
             const auto message = QString::fromStdString(errors.front().message);
             QVERIFY2(message.startsWith(field + QLatin1String(" = ")), qPrintable(message));
@@ -92,7 +92,7 @@ private slots:
         config.faultRate = std::numeric_limits<double>::quiet_NaN();
         config.intervalMs = 1;
         const auto errors = config.validate();
-        QCOMPARE(errors.size(), std::size_t{ 4 });
+        QCOMPARE(errors.size(), std::size_t{4});
         QCOMPARE(QString::fromStdString(errors[0].message), QStringLiteral("producers = 0 is out of range 1..64"));
         QCOMPARE(QString::fromStdString(errors[1].message), QStringLiteral("consumers = 1000 is out of range 1..256"));
         QCOMPARE(QString::fromStdString(errors[2].field), QStringLiteral("fault_rate"));
@@ -111,7 +111,7 @@ private slots:
     void testPolicyNames()
     {
         for (auto policy :
-            { beam::OverloadPolicy::Backpressure, beam::OverloadPolicy::Drop, beam::OverloadPolicy::Unbounded })
+            {beam::OverloadPolicy::Backpressure, beam::OverloadPolicy::Drop, beam::OverloadPolicy::Unbounded})
             QCOMPARE(beam::overloadPolicyFromString(beam::toString(policy)), std::optional(policy));
         QVERIFY(!beam::overloadPolicyFromString("Backpressure"));
         QVERIFY(!beam::overloadPolicyFromString(""));
