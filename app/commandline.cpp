@@ -51,6 +51,8 @@ struct Flags {
         QStringLiteral("bench"), QStringLiteral("Run the throughput and scaling benchmark, print the table, exit.")};
     QCommandLineOption benchSeconds{QStringLiteral("bench-seconds"),
         QStringLiteral("Seconds measured per benchmark row, 0.5..600 (default 5)."), QStringLiteral("seconds")};
+    QCommandLineOption benchRuns{QStringLiteral("bench-runs"),
+        QStringLiteral("Runs per benchmark row, 1..15; the median is reported (default 1)."), QStringLiteral("n")};
     QCommandLineOption benchJson{QStringLiteral("bench-json"),
         QStringLiteral("Write the benchmark rows as JSON to FILE."), QStringLiteral("file")};
 };
@@ -147,7 +149,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
     const auto version = parser.addVersionOption();
     parser.addOptions({f.headless, f.duration, f.producers, f.consumers, f.rate, f.maxInFlight, f.workUs, f.ioUs,
         f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson, f.quiet, f.bench,
-        f.benchSeconds, f.benchJson});
+        f.benchSeconds, f.benchRuns, f.benchJson});
     result.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {
@@ -214,6 +216,16 @@ CommandLine parseCommandLine(const QStringList &arguments)
             result.errors << QStringLiteral("--bench-seconds: %1 s is out of range 0.5..600 s").arg(*s);
         else
             result.bench.secondsPerRow = *s;
+    }
+    if (parser.isSet(f.benchRuns)) {
+        int runs = 0;
+        read.integer(f.benchRuns, runs, "1..15");
+        if (runs < 1 || runs > 15) {
+            if (result.errors.filter(QStringLiteral("--bench-runs")).isEmpty())
+                result.errors << QStringLiteral("--bench-runs: %1 is out of range 1..15").arg(runs);
+        } else {
+            result.bench.runs = runs;
+        }
     }
     result.reportJson = parser.value(f.reportJson);
     result.benchJson = parser.value(f.benchJson);

@@ -222,9 +222,10 @@ int runBench(const CommandLine &options)
 {
     const BenchOptions &b = options.bench;
     std::printf("beam-me-up %s benchmark: 1 producer, unthrottled, no work, back-pressure on (max in flight %lld), "
-                "full telemetry\n%.1f s measured per row after %.1f s warm-up; bare graph = the same shape in plain "
+                "full telemetry\n%.1f s measured per row after %.1f s warm-up, median of %d run(s); bare graph = the "
+                "same shape in plain "
                 "oneTBB, no telemetry\n\n",
-        BEAM_VERSION, static_cast<long long>(b.maxInFlight), b.secondsPerRow, b.warmupSeconds);
+        BEAM_VERSION, static_cast<long long>(b.maxInFlight), b.secondsPerRow, b.warmupSeconds, b.runs);
     std::printf(
         "%9s %14s %9s %9s %16s %7s\n", "consumers", "engine ev/s", "p50 us", "p99 us", "bare graph ev/s", "ratio");
     std::fflush(stdout);

@@ -10,6 +10,7 @@
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -25,7 +26,39 @@ std::chrono::nanoseconds seconds(double s)
 
 } // namespace
 
+namespace {
+
+BenchRow median(std::vector<BenchRow> rows)
+{
+    std::sort(
+        rows.begin(), rows.end(), [](const BenchRow &a, const BenchRow &b) { return a.eventsPerSec < b.eventsPerSec; });
+    return rows[rows.size() / 2];
+}
+
+BenchRow benchEngineOnce(const PipelineConfig &config, const BenchOptions &options);
+BenchRow benchBareGraphOnce(int consumers, const BenchOptions &options);
+
+} // namespace
+
 BenchRow benchEngine(const PipelineConfig &config, const BenchOptions &options)
+{
+    std::vector<BenchRow> rows;
+    for (int run = 0; run < std::max(1, options.runs); ++run)
+        rows.push_back(benchEngineOnce(config, options));
+    return median(rows);
+}
+
+BenchRow benchBareGraph(int consumers, const BenchOptions &options)
+{
+    std::vector<BenchRow> rows;
+    for (int run = 0; run < std::max(1, options.runs); ++run)
+        rows.push_back(benchBareGraphOnce(consumers, options));
+    return median(rows);
+}
+
+namespace {
+
+BenchRow benchEngineOnce(const PipelineConfig &config, const BenchOptions &options)
 {
     Engine engine(config);
     engine.start();
@@ -45,17 +78,13 @@ BenchRow benchEngine(const PipelineConfig &config, const BenchOptions &options)
     return row;
 }
 
-namespace {
-
 /// The bare graph's message: a slice of one produced batch; the last slice finished frees a limiter slot.
 struct BarePart {
     std::vector<Event> events;
     std::shared_ptr<std::atomic<int>> slicesLeft;
 };
 
-} // namespace
-
-BenchRow benchBareGraph(int consumers, const BenchOptions &options)
+BenchRow benchBareGraphOnce(int consumers, const BenchOptions &options)
 {
     using namespace tbb::flow;
     constexpr std::size_t kBatch = 1024;
@@ -146,5 +175,7 @@ BenchRow benchBareGraph(int consumers, const BenchOptions &options)
     row.eventsPerSec = static_cast<double>(n1 - n0) / std::chrono::duration<double>(t1 - t0).count();
     return row;
 }
+
+} // namespace
 
 } // namespace beam

@@ -20,6 +20,7 @@ struct BenchRow {
 struct BenchOptions {
     double secondsPerRow = 5.0;
     double warmupSeconds = 1.0;
+    int runs = 1; ///< each row is run this many times; the median run (by events/s) is reported
     std::vector<int> consumerCounts{1, 2, 4, 8};
     std::vector<int> ioConsumerCounts{1, 2, 4, 8, 16, 32, 64};
     int ioUs = 1000;

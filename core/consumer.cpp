@@ -161,7 +161,10 @@ void Consumer::runWithIo(Batch *batch, std::size_t from)
         m_pending = batch;
         m_pendingIndex = i;
         const auto wait = std::chrono::microseconds(m_settings.ioUs);
-        m_context.timers.schedule(TimerService::Clock::now() + wait, [this] { m_node.try_put(&m_resumeToken); });
+        m_context.timers.schedule(TimerService::Clock::now() + wait, [this] {
+            m_node.try_put(&m_resumeToken);
+            m_context.executor->notify();
+        });
         return;
     }
     delete batch;

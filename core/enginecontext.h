@@ -3,6 +3,7 @@
 
 #include "core/admission.h"
 #include "core/event.h"
+#include "core/executor.h"
 #include "core/pipelineconfig.h"
 #include "core/timerservice.h"
 
@@ -53,6 +54,7 @@ struct EngineContext {
 
     Admission admission;
     TimerService timers;
+    Executor *executor = nullptr; ///< told about work put into the graph from outside it (timer callbacks)
 
     // Read by every thread once per batch, written only by reconfiguration: a cache line of their own.
     alignas(64) std::uint64_t seed = 1;

@@ -19,13 +19,17 @@ TimerService::~TimerService()
 
 void TimerService::schedule(Clock::time_point deadline, std::function<void()> callback)
 {
+    bool earliest = false;
     {
         std::lock_guard lock(m_mutex);
         if (!m_thread.joinable())
             m_thread = std::thread([this] { run(); });
+        earliest = m_entries.empty() || deadline < m_entries.top().deadline;
         m_entries.push({deadline, m_order++, std::move(callback)});
     }
-    m_changed.notify_one();
+    // The timer thread already sleeps until the earliest deadline; only a new earliest one needs a wake-up.
+    if (earliest)
+        m_changed.notify_one();
 }
 
 void TimerService::flush()

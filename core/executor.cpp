@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+#include "core/executor.h"
+
+#include <chrono>
+
+namespace beam {
+
+namespace {
+constexpr std::chrono::microseconds kPoll{50};
+} // namespace
+
+Executor::Executor(int threads)
+    // Every slot is reserved for threads that join explicitly: no oneTBB workers. One more than the executor
+    // threads, for a producer that runs its batch through an idle graph itself.
+    : m_arena(threads + 1, static_cast<unsigned>(threads + 1))
+    , m_context(tbb::task_group_context::isolated,
+          tbb::task_group_context::default_traits | tbb::task_group_context::concurrent_wait)
+    , m_threadCount(threads)
+{ }
+
+Executor::~Executor()
+{
+    stop();
+}
+
+void Executor::start(tbb::flow::graph &graph)
+{
+    m_graph = &graph;
+    m_stop = false;
+    for (int i = 0; i < m_threadCount; ++i)
+        m_threads.emplace_back([this] { run(); });
+}
+
+void Executor::stop()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    for (auto &thread : m_threads)
+        thread.join();
+    m_threads.clear();
+}
+
+void Executor::run()
+{
+    // `seen` is read before each wait for the graph: work put in after that read either is found by the wait
+    // or has changed the counter, so the thread runs the graph again instead of sleeping.
+    std::uint64_t seen = m_submitted.load(std::memory_order_seq_cst);
+    for (;;) {
+        // Work often follows within microseconds (timer resumes, a busy producer): look for it briefly,
+        // yielding the core, before paying for a sleep and a wake-up.
+        const auto pollUntil = std::chrono::steady_clock::now() + kPoll;
+        while (m_submitted.load(std::memory_order_seq_cst) == seen && std::chrono::steady_clock::now() < pollUntil)
+            std::this_thread::yield();
+        {
+            std::unique_lock lock(m_mutex);
+            m_sleeping.fetch_add(1, std::memory_order_seq_cst);
+            m_wake.wait(lock, [&] { return m_stop || m_submitted.load(std::memory_order_seq_cst) != seen; });
+            m_sleeping.fetch_sub(1, std::memory_order_seq_cst);
+            if (m_stop)
+                return;
+            seen = m_submitted.load(std::memory_order_seq_cst);
+        }
+        // Runs tasks until the graph has none outstanding, then returns.
+        m_arena.execute([this] { m_graph->wait_for_all(); });
+    }
+}
+
+} // namespace beam

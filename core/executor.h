@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace beam {
+
+/// Runs a flow graph's tasks on threads it owns, in a task arena with no oneTBB workers, and lets them sleep
+/// on a condition variable whenever the graph is idle.
+///
+/// Why: an idle oneTBB worker yield-spins about a hundred times before it sleeps (hard-coded in oneTBB), so
+/// a graph woken a thousand times a second costs 15% of a core and one woken ten thousand times a second
+/// never sleeps at all. Here oneTBB still schedules every task (stealing, bypass, the nodes' queues); only
+/// the idle policy is ours. See docs/executor.md for the measurements.
+///
+/// Threads: notify() from any thread after it put work into the graph from outside; start() and stop() from
+/// the owning thread. The graph must be made inside arena().execute() with concurrentWaitContext().
+class Executor
+{
+public:
+    explicit Executor(int threads);
+    ~Executor();
+    Executor(const Executor &) = delete;
+    Executor &operator=(const Executor &) = delete;
+
+    tbb::task_arena &arena() { return m_arena; }
+    /// Several executor threads wait on the same graph: the graph's context must allow it.
+    tbb::task_group_context &concurrentWaitContext() { return m_context; }
+
+    void start(tbb::flow::graph &graph);
+    /// Tells a sleeping executor thread that work was put into the graph.
+    void notify()
+    {
+        m_submitted.fetch_add(1, std::memory_order_seq_cst);
+        if (m_sleeping.load(std::memory_order_seq_cst) > 0) {
+            {
+                std::lock_guard lock(m_mutex);
+            }
+            m_wake.notify_one();
+        }
+    }
+    /// True when every executor thread sleeps: nothing is running in the graph.
+    [[nodiscard]] bool idle() const { return m_sleeping.load(std::memory_order_seq_cst) == m_threadCount; }
+    /// Runs the graph on the calling thread until it is idle (a producer lending itself to an idle graph).
+    void runHere()
+    {
+        m_arena.execute([this] { m_graph->wait_for_all(); });
+    }
+    /// Lets every thread finish its current wait and joins them.
+    void stop();
+
+private:
+    void run();
+
+    tbb::task_arena m_arena;
+    tbb::task_group_context m_context;
+    tbb::flow::graph *m_graph = nullptr;
+    const int m_threadCount;
+    std::vector<std::thread> m_threads;
+    alignas(64) std::atomic<std::uint64_t> m_submitted{0};
+    alignas(64) std::atomic<int> m_sleeping{0};
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stop = false;
+};
+
+} // namespace beam
