@@ -132,6 +132,16 @@ int runHeadless(const CommandLine &options)
 
         const auto now = Clock::now();
         const auto snapshot = engine.sampleNow();
+        // Back-pressure over the whole second, not just the last sampling interval.
+        double pressure = 0;
+        int samples = 0;
+        for (const auto &h : engine.history()) {
+            if (h->elapsedS > snapshot->elapsedS - 1.0) {
+                pressure += h->backpressureRatio * h->intervalS;
+                samples += 1;
+            }
+        }
+        const double secondPressure = samples > 0 ? pressure / std::min(1.0, snapshot->elapsedS) : 0.0;
         const auto latency = engine.latencyHistogram();
         const auto window = latency.since(lastLatency);
         const auto cpu = ProcessStats::read().cpuNs;
@@ -142,7 +152,7 @@ int runHeadless(const CommandLine &options)
                 static_cast<double>(snapshot->produced - lastProduced) / dt,
                 static_cast<double>(snapshot->processed - lastProcessed) / dt, us(window.quantile(0.5)),
                 us(window.quantile(0.99)), static_cast<double>(snapshot->failed - lastFailed) / dt,
-                static_cast<long long>(snapshot->inFlight), snapshot->backpressureRatio * 100.0,
+                static_cast<long long>(snapshot->inFlight), std::min(1.0, secondPressure) * 100.0,
                 static_cast<double>(cpu - lastCpu) / 1e9 / dt * 100.0,
                 static_cast<double>(snapshot->rssBytes) / (1024.0 * 1024.0), static_cast<long long>(snapshot->lost));
             std::fflush(stdout);

@@ -123,7 +123,7 @@ void Producer::run()
         if (admitted == 0 && policy == OverloadPolicy::Backpressure) {
             // Held back: wait for a consumer to return credits. Yield first (a credit is often microseconds
             // away), then sleep on the admission's condition variable.
-            const std::int64_t blockedFrom = nowNs();
+            std::int64_t blockedFrom = nowNs();
             const std::int64_t room = std::min(want, std::max<std::int64_t>(1, bound / 2));
             for (int spin = 0;
                  spin < 8 && !m_context.admission.hasRoom(room) && !m_stop.load(std::memory_order_relaxed); ++spin)
@@ -133,6 +133,10 @@ void Producer::run()
                 && m_context.overload.load(std::memory_order_relaxed) == OverloadPolicy::Backpressure
                 && batchBound() == bound) {
                 m_context.admission.waitForRoom(room, std::chrono::milliseconds(1));
+                // Credit held-back time as it accrues, so a sampler sees it in the interval it happened.
+                const std::int64_t nowBlocked = nowNs();
+                m_blockedNs.add(static_cast<std::uint64_t>(nowBlocked - blockedFrom));
+                blockedFrom = nowBlocked;
             }
             m_blockedNs.add(static_cast<std::uint64_t>(nowNs() - blockedFrom));
             continue;
