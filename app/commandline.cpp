@@ -51,6 +51,41 @@ struct Flags {
         QStringLiteral("bench"), QStringLiteral("Run the throughput and scaling benchmark, print the table, exit.")};
     QCommandLineOption benchSeconds{QStringLiteral("bench-seconds"),
         QStringLiteral("Seconds measured per benchmark row, 0.5..600 (default 5)."), QStringLiteral("seconds")};
+    QCommandLineOption crashRate{QStringLiteral("crash-rate"),
+        QStringLiteral("Probability that processing an event crashes its consumer, 0..1 (default 0)."),
+        QStringLiteral("p")};
+    QCommandLineOption strategy{QStringLiteral("strategy"),
+        QStringLiteral("Consumers' supervisor: one_for_one, one_for_all or rest_for_one (default one_for_one)."),
+        QStringLiteral("strategy")};
+    QCommandLineOption maxRestarts{QStringLiteral("max-restarts"),
+        QStringLiteral("Restart intensity: restarts allowed within --max-seconds, 0..1000000 (default 3)."),
+        QStringLiteral("n")};
+    QCommandLineOption maxSeconds{QStringLiteral("max-seconds"),
+        QStringLiteral("Restart intensity window in seconds, 0.001..3600 (default 5)."), QStringLiteral("s")};
+    QCommandLineOption backoffMinMs{QStringLiteral("backoff-min-ms"),
+        QStringLiteral("Restart back-off minimum, 0..600000 ms (default 0: restart at once)."), QStringLiteral("ms")};
+    QCommandLineOption backoffMaxMs{QStringLiteral("backoff-max-ms"),
+        QStringLiteral("Restart back-off maximum, 0..600000 ms, at least --backoff-min-ms (default 0)."),
+        QStringLiteral("ms")};
+    QCommandLineOption backoffJitter{QStringLiteral("backoff-jitter"),
+        QStringLiteral("Restart back-off jitter factor, 0..1 (default 0.2)."), QStringLiteral("f")};
+    QCommandLineOption poisonKey{QStringLiteral("poison-key"),
+        QStringLiteral("Events with this key (0..4095) always fail and end dead-lettered."), QStringLiteral("key")};
+    QCommandLineOption slowConsumer{QStringLiteral("slow-consumer"),
+        QStringLiteral("Make one consumer FACTOR times slower (index 0..consumers-1, factor 1..1000)."),
+        QStringLiteral("index:factor")};
+    QCommandLineOption hangTimeoutMs{QStringLiteral("hang-timeout-ms"),
+        QStringLiteral("A consumer with work and no progress this long is crashed, 10..600000 ms (default 5000)."),
+        QStringLiteral("ms")};
+    QCommandLineOption onEscalation{QStringLiteral("on-escalation"),
+        QStringLiteral(
+            "When the top supervisor gives up: stop (exit 4) or restart the pipeline once more (default stop)."),
+        QStringLiteral("stop|restart")};
+    QCommandLineOption killConsumer{QStringLiteral("kill-consumer"),
+        QStringLiteral("Kill consumer INDEX at SECONDS after start (repeatable)."), QStringLiteral("index@seconds")};
+    QCommandLineOption hangConsumer{QStringLiteral("hang-consumer"),
+        QStringLiteral("Make consumer INDEX hang at SECONDS after start (repeatable)."),
+        QStringLiteral("index@seconds")};
     QCommandLineOption benchRuns{QStringLiteral("bench-runs"),
         QStringLiteral("Runs per benchmark row, 1..15; the median is reported (default 1)."), QStringLiteral("n")};
     QCommandLineOption benchJson{QStringLiteral("bench-json"),
@@ -62,6 +97,15 @@ const std::map<std::string, QString> &flagOfField()
 {
     static const std::map<std::string, QString> map{
         {"producers", QStringLiteral("--producers")},
+        {"crash_rate", QStringLiteral("--crash-rate")},
+        {"max_restarts", QStringLiteral("--max-restarts")},
+        {"max_seconds", QStringLiteral("--max-seconds")},
+        {"backoff_min_ms", QStringLiteral("--backoff-min-ms")},
+        {"backoff_max_ms", QStringLiteral("--backoff-max-ms")},
+        {"backoff_jitter", QStringLiteral("--backoff-jitter")},
+        {"poison_key", QStringLiteral("--poison-key")},
+        {"slow_consumer", QStringLiteral("--slow-consumer")},
+        {"hang_timeout_ms", QStringLiteral("--hang-timeout-ms")},
         {"consumers", QStringLiteral("--consumers")},
         {"rate", QStringLiteral("--rate")},
         {"max_in_flight", QStringLiteral("--max-in-flight")},
@@ -149,7 +193,9 @@ CommandLine parseCommandLine(const QStringList &arguments)
     const auto version = parser.addVersionOption();
     parser.addOptions({f.headless, f.duration, f.producers, f.consumers, f.rate, f.maxInFlight, f.workUs, f.ioUs,
         f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson, f.quiet, f.bench,
-        f.benchSeconds, f.benchRuns, f.benchJson});
+        f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy, f.maxRestarts, f.maxSeconds, f.backoffMinMs,
+        f.backoffMaxMs, f.backoffJitter, f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer,
+        f.hangConsumer});
     result.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {
@@ -227,6 +273,70 @@ CommandLine parseCommandLine(const QStringList &arguments)
             result.bench.runs = runs;
         }
     }
+    if (auto p = read.real(f.crashRate, "0..1"))
+        c.crashRate = *p;
+    if (auto p = read.real(f.maxSeconds, "0.001..3600"))
+        c.maxSeconds = *p;
+    if (auto p = read.real(f.backoffJitter, "0..1"))
+        c.backoffJitter = *p;
+    read.integer(f.maxRestarts, c.maxRestarts, "0..1000000");
+    read.integer(f.backoffMinMs, c.backoffMinMs, "0..600000");
+    read.integer(f.backoffMaxMs, c.backoffMaxMs, "0..600000");
+    read.integer(f.hangTimeoutMs, c.hangTimeoutMs, "10..600000");
+    if (parser.isSet(f.poisonKey)) {
+        std::int64_t key = -1;
+        read.integer(f.poisonKey, key, "0..4095");
+        if (key < 0 || key >= PipelineConfig::kKeySpace) {
+            if (result.errors.filter(QStringLiteral("--poison-key")).isEmpty())
+                result.errors << QStringLiteral("--poison-key: %1 is out of range 0..4095").arg(key);
+        } else {
+            c.poisonKey = static_cast<std::uint32_t>(key);
+        }
+    }
+    if (parser.isSet(f.strategy)) {
+        const QString text = parser.value(f.strategy);
+        if (auto strategy = restartStrategyFromString(text.toStdString()))
+            c.strategy = *strategy;
+        else
+            read.fail(f.strategy, text, QStringLiteral("one of one_for_one, one_for_all, rest_for_one"));
+    }
+    if (parser.isSet(f.onEscalation)) {
+        const QString text = parser.value(f.onEscalation);
+        if (auto policy = escalationPolicyFromString(text.toStdString()))
+            c.onEscalation = *policy;
+        else
+            read.fail(f.onEscalation, text, QStringLiteral("one of stop, restart"));
+    }
+    if (parser.isSet(f.slowConsumer)) {
+        const QString text = parser.value(f.slowConsumer);
+        const auto parts = text.split(QLatin1Char(':'));
+        bool okIndex = false;
+        bool okFactor = false;
+        const int index = parts.size() == 2 ? parts[0].toInt(&okIndex) : 0;
+        const int factor = parts.size() == 2 ? parts[1].toInt(&okFactor) : 0;
+        if (!okIndex || !okFactor)
+            read.fail(
+                f.slowConsumer, text, QStringLiteral("INDEX:FACTOR, e.g. 3:10 (index 0..consumers-1, factor 1..1000)"));
+        else
+            c.slowConsumer = SlowConsumer{index, factor};
+    }
+    const auto timedFaults = [&](const QCommandLineOption &option, std::vector<CommandLine::TimedFault> &into) {
+        for (const QString &text : parser.values(option)) {
+            const auto parts = text.split(QLatin1Char('@'));
+            bool okIndex = false;
+            bool okTime = false;
+            const int index = parts.size() == 2 ? parts[0].toInt(&okIndex) : -1;
+            const double at = parts.size() == 2 ? parts[1].toDouble(&okTime) : -1;
+            if (!okIndex || !okTime || index < 0 || index >= c.consumers || at < 0 || !std::isfinite(at)) {
+                read.fail(option, text,
+                    QStringLiteral("INDEX@SECONDS with index 0..%1 and seconds >= 0, e.g. 2@1.5").arg(c.consumers - 1));
+                continue;
+            }
+            into.push_back({index, at});
+        }
+    };
+    timedFaults(f.killConsumer, result.kills);
+    timedFaults(f.hangConsumer, result.hangs);
     result.reportJson = parser.value(f.reportJson);
     result.benchJson = parser.value(f.benchJson);
     result.quiet = parser.isSet(f.quiet);

@@ -8,6 +8,7 @@
 #include <QStringList>
 
 #include <optional>
+#include <vector>
 
 namespace beam {
 
@@ -21,6 +22,13 @@ struct CommandLine {
     QString benchJson;
     BenchOptions bench;
     bool quiet = false;
+    /// Fault injection at a time: (consumer index, seconds after start).
+    struct TimedFault {
+        int consumer = 0;
+        double atS = 0;
+    };
+    std::vector<TimedFault> kills;
+    std::vector<TimedFault> hangs;
     QString helpText;
     QStringList errors; ///< each names the flag, the value and what is allowed
 };

@@ -51,6 +51,19 @@ QJsonObject configJson(const PipelineConfig &c)
     o[QStringLiteral("safety_cap")] = static_cast<double>(c.safetyCap);
     o[QStringLiteral("interval_ms")] = c.intervalMs;
     o[QStringLiteral("seed")] = QString::number(c.seed); // a string: JSON numbers lose 64-bit integers
+    o[QStringLiteral("crash_rate")] = c.crashRate;
+    o[QStringLiteral("strategy")] = QString::fromUtf8(toString(c.strategy).data());
+    o[QStringLiteral("max_restarts")] = c.maxRestarts;
+    o[QStringLiteral("max_seconds")] = c.maxSeconds;
+    o[QStringLiteral("backoff_min_ms")] = c.backoffMinMs;
+    o[QStringLiteral("backoff_max_ms")] = c.backoffMaxMs;
+    o[QStringLiteral("backoff_jitter")] = c.backoffJitter;
+    o[QStringLiteral("poison_key")] = c.poisonKey ? QJsonValue(static_cast<int>(*c.poisonKey)) : QJsonValue();
+    o[QStringLiteral("slow_consumer")] = c.slowConsumer
+        ? QJsonValue(QStringLiteral("%1:%2").arg(c.slowConsumer->index).arg(c.slowConsumer->factor))
+        : QJsonValue();
+    o[QStringLiteral("hang_timeout_ms")] = c.hangTimeoutMs;
+    o[QStringLiteral("on_escalation")] = QString::fromUtf8(toString(c.onEscalation).data());
     return o;
 }
 
@@ -114,15 +127,39 @@ int runHeadless(const CommandLine &options)
     Histogram lastLatency;
     std::string lastNotice;
 
+    // Timed fault injection (--kill-consumer, --hang-consumer), applied as their time comes.
+    std::vector<std::pair<CommandLine::TimedFault, bool>> due;
+    for (const auto &k : options.kills)
+        due.push_back({k, true});
+    for (const auto &h : options.hangs)
+        due.push_back({h, false});
+    const auto injectDue = [&] {
+        const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+        for (auto it = due.begin(); it != due.end();) {
+            if (it->first.atS > elapsed) {
+                ++it;
+                continue;
+            }
+            if (it->second)
+                engine.killConsumer(it->first.consumer);
+            else
+                engine.hangConsumer(it->first.consumer);
+            it = due.erase(it);
+        }
+    };
+
     for (int second = 1; !g_stopRequested.load(); ++second) {
         const auto lineAt = started + std::chrono::seconds(second);
         const auto endAt = options.durationS
             ? started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*options.durationS))
             : Clock::time_point::max();
         const auto wakeAt = std::min(lineAt, endAt);
-        while (!g_stopRequested.load() && Clock::now() < wakeAt)
-            std::this_thread::sleep_for(
-                std::min<Clock::duration>(std::chrono::milliseconds(20), wakeAt - Clock::now()));
+        while (!g_stopRequested.load() && !engine.gaveUp() && Clock::now() < wakeAt) {
+            std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(5), wakeAt - Clock::now()));
+            injectDue();
+        }
+        if (engine.gaveUp())
+            break;
         if (g_stopRequested.load() || Clock::now() < lineAt) {
             if (!g_stopRequested.load() && Clock::now() >= endAt)
                 break;
@@ -191,6 +228,15 @@ int runHeadless(const CommandLine &options)
         static_cast<double>(s.processed) / std::max(1e-9, runS), us(latency.quantile(0.5)), us(latency.quantile(0.99)),
         us(latency.quantile(0.999)), us(latency.max()), static_cast<long long>(s.maxInFlightObserved),
         static_cast<long long>(c.maxInFlight), cpuAvg, static_cast<double>(process.peakRssBytes) / (1024.0 * 1024.0));
+    if (s.restarts + s.crashesRandom + s.crashesKilled + s.crashesHang + s.escalations > 0) {
+        std::printf("         supervision: crashes %llu (random %llu, killed %llu, hang %llu), restarts %llu, "
+                    "redelivered %llu, escalations %llu, recovery p50 %.1f us, p99 %.1f us%s\n",
+            static_cast<unsigned long long>(s.crashesRandom + s.crashesKilled + s.crashesHang),
+            static_cast<unsigned long long>(s.crashesRandom), static_cast<unsigned long long>(s.crashesKilled),
+            static_cast<unsigned long long>(s.crashesHang), static_cast<unsigned long long>(s.restarts),
+            static_cast<unsigned long long>(s.redelivered), static_cast<unsigned long long>(s.escalations),
+            s.recovery.p50, s.recovery.p99, s.gaveUp ? "; the top-level supervisor GAVE UP" : "");
+    }
     if (!engine.notice().empty())
         std::printf("         note: %s\n", engine.notice().c_str());
     std::fflush(stdout);
@@ -216,6 +262,53 @@ int runHeadless(const CommandLine &options)
         report[QStringLiteral("cpu_percent_avg")] = cpuAvg;
         report[QStringLiteral("safety_cap_hit")] = s.safetyCapHit;
         report[QStringLiteral("notice")] = QString::fromStdString(engine.notice());
+        report[QStringLiteral("restarts")] = static_cast<double>(s.restarts);
+        report[QStringLiteral("escalations")] = static_cast<double>(s.escalations);
+        report[QStringLiteral("pipeline_restarts")] = static_cast<double>(s.pipelineRestarts);
+        report[QStringLiteral("gave_up")] = s.gaveUp;
+        report[QStringLiteral("redelivered")] = static_cast<double>(s.redelivered);
+        report[QStringLiteral("abandoned")] = static_cast<double>(s.abandoned);
+        QJsonObject crashes;
+        crashes[QStringLiteral("random")] = static_cast<double>(s.crashesRandom);
+        crashes[QStringLiteral("killed")] = static_cast<double>(s.crashesKilled);
+        crashes[QStringLiteral("hang")] = static_cast<double>(s.crashesHang);
+        crashes[QStringLiteral("total")] = static_cast<double>(s.crashesRandom + s.crashesKilled + s.crashesHang);
+        report[QStringLiteral("crashes")] = crashes;
+        QJsonObject recovery;
+        recovery[QStringLiteral("count")] = static_cast<double>(s.recovery.count);
+        recovery[QStringLiteral("p50")] = s.recovery.p50;
+        recovery[QStringLiteral("p99")] = s.recovery.p99;
+        recovery[QStringLiteral("max")] = s.recovery.max;
+        report[QStringLiteral("recovery_us")] = recovery;
+        QJsonArray tree;
+        for (const auto &sup : s.supervisors) {
+            QJsonObject node;
+            node[QStringLiteral("name")] = QString::fromStdString(sup.name);
+            node[QStringLiteral("strategy")] = QString::fromStdString(sup.strategy);
+            node[QStringLiteral("state")] = QString::fromStdString(sup.state);
+            node[QStringLiteral("restarts")] = static_cast<double>(sup.restarts);
+            node[QStringLiteral("restarts_in_window")] = sup.restartsInWindow;
+            node[QStringLiteral("max_restarts")] = sup.maxRestarts;
+            node[QStringLiteral("max_seconds")] = sup.maxSeconds;
+            node[QStringLiteral("budget_in_use")] = sup.budgetInUse;
+            QJsonArray children;
+            for (const auto &child : sup.children)
+                children.append(QString::fromStdString(child));
+            node[QStringLiteral("children")] = children;
+            tree.append(node);
+        }
+        report[QStringLiteral("supervision")] = tree;
+        QJsonArray letters;
+        const auto dead = engine.deadLetters();
+        for (std::size_t i = dead.size() > 20 ? dead.size() - 20 : 0; i < dead.size(); ++i) {
+            QJsonObject letter;
+            letter[QStringLiteral("id")] = QString::number(dead[i].id);
+            letter[QStringLiteral("key")] = static_cast<int>(dead[i].key);
+            letter[QStringLiteral("attempts")] = dead[i].attempts;
+            letter[QStringLiteral("reason")] = QString::fromStdString(dead[i].reason);
+            letters.append(letter);
+        }
+        report[QStringLiteral("dead_letters_last")] = letters;
         if (!writeJson(options.reportJson, report))
             return ExitUsage;
     }
@@ -224,6 +317,10 @@ int runHeadless(const CommandLine &options)
         std::fprintf(stderr, "beam-me-up: conservation broken: lost %lld, in flight after drain %lld\n",
             static_cast<long long>(s.lost), static_cast<long long>(s.inFlight));
         return ExitLost;
+    }
+    if (s.gaveUp) {
+        std::fprintf(stderr, "beam-me-up: %s\n", engine.notice().c_str());
+        return ExitEscalated;
     }
     return ExitOk;
 }

@@ -7,12 +7,29 @@ namespace beam {
 
 namespace {
 
-/// What an injected fault throws: an ordinary exception, caught at the consumer boundary.
+/// What an injected message fault throws: an ordinary exception, caught at the consumer boundary.
 class InjectedFault : public std::runtime_error
 {
 public:
     InjectedFault()
         : std::runtime_error("injected fault")
+    { }
+};
+
+class PoisonKey : public std::runtime_error
+{
+public:
+    PoisonKey()
+        : std::runtime_error("poison key")
+    { }
+};
+
+/// What an injected crash throws: the consumer dies with it (its state is lost), not just the attempt.
+class ConsumerCrash : public std::runtime_error
+{
+public:
+    ConsumerCrash()
+        : std::runtime_error("consumer crashed")
     { }
 };
 
@@ -26,6 +43,11 @@ std::int64_t spinFor(int microseconds)
     return now;
 }
 
+std::size_t causeIndex(CrashCause cause)
+{
+    return static_cast<std::size_t>(cause);
+}
+
 } // namespace
 
 Consumer::Consumer(tbb::flow::graph &graph, int index, EngineContext &context)
@@ -37,12 +59,32 @@ Consumer::Consumer(tbb::flow::graph &graph, int index, EngineContext &context)
               return tbb::flow::continue_msg();
           })
     , m_random(mix64(context.seed ^ (0xC0FFEEULL + static_cast<std::uint64_t>(index))))
-{ }
+{
+    m_progressNs.set(static_cast<std::uint64_t>(nowNs()));
+}
+
+Consumer::~Consumer()
+{
+    // After the graph's last wait nothing is queued; whatever a stopped consumer still holds is freed here.
+    delete m_pending;
+    for (Batch *batch : m_backlog)
+        delete batch;
+}
 
 void Consumer::enqueue(Batch *batch)
 {
     m_enqueued.add(batch->events.size());
     m_node.try_put(batch);
+}
+
+void Consumer::signal(Batch::Signal signal, std::uint64_t incarnation)
+{
+    auto *token = new Batch;
+    token->signal = signal;
+    token->incarnation = incarnation;
+    m_node.try_put(token);
+    if (m_context.executor)
+        m_context.executor->notify();
 }
 
 Consumer::Counters Consumer::counters() const
@@ -53,56 +95,115 @@ Consumer::Counters Consumer::counters() const
     c.retried = m_retried.get();
     c.deadLettered = m_deadLettered.get();
     c.abandoned = m_abandoned.get();
+    c.redelivered = m_redelivered.get();
+    c.restarts = m_restarts.get();
+    for (std::size_t i = 0; i < c.crashes.size(); ++i)
+        c.crashes[i] = m_crashes[i].get();
     c.busyNs = m_busyNs.get();
     const auto taken = m_taken.get();
     c.queueDepth = static_cast<std::int64_t>(m_enqueued.get() + m_requeued.get()) - static_cast<std::int64_t>(taken);
+    c.lastProgressNs = static_cast<std::int64_t>(m_progressNs.get());
     return c;
-}
-
-std::uint64_t Consumer::finished() const
-{
-    return m_processed.get() + m_deadLettered.get() + m_abandoned.get();
 }
 
 void Consumer::receive(Batch *batch)
 {
     const std::int64_t start = nowNs();
-    m_settings.workUs = m_context.workUs.load(std::memory_order_relaxed);
-    m_settings.ioUs = m_context.ioUs.load(std::memory_order_relaxed);
+    const int workUs = m_context.workUs.load(std::memory_order_relaxed);
+    const int ioUs = m_context.ioUs.load(std::memory_order_relaxed);
+    if (m_context.slowIndex.load(std::memory_order_relaxed) == m_index) {
+        const int factor = m_context.slowFactor.load(std::memory_order_relaxed);
+        m_settings.workUs = workUs > 0 ? workUs * factor : (factor > 1 ? factor : 0);
+        m_settings.ioUs = ioUs * factor;
+    } else {
+        m_settings.workUs = workUs;
+        m_settings.ioUs = ioUs;
+    }
     m_settings.faultRate = m_context.faultRate.load(std::memory_order_relaxed);
+    m_settings.crashRate = m_context.crashRate.load(std::memory_order_relaxed);
+    m_settings.poisonKey = m_context.poisonKey.load(std::memory_order_relaxed);
     m_settings.maxAttempts = m_context.maxAttempts.load(std::memory_order_relaxed);
     m_settings.sink = m_context.sink;
-    if (m_context.abandon.load(std::memory_order_relaxed)) {
-        if (batch->ioResume) {
-            if (m_pending)
-                abandonBatch(m_pending, m_pendingIndex);
-            m_pending = nullptr;
-            m_waiting = false;
-        } else {
-            abandonBatch(batch, 0);
-        }
-        while (!m_waiting && !m_backlog.empty()) {
-            abandonBatch(m_backlog.front(), 0);
-            m_backlog.pop_front();
-        }
-        settle();
-        return;
-    }
 
-    if (batch->ioResume) {
-        resumeAfterIo();
-    } else if (m_waiting) {
+    const bool abandoning = m_context.abandon.load(std::memory_order_relaxed);
+    if (batch->signal != Batch::Signal::None)
+        handleSignal(batch);
+    else if (abandoning)
+        abandonAll(batch);
+    else if (state() != State::Running || m_waiting)
         m_backlog.push_back(batch);
-    } else {
+    else
         run(batch);
-    }
-    while (!m_waiting && !m_backlog.empty()) {
+
+    while (!abandoning && state() == State::Running && !m_waiting && !m_backlog.empty()) {
         Batch *next = m_backlog.front();
         m_backlog.pop_front();
         run(next);
     }
     settle();
     m_busyNs.add(static_cast<std::uint64_t>(nowNs() - start));
+}
+
+void Consumer::handleSignal(Batch *batch)
+{
+    const auto signal = batch->signal;
+    const auto target = batch->incarnation;
+    if (batch != &m_resumeToken)
+        delete batch;
+
+    if (signal == Batch::Signal::IoResume && m_staleResumes > 0) {
+        --m_staleResumes; // the I/O of an incarnation that crashed: its event was kept for the replacement
+        return;
+    }
+    if (m_context.abandon.load(std::memory_order_relaxed)) {
+        if (signal == Batch::Signal::IoResume)
+            m_resumeArrived = true;
+        abandonAll(nullptr);
+        return;
+    }
+    const bool current = target == ~std::uint64_t{0} || target == m_incarnation;
+    switch (signal) {
+    case Batch::Signal::IoResume:
+        if (!m_waiting)
+            return;
+        if (state() == State::Hung) {
+            m_resumeArrived = true; // a hung consumer makes no progress, even when its I/O is done
+            return;
+        }
+        resumeAfterIo();
+        return;
+    case Batch::Signal::Kill:
+        if (state() != State::Down && current)
+            crash(CrashCause::Killed, nullptr, 0);
+        return;
+    case Batch::Signal::Timeout:
+        if (state() != State::Down && current)
+            crash(CrashCause::Hang, nullptr, 0);
+        return;
+    case Batch::Signal::Hang:
+        if (state() == State::Running)
+            m_state.store(State::Hung, std::memory_order_release);
+        return;
+    case Batch::Signal::Stop:
+        if (state() != State::Down)
+            goDown(nullptr, 0);
+        return;
+    case Batch::Signal::Restart:
+        if (state() == State::Down) {
+            // A fresh incarnation: new state, the held events go first.
+            ++m_incarnation;
+            m_random = Random(mix64(m_context.seed ^ (static_cast<std::uint64_t>(m_index) << 32) ^ m_incarnation));
+            m_publicIncarnation.store(m_incarnation, std::memory_order_release);
+            m_restarts.add(1);
+            m_recovery.record(static_cast<std::uint64_t>(nowNs() - m_downSinceNs));
+            m_progressNs.set(static_cast<std::uint64_t>(nowNs()));
+            m_state.store(State::Running, std::memory_order_release);
+        }
+        return;
+    case Batch::Signal::Poke:
+    case Batch::Signal::None:
+        return;
+    }
 }
 
 void Consumer::run(Batch *batch)
@@ -113,31 +214,50 @@ void Consumer::run(Batch *batch)
         return;
     }
 
-    // Successful events are compacted to the front, then stamped with one clock read for the whole batch
-    // (when there is no per-event work, they all finish at that instant).
     const bool timedEach = m_settings.workUs > 0;
     auto &events = batch->events;
-    if (!timedEach && m_settings.faultRate <= 0.0) {
+    if (!timedEach && m_settings.faultRate <= 0.0 && m_settings.crashRate <= 0.0 && m_settings.poisonKey < 0) {
         // Nothing can fail and nothing takes time: every event is one successful attempt, finished now.
-        for (auto &event : events)
+        bool fresh = true;
+        for (auto &event : events) {
             ++event.attempts;
-        recordAll(events.data(), events.data() + events.size(), nowNs());
-        m_settleProcessed += events.size();
-        delete batch;
-        return;
-    }
-    std::size_t kept = 0;
-    for (auto &event : events) {
-        std::int64_t doneNs = 0;
-        if (!attempt(event, doneNs)) {
-            fail(event);
-            continue;
+            fresh = fresh && event.attempts <= m_settings.maxAttempts;
         }
-        if (timedEach) {
-            record(event, doneNs);
-            ++m_settleProcessed;
-        } else {
-            events[kept++] = event;
+        if (fresh) {
+            recordAll(events.data(), events.data() + events.size(), nowNs());
+            m_settleProcessed += events.size();
+            delete batch;
+            return;
+        }
+        for (auto &event : events)
+            --event.attempts; // an event kept from a crash may be out of attempts: take the general path
+    }
+
+    // Successful events are compacted to the front, then stamped with one clock read for the whole batch
+    // (when there is no per-event work, they all finish at that instant).
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        Event &event = events[i];
+        std::int64_t doneNs = 0;
+        switch (attempt(event, doneNs)) {
+        case Attempt::Ok:
+            if (timedEach) {
+                record(event, doneNs);
+                ++m_settleProcessed;
+            } else {
+                events[kept++] = event;
+            }
+            break;
+        case Attempt::Failed:
+            fail(event, m_failure);
+            break;
+        case Attempt::Crashed:
+            if (kept > 0) {
+                recordAll(events.data(), events.data() + kept, nowNs());
+                m_settleProcessed += kept;
+            }
+            crash(CrashCause::Random, batch, i);
+            return;
         }
     }
     if (kept > 0) {
@@ -152,12 +272,19 @@ void Consumer::runWithIo(Batch *batch, std::size_t from)
     auto &events = batch->events;
     for (std::size_t i = from; i < events.size(); ++i) {
         std::int64_t doneNs = 0;
-        if (!attempt(events[i], doneNs)) {
-            fail(events[i]);
+        switch (attempt(events[i], doneNs)) {
+        case Attempt::Failed:
+            fail(events[i], m_failure);
             continue;
+        case Attempt::Crashed:
+            crash(CrashCause::Random, batch, i);
+            return;
+        case Attempt::Ok:
+            break;
         }
-        // The CPU part is done; the I/O part waits on the timer thread, not on this worker.
+        // The CPU part is done; the I/O part waits on the timer thread, not on a worker.
         m_waiting = true;
+        m_resumeArrived = false;
         m_pending = batch;
         m_pendingIndex = i;
         const auto wait = std::chrono::microseconds(m_settings.ioUs);
@@ -181,18 +308,33 @@ void Consumer::resumeAfterIo()
     runWithIo(batch, index + 1);
 }
 
-bool Consumer::attempt(Event &event, std::int64_t &doneNs)
+Consumer::Attempt Consumer::attempt(Event &event, std::int64_t &doneNs)
 {
+    if (event.attempts >= m_settings.maxAttempts) {
+        // Kept from crashes until its attempts ran out: it is not tried again.
+        m_failure = "crashed";
+        return Attempt::Failed;
+    }
     ++event.attempts;
     try {
+        if (m_settings.crashRate > 0.0 && m_random.uniform() < m_settings.crashRate)
+            throw ConsumerCrash();
         if (m_settings.workUs > 0)
             doneNs = spinFor(m_settings.workUs);
+        if (m_settings.poisonKey >= 0 && event.key == static_cast<std::uint32_t>(m_settings.poisonKey))
+            throw PoisonKey();
         if (m_settings.faultRate > 0.0 && m_random.uniform() < m_settings.faultRate)
             throw InjectedFault();
-        return true;
+        return Attempt::Ok;
+    } catch (const ConsumerCrash &) {
+        return Attempt::Crashed;
+    } catch (const PoisonKey &) {
+        m_failure = "poison key";
+        return Attempt::Failed;
     } catch (...) {
         // The consumer boundary: whatever processing throws stops here and is counted.
-        return false;
+        m_failure = "fault";
+        return Attempt::Failed;
     }
 }
 
@@ -221,23 +363,90 @@ void Consumer::recordAll(const Event *first, const Event *last, std::int64_t don
     }
 }
 
-void Consumer::fail(const Event &event)
+void Consumer::fail(const Event &event, const char *reason)
 {
     m_failed.add(1);
-    if (event.attempts >= m_settings.maxAttempts) {
-        m_deadLettered.add(1);
-        ++m_settleFinal;
-        if (m_settings.sink)
-            m_settings.sink->record(m_index, event, Outcome::DeadLettered);
-    } else {
+    if (event.attempts >= m_settings.maxAttempts)
+        deadLetter(event, reason);
+    else
         m_retry.push_back(event);
-    }
 }
 
-void Consumer::abandonBatch(Batch *batch, std::size_t from)
+void Consumer::deadLetter(const Event &event, const char *reason)
+{
+    m_deadLettered.add(1);
+    ++m_settleFinal;
+    m_context.deadLetters.add(event, reason);
+    if (m_settings.sink)
+        m_settings.sink->record(m_index, event, Outcome::DeadLettered);
+}
+
+void Consumer::crash(CrashCause cause, Batch *current, std::size_t from)
+{
+    m_crashes[causeIndex(cause)].add(1);
+    goDown(current, from);
+    if (m_context.observer)
+        m_context.observer->consumerCrashed(m_index, cause);
+}
+
+void Consumer::goDown(Batch *current, std::size_t from)
+{
+    // State is lost; events are not. Everything this incarnation held goes back to the front of its queue,
+    // in order, for the replacement: the pending I/O's event, the batch being processed from the event that
+    // crashed, then events awaiting redelivery.
+    m_state.store(State::Down, std::memory_order_release);
+    m_downSinceNs = nowNs();
+    auto *kept = new Batch;
+    if (m_waiting) {
+        kept->events.assign(
+            m_pending->events.begin() + static_cast<std::ptrdiff_t>(m_pendingIndex), m_pending->events.end());
+        delete m_pending;
+        m_pending = nullptr;
+        m_waiting = false;
+        if (!m_resumeArrived)
+            ++m_staleResumes;
+    }
+    if (current) {
+        kept->events.insert(
+            kept->events.end(), current->events.begin() + static_cast<std::ptrdiff_t>(from), current->events.end());
+        delete current;
+    }
+    kept->events.insert(kept->events.end(), m_retry.begin(), m_retry.end());
+    m_retry.clear();
+    if (kept->events.empty()) {
+        delete kept;
+        return;
+    }
+    m_redelivered.add(kept->events.size());
+    m_requeued.add(kept->events.size());
+    m_backlog.push_front(kept);
+}
+
+void Consumer::abandonAll(Batch *batch)
+{
+    if (batch)
+        abandonBatch(batch, 0, false);
+    if (m_waiting) {
+        abandonBatch(m_pending, m_pendingIndex, true);
+        m_pending = nullptr;
+        m_waiting = false;
+        if (!m_resumeArrived)
+            ++m_staleResumes;
+    }
+    if (!m_retry.empty()) {
+        m_abandoned.add(m_retry.size());
+        m_settleFinal += m_retry.size();
+        m_retry.clear();
+    }
+    for (Batch *held : m_backlog)
+        abandonBatch(held, 0, false);
+    m_backlog.clear();
+}
+
+void Consumer::abandonBatch(Batch *batch, std::size_t from, bool taken)
 {
     const auto count = batch->events.size() - from;
-    if (from == 0)
+    if (!taken)
         m_taken.add(count);
     m_abandoned.add(count);
     m_settleFinal += count;
@@ -260,8 +469,10 @@ void Consumer::settle()
         m_requeued.add(count);
         m_node.try_put(redelivery);
     }
-    if (finished > 0)
+    if (finished > 0) {
+        m_progressNs.set(static_cast<std::uint64_t>(nowNs()));
         m_context.admission.release(static_cast<std::int64_t>(finished));
+    }
 }
 
 } // namespace beam

@@ -7,6 +7,7 @@
 #include "core/processstats.h"
 #include "core/producer.h"
 #include "core/router.h"
+#include "core/supervision.h"
 
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/info.h>
@@ -81,6 +82,7 @@ struct Engine::Impl {
     std::array<std::unique_ptr<Consumer>, Router::kMaxConsumers> consumers;
     std::atomic<int> createdConsumers{0};
     std::unique_ptr<Router> router;
+    std::unique_ptr<Supervision> supervision;
 
     // Sampler.
     std::thread samplerThread;
@@ -179,6 +181,7 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
     s.inFlight = context.admission.inFlight();
 
     Histogram cumulative;
+    Histogram recovery;
     const int created = createdConsumers.load(std::memory_order_acquire);
     const int active = router ? router->consumerCount() : 0;
     for (int i = 0; i < created; ++i) {
@@ -199,6 +202,26 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
         cs.queueDepth = c.queueDepth;
         cs.processedPerSec
             = static_cast<double>(c.processed - previous.consumerProcessed[static_cast<std::size_t>(i)]) / dt;
+        cs.restarts = c.restarts;
+        for (auto n : c.crashes)
+            cs.crashes += n;
+        s.restarts += c.restarts;
+        s.redelivered += c.redelivered;
+        s.crashesRandom += c.crashes[static_cast<std::size_t>(CrashCause::Random)];
+        s.crashesKilled += c.crashes[static_cast<std::size_t>(CrashCause::Killed)];
+        s.crashesHang += c.crashes[static_cast<std::size_t>(CrashCause::Hang)];
+        consumer.recovery().addTo(recovery);
+        switch (consumer.state()) {
+        case Consumer::State::Running:
+            cs.state = "running";
+            break;
+        case Consumer::State::Hung:
+            cs.state = "hung";
+            break;
+        case Consumer::State::Down:
+            cs.state = "down";
+            break;
+        }
         cs.busyRatio = std::clamp(
             static_cast<double>(c.busyNs - previous.consumerBusy[static_cast<std::size_t>(i)]) / 1e9 / dt, 0.0, 1.0);
         previous.consumerProcessed[static_cast<std::size_t>(i)] = c.processed;
@@ -228,6 +251,12 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
         pressure += p.backpressureRatio;
     s.backpressureRatio = s.producers.empty() ? 0.0 : pressure / static_cast<double>(s.producers.size());
 
+    s.recovery = summarise(recovery);
+    if (supervision) {
+        supervision->sample(s, now);
+        if (s.state != EngineState::Stopped)
+            supervision->watch(now, created);
+    }
     s.interval = summarise(cumulative.since(previous.latency));
     s.cumulative = summarise(cumulative);
 
@@ -308,6 +337,8 @@ std::vector<ConfigError> Engine::start()
     d->router->setConsumerCount(d->config.consumers);
 
     d->startNs = nowNs();
+    d->supervision = std::make_unique<Supervision>(d->context, d->consumers, d->config, d->startNs);
+    d->context.observer = d->supervision.get();
     d->previous.ns = d->startNs;
     d->previous.cpuNs = ProcessStats::read().cpuNs;
     d->state = EngineState::Running;
@@ -351,11 +382,15 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
             std::this_thread::sleep_for(std::chrono::microseconds(500));
         return d->context.admission.inFlight() == 0;
     };
-    bool drained = mode == StopMode::Drain && waitForEmpty(std::chrono::steady_clock::now() + drainTimeout);
+    // A pipeline whose supervisor gave up has consumers that will not run again: nothing would drain.
+    const bool canDrain = mode == StopMode::Drain && !d->supervision->gaveUp();
+    const bool drained = canDrain && waitForEmpty(std::chrono::steady_clock::now() + drainTimeout);
     if (!drained) {
         // Stop now: consumers release everything they hold, counted as abandoned; timers fire at once.
         d->context.abandon = true;
         d->context.timers.flush();
+        for (int i = 0; i < d->createdConsumers.load(); ++i)
+            d->consumers[static_cast<std::size_t>(i)]->poke();
         waitForEmpty(std::chrono::steady_clock::now() + std::chrono::seconds(60));
     }
     d->executor.stop();
@@ -385,6 +420,7 @@ std::vector<ConfigError> Engine::reconfigure(const PipelineConfig &config)
         return {};
 
     d->context.apply(config);
+    d->supervision->reconfigure(config);
     d->ensureConsumers(config.consumers);
     d->router->setConsumerCount(config.consumers);
     d->setProducerCount(config.producers);
@@ -430,8 +466,32 @@ Histogram Engine::latencyHistogram() const
     return histogram;
 }
 
+void Engine::killConsumer(int index)
+{
+    if (index >= 0 && index < d->createdConsumers.load() && d->state.load() != EngineState::Idle)
+        d->consumers[static_cast<std::size_t>(index)]->kill();
+}
+
+void Engine::hangConsumer(int index)
+{
+    if (index >= 0 && index < d->createdConsumers.load() && d->state.load() != EngineState::Idle)
+        d->consumers[static_cast<std::size_t>(index)]->hang();
+}
+
+bool Engine::gaveUp() const
+{
+    return d->supervision && d->supervision->gaveUp();
+}
+
+std::vector<DeadLetter> Engine::deadLetters() const
+{
+    return d->context.deadLetters.entries();
+}
+
 std::string Engine::notice() const
 {
+    if (gaveUp())
+        return d->supervision->reason();
     if (d->context.safetyCapHit.load()) {
         return "safety cap reached: " + std::to_string(d->context.admission.inFlight())
             + " events in flight under the unbounded policy (cap " + std::to_string(d->context.safetyCap.load())

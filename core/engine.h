@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/deadletters.h"
 #include "core/event.h"
 #include "core/histogram.h"
 #include "core/pipelineconfig.h"
@@ -55,6 +56,15 @@ public:
     [[nodiscard]] Histogram latencyHistogram() const;
     /// Why the engine stopped producing on its own, if it did (e.g. the safety cap); empty otherwise.
     [[nodiscard]] std::string notice() const;
+
+    /// Fault injection: crash consumer `index` now (its supervisor restarts it). Out of range: ignored.
+    void killConsumer(int index);
+    /// Fault injection: consumer `index` stops making progress until the hang timeout crashes it.
+    void hangConsumer(int index);
+    /// True when the top-level supervisor gave up (the pipeline cannot process any more).
+    [[nodiscard]] bool gaveUp() const;
+    /// The last dead letters (at most 1000), oldest first.
+    [[nodiscard]] std::vector<DeadLetter> deadLetters() const;
 
     /// Observer of every final outcome (tests, inspection). Set before start(); costs a branch per event.
     void setOutcomeSink(OutcomeSink *sink);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/admission.h"
+#include "core/deadletters.h"
 #include "core/event.h"
 #include "core/executor.h"
 #include "core/pipelineconfig.h"
@@ -20,6 +21,7 @@ class alignas(64) SoloCounter
 public:
     void add(std::uint64_t n) { m_value.store(m_value.load(std::memory_order_relaxed) + n, std::memory_order_release); }
     [[nodiscard]] std::uint64_t get() const { return m_value.load(std::memory_order_acquire); }
+    void set(std::uint64_t value) { m_value.store(value, std::memory_order_release); }
 
 private:
     std::atomic<std::uint64_t> m_value{0};
@@ -33,6 +35,15 @@ inline std::int64_t nowNs()
 
 /// The live settings every engine thread reads, and the services they share. Settings are atomics so that
 /// reconfiguration reaches running threads within one batch; each thread reads them once per batch.
+/// Told when a consumer goes down on its own (crash, kill, hang): the supervision tree implements it.
+class ConsumerObserver
+{
+public:
+    virtual ~ConsumerObserver() = default;
+    /// Called on the consumer's own task; must not block.
+    virtual void consumerCrashed(int index, CrashCause cause) = 0;
+};
+
 struct EngineContext {
     explicit EngineContext(const PipelineConfig &config)
         : admission(config.maxInFlight)
@@ -49,12 +60,20 @@ struct EngineContext {
         maxAttempts.store(config.maxAttempts, std::memory_order_relaxed);
         overload.store(config.overload, std::memory_order_relaxed);
         safetyCap.store(config.safetyCap, std::memory_order_relaxed);
+        crashRate.store(config.crashRate, std::memory_order_relaxed);
+        poisonKey.store(
+            config.poisonKey ? static_cast<std::int64_t>(*config.poisonKey) : -1, std::memory_order_relaxed);
+        slowIndex.store(config.slowConsumer ? config.slowConsumer->index : -1, std::memory_order_relaxed);
+        slowFactor.store(config.slowConsumer ? config.slowConsumer->factor : 1, std::memory_order_relaxed);
+        hangTimeoutMs.store(config.hangTimeoutMs, std::memory_order_relaxed);
         admission.setLimit(config.overload == OverloadPolicy::Unbounded ? config.safetyCap : config.maxInFlight);
     }
 
     Admission admission;
     TimerService timers;
     Executor *executor = nullptr; ///< told about work put into the graph from outside it (timer callbacks)
+    DeadLetterQueue deadLetters;
+    ConsumerObserver *observer = nullptr; ///< the supervision tree, told when a consumer goes down
 
     // Read by every thread once per batch, written only by reconfiguration: a cache line of their own.
     alignas(64) std::uint64_t seed = 1;
@@ -66,11 +85,17 @@ struct EngineContext {
     std::atomic<int> maxAttempts{3};
     std::atomic<OverloadPolicy> overload{OverloadPolicy::Backpressure};
     std::atomic<std::int64_t> safetyCap{10'000'000};
+    std::atomic<double> crashRate{0.0};
+    std::atomic<std::int64_t> poisonKey{-1}; ///< -1: none
+    std::atomic<int> slowIndex{-1};
+    std::atomic<int> slowFactor{1};
+    std::atomic<int> hangTimeoutMs{5000};
 
     alignas(64) std::atomic<bool> paused{false};
+    std::atomic<bool> held{false}; ///< the pipeline supervisor holds the producers while it restarts children
     std::atomic<bool> abandon{false}; ///< stop now: consumers release what they hold without processing it
     std::atomic<bool> safetyCapHit{false}; ///< the unbounded policy reached its cap and producers stopped
-    char padding[64 - 3 * sizeof(std::atomic<bool>)]{};
+    char padding[64 - 4 * sizeof(std::atomic<bool>)]{};
 };
 
 } // namespace beam

@@ -30,9 +30,20 @@ struct Batch {
     }
     static void operator delete(void *memory) { scalable_free(memory); }
 
+    /// A control message to a consumer instead of events (supervision, timers, fault injection).
+    enum class Signal : std::uint8_t { None, IoResume, Kill, Timeout, Hang, Stop, Restart, Poke };
+
     std::vector<Event, tbb::scalable_allocator<Event>> events;
-    /// Set on the message a timer sends to a consumer whose simulated I/O wait is over.
-    bool ioResume = false;
+    Signal signal = Signal::None;
+    std::uint64_t incarnation = ~std::uint64_t{0}; ///< Kill/Timeout: only this incarnation (all ones: any)
+};
+
+/// Why a consumer went down.
+enum class CrashCause : std::uint8_t {
+    Random, ///< the crash rate hit
+    Killed, ///< "kill consumer N"
+    Hang, ///< no progress within the hang timeout
+    Count
 };
 
 constexpr std::uint64_t producerOf(std::uint64_t eventId)

@@ -28,6 +28,32 @@ std::optional<OverloadPolicy> overloadPolicyFromString(std::string_view text)
     return std::nullopt;
 }
 
+std::string_view toString(EscalationPolicy policy)
+{
+    return policy == EscalationPolicy::Restart ? "restart" : "stop";
+}
+
+std::optional<EscalationPolicy> escalationPolicyFromString(std::string_view text)
+{
+    if (text == "stop")
+        return EscalationPolicy::Stop;
+    if (text == "restart")
+        return EscalationPolicy::Restart;
+    return std::nullopt;
+}
+
+SupervisorPolicy PipelineConfig::supervisorPolicy() const
+{
+    SupervisorPolicy policy;
+    policy.strategy = strategy;
+    policy.maxRestarts = maxRestarts;
+    policy.maxSeconds = maxSeconds;
+    policy.backoffMinMs = backoffMinMs;
+    policy.backoffMaxMs = backoffMaxMs;
+    policy.backoffJitter = backoffJitter;
+    return policy;
+}
+
 namespace {
 
 template <typename T>
@@ -57,6 +83,24 @@ std::vector<ConfigError> PipelineConfig::validate() const
     checkRange(errors, "max_attempts", maxAttempts, 1, kMaxAttempts);
     checkRange<std::int64_t>(errors, "safety_cap", safetyCap, kMinSafetyCap, kMaxSafetyCap);
     checkRange(errors, "interval_ms", intervalMs, kMinIntervalMs, kMaxIntervalMs, " ms");
+    checkRange(errors, "crash_rate", crashRate, 0.0, 1.0);
+    checkRange(errors, "max_restarts", maxRestarts, 0, kMaxRestartsLimit);
+    checkRange(errors, "max_seconds", maxSeconds, 0.001, kMaxSecondsLimit, " s");
+    checkRange(errors, "backoff_min_ms", backoffMinMs, 0, kMaxBackoffMs, " ms");
+    checkRange(errors, "backoff_max_ms", backoffMaxMs, 0, kMaxBackoffMs, " ms");
+    if (backoffMaxMs < backoffMinMs && backoffMinMs >= 0 && backoffMaxMs >= 0) {
+        errors.push_back({"backoff_max_ms",
+            "backoff_max_ms = " + std::to_string(backoffMaxMs)
+                + " ms is below backoff_min_ms = " + std::to_string(backoffMinMs) + " ms"});
+    }
+    checkRange(errors, "backoff_jitter", backoffJitter, 0.0, 1.0);
+    if (poisonKey)
+        checkRange<std::uint32_t>(errors, "poison_key", *poisonKey, 0, kKeySpace - 1);
+    if (slowConsumer) {
+        checkRange(errors, "slow_consumer", slowConsumer->index, 0, consumers - 1, " (consumer index)");
+        checkRange(errors, "slow_consumer", slowConsumer->factor, 1, kMaxSlowFactor, " (factor)");
+    }
+    checkRange(errors, "hang_timeout_ms", hangTimeoutMs, kMinHangTimeoutMs, kMaxHangTimeoutMs, " ms");
     return errors;
 }
 

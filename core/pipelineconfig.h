@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/supervisor.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +16,22 @@ enum class OverloadPolicy {
     Backpressure, ///< producers are held back; nothing is dropped
     Drop, ///< events that do not fit are shed and counted as dropped
     Unbounded, ///< no bound; queues grow until the safety cap stops the producers
+};
+
+/// What the pipeline does when its top-level supervisor gives up.
+enum class EscalationPolicy {
+    Stop, ///< stop the pipeline cleanly and report it (headless exit code 4)
+    Restart, ///< restart the whole pipeline once more; give up for good the next time
+};
+
+std::string_view toString(EscalationPolicy policy);
+std::optional<EscalationPolicy> escalationPolicyFromString(std::string_view text);
+
+/// One consumer made N times slower (its CPU work and I/O wait multiplied; 1 us per event when it has none).
+struct SlowConsumer {
+    int index = 0;
+    int factor = 1;
+    bool operator==(const SlowConsumer &) const = default;
 };
 
 std::string_view toString(OverloadPolicy policy);
@@ -54,6 +72,30 @@ struct PipelineConfig {
     std::int64_t safetyCap = 10'000'000; ///< unbounded policy: in flight at which producers are stopped
     int intervalMs = 100; ///< sampling interval, 10..5000 ms
     std::uint64_t seed = 1; ///< seeds every random choice (keys, faults)
+
+    // Supervision and fault injection.
+    static constexpr int kMaxRestartsLimit = 1'000'000;
+    static constexpr double kMaxSecondsLimit = 3600.0;
+    static constexpr int kMaxBackoffMs = 600'000;
+    static constexpr std::uint32_t kKeySpace = 4096;
+    static constexpr int kMaxSlowFactor = 1000;
+    static constexpr int kMinHangTimeoutMs = 10;
+    static constexpr int kMaxHangTimeoutMs = 600'000;
+
+    double crashRate = 0.0; ///< probability that one processing attempt crashes the consumer, 0..1
+    RestartStrategy strategy = RestartStrategy::OneForOne;
+    int maxRestarts = 3; ///< restart intensity: restarts allowed per window, 0..1,000,000
+    double maxSeconds = 5.0; ///< the intensity window, 0.001..3600 s
+    int backoffMinMs = 0; ///< restart back-off: min(max, min * 2^n) * (1 + jitter * random), 0..600,000 ms
+    int backoffMaxMs = 0; ///< 0..600,000 ms, at least backoff_min_ms
+    double backoffJitter = 0.2; ///< 0..1
+    std::optional<std::uint32_t> poisonKey; ///< events with this key (0..4095) always fail
+    std::optional<SlowConsumer> slowConsumer; ///< index 0..consumers-1, factor 1..1000
+    int hangTimeoutMs = 5000; ///< no progress this long with work queued counts as a crash, 10..600,000 ms
+    EscalationPolicy onEscalation = EscalationPolicy::Stop;
+
+    /// The supervision policy of the consumers' supervisor.
+    [[nodiscard]] SupervisorPolicy supervisorPolicy() const;
 
     /// Every violated rule; empty when the configuration is valid.
     [[nodiscard]] std::vector<ConfigError> validate() const;

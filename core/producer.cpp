@@ -9,7 +9,7 @@
 namespace beam {
 
 namespace {
-constexpr std::uint32_t kKeySpace = 4096;
+constexpr std::uint32_t kKeySpace = PipelineConfig::kKeySpace;
 constexpr std::int64_t kNsPerSecond = 1'000'000'000;
 } // namespace
 
@@ -69,8 +69,8 @@ void Producer::run()
     bool restartClock = true;
 
     while (!m_stop.load(std::memory_order_relaxed)) {
-        if (m_context.paused.load(std::memory_order_relaxed)
-            || m_context.safetyCapHit.load(std::memory_order_relaxed)) {
+        if (m_context.paused.load(std::memory_order_relaxed) || m_context.safetyCapHit.load(std::memory_order_relaxed)
+            || m_context.held.load(std::memory_order_relaxed)) {
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
             restartClock = true;
             continue;

@@ -22,6 +22,19 @@ struct LatencySummary {
     double max = 0;
 };
 
+/// One supervisor of the tree, for a tree view.
+struct SupervisorSample {
+    std::string name;
+    std::string strategy;
+    std::string state; ///< running, gave_up
+    std::uint64_t restarts = 0;
+    int restartsInWindow = 0;
+    int maxRestarts = 0;
+    double maxSeconds = 0;
+    double budgetInUse = 0; ///< restarts in the window / intensity, 0..1
+    std::vector<std::string> children; ///< each child's state: running, restarting, stopped
+};
+
 struct ConsumerSample {
     int index = 0;
     bool active = false; ///< receives new events (false: retired, draining what it holds)
@@ -31,6 +44,9 @@ struct ConsumerSample {
     std::int64_t queueDepth = 0;
     double processedPerSec = 0;
     double busyRatio = 0; ///< share of the interval spent processing, 0..1
+    std::uint64_t restarts = 0;
+    std::uint64_t crashes = 0;
+    std::string state; ///< running, hung, down
 };
 
 struct ProducerSample {
@@ -66,6 +82,18 @@ struct Snapshot {
     /// only over-count the right-hand side while running: above 0 means events vanished.
     std::int64_t lost = 0;
     bool safetyCapHit = false;
+
+    // Supervision.
+    std::uint64_t restarts = 0; ///< consumer restarts
+    std::uint64_t crashesRandom = 0; ///< crashes by cause
+    std::uint64_t crashesKilled = 0;
+    std::uint64_t crashesHang = 0;
+    std::uint64_t redelivered = 0; ///< events handed to a replacement after a crash
+    std::uint64_t escalations = 0;
+    std::uint64_t pipelineRestarts = 0;
+    bool gaveUp = false; ///< the top-level supervisor gave up
+    std::vector<SupervisorSample> supervisors;
+    LatencySummary recovery; ///< from a crash to the replacement running, cumulative
 
     double producedPerSec = 0;
     double processedPerSec = 0;

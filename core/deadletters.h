@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/event.h"
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace beam {
+
+/// One event that used up its attempts.
+struct DeadLetter {
+    std::uint64_t id = 0;
+    std::uint32_t key = 0;
+    int attempts = 0;
+    std::string reason; ///< "fault", "poison key", "crashed"
+};
+
+/// The last 1000 dead letters, for inspection. Exact counts live in the consumers' counters.
+/// Threads: add() from consumers (a short lock per dead letter), entries() from any thread.
+class DeadLetterQueue
+{
+public:
+    static constexpr std::size_t kCapacity = 1000;
+
+    void add(const Event &event, const char *reason)
+    {
+        std::lock_guard lock(m_mutex);
+        m_entries.push_back({event.id, event.key, event.attempts, reason});
+        if (m_entries.size() > kCapacity)
+            m_entries.pop_front();
+    }
+
+    [[nodiscard]] std::vector<DeadLetter> entries() const
+    {
+        std::lock_guard lock(m_mutex);
+        return {m_entries.begin(), m_entries.end()};
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::deque<DeadLetter> m_entries;
+};
+
+} // namespace beam
