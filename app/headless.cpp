@@ -209,7 +209,7 @@ int runHeadless(const CommandLine &options)
     }
 
     const auto stopAt = Clock::now();
-    engine.stop(StopMode::Drain);
+    engine.stop(StopMode::Drain, std::chrono::seconds(30));
     const auto final = engine.latest();
     const double runS = std::chrono::duration<double>(stopAt - started).count();
     const auto process = ProcessStats::read();

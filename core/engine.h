@@ -37,7 +37,7 @@ public:
     void pause();
     void resume();
     /// Stops; with Drain, waits until nothing is in flight or `drainTimeout` passed (then stops now).
-    void stop(StopMode mode = StopMode::Drain, std::chrono::milliseconds drainTimeout = std::chrono::seconds(60));
+    void stop(StopMode mode = StopMode::Drain, std::chrono::milliseconds drainTimeout = std::chrono::seconds(10));
 
     /// Applies a new configuration to the running engine; takes effect within one sampling interval.
     /// The seed is fixed for a run. Returns the violations (and changes nothing) when invalid.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/engine.h"
 #include "core/router.h"
+#include "ledger.h"
 
 #include <QTest>
 
@@ -13,67 +14,18 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// Records every final outcome by event id, and the order in which each consumer processed each key.
-class Ledger : public OutcomeSink
-{
-public:
-    void record(int consumer, const Event &event, Outcome outcome) override
-    {
-        std::lock_guard lock(m_mutex);
-        auto &entry = m_outcomes[event.id];
-        ++entry.count;
-        entry.outcome = outcome;
-        if (outcome == Outcome::Processed && event.attempts == 1) {
-            auto &last = m_lastSequence[(static_cast<std::uint64_t>(consumer) << 32) ^ (producerOf(event.id) << 20)
-                ^ event.key];
-            if (last.seen && sequenceOf(event.id) < last.sequence)
-                ++m_orderViolations;
-            last = {true, sequenceOf(event.id)};
-        }
-    }
-
-    struct Entry {
-        int count = 0;
-        Outcome outcome = Outcome::Processed;
-    };
-    std::mutex m_mutex;
-    std::unordered_map<std::uint64_t, Entry> m_outcomes;
-    struct Last {
-        bool seen = false;
-        std::uint64_t sequence = 0;
-    };
-    std::unordered_map<std::uint64_t, Last> m_lastSequence;
-    int m_orderViolations = 0;
-};
+using beam::test::Ledger;
 
 void verifyConservation(const Snapshot &s, bool droppingAllowed = false)
 {
-    if (!droppingAllowed)
-        QCOMPARE(s.dropped, std::uint64_t{0}); // only the drop policy may shed events
-    QVERIFY(s.state == EngineState::Stopped);
-    QCOMPARE(s.inFlight, std::int64_t{0});
-    QCOMPARE(s.lost, std::int64_t{0});
-    QCOMPARE(s.produced, s.processed + s.deadLettered + s.dropped + s.abandoned);
+    const auto problem = beam::test::conservationProblem(s, droppingAllowed);
+    QVERIFY2(problem.empty(), problem.c_str());
 }
 
-/// Every id the producers made (ids are dense per producer) has exactly one final outcome.
 void verifyExactlyOnce(Ledger &ledger, const Snapshot &s)
 {
-    std::lock_guard lock(ledger.m_mutex);
-    QCOMPARE(ledger.m_outcomes.size(), std::size_t(s.produced - s.abandoned));
-    std::uint64_t processed = 0;
-    std::uint64_t deadLettered = 0;
-    std::uint64_t dropped = 0;
-    for (const auto &[id, entry] : ledger.m_outcomes) {
-        if (entry.count != 1)
-            QFAIL(qPrintable(QStringLiteral("event %1 ended %2 times").arg(id).arg(entry.count)));
-        processed += entry.outcome == Outcome::Processed;
-        deadLettered += entry.outcome == Outcome::DeadLettered;
-        dropped += entry.outcome == Outcome::Dropped;
-    }
-    QCOMPARE(processed, s.processed);
-    QCOMPARE(deadLettered, s.deadLettered);
-    QCOMPARE(dropped, s.dropped);
+    const auto problem = beam::test::exactlyOnceProblem(ledger, s);
+    QVERIFY2(problem.empty(), problem.c_str());
 }
 
 } // namespace
@@ -160,8 +112,8 @@ private slots:
         std::this_thread::sleep_for(1s);
         engine.stop(StopMode::Drain);
         verifyConservation(*engine.latest());
-        QCOMPARE(ledger.m_orderViolations, 0);
-        QVERIFY(ledger.m_lastSequence.size() > 1000); // many keys were seen
+        QCOMPARE(ledger.orderViolations, 0);
+        QVERIFY(ledger.lastSequence.size() > 1000); // many keys were seen
     }
 
     void testRouterPartitionIsStableAndSpread()

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+// Fault injection and supervision in the running engine: nothing is lost, whatever fails.
+#include "core/engine.h"
+#include "ledger.h"
+
+#include <QTest>
+
+#include <thread>
+
+using namespace beam;
+using namespace std::chrono_literals;
+using beam::test::Ledger;
+
+namespace {
+
+void verifyStoppedClean(Ledger &ledger, const Snapshot &s)
+{
+    auto problem = beam::test::conservationProblem(s);
+    QVERIFY2(problem.empty(), problem.c_str());
+    problem = beam::test::exactlyOnceProblem(ledger, s);
+    QVERIFY2(problem.empty(), problem.c_str());
+}
+
+const SupervisorSample &supervisor(const Snapshot &s, const char *name)
+{
+    for (const auto &sample : s.supervisors) {
+        if (sample.name == name)
+            return sample;
+    }
+    static const SupervisorSample none;
+    return none;
+}
+
+} // namespace
+
+class TestFaults : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void testCrashesLoseNothing_data()
+    {
+        QTest::addColumn<int>("strategy");
+        QTest::addColumn<int>("ioUs");
+        QTest::newRow("one_for_one") << int(RestartStrategy::OneForOne) << 0;
+        QTest::newRow("one_for_all") << int(RestartStrategy::OneForAll) << 0;
+        QTest::newRow("rest_for_one") << int(RestartStrategy::RestForOne) << 0;
+        QTest::newRow("one_for_one with I/O") << int(RestartStrategy::OneForOne) << 300;
+    }
+
+    void testCrashesLoseNothing()
+    {
+        QFETCH(int, strategy);
+        QFETCH(int, ioUs);
+        PipelineConfig config;
+        config.rate = 20000;
+        config.consumers = 6;
+        config.ioUs = ioUs;
+        config.maxInFlight = 600;
+        config.faultRate = 0.1;
+        config.crashRate = 0.01;
+        config.strategy = RestartStrategy(strategy);
+        config.maxRestarts = 100000; // an intensity that admits the storm: this test is about redelivery
+        config.maxSeconds = 1;
+        Ledger ledger;
+        Engine engine(config);
+        engine.setOutcomeSink(&ledger);
+        QVERIFY(engine.start().empty());
+        std::this_thread::sleep_for(1s);
+        engine.stop(StopMode::Drain);
+        const auto s = engine.latest();
+        verifyStoppedClean(ledger, *s);
+        QVERIFY(s->crashesRandom > 10);
+        QVERIFY(s->redelivered > 0);
+        QCOMPARE(s->escalations, std::uint64_t{0});
+        if (RestartStrategy(strategy) == RestartStrategy::OneForOne)
+            QCOMPARE(s->restarts, s->crashesRandom); // every crash restarted exactly its own consumer
+        else
+            QVERIFY(s->restarts > s->crashesRandom); // siblings were restarted with it
+        QCOMPARE(supervisor(*s, "consumers").restarts, s->crashesRandom);
+        QVERIFY(s->recovery.count > 0);
+    }
+
+    void testKillConsumerRestartsIt()
+    {
+        PipelineConfig config;
+        config.consumers = 4;
+        config.intervalMs = 20;
+        Engine engine(config);
+        QVERIFY(engine.start().empty());
+        std::this_thread::sleep_for(100ms);
+        engine.killConsumer(2);
+        engine.killConsumer(99); // out of range: ignored
+        QTRY_VERIFY_WITH_TIMEOUT(engine.latest()->crashesKilled == 1 && engine.latest()->restarts == 1, 3000);
+        const auto s = engine.sampleNow();
+        for (const auto &c : s->consumers) {
+            QCOMPARE(QString::fromStdString(c.state), QStringLiteral("running"));
+            QCOMPARE(c.restarts, std::uint64_t(c.index == 2 ? 1 : 0));
+        }
+        engine.stop();
+        QVERIFY(beam::test::conservationProblem(*engine.latest()).empty());
+    }
+
+    void testHangIsDetectedAndRestarted()
+    {
+        PipelineConfig config;
+        config.rate = 5000;
+        config.consumers = 3;
+        config.hangTimeoutMs = 100;
+        config.intervalMs = 20;
+        Ledger ledger;
+        Engine engine(config);
+        engine.setOutcomeSink(&ledger);
+        QVERIFY(engine.start().empty());
+        std::this_thread::sleep_for(100ms);
+        engine.hangConsumer(1);
+        QTRY_VERIFY_WITH_TIMEOUT(engine.latest()->crashesHang >= 1, 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(engine.latest()->restarts >= 1, 3000);
+        engine.stop();
+        verifyStoppedClean(ledger, *engine.latest());
+        QCOMPARE(engine.latest()->crashesKilled, std::uint64_t{0});
+    }
+
+    void testPoisonKeyEndsDeadLettered()
+    {
+        PipelineConfig config;
+        config.rate = 20000;
+        config.poisonKey = 7;
+        Ledger ledger;
+        Engine engine(config);
+        engine.setOutcomeSink(&ledger);
+        QVERIFY(engine.start().empty());
+        std::this_thread::sleep_for(800ms);
+        engine.stop();
+        const auto s = engine.latest();
+        verifyStoppedClean(ledger, *s);
+        QVERIFY(s->deadLettered > 0);
+        std::lock_guard lock(ledger.mutex);
+        for (const auto &[id, entry] : ledger.outcomes)
+            QCOMPARE(entry.outcome == Outcome::DeadLettered, entry.key == 7u);
+        const auto letters = engine.deadLetters();
+        QCOMPARE(letters.size(), std::size_t(s->deadLettered));
+        for (const auto &letter : letters) {
+            QCOMPARE(letter.key, 7u);
+            QCOMPARE(letter.attempts, 3);
+            QCOMPARE(QString::fromStdString(letter.reason), QStringLiteral("poison key"));
+        }
+    }
+
+    void testDeadLetterQueueKeepsTheLastThousand()
+    {
+        PipelineConfig config;
+        config.rate = 20000;
+        config.faultRate = 1.0;
+        config.maxAttempts = 2;
+        Engine engine(config);
+        QVERIFY(engine.start().empty());
+        std::this_thread::sleep_for(500ms);
+        engine.stop();
+        const auto s = engine.latest();
+        QVERIFY(beam::test::conservationProblem(*s).empty());
+        QCOMPARE(s->processed, std::uint64_t{0});
+        QVERIFY(s->deadLettered > 1000);
+        const auto letters = engine.deadLetters();
+        QCOMPARE(letters.size(), DeadLetterQueue::kCapacity);
+        QCOMPARE(letters.back().attempts, 2);
+    }
+
+    void testSlowConsumerPushesBack()
+    {
+        PipelineConfig config;
+        config.rate.reset();
+        config.consumers = 4;
+        config.workUs = 5;
+        config.maxInFlight = 400;
+        config.slowConsumer = SlowConsumer{0, 50};
+        Engine engine(config);
+        QVERIFY(engine.start().empty());
+        std::this_thread::sleep_for(800ms);
+        const auto s = engine.sampleNow();
+        engine.stop();
+        QVERIFY(beam::test::conservationProblem(*engine.latest()).empty());
+        // The slow consumer holds most of what is in flight, and the producer is held back.
+        const auto slow
+            = std::find_if(s->consumers.begin(), s->consumers.end(), [](const auto &c) { return c.index == 0; });
+        QVERIFY(slow != s->consumers.end());
+        QVERIFY2(slow->queueDepth > s->inFlight / 2,
+            qPrintable(QStringLiteral("%1 of %2").arg(slow->queueDepth).arg(s->inFlight)));
+        QVERIFY(s->backpressureRatio > 0.3);
+    }
+
+    void testCrashStormEscalatesAndStopsClean_data()
+    {
+        QTest::addColumn<int>("onEscalation");
+        QTest::newRow("stop") << int(EscalationPolicy::Stop);
+        QTest::newRow("restart once") << int(EscalationPolicy::Restart);
+    }
+
+    void testCrashStormEscalatesAndStopsClean()
+    {
+        QFETCH(int, onEscalation);
+        PipelineConfig config;
+        config.rate = 20000;
+        config.crashRate = 0.2; // far beyond 3 restarts in 5 s
+        config.onEscalation = EscalationPolicy(onEscalation);
+        Ledger ledger;
+        Engine engine(config);
+        engine.setOutcomeSink(&ledger);
+        QVERIFY(engine.start().empty());
+        QTRY_VERIFY_WITH_TIMEOUT(engine.gaveUp(), 5000);
+        std::this_thread::sleep_for(100ms);
+        const auto held = engine.sampleNow()->produced;
+        std::this_thread::sleep_for(100ms);
+        QCOMPARE(engine.sampleNow()->produced, held); // producers are held once nobody can consume
+        engine.stop(StopMode::Drain);
+        const auto s = engine.latest();
+        verifyStoppedClean(ledger, *s);
+        QVERIFY(s->gaveUp);
+        QCOMPARE(QString::fromStdString(supervisor(*s, "pipeline").state), QStringLiteral("gave_up"));
+        QVERIFY(QString::fromStdString(engine.notice()).contains(QLatin1String("gave up")));
+        // The consumers supervisor never restarted more than its intensity allows inside one window.
+        QVERIFY(supervisor(*s, "consumers").restartsInWindow <= config.maxRestarts);
+        if (EscalationPolicy(onEscalation) == EscalationPolicy::Stop) {
+            QCOMPARE(s->escalations, std::uint64_t{4 + 1}); // 4 consumer escalations, then the top gave up
+            QCOMPARE(s->pipelineRestarts, std::uint64_t{3});
+        } else {
+            QVERIFY(s->escalations > 5);
+            QCOMPARE(s->pipelineRestarts, std::uint64_t{3 + 1 + 3});
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFaults)
+#include "tst_faults.moc"
