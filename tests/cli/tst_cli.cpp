@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The command line as a user meets it: help, version, a short headless run, bad arguments.
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -92,6 +93,61 @@ private slots:
         QVERIFY(latency[QStringLiteral("p99")].toDouble() <= latency[QStringLiteral("max")].toDouble());
     }
 
+    void testFaultsAndSupervisionReport()
+    {
+        QTemporaryDir dir;
+        const QString report = dir.filePath(QStringLiteral("r.json"));
+        const auto r = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("2"),
+            QStringLiteral("--rate"), QStringLiteral("20000"), QStringLiteral("--crash-rate"), QStringLiteral("0.001"),
+            QStringLiteral("--max-restarts"), QStringLiteral("100000"), QStringLiteral("--max-seconds"),
+            QStringLiteral("1"), QStringLiteral("--poison-key"), QStringLiteral("5"), QStringLiteral("--kill-consumer"),
+            QStringLiteral("3@0.5"), QStringLiteral("--quiet"), QStringLiteral("--report-json"), report});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto json = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(json[QStringLiteral("lost")].toInt(), 0);
+        QVERIFY(json[QStringLiteral("restarts")].toInt() > 0);
+        QCOMPARE(json[QStringLiteral("escalations")].toInt(), 0);
+        const auto crashes = json[QStringLiteral("crashes")].toObject();
+        QCOMPARE(crashes[QStringLiteral("killed")].toInt(), 1);
+        QVERIFY(crashes[QStringLiteral("random")].toInt() > 0);
+        QCOMPARE(json[QStringLiteral("restarts")].toInt(), crashes[QStringLiteral("total")].toInt());
+        QVERIFY(json[QStringLiteral("dead_lettered")].toInt() > 0);
+        const auto tree = json[QStringLiteral("supervision")].toArray();
+        QCOMPARE(tree.size(), 3);
+        QCOMPARE(tree[0].toObject()[QStringLiteral("name")].toString(), QStringLiteral("pipeline"));
+        QCOMPARE(tree[2].toObject()[QStringLiteral("strategy")].toString(), QStringLiteral("one_for_one"));
+        QCOMPARE(tree[2].toObject()[QStringLiteral("children")].toArray().size(), 8);
+        const auto config = json[QStringLiteral("config")].toObject();
+        for (const char *key : {"crash_rate", "strategy", "max_restarts", "max_seconds", "backoff_min_ms",
+                 "backoff_max_ms", "poison_key", "slow_consumer", "hang_timeout_ms", "on_escalation"})
+            QVERIFY2(config.contains(QLatin1String(key)), key);
+        QCOMPARE(config[QStringLiteral("poison_key")].toInt(), 5);
+        bool poisoned = false;
+        for (const auto letter : json[QStringLiteral("dead_letters_last")].toArray())
+            poisoned
+                = poisoned || letter.toObject()[QStringLiteral("reason")].toString() == QLatin1String("poison key");
+        QVERIFY(poisoned);
+    }
+
+    void testCrashStormExitsFour()
+    {
+        QTemporaryDir dir;
+        const QString report = dir.filePath(QStringLiteral("storm.json"));
+        const auto r = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("10"),
+            QStringLiteral("--crash-rate"), QStringLiteral("0.05"), QStringLiteral("--report-json"), report});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.err.contains(QLatin1String("gave up")), qPrintable(r.err));
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto json = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(json[QStringLiteral("lost")].toInt(), 0);
+        QVERIFY(json[QStringLiteral("gave_up")].toBool());
+        QVERIFY(json[QStringLiteral("escalations")].toInt() >= 1);
+        QVERIFY(json[QStringLiteral("duration_s")].toDouble() < 5.0); // within one max_seconds window
+    }
+
     void testSigtermDrains()
     {
         QProcess process;
@@ -131,6 +187,30 @@ private slots:
         row("unknown flag", {QStringLiteral("--frobnicate")}, "frobnicate");
         row("missing value", {QStringLiteral("--producers")}, "producers");
         row("stray argument", {QStringLiteral("fast")}, "unexpected argument 'fast'");
+        row("crash rate", {QStringLiteral("--crash-rate"), QStringLiteral("2")},
+            "--crash-rate: crash_rate = 2 is out of range 0..1");
+        row("strategy", {QStringLiteral("--strategy"), QStringLiteral("one-for-one")},
+            "one of one_for_one, one_for_all, rest_for_one");
+        row("max restarts", {QStringLiteral("--max-restarts"), QStringLiteral("-1")},
+            "--max-restarts: max_restarts = -1");
+        row("max seconds", {QStringLiteral("--max-seconds"), QStringLiteral("0")},
+            "--max-seconds: max_seconds = 0 s is out of range");
+        row("backoff order",
+            {QStringLiteral("--backoff-min-ms"), QStringLiteral("100"), QStringLiteral("--backoff-max-ms"),
+                QStringLiteral("10")},
+            "--backoff-max-ms: backoff_max_ms = 10 ms is below backoff_min_ms = 100 ms");
+        row("poison key", {QStringLiteral("--poison-key"), QStringLiteral("4096")},
+            "--poison-key: 4096 is out of range 0..4095");
+        row("slow consumer form", {QStringLiteral("--slow-consumer"), QStringLiteral("3")}, "INDEX:FACTOR");
+        row("slow consumer index",
+            {QStringLiteral("--consumers"), QStringLiteral("4"), QStringLiteral("--slow-consumer"),
+                QStringLiteral("4:10")},
+            "--slow-consumer: slow_consumer = 4 (consumer index) is out of range 0..3");
+        row("hang timeout", {QStringLiteral("--hang-timeout-ms"), QStringLiteral("5")},
+            "hang_timeout_ms = 5 ms is out of range 10..600000 ms");
+        row("on escalation", {QStringLiteral("--on-escalation"), QStringLiteral("panic")}, "one of stop, restart");
+        row("kill consumer", {QStringLiteral("--kill-consumer"), QStringLiteral("9@1")},
+            "INDEX@SECONDS with index 0..7");
     }
 
     void testBadArguments()
