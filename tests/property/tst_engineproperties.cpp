@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+// The whole engine under random configurations and timelines of actions: the invariants of DESIGN.md.
+#include "../core/ledger.h"
+#include "core/engine.h"
+
+#include <QTest>
+#include <rapidcheck.h>
+
+#include <algorithm>
+#include <ostream>
+#include <thread>
+
+using namespace beam;
+
+namespace beam {
+/// How RapidCheck prints a strategy in a counterexample.
+inline void showValue(RestartStrategy strategy, std::ostream &os)
+{
+    os << toString(strategy);
+}
+} // namespace beam
+using namespace std::chrono_literals;
+
+namespace {
+
+enum class ActionKind { Reconfigure, Kill, Pause, AddProducer, RemoveProducer };
+
+struct Action {
+    ActionKind kind = ActionKind::Kill;
+    int atMs = 0;
+    int value = 0;
+};
+
+} // namespace
+
+class TestEngineProperties : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void testInvariantsHoldUnderRandomTimelines()
+    {
+        const bool ok = rc::check("conservation, exactly once, bound, intensity and order", [] {
+            PipelineConfig config;
+            config.producers = *rc::gen::inRange(1, 4);
+            config.consumers = *rc::gen::inRange(1, 17);
+            config.maxInFlight = *rc::gen::element<std::int64_t>(1, 7, 64, 500, 5000);
+            config.rate = *rc::gen::element<std::uint64_t>(2000, 20000, 100000);
+            config.workUs = *rc::gen::element(0, 0, 0, 5, 20);
+            config.ioUs = *rc::gen::element(0, 0, 0, 200);
+            config.faultRate = *rc::gen::element(0.0, 0.0, 0.1, 0.3, 0.5);
+            config.crashRate = *rc::gen::element(0.0, 0.0, 0.001, 0.01, 0.1, 0.5);
+            config.strategy = *rc::gen::element(
+                RestartStrategy::OneForOne, RestartStrategy::OneForAll, RestartStrategy::RestForOne);
+            config.maxRestarts = *rc::gen::element(0, 3, 50, 100000);
+            config.maxSeconds = *rc::gen::element(0.1, 1.0, 5.0);
+            config.intervalMs = 10;
+            auto actions = *rc::gen::container<std::vector<std::tuple<int, int, int>>>(*rc::gen::inRange(0, 7),
+                rc::gen::tuple(rc::gen::inRange(0, 5), rc::gen::inRange(0, 300), rc::gen::inRange(0, 1000)));
+            std::sort(actions.begin(), actions.end(),
+                [](const auto &a, const auto &b) { return std::get<1>(a) < std::get<1>(b); });
+
+            beam::test::Ledger ledger;
+            Engine engine(config);
+            engine.setOutcomeSink(&ledger);
+            RC_ASSERT(engine.start().empty());
+            const auto started = std::chrono::steady_clock::now();
+            std::int64_t highestLimit = config.maxInFlight;
+            for (const auto &[kind, atMs, value] : actions) {
+                std::this_thread::sleep_until(started + std::chrono::milliseconds(atMs));
+                PipelineConfig next = engine.config();
+                switch (ActionKind(kind)) {
+                case ActionKind::Reconfigure:
+                    next.consumers = 1 + value % 16;
+                    next.maxInFlight
+                        = std::array<std::int64_t, 4>{3, 50, 800, 4000}[static_cast<std::size_t>(value % 4)];
+                    next.rate = std::uint64_t(1000 + value * 97);
+                    highestLimit = std::max(highestLimit, next.maxInFlight);
+                    RC_ASSERT(engine.reconfigure(next).empty());
+                    break;
+                case ActionKind::Kill:
+                    engine.killConsumer(value % next.consumers);
+                    break;
+                case ActionKind::Pause:
+                    engine.pause();
+                    std::this_thread::sleep_for(20ms);
+                    engine.resume();
+                    break;
+                case ActionKind::AddProducer:
+                    next.producers = std::min(4, next.producers + 1);
+                    RC_ASSERT(engine.reconfigure(next).empty());
+                    break;
+                case ActionKind::RemoveProducer:
+                    next.producers = std::max(1, next.producers - 1);
+                    RC_ASSERT(engine.reconfigure(next).empty());
+                    break;
+                }
+            }
+            std::this_thread::sleep_until(started + 350ms);
+            engine.stop(StopMode::Drain, 5s);
+            const auto final = engine.latest();
+
+            for (const auto &s : engine.history()) {
+                RC_ASSERT(s->lost == 0); // conservation at every snapshot
+                for (const auto &sup : s->supervisors)
+                    RC_ASSERT(sup.restartsInWindow <= sup.maxRestarts); // never more restarts than allowed
+            }
+            const auto conservation = beam::test::conservationProblem(*final);
+            RC_ASSERT(conservation.empty());
+            const auto once = beam::test::exactlyOnceProblem(ledger, *final);
+            RC_ASSERT(once.empty()); // every produced id has exactly one final outcome
+            RC_ASSERT(final->maxInFlightObserved <= highestLimit); // the bound under back-pressure
+            RC_ASSERT(ledger.orderViolations == 0); // per-key order among events that never failed
+            if (final->gaveUp)
+                RC_ASSERT(final->escalations > 0);
+        });
+        QVERIFY(ok);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngineProperties)
+#include "tst_engineproperties.moc"
