@@ -86,6 +86,11 @@ struct Flags {
     QCommandLineOption hangConsumer{QStringLiteral("hang-consumer"),
         QStringLiteral("Make consumer INDEX hang at SECONDS after start (repeatable)."),
         QStringLiteral("index@seconds")};
+    QCommandLineOption screenshot{QStringLiteral("screenshot"),
+        QStringLiteral("Open the window, save a PNG of it to FILE after --screenshot-after seconds, exit."),
+        QStringLiteral("file")};
+    QCommandLineOption screenshotAfter{QStringLiteral("screenshot-after"),
+        QStringLiteral("Seconds before the screenshot, 0.1..3600 (default 3)."), QStringLiteral("seconds")};
     QCommandLineOption benchRuns{QStringLiteral("bench-runs"),
         QStringLiteral("Runs per benchmark row, 1..15; the median is reported (default 1)."), QStringLiteral("n")};
     QCommandLineOption benchJson{QStringLiteral("bench-json"),
@@ -195,7 +200,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
         f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson, f.quiet, f.bench,
         f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy, f.maxRestarts, f.maxSeconds, f.backoffMinMs,
         f.backoffMaxMs, f.backoffJitter, f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer,
-        f.hangConsumer});
+        f.hangConsumer, f.screenshot, f.screenshotAfter});
     result.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {
@@ -351,10 +356,21 @@ CommandLine parseCommandLine(const QStringList &arguments)
             result.errors << line;
     }
 
+    result.screenshot = parser.value(f.screenshot);
+    if (auto after = read.real(f.screenshotAfter, "0.1..3600")) {
+        if (*after < 0.1 || *after > 3600)
+            result.errors << QStringLiteral("--screenshot-after: %1 s is out of range 0.1..3600 s").arg(*after);
+        else
+            result.screenshotAfterS = *after;
+    }
     if (parser.isSet(f.bench))
         result.mode = CommandLine::Mode::Bench;
+    else if (parser.isSet(f.headless))
+        result.mode = CommandLine::Mode::Headless;
     else
-        result.mode = CommandLine::Mode::Headless; // the window arrives with issue 4; until then, headless
+        result.mode = CommandLine::Mode::Window;
+    if (parser.isSet(f.headless) && !result.screenshot.isEmpty())
+        result.errors << QStringLiteral("--screenshot and --headless: a screenshot needs the window");
     if (parser.isSet(f.headless) && parser.isSet(f.bench))
         result.errors << QStringLiteral("--bench and --headless: choose one");
     return result;

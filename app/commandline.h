@@ -22,6 +22,8 @@ struct CommandLine {
     QString benchJson;
     BenchOptions bench;
     bool quiet = false;
+    QString screenshot; ///< window mode: save a PNG of the window here, then exit
+    double screenshotAfterS = 3; ///< ... this many seconds after the window opens
     /// Fault injection at a time: (consumer index, seconds after start).
     struct TimedFault {
         int consumer = 0;

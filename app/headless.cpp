@@ -228,14 +228,15 @@ int runHeadless(const CommandLine &options)
         static_cast<double>(s.processed) / std::max(1e-9, runS), us(latency.quantile(0.5)), us(latency.quantile(0.99)),
         us(latency.quantile(0.999)), us(latency.max()), static_cast<long long>(s.maxInFlightObserved),
         static_cast<long long>(c.maxInFlight), cpuAvg, static_cast<double>(process.peakRssBytes) / (1024.0 * 1024.0));
-    if (s.restarts + s.crashesRandom + s.crashesKilled + s.crashesHang + s.escalations > 0) {
+    const std::uint64_t crashTotal = s.crashesRandom + s.crashesKilled + s.crashesHang;
+    if (s.restarts + crashTotal + s.escalations > 0) {
         std::printf("         supervision: crashes %llu (random %llu, killed %llu, hang %llu), restarts %llu, "
                     "redelivered %llu, escalations %llu, recovery p50 %.1f us, p99 %.1f us%s\n",
-            static_cast<unsigned long long>(s.crashesRandom + s.crashesKilled + s.crashesHang),
-            static_cast<unsigned long long>(s.crashesRandom), static_cast<unsigned long long>(s.crashesKilled),
-            static_cast<unsigned long long>(s.crashesHang), static_cast<unsigned long long>(s.restarts),
-            static_cast<unsigned long long>(s.redelivered), static_cast<unsigned long long>(s.escalations),
-            s.recovery.p50, s.recovery.p99, s.gaveUp ? "; the top-level supervisor GAVE UP" : "");
+            static_cast<unsigned long long>(crashTotal), static_cast<unsigned long long>(s.crashesRandom),
+            static_cast<unsigned long long>(s.crashesKilled), static_cast<unsigned long long>(s.crashesHang),
+            static_cast<unsigned long long>(s.restarts), static_cast<unsigned long long>(s.redelivered),
+            static_cast<unsigned long long>(s.escalations), s.recovery.p50, s.recovery.p99,
+            s.gaveUp ? "; the top-level supervisor GAVE UP" : "");
     }
     if (!engine.notice().empty())
         std::printf("         note: %s\n", engine.notice().c_str());

@@ -1,21 +1,44 @@
 // SPDX-License-Identifier: MIT
-// beam-me-up: one binary, two faces. The window needs QApplication; the headless mode and the benchmark need
-// only QtCore and never a display.
+// beam-me-up: one binary, two faces. The window needs a QApplication; the headless mode and the benchmark
+// use a QCoreApplication and never need a display.
 #include "commandline.h"
 #include "headless.h"
+#include "mainwindow.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 
-int main(int argc, char *argv[])
+namespace {
+
+void describeApplication()
 {
-    QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("beam-me-up"));
     QCoreApplication::setApplicationVersion(QStringLiteral(BEAM_VERSION));
     QCoreApplication::setOrganizationName(QStringLiteral("BEAM Me Up"));
+}
 
-    const beam::CommandLine options = beam::parseCommandLine(QCoreApplication::arguments());
+bool haveDisplay()
+{
+    const auto set = [](const char *name) {
+        const char *value = std::getenv(name);
+        return value && *value;
+    };
+    return set("DISPLAY") || set("WAYLAND_DISPLAY") || set("QT_QPA_PLATFORM");
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    const beam::CommandLine options = beam::parseCommandLine(arguments);
+
     if (!options.errors.isEmpty()) {
         for (const QString &error : options.errors)
             std::fprintf(stderr, "beam-me-up: %s\n", qPrintable(error));
@@ -30,10 +53,26 @@ int main(int argc, char *argv[])
         std::printf("beam-me-up %s\n", BEAM_VERSION);
         return beam::ExitOk;
     case beam::CommandLine::Mode::Bench:
-        return beam::runBench(options);
+    case beam::CommandLine::Mode::Headless: {
+        QCoreApplication app(argc, argv);
+        describeApplication();
+        return options.mode == beam::CommandLine::Mode::Bench ? beam::runBench(options) : beam::runHeadless(options);
+    }
     case beam::CommandLine::Mode::Window:
-    case beam::CommandLine::Mode::Headless:
         break;
     }
-    return beam::runHeadless(options);
+
+    if (!haveDisplay()) {
+        std::fprintf(stderr,
+            "beam-me-up: no display (DISPLAY and WAYLAND_DISPLAY are unset): run with --headless, "
+            "or set QT_QPA_PLATFORM=offscreen for screenshots\n");
+        return beam::ExitUsage;
+    }
+    QApplication app(argc, argv);
+    describeApplication();
+    beam::MainWindow window;
+    window.show();
+    if (!options.screenshot.isEmpty())
+        window.scheduleScreenshot(options.screenshot, options.screenshotAfterS);
+    return QApplication::exec();
 }

@@ -11,6 +11,7 @@
 
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/info.h>
+#include <oneapi/tbb/version.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -35,6 +36,11 @@ std::string_view toString(EngineState state)
         return "stopped";
     }
     return "idle";
+}
+
+std::string oneTbbVersion()
+{
+    return TBB_runtime_version();
 }
 
 namespace {

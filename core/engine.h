@@ -14,6 +14,9 @@
 
 namespace beam {
 
+/// The oneTBB version the engine runs on (for About boxes; the UI never includes oneTBB itself).
+std::string oneTbbVersion();
+
 enum class StopMode {
     Drain, ///< producers stop, every event in flight reaches its outcome, then the graph stops
     Now, ///< producers stop, events in flight are released unprocessed and counted as abandoned

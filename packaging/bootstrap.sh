@@ -15,8 +15,8 @@ case "$verb" in
 run)
     cmake --preset release >/dev/null
     cmake --build --preset release
-    # Until the window lands (issue 4), the program runs headless: Ctrl-C drains and prints the summary.
-    exec ./build/release/app/beam-me-up --headless "$@"
+    # The window; with --headless, console telemetry (Ctrl-C drains and prints the summary).
+    exec ./build/release/app/beam-me-up "$@"
     ;;
 test)
     cmake --workflow --preset ci

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The command line as a user meets it: help, version, a short headless run, bad arguments.
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -146,6 +148,43 @@ private slots:
         QVERIFY(json[QStringLiteral("gave_up")].toBool());
         QVERIFY(json[QStringLiteral("escalations")].toInt() >= 1);
         QVERIFY(json[QStringLiteral("duration_s")].toDouble() < 5.0); // within one max_seconds window
+    }
+
+    void testScreenshotWritesTheWindow()
+    {
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path()); // default settings, default size
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(BEAM_BINARY),
+            {QStringLiteral("--screenshot"), png, QStringLiteral("--screenshot-after"), QStringLiteral("1.5")});
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitCode(), 0);
+        QImage image(png);
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.size(), QSize(1500, 900));
+        QSet<QRgb> colours; // a blank (single-colour) picture would be a failed grab
+        for (int y = 0; y < image.height(); y += 7) {
+            for (int x = 0; x < image.width(); x += 7)
+                colours.insert(image.pixel(x, y));
+        }
+        QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
+    }
+
+    void testWindowWithoutDisplayExplains()
+    {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            env.remove(QLatin1String(name));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(BEAM_BINARY), QStringList{});
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), 2);
+        QVERIFY(QString::fromUtf8(process.readAllStandardError()).contains(QLatin1String("--headless")));
     }
 
     void testSigtermDrains()

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+// The window as a user drives it (offscreen): it starts, the charts fill, every control reaches the running
+// engine, a click on a consumer kills it and its supervisor restarts it, extreme values lose nothing.
+#include "chartpanel.h"
+#include "controlpanel.h"
+#include "mainwindow.h"
+#include "topologyview.h"
+
+#include <QDoubleSpinBox>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace beam;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_config;
+
+    static int waitMs() { return EngineBridge::kApplyDelayMs + 400; } // quiet period + one sampling interval + slack
+
+private slots:
+    void initTestCase()
+    {
+        // Settings of a developer's own session never leak into the tests, nor the tests' into theirs.
+        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+    }
+
+    void testWindowStartsAndChartsFill()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Running, 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.charts()->pointCount(Series::Processed) > 3, 2000);
+        QVERIFY(window.charts()->pointCount(Series::LatencyP99) > 3);
+        QCOMPARE(window.conservationText(), QStringLiteral("lost 0"));
+        QCOMPARE(window.topology()->consumerCount(), 8);
+        const auto config = window.bridge()->engine()->config();
+        QCOMPARE(config.rate.value_or(0), std::uint64_t{1000});
+        QCOMPARE(config.consumers, 8);
+    }
+
+    void testEveryControlReachesTheEngine_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<double>("value");
+        QTest::newRow("rate") << QStringLiteral("rate") << 5000.0;
+        QTest::newRow("producers") << QStringLiteral("producers") << 3.0;
+        QTest::newRow("consumers") << QStringLiteral("consumers") << 5.0;
+        QTest::newRow("max_in_flight") << QStringLiteral("max_in_flight") << 64.0;
+        QTest::newRow("work_us") << QStringLiteral("work_us") << 7.0;
+        QTest::newRow("io_us") << QStringLiteral("io_us") << 150.0;
+        QTest::newRow("fault_rate") << QStringLiteral("fault_rate") << 0.125;
+        QTest::newRow("crash_rate") << QStringLiteral("crash_rate") << 0.0005;
+        QTest::newRow("max_restarts") << QStringLiteral("max_restarts") << 40.0;
+        QTest::newRow("max_seconds") << QStringLiteral("max_seconds") << 2.5;
+    }
+
+    void testEveryControlReachesTheEngine()
+    {
+        QFETCH(QString, field);
+        QFETCH(double, value);
+        MainWindow window;
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Running, 2000);
+        QDoubleSpinBox *spin = window.controls()->spinBox(field);
+        QVERIFY(spin);
+        spin->setValue(value);
+        const auto applied = [&] {
+            const PipelineConfig c = window.bridge()->engine()->config();
+            const std::map<QString, double> actual{
+                {QStringLiteral("rate"), static_cast<double>(c.rate.value_or(0))},
+                {QStringLiteral("producers"), c.producers},
+                {QStringLiteral("consumers"), c.consumers},
+                {QStringLiteral("max_in_flight"), static_cast<double>(c.maxInFlight)},
+                {QStringLiteral("work_us"), c.workUs},
+                {QStringLiteral("io_us"), c.ioUs},
+                {QStringLiteral("fault_rate"), c.faultRate},
+                {QStringLiteral("crash_rate"), c.crashRate},
+                {QStringLiteral("max_restarts"), c.maxRestarts},
+                {QStringLiteral("max_seconds"), c.maxSeconds},
+            };
+            return qFuzzyCompare(actual.at(field) + 1, value + 1);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(applied(), waitMs());
+        // The slider moved with the spin box, and moving the slider changes the value back.
+        QSlider *slider = window.controls()->slider(field);
+        const double before = spin->value();
+        slider->setValue(slider->value() == 0 ? 500 : 0);
+        QVERIFY(spin->value() != before);
+    }
+
+    void testClickingAConsumerKillsIt()
+    {
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->latest() != nullptr, 2000);
+        TopologyView *view = window.topology();
+        const QPoint at = view->consumerCentre(2);
+        QCOMPARE(view->consumerAt(view->mapToScene(at)), 2);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->latest()->crashesKilled == 1, 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->latest()->restarts == 1, 3000);
+        const auto s = window.bridge()->latest();
+        const auto c2
+            = std::find_if(s->consumers.begin(), s->consumers.end(), [](const auto &c) { return c.index == 2; });
+        QCOMPARE(c2->restarts, std::uint64_t{1});
+        QCOMPARE(window.conservationText(), QStringLiteral("lost 0"));
+    }
+
+    void testExtremeValuesNeitherCrashNorLose()
+    {
+        MainWindow window;
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Running, 2000);
+        const QStringList fields{QStringLiteral("rate"), QStringLiteral("producers"), QStringLiteral("consumers"),
+            QStringLiteral("max_in_flight"), QStringLiteral("fault_rate"), QStringLiteral("work_us")};
+        for (int end : {1000, 0, 1000}) {
+            for (const QString &field : fields)
+                window.controls()->slider(field)->setValue(end);
+            QTest::qWait(waitMs());
+            QVERIFY(window.bridge()->state() == EngineState::Running);
+        }
+        window.controls()->slider(QStringLiteral("work_us"))->setValue(0);
+        window.controls()->slider(QStringLiteral("fault_rate"))->setValue(0);
+        QTest::qWait(waitMs());
+        QSignalSpy stopped(window.bridge(), &EngineBridge::stopped);
+        window.bridge()->stop();
+        QVERIFY(stopped.wait(30000));
+        const auto s = window.bridge()->latest();
+        QVERIFY(s->state == EngineState::Stopped);
+        QCOMPARE(s->lost, std::int64_t{0});
+        QCOMPARE(s->inFlight, std::int64_t{0});
+        QCOMPARE(s->produced, s->processed + s->deadLettered + s->dropped + s->abandoned);
+        QCOMPARE(window.conservationText(), QStringLiteral("lost 0"));
+    }
+
+    void testPauseFreezesProducersAndChartsFreeze()
+    {
+        MainWindow window;
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(window.charts()->pointCount(Series::Processed) > 2, 2000);
+        window.bridge()->pause();
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Paused, 1000);
+        window.charts()->setFrozen(true);
+        const int frozen = window.charts()->pointCount(Series::Processed);
+        const auto history = window.history().size();
+        QTest::qWait(500);
+        QCOMPARE(window.charts()->pointCount(Series::Processed), frozen); // the picture stays
+        QVERIFY(window.history().size() > history); // the history keeps growing
+        window.bridge()->resume();
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Running, 1000);
+    }
+
+    void testExportsWriteTheHistory()
+    {
+        MainWindow window;
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(window.history().size() > 3, 2000);
+        QTemporaryDir dir;
+        QVERIFY(window.exportCsv(dir.filePath(QStringLiteral("t.csv"))));
+        QVERIFY(window.exportJson(dir.filePath(QStringLiteral("t.json"))));
+        QVERIFY(window.saveChartsPng(dir.filePath(QStringLiteral("c.png"))));
+        QFile csv(dir.filePath(QStringLiteral("t.csv")));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const auto lines = QString::fromUtf8(csv.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY(lines.size() >= 4);
+        QVERIFY(lines.front().startsWith(QLatin1String("elapsed_s,produced_per_s,processed_per_s")));
+        QImage png(dir.filePath(QStringLiteral("c.png")));
+        QVERIFY(!png.isNull());
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

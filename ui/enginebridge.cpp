@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+#include "enginebridge.h"
+
+#include <thread>
+
+namespace beam {
+
+EngineBridge::EngineBridge(QObject *parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<SnapshotPtr>();
+    qRegisterMetaType<PipelineConfig>();
+    m_poll.setInterval(50);
+    connect(&m_poll, &QTimer::timeout, this, &EngineBridge::poll);
+    m_apply.setSingleShot(true);
+    m_apply.setInterval(kApplyDelayMs);
+    connect(&m_apply, &QTimer::timeout, this, &EngineBridge::applyPending);
+}
+
+EngineBridge::~EngineBridge()
+{
+    if (m_engine)
+        m_engine->stop(StopMode::Now);
+    if (m_drainThread.joinable())
+        m_drainThread.join();
+}
+
+EngineState EngineBridge::state() const
+{
+    return m_engine ? m_engine->state() : EngineState::Idle;
+}
+
+void EngineBridge::start()
+{
+    if (m_engine && m_engine->state() != EngineState::Stopped && m_engine->state() != EngineState::Idle)
+        return;
+    auto engine = std::make_unique<Engine>(m_config);
+    if (const auto errors = engine->start(); !errors.empty()) {
+        emit configRejected(QString::fromStdString(errors.front().message));
+        return;
+    }
+    m_engine = std::move(engine);
+    m_lastSequence = 0;
+    m_poll.start();
+    poll();
+}
+
+void EngineBridge::pause()
+{
+    if (m_engine)
+        m_engine->pause();
+    poll();
+}
+
+void EngineBridge::resume()
+{
+    if (m_engine)
+        m_engine->resume();
+    poll();
+}
+
+void EngineBridge::stop()
+{
+    if (!m_engine || m_stopping)
+        return;
+    // Draining may take a while (a slow consumer, long I/O): it happens on a helper thread, while the GUI keeps
+    // showing snapshots as the engine empties.
+    m_stopping = std::move(m_engine);
+    Engine *draining = m_stopping.get();
+    if (m_drainThread.joinable())
+        m_drainThread.join();
+    m_drainThread = std::thread([this, draining] {
+        draining->stop(StopMode::Drain, std::chrono::seconds(30));
+        // Queued to the GUI thread; dropped by Qt if the bridge is gone (its destructor joins this thread).
+        QMetaObject::invokeMethod(this, &EngineBridge::finishStop, Qt::QueuedConnection);
+    });
+}
+
+void EngineBridge::finishStop()
+{
+    if (!m_stopping)
+        return;
+    m_engine = std::move(m_stopping); // kept, stopped, so its final snapshot and history stay readable
+    m_latest = m_engine->latest();
+    emit snapshotReady(m_latest);
+    m_lastState = EngineState::Stopped;
+    emit stateChanged(EngineState::Stopped);
+    emit stopped();
+}
+
+void EngineBridge::reset()
+{
+    if (m_engine)
+        m_engine->stop(StopMode::Now);
+    m_engine.reset();
+    m_latest.reset();
+    m_lastSequence = 0;
+    m_poll.stop();
+    m_lastState = EngineState::Idle;
+    emit stateChanged(EngineState::Idle);
+}
+
+void EngineBridge::setConfig(const PipelineConfig &config)
+{
+    m_config = config;
+    m_apply.start(); // restarts the quiet period
+}
+
+void EngineBridge::applyPending()
+{
+    if (!m_engine)
+        return;
+    const auto state = m_engine->state();
+    if (state != EngineState::Running && state != EngineState::Paused)
+        return;
+    PipelineConfig next = m_config;
+    next.seed = m_engine->config().seed; // the seed belongs to the run
+    if (const auto errors = m_engine->reconfigure(next); !errors.empty())
+        emit configRejected(QString::fromStdString(errors.front().message));
+}
+
+void EngineBridge::killConsumer(int index)
+{
+    if (m_engine)
+        m_engine->killConsumer(index);
+}
+
+void EngineBridge::poll()
+{
+    Engine *engine = m_engine ? m_engine.get() : m_stopping.get();
+    if (!engine)
+        return;
+    const auto state = engine->state();
+    if (state != m_lastState) {
+        m_lastState = state;
+        emit stateChanged(state);
+    }
+    auto snapshot = engine->latest();
+    if (!snapshot || snapshot->sequence == m_lastSequence)
+        return;
+    m_lastSequence = snapshot->sequence;
+    m_latest = snapshot;
+    emit snapshotReady(snapshot);
+}
+
+} // namespace beam

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/engine.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+#include <thread>
+
+namespace beam {
+
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+/// The one bridge between the window and the engine. Owns the engine, polls its newest snapshot on a
+/// GUI-thread timer (20 times a second) and emits it as a plain value; the engine never calls into the UI.
+///
+/// Nothing here waits on event processing: configuration changes are applied after a short quiet period
+/// (a dragged slider sends one change, not fifty), and a draining stop runs on a helper thread.
+/// Threads: GUI thread only.
+class EngineBridge : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit EngineBridge(QObject *parent = nullptr);
+    ~EngineBridge() override;
+
+    [[nodiscard]] PipelineConfig config() const { return m_config; }
+    [[nodiscard]] EngineState state() const;
+    [[nodiscard]] Engine *engine() const { return m_engine.get(); }
+    [[nodiscard]] SnapshotPtr latest() const { return m_latest; }
+    /// Milliseconds a configuration change waits for quiet before it reaches the engine.
+    static constexpr int kApplyDelayMs = 120;
+
+public slots:
+    void start();
+    void pause();
+    void resume();
+    /// Producers stop, events in flight finish (on a helper thread), then stopped() is emitted.
+    void stop();
+    /// Stops at once and forgets the run: the next start() begins from zero.
+    void reset();
+    /// Takes a configuration; it reaches the running engine after kApplyDelayMs of quiet.
+    void setConfig(const beam::PipelineConfig &config);
+    void killConsumer(int index);
+
+signals:
+    void snapshotReady(const beam::SnapshotPtr &snapshot);
+    void stateChanged(beam::EngineState state);
+    void stopped();
+    void configRejected(const QString &message);
+
+private:
+    void poll();
+    void applyPending();
+    void finishStop();
+
+    PipelineConfig m_config;
+    std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<Engine> m_stopping; ///< an engine draining on a helper thread
+    std::thread m_drainThread;
+    SnapshotPtr m_latest;
+    std::uint64_t m_lastSequence = 0;
+    EngineState m_lastState = EngineState::Idle;
+    QTimer m_poll;
+    QTimer m_apply;
+};
+
+} // namespace beam
+
+Q_DECLARE_METATYPE(beam::SnapshotPtr)
+Q_DECLARE_METATYPE(beam::PipelineConfig)

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+#include "mainwindow.h"
+
+#include "chartpanel.h"
+#include "controlpanel.h"
+#include "topologyview.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QChartView>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPainter>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyle>
+#include <QStyleFactory>
+#include <QTextBrowser>
+#include <QTimer>
+
+namespace beam {
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_bridge(new EngineBridge(this))
+{
+    setWindowTitle(tr("BEAM Me Up — see concurrency happen"));
+    m_baseFont = QApplication::font();
+
+    m_charts = new ChartPanel;
+    m_topology = new TopologyView;
+    auto *split = new QSplitter(Qt::Horizontal);
+    split->addWidget(m_charts);
+    split->addWidget(m_topology);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    setCentralWidget(split);
+
+    m_controls = new ControlPanel;
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(m_controls);
+    scroll->setWidgetResizable(true);
+    scroll->setMinimumWidth(m_controls->sizeHint().width() + 24);
+    auto *dock = new QDockWidget(tr("Controls"), this);
+    dock->setObjectName(QStringLiteral("controls"));
+    dock->setWidget(scroll);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    m_state = new QLabel;
+    m_totals = new QLabel;
+    m_badge = new QLabel;
+    m_process = new QLabel;
+    m_badge->setObjectName(QStringLiteral("conservationBadge"));
+    m_badge->setToolTip(tr("Conservation: produced = processed + dead-lettered + dropped + in flight. Anything "
+                           "else is a lost event, and would show here in red."));
+    statusBar()->addWidget(m_state);
+    statusBar()->addWidget(m_totals, 1);
+    statusBar()->addPermanentWidget(m_badge);
+    statusBar()->addPermanentWidget(m_process);
+
+    buildMenus();
+
+    QSettings settings;
+    m_controls->load(settings);
+    m_charts->setWindowSeconds(settings.value(QStringLiteral("view/window_s"), 60).toInt());
+    setDarkMode(settings.value(QStringLiteral("view/dark"), false).toBool());
+    setPresentationMode(settings.value(QStringLiteral("view/presentation"), false).toBool());
+    resize(settings.value(QStringLiteral("view/size"), QSize(1500, 900)).toSize());
+
+    m_bridge->setConfig(m_controls->config());
+    connect(m_controls, &ControlPanel::configChanged, m_bridge, &EngineBridge::setConfig);
+    connect(m_controls, &ControlPanel::startRequested, this, [this] {
+        m_history.clear();
+        m_everLost = 0;
+        m_bridge->start();
+    });
+    connect(m_controls, &ControlPanel::pauseToggled, this, [this] {
+        if (m_bridge->state() == EngineState::Paused)
+            m_bridge->resume();
+        else
+            m_bridge->pause();
+    });
+    connect(m_controls, &ControlPanel::stopRequested, m_bridge, &EngineBridge::stop);
+    connect(m_controls, &ControlPanel::resetRequested, this, [this] {
+        m_bridge->reset();
+        m_history.clear();
+        m_charts->redraw(m_history);
+    });
+    connect(m_topology, &TopologyView::killRequested, m_bridge, &EngineBridge::killConsumer);
+    connect(m_bridge, &EngineBridge::snapshotReady, this, &MainWindow::showSnapshot);
+    connect(m_bridge, &EngineBridge::stateChanged, this, &MainWindow::showState);
+    connect(m_bridge, &EngineBridge::configRejected, this,
+        [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+
+    showState(EngineState::Idle);
+    // A newcomer sees it move at once: the window starts the pipeline with the current settings.
+    QTimer::singleShot(0, this, [this] { m_bridge->start(); });
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Export telemetry as &CSV…"), this, [this] {
+        const QString path
+            = QFileDialog::getSaveFileName(this, tr("Export CSV"), QStringLiteral("telemetry.csv"), tr("CSV (*.csv)"));
+        if (!path.isEmpty() && !exportCsv(path))
+            QMessageBox::warning(this, tr("Export"), tr("Cannot write %1").arg(path));
+    });
+    file->addAction(tr("Export telemetry as &JSON…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export JSON"), QStringLiteral("telemetry.json"), tr("JSON (*.json)"));
+        if (!path.isEmpty() && !exportJson(path))
+            QMessageBox::warning(this, tr("Export"), tr("Cannot write %1").arg(path));
+    });
+    file->addAction(tr("Save charts as &PNG…"), this, [this] {
+        const QString path
+            = QFileDialog::getSaveFileName(this, tr("Save charts"), QStringLiteral("charts.png"), tr("PNG (*.png)"));
+        if (!path.isEmpty() && !saveChartsPng(path))
+            QMessageBox::warning(this, tr("Save"), tr("Cannot write %1").arg(path));
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_freezeAction = view->addAction(tr("&Freeze charts"));
+    m_freezeAction->setCheckable(true);
+    m_freezeAction->setShortcut(QKeySequence(Qt::Key_F));
+    m_freezeAction->setToolTip(tr("Freeze the charts; the engine runs on and the history keeps growing."));
+    connect(m_freezeAction, &QAction::toggled, this, [this](bool on) {
+        m_charts->setFrozen(on);
+        if (!on)
+            m_charts->redraw(m_history);
+    });
+    QMenu *window = view->addMenu(tr("Time &window"));
+    auto *windows = new QActionGroup(this);
+    for (int seconds : {10, 30, 60, 120, 300, 600}) {
+        QAction *a = window->addAction(seconds < 60 ? tr("%1 s").arg(seconds) : tr("%1 min").arg(seconds / 60));
+        a->setCheckable(true);
+        a->setChecked(seconds == 60);
+        windows->addAction(a);
+        connect(a, &QAction::triggered, this, [this, seconds] {
+            m_charts->setWindowSeconds(seconds);
+            m_charts->redraw(m_history);
+        });
+    }
+    view->addSeparator();
+    m_darkAction = view->addAction(tr("&Dark mode"));
+    m_darkAction->setCheckable(true);
+    connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkMode);
+    m_presentationAction = view->addAction(tr("&Presentation mode (large fonts)"));
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setShortcut(QKeySequence(Qt::Key_F11));
+    connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&What am I looking at?"), QKeySequence::HelpContents, this, &MainWindow::showHelp);
+    help->addAction(tr("&About BEAM Me Up"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
+{
+    if (!snapshot)
+        return;
+    const Snapshot &s = *snapshot;
+    m_history.add(s);
+    m_charts->redraw(m_history);
+    m_topology->showSnapshot(s);
+    m_everLost = std::max(m_everLost, s.lost);
+    m_totals->setText(tr("produced %L1 · processed %L2 · dead-lettered %L3 · dropped %L4 · in flight %L5 · "
+                         "restarts %L6 · %7 ev/s")
+                          .arg(s.produced)
+                          .arg(s.processed)
+                          .arg(s.deadLettered)
+                          .arg(s.dropped)
+                          .arg(s.inFlight + static_cast<std::int64_t>(s.abandoned))
+                          .arg(s.restarts)
+                          .arg(s.processedPerSec, 0, 'f', 0));
+    m_badge->setText(conservationText());
+    m_badge->setStyleSheet(m_everLost == 0
+            ? QStringLiteral("background:#2e7d32;color:white;padding:2px 8px;border-radius:6px;")
+            : QStringLiteral("background:#c62828;color:white;padding:2px 8px;border-radius:6px;"));
+    m_process->setText(tr("CPU %1% · RSS %2 MB")
+                           .arg(s.cpuPercent, 0, 'f', 0)
+                           .arg(static_cast<double>(s.rssBytes) / (1 << 20), 0, 'f', 1));
+}
+
+QString MainWindow::conservationText() const
+{
+    return m_everLost == 0 ? tr("lost 0") : tr("LOST %L1").arg(m_everLost);
+}
+
+void MainWindow::showState(EngineState state)
+{
+    static const char *names[] = {"idle", "running", "paused", "draining", "stopped"};
+    m_state->setText(tr("engine: %1").arg(QLatin1String(names[static_cast<int>(state)])));
+    m_controls->setRunning(state == EngineState::Running || state == EngineState::Paused, state == EngineState::Paused);
+}
+
+bool MainWindow::exportCsv(const QString &path) const
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    return file.write(m_history.toCsv().toUtf8()) >= 0;
+}
+
+bool MainWindow::exportJson(const QString &path) const
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    return file.write(m_history.toJson().toJson(QJsonDocument::Indented)) >= 0;
+}
+
+bool MainWindow::saveChartsPng(const QString &path)
+{
+    return m_charts->grab().save(path, "PNG");
+}
+
+void MainWindow::scheduleScreenshot(const QString &path, double seconds)
+{
+    QTimer::singleShot(static_cast<int>(seconds * 1000), this, [this, path] {
+        const bool ok = grab().save(path, "PNG");
+        if (!ok)
+            qWarning("beam-me-up: cannot write the screenshot to %s", qPrintable(path));
+        QCoreApplication::exit(ok ? 0 : 1);
+    });
+}
+
+void MainWindow::setDarkMode(bool dark)
+{
+    if (m_darkAction && m_darkAction->isChecked() != dark)
+        m_darkAction->setChecked(dark);
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette palette = QApplication::style()->standardPalette();
+    if (dark) {
+        palette.setColor(QPalette::Window, QColor(37, 37, 40));
+        palette.setColor(QPalette::WindowText, QColor(230, 230, 230));
+        palette.setColor(QPalette::Base, QColor(28, 28, 30));
+        palette.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
+        palette.setColor(QPalette::Text, QColor(230, 230, 230));
+        palette.setColor(QPalette::Button, QColor(50, 50, 54));
+        palette.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+        palette.setColor(QPalette::Highlight, QColor(64, 128, 200));
+        palette.setColor(QPalette::ToolTipBase, QColor(50, 50, 54));
+        palette.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
+    }
+    QApplication::setPalette(palette);
+    if (m_charts) {
+        for (QChartView *view : m_charts->views())
+            view->chart()->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    }
+}
+
+void MainWindow::setPresentationMode(bool on)
+{
+    if (m_presentationAction && m_presentationAction->isChecked() != on)
+        m_presentationAction->setChecked(on);
+    QFont font = m_baseFont;
+    if (on)
+        font.setPointSizeF(font.pointSizeF() * 1.6);
+    QApplication::setFont(font);
+    if (m_charts) {
+        for (QChartView *view : m_charts->views()) {
+            QFont title = font;
+            title.setBold(true);
+            view->chart()->setTitleFont(title);
+            view->chart()->legend()->setFont(font);
+        }
+    }
+}
+
+void MainWindow::showHelp()
+{
+    auto *box = new QTextBrowser;
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowTitle(tr("What am I looking at?"));
+    QFile page(QStringLiteral(":/help/help.html"));
+    box->setHtml(
+        page.open(QIODevice::ReadOnly) ? QString::fromUtf8(page.readAll()) : tr("Help is missing from this build."));
+    box->resize(720, 640);
+    box->show();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About BEAM Me Up"),
+        tr("<h3>BEAM Me Up %1</h3><p>See concurrency happen: back-pressure, partitioning and "
+           "supervision, live.</p><p>Qt %2 · oneTBB %3</p>")
+            .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion()),
+                QString::fromStdString(oneTbbVersion())));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    m_controls->save(settings);
+    settings.setValue(QStringLiteral("view/window_s"), m_charts->windowSeconds());
+    settings.setValue(QStringLiteral("view/dark"), m_darkAction->isChecked());
+    settings.setValue(QStringLiteral("view/presentation"), m_presentationAction->isChecked());
+    settings.setValue(QStringLiteral("view/size"), size());
+    event->accept();
+}
+
+} // namespace beam

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "enginebridge.h"
+#include "telemetryhistory.h"
+
+#include <QMainWindow>
+
+QT_BEGIN_NAMESPACE
+class QLabel;
+class QAction;
+QT_END_NAMESPACE
+
+namespace beam {
+
+class ChartPanel;
+class ControlPanel;
+class TopologyView;
+
+/// The window: controls on the left, live charts and the topology in the middle, totals and a conservation
+/// badge in the status bar. Holds no logic worth testing on its own: that lives in the bridge, the history,
+/// the panels and core/. Threads: GUI thread only.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    [[nodiscard]] EngineBridge *bridge() const { return m_bridge; }
+    [[nodiscard]] ControlPanel *controls() const { return m_controls; }
+    [[nodiscard]] ChartPanel *charts() const { return m_charts; }
+    [[nodiscard]] TopologyView *topology() const { return m_topology; }
+    [[nodiscard]] const TelemetryHistory &history() const { return m_history; }
+    [[nodiscard]] QString conservationText() const;
+
+    /// Saves a PNG of the window `seconds` after now, then quits the application with 0 (or 1 on failure).
+    void scheduleScreenshot(const QString &path, double seconds);
+    bool exportCsv(const QString &path) const;
+    bool exportJson(const QString &path) const;
+    bool saveChartsPng(const QString &path);
+    void setDarkMode(bool dark);
+    void setPresentationMode(bool on);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void showSnapshot(const SnapshotPtr &snapshot);
+    void showState(EngineState state);
+    void showHelp();
+    void showAbout();
+
+    EngineBridge *m_bridge = nullptr;
+    ControlPanel *m_controls = nullptr;
+    ChartPanel *m_charts = nullptr;
+    TopologyView *m_topology = nullptr;
+    TelemetryHistory m_history;
+    QLabel *m_state = nullptr;
+    QLabel *m_totals = nullptr;
+    QLabel *m_badge = nullptr;
+    QLabel *m_process = nullptr;
+    QAction *m_darkAction = nullptr;
+    QAction *m_presentationAction = nullptr;
+    QAction *m_freezeAction = nullptr;
+    std::int64_t m_everLost = 0;
+    QFont m_baseFont;
+};
+
+} // namespace beam

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+#include "telemetryhistory.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <algorithm>
+
+namespace beam {
+
+namespace {
+constexpr int index(Series series)
+{
+    return static_cast<int>(series);
+}
+} // namespace
+
+QString TelemetryHistory::name(Series series)
+{
+    switch (series) {
+    case Series::Produced:
+        return QStringLiteral("produced_per_s");
+    case Series::Processed:
+        return QStringLiteral("processed_per_s");
+    case Series::Failed:
+        return QStringLiteral("failed_per_s");
+    case Series::LatencyP50:
+        return QStringLiteral("latency_p50_us");
+    case Series::LatencyP99:
+        return QStringLiteral("latency_p99_us");
+    case Series::LatencyMax:
+        return QStringLiteral("latency_max_us");
+    case Series::FailuresPerSec:
+        return QStringLiteral("failures_per_s");
+    case Series::RestartsPerSec:
+        return QStringLiteral("restarts_per_s");
+    case Series::DeadLettersPerSec:
+        return QStringLiteral("dead_letters_per_s");
+    case Series::InFlight:
+        return QStringLiteral("in_flight");
+    case Series::Limit:
+        return QStringLiteral("limit");
+    case Series::BackpressurePercent:
+        return QStringLiteral("backpressure_percent");
+    case Series::Count:
+        break;
+    }
+    return {};
+}
+
+void TelemetryHistory::add(const Snapshot &s)
+{
+    if (!m_rows.empty() && s.elapsedS <= m_rows.back().t)
+        return; // the same snapshot twice, or one from a run before a reset
+    Row row;
+    row.t = s.elapsedS;
+    const double dt = std::max(1e-6, s.elapsedS - m_lastT);
+    row.values[index(Series::Produced)] = s.producedPerSec;
+    row.values[index(Series::Processed)] = s.processedPerSec;
+    row.values[index(Series::Failed)] = s.failedPerSec;
+    row.values[index(Series::LatencyP50)] = s.interval.p50;
+    row.values[index(Series::LatencyP99)] = s.interval.p99;
+    row.values[index(Series::LatencyMax)] = s.interval.max;
+    row.values[index(Series::FailuresPerSec)] = s.failedPerSec;
+    row.values[index(Series::RestartsPerSec)]
+        = static_cast<double>(s.restarts - std::min(s.restarts, m_lastRestarts)) / dt;
+    row.values[index(Series::DeadLettersPerSec)]
+        = static_cast<double>(s.deadLettered - std::min(s.deadLettered, m_lastDeadLettered)) / dt;
+    row.values[index(Series::InFlight)] = static_cast<double>(s.inFlight);
+    row.values[index(Series::Limit)] = static_cast<double>(s.limit);
+    row.values[index(Series::BackpressurePercent)] = s.backpressureRatio * 100.0;
+    m_lastRestarts = s.restarts;
+    m_lastDeadLettered = s.deadLettered;
+    m_lastT = s.elapsedS;
+    m_rows.push_back(row);
+    while (m_rows.size() > kCapacity)
+        m_rows.pop_front();
+}
+
+void TelemetryHistory::clear()
+{
+    m_rows.clear();
+    m_lastRestarts = 0;
+    m_lastDeadLettered = 0;
+    m_lastT = 0;
+}
+
+QList<QPointF> TelemetryHistory::points(Series series, double windowS) const
+{
+    QList<QPointF> out;
+    if (m_rows.empty())
+        return out;
+    const double from = m_rows.back().t - windowS;
+    auto first = std::lower_bound(m_rows.begin(), m_rows.end(), from, [](const Row &r, double t) { return r.t < t; });
+    out.reserve(static_cast<qsizetype>(std::distance(first, m_rows.end())));
+    for (auto it = first; it != m_rows.end(); ++it)
+        out.append(QPointF(it->t, it->values[index(series)]));
+    return out;
+}
+
+double TelemetryHistory::maxOf(Series series, double windowS) const
+{
+    double high = 0;
+    for (const QPointF &p : points(series, windowS))
+        high = std::max(high, p.y());
+    return high;
+}
+
+QString TelemetryHistory::toCsv() const
+{
+    QString csv = QStringLiteral("elapsed_s");
+    for (int i = 0; i < index(Series::Count); ++i)
+        csv += QLatin1Char(',') + name(Series(i));
+    csv += QLatin1Char('\n');
+    for (const Row &row : m_rows) {
+        csv += QString::number(row.t, 'f', 3);
+        for (double v : row.values)
+            csv += QLatin1Char(',') + QString::number(v, 'g', 10);
+        csv += QLatin1Char('\n');
+    }
+    return csv;
+}
+
+QJsonDocument TelemetryHistory::toJson() const
+{
+    QJsonArray rows;
+    for (const Row &row : m_rows) {
+        QJsonObject o;
+        o[QStringLiteral("elapsed_s")] = row.t;
+        for (int i = 0; i < index(Series::Count); ++i)
+            o[name(Series(i))] = row.values[i];
+        rows.append(o);
+    }
+    QJsonObject root;
+    root[QStringLiteral("rows")] = rows;
+    return QJsonDocument(root);
+}
+
+} // namespace beam

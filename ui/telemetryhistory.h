@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "enginebridge.h"
+
+#include <QJsonDocument>
+#include <QList>
+#include <QPointF>
+#include <QString>
+
+#include <deque>
+
+namespace beam {
+
+/// What the charts plot, one value per snapshot.
+enum class Series {
+    Produced,
+    Processed,
+    Failed, // events/s
+    LatencyP50,
+    LatencyP99,
+    LatencyMax, // microseconds
+    FailuresPerSec,
+    RestartsPerSec,
+    DeadLettersPerSec,
+    InFlight,
+    Limit,
+    BackpressurePercent,
+    Count
+};
+
+/// The window's memory of the run: one compact row per snapshot, ten minutes and more, kept while the user
+/// switches views or pauses the charts. Threads: GUI thread only.
+class TelemetryHistory
+{
+public:
+    static constexpr std::size_t kCapacity = 12000; ///< 20 minutes at the default 100 ms
+
+    void add(const Snapshot &snapshot);
+    void clear();
+    [[nodiscard]] std::size_t size() const { return m_rows.size(); }
+    [[nodiscard]] bool isEmpty() const { return m_rows.empty(); }
+    [[nodiscard]] double lastTime() const { return m_rows.empty() ? 0.0 : m_rows.back().t; }
+
+    /// Points (elapsed seconds, value) of one series over the last `windowS` seconds.
+    [[nodiscard]] QList<QPointF> points(Series series, double windowS) const;
+    /// Highest value of a series over the window (0 when empty).
+    [[nodiscard]] double maxOf(Series series, double windowS) const;
+
+    [[nodiscard]] QString toCsv() const;
+    [[nodiscard]] QJsonDocument toJson() const;
+    [[nodiscard]] static QString name(Series series);
+
+private:
+    struct Row {
+        double t = 0;
+        double values[static_cast<int>(Series::Count)] = {};
+    };
+    std::deque<Row> m_rows;
+    std::uint64_t m_lastRestarts = 0;
+    std::uint64_t m_lastDeadLettered = 0;
+    double m_lastT = 0;
+};
+
+} // namespace beam
