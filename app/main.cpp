@@ -3,6 +3,7 @@
 // use a QCoreApplication and never need a display.
 #include "commandline.h"
 #include "headless.h"
+#include "controlpanel.h"
 #include "mainwindow.h"
 
 #include <QApplication>
@@ -71,6 +72,9 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     describeApplication();
     beam::MainWindow window;
+    // Settings given on the command line win over the saved ones (the window starts with them).
+    if (!(options.config == beam::PipelineConfig{}))
+        window.controls()->setConfig(options.config);
     window.show();
     if (!options.screenshot.isEmpty())
         window.scheduleScreenshot(options.screenshot, options.screenshotAfterS);

@@ -71,13 +71,24 @@ QChartView *ChartPanel::addChart(
     y->setTitleText(unit);
     chart->addAxis(y, Qt::AlignLeft);
 
+    QValueAxis *percent = nullptr;
     for (const auto &entry : lines) {
         const QString name = entry.second;
         auto *line = new QLineSeries;
         line->setName(name);
         chart->addSeries(line);
         line->attachAxis(x);
-        line->attachAxis(y);
+        if (entry.first == Series::BackpressurePercent) {
+            // A share, not a count: its own 0..100 axis on the right.
+            percent = new QValueAxis;
+            percent->setRange(0, 100);
+            percent->setLabelFormat(QStringLiteral("%.0f%%"));
+            percent->setTitleText(tr("held back %"));
+            chart->addAxis(percent, Qt::AlignRight);
+            line->attachAxis(percent);
+        } else {
+            line->attachAxis(y);
+        }
         connect(line, &QLineSeries::hovered, this, [name, unit](const QPointF &point, bool state) {
             if (state)
                 QToolTip::showText(QCursor::pos(),
@@ -120,14 +131,15 @@ void ChartPanel::redraw(const TelemetryHistory &history)
         if (!c)
             return;
         const auto axesX = c->axes(Qt::Horizontal);
-        const auto axesY = c->axes(Qt::Vertical);
+        const auto axesY = c->axes(Qt::Vertical, c->series().constFirst());
         axesX.constFirst()->setRange(from, std::max(from + m_windowS, now));
         if (auto *log = qobject_cast<QLogValueAxis *>(axesY.constFirst())) {
             const double top = std::pow(10.0, std::ceil(std::log10(std::max(10.0, high * 1.2))));
             const double bottom = std::pow(10.0, std::floor(std::log10(std::max(0.1, std::min(low, top / 10)))));
             log->setRange(bottom, top);
-        } else {
-            axesY.constFirst()->setRange(0.0, high > 0 ? high * 1.15 : 1.0);
+        } else if (auto *linear = qobject_cast<QValueAxis *>(axesY.constFirst())) {
+            linear->setRange(0.0, high > 0 ? high * 1.15 : 1.0);
+            linear->setLabelFormat(high >= 100 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
         }
     };
     for (const Line &l : m_lines) {
@@ -138,7 +150,10 @@ void ChartPanel::redraw(const TelemetryHistory &history)
             low = 1e300;
         }
         auto points = history.points(l.series, m_windowS);
+        const bool ownAxis = l.series == Series::BackpressurePercent;
         for (auto &p : points) {
+            if (ownAxis)
+                continue;
             if (qobject_cast<QLogValueAxis *>(chart->axes(Qt::Vertical).constFirst()))
                 p.setY(std::max(p.y(), 0.1)); // a log axis cannot show 0
             high = std::max(high, p.y());
