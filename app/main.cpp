@@ -2,8 +2,8 @@
 // beam-me-up: one binary, two faces. The window needs a QApplication; the headless mode and the benchmark
 // use a QCoreApplication and never need a display.
 #include "commandline.h"
-#include "headless.h"
 #include "controlpanel.h"
+#include "headless.h"
 #include "mainwindow.h"
 
 #include <QApplication>
