@@ -25,6 +25,8 @@
 #include <QTextBrowser>
 #include <QTimer>
 
+#include <cstdio>
+
 namespace beam {
 
 MainWindow::MainWindow(QWidget *parent)
@@ -99,6 +101,16 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_bridge, &EngineBridge::stateChanged, this, &MainWindow::showState);
     connect(m_bridge, &EngineBridge::configRejected, this,
         [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+
+    m_heartbeat = new QTimer(this);
+    m_heartbeat->setInterval(10);
+    m_heartbeat->setTimerType(Qt::PreciseTimer);
+    connect(m_heartbeat, &QTimer::timeout, this, [this] {
+        const qint64 late = m_beat.restart() - m_heartbeat->interval();
+        m_maxStallMs = std::max(m_maxStallMs, late);
+    });
+    m_beat.start();
+    m_heartbeat->start();
 
     showState(EngineState::Idle);
     // A newcomer sees it move at once: the window starts the pipeline with the current settings.
@@ -189,6 +201,7 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     m_badge->setStyleSheet(m_everLost == 0
             ? QStringLiteral("background:#2e7d32;color:white;padding:2px 8px;border-radius:6px;")
             : QStringLiteral("background:#c62828;color:white;padding:2px 8px;border-radius:6px;"));
+    m_process->setToolTip(tr("Longest event-loop stall of the window so far: %1 ms").arg(m_maxStallMs));
     m_process->setText(tr("CPU %1% · RSS %2 MB")
                            .arg(s.cpuPercent, 0, 'f', 0)
                            .arg(static_cast<double>(s.rssBytes) / (1 << 20), 0, 'f', 1));
@@ -231,6 +244,18 @@ void MainWindow::scheduleScreenshot(const QString &path, double seconds)
 {
     QTimer::singleShot(static_cast<int>(seconds * 1000), this, [this, path] {
         const bool ok = grab().save(path, "PNG");
+        // What the window cost, for the record: throughput over the last 10 s, the worst stall, memory.
+        const auto recent = m_history.points(Series::Processed, 10.0);
+        double sum = 0;
+        for (const QPointF &p : recent)
+            sum += p.y();
+        const auto latest = m_bridge->latest();
+        std::printf("window: %.0f events/s processed (mean of the last 10 s), longest event-loop stall %lld ms, "
+                    "RSS %.1f MB, lost %lld\n",
+            recent.isEmpty() ? 0.0 : sum / static_cast<double>(recent.size()), static_cast<long long>(m_maxStallMs),
+            latest ? static_cast<double>(latest->rssBytes) / (1 << 20) : 0.0,
+            latest ? static_cast<long long>(latest->lost) : 0LL);
+        std::fflush(stdout);
         if (!ok)
             qWarning("beam-me-up: cannot write the screenshot to %s", qPrintable(path));
         QCoreApplication::exit(ok ? 0 : 1);

@@ -4,11 +4,13 @@
 #include "enginebridge.h"
 #include "telemetryhistory.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 
 QT_BEGIN_NAMESPACE
 class QLabel;
 class QAction;
+class QTimer;
 QT_END_NAMESPACE
 
 namespace beam {
@@ -34,6 +36,8 @@ public:
     [[nodiscard]] TopologyView *topology() const { return m_topology; }
     [[nodiscard]] const TelemetryHistory &history() const { return m_history; }
     [[nodiscard]] QString conservationText() const;
+    /// The longest the GUI event loop went without running, in milliseconds (measured by a 10 ms heartbeat).
+    [[nodiscard]] qint64 maxStallMs() const { return m_maxStallMs; }
 
     /// Saves a PNG of the window `seconds` after now, then quits the application with 0 (or 1 on failure).
     void scheduleScreenshot(const QString &path, double seconds);
@@ -67,6 +71,9 @@ private:
     QAction *m_freezeAction = nullptr;
     std::int64_t m_everLost = 0;
     QFont m_baseFont;
+    QTimer *m_heartbeat = nullptr; ///< fires every 10 ms; how late it fires is how long the event loop stalled
+    QElapsedTimer m_beat;
+    qint64 m_maxStallMs = 0;
 };
 
 } // namespace beam
