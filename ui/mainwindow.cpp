@@ -27,12 +27,19 @@
 
 #include <cstdio>
 
+// Resources compiled into a static library are registered explicitly (outside any namespace).
+static void initResources()
+{
+    Q_INIT_RESOURCE(resources);
+}
+
 namespace beam {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_bridge(new EngineBridge(this))
 {
+    initResources();
     setWindowTitle(tr("BEAM Me Up — see concurrency happen"));
     m_baseFont = QApplication::font();
 
@@ -70,10 +77,16 @@ MainWindow::MainWindow(QWidget *parent)
 
     buildMenus();
 
+    QFile style(QStringLiteral(":/style/style.qss"));
+    if (style.open(QIODevice::ReadOnly))
+        qApp->setStyleSheet(QString::fromUtf8(style.readAll()));
+    // Dark mode follows the system until the user chooses: a dark system palette has a dark window colour.
+    const bool systemDark = QApplication::palette().color(QPalette::Window).lightness() < 128;
+
     QSettings settings;
     m_controls->load(settings);
     m_charts->setWindowSeconds(settings.value(QStringLiteral("view/window_s"), 60).toInt());
-    setDarkMode(settings.value(QStringLiteral("view/dark"), false).toBool());
+    setDarkMode(settings.value(QStringLiteral("view/dark"), systemDark).toBool());
     setPresentationMode(settings.value(QStringLiteral("view/presentation"), false).toBool());
     resize(settings.value(QStringLiteral("view/size"), QSize(1500, 900)).toSize());
 
@@ -188,6 +201,8 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     m_charts->redraw(m_history);
     m_topology->showSnapshot(s);
     m_everLost = std::max(m_everLost, s.lost);
+    if (s.gaveUp)
+        m_state->setText(tr("engine: supervision gave up — nothing is processed; Reset to start again"));
     m_totals->setText(tr("produced %L1 · processed %L2 · dead-lettered %L3 · dropped %L4 · in flight %L5 · "
                          "restarts %L6 · %7 ev/s")
                           .arg(s.produced)
@@ -198,9 +213,11 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
                           .arg(s.restarts)
                           .arg(s.processedPerSec, 0, 'f', 0));
     m_badge->setText(conservationText());
-    m_badge->setStyleSheet(m_everLost == 0
-            ? QStringLiteral("background:#2e7d32;color:white;padding:2px 8px;border-radius:6px;")
-            : QStringLiteral("background:#c62828;color:white;padding:2px 8px;border-radius:6px;"));
+    if (m_badge->property("lost").toBool() != (m_everLost != 0)) {
+        m_badge->setProperty("lost", m_everLost != 0);
+        m_badge->style()->unpolish(m_badge);
+        m_badge->style()->polish(m_badge);
+    }
     m_process->setToolTip(tr("Longest event-loop stall of the window so far: %1 ms").arg(m_maxStallMs));
     m_process->setText(tr("CPU %1% · RSS %2 MB")
                            .arg(s.cpuPercent, 0, 'f', 0)
@@ -281,6 +298,8 @@ void MainWindow::setDarkMode(bool dark)
         palette.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
     }
     QApplication::setPalette(palette);
+    if (m_topology)
+        m_topology->refreshColours();
     if (m_charts) {
         for (QChartView *view : m_charts->views())
             view->chart()->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
@@ -295,6 +314,7 @@ void MainWindow::setPresentationMode(bool on)
     if (on)
         font.setPointSizeF(font.pointSizeF() * 1.6);
     QApplication::setFont(font);
+    qApp->setStyleSheet(qApp->styleSheet()); // widgets styled by the sheet pick up the new font only when re-polished
     if (m_charts) {
         for (QChartView *view : m_charts->views()) {
             QFont title = font;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "topologyview.h"
 
+#include <QApplication>
 #include <QGraphicsRectItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
@@ -40,8 +41,8 @@ TopologyView::TopologyView(QWidget *parent)
 TopologyView::Node TopologyView::makeNode(const QRectF &rect, const QString &text, bool gauge)
 {
     Node node;
-    node.box = scene()->addRect(
-        rect, QPen(palette().color(QPalette::WindowText), 1.2), QBrush(palette().color(QPalette::Base)));
+    node.box = scene()->addRect(rect, QPen(QApplication::palette().color(QPalette::WindowText), 1.2),
+        QBrush(QApplication::palette().color(QPalette::Base)));
     if (gauge) {
         node.fill = scene()->addRect(QRectF(rect.left(), rect.top(), 0, rect.height()), Qt::NoPen, QBrush(Qt::green));
         node.fill->setParentItem(node.box);
@@ -49,7 +50,7 @@ TopologyView::Node TopologyView::makeNode(const QRectF &rect, const QString &tex
     node.text = scene()->addSimpleText(text);
     node.text->setParentItem(node.box);
     node.text->setPos(rect.left() + 4, rect.top() + 2);
-    node.text->setBrush(palette().color(QPalette::WindowText));
+    node.text->setBrush(QApplication::palette().color(QPalette::WindowText));
     return node;
 }
 
@@ -95,13 +96,15 @@ void TopologyView::rebuild(int producers, int consumers)
     scene()->addLine(235, treeTop + 50, 125, treeTop + 70, arrow);
     scene()->addLine(235, treeTop + 50, 345, treeTop + 70, arrow);
     m_banner = scene()->addSimpleText(QString());
-    m_banner->setPos(460, treeTop + 20);
+    m_banner->setPos(40, treeTop + 130);
     QFont big = font();
     big.setPointSizeF(big.pointSizeF() * 1.6);
     big.setBold(true);
     m_banner->setFont(big);
     m_banner->setBrush(QColor(200, 30, 30));
+    m_banner->setText(tr("ESCALATED: the supervision tree gave up")); // the frame fits its longest text
     setSceneRect(scene()->itemsBoundingRect().adjusted(-10, -10, 10, 10));
+    m_banner->setText(QString());
     fitInView(sceneRect(), Qt::KeepAspectRatio);
 }
 
@@ -145,8 +148,8 @@ void TopologyView::showSnapshot(const Snapshot &s)
         const bool down = c.state != "running";
         QColor fill = down ? QColor(60, 60, 60) : busyColour(c.busyRatio, pressured && c.queueDepth > 0);
         node.box->setBrush(fill);
-        node.box->setPen(
-            node.flash > 0 ? QPen(QColor(255, 210, 0), 4) : QPen(palette().color(QPalette::WindowText), 1.2));
+        node.box->setPen(node.flash > 0 ? QPen(QColor(255, 210, 0), 4)
+                                        : QPen(QApplication::palette().color(QPalette::WindowText), 1.2));
         if (node.flash > 0)
             --node.flash;
         node.text->setBrush(Qt::white);
@@ -175,6 +178,12 @@ void TopologyView::showSnapshot(const Snapshot &s)
     m_banner->setText(s.gaveUp  ? tr("ESCALATED: the supervision tree gave up")
             : s.escalations > 0 ? tr("%1 escalation(s)").arg(s.escalations)
                                 : QString());
+}
+
+void TopologyView::refreshColours()
+{
+    rebuild(
+        std::max<int>(1, static_cast<int>(m_producers.size())), std::max<int>(1, static_cast<int>(m_consumers.size())));
 }
 
 int TopologyView::consumerAt(const QPointF &scenePos) const

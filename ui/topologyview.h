@@ -27,6 +27,8 @@ public:
     explicit TopologyView(QWidget *parent = nullptr);
 
     void showSnapshot(const Snapshot &snapshot);
+    /// Redraws the frame in the current palette (after a light/dark switch).
+    void refreshColours();
     /// The consumer drawn at a scene position, or -1.
     [[nodiscard]] int consumerAt(const QPointF &scenePos) const;
     /// Where consumer `index` is drawn (its centre, in view coordinates), for tests and tours.
