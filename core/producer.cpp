@@ -87,11 +87,14 @@ void Producer::run()
         const std::int64_t bound = batchBound();
         std::int64_t want = bound;
         if (rate != 0) {
-            const auto due = static_cast<std::uint64_t>(static_cast<long double>(now - epochNs) * rate / kNsPerSecond);
+            // Event k (from 0) falls due at epoch + k / rate: the first one at once, as a producer's first
+            // demand is answered at once; over any T seconds exactly rate x T fall due.
+            const auto due
+                = static_cast<std::uint64_t>(static_cast<long double>(now - epochNs) * rate / kNsPerSecond) + 1;
             if (due <= dueSinceEpoch) {
                 // Sleep to the next event's due time; the clock, not the sleep, decides how many are due.
                 const auto nextNs = epochNs
-                    + static_cast<std::int64_t>(static_cast<long double>(dueSinceEpoch + 1) * kNsPerSecond / rate);
+                    + static_cast<std::int64_t>(static_cast<long double>(dueSinceEpoch) * kNsPerSecond / rate);
                 std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<std::int64_t>(nextNs - now, 2'000'000)));
                 continue;
             }
