@@ -16,6 +16,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
+#include <QScopeGuard>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -197,6 +198,9 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     if (!snapshot)
         return;
     const Snapshot &s = *snapshot;
+    QElapsedTimer redraw;
+    redraw.start();
+    const auto measured = qScopeGuard([&] { m_maxRedrawMs = std::max(m_maxRedrawMs, redraw.elapsed()); });
     m_history.add(s);
     m_charts->redraw(m_history);
     m_topology->showSnapshot(s);
@@ -267,10 +271,10 @@ void MainWindow::scheduleScreenshot(const QString &path, double seconds)
         for (const QPointF &p : recent)
             sum += p.y();
         const auto latest = m_bridge->latest();
-        std::printf("window: %.0f events/s processed (mean of the last 10 s), longest event-loop stall %lld ms, "
-                    "RSS %.1f MB, lost %lld\n",
+        std::printf("window: %.0f events/s processed (mean of the last 10 s), longest event-loop stall %lld ms "
+                    "(longest redraw %lld ms), RSS %.1f MB, lost %lld\n",
             recent.isEmpty() ? 0.0 : sum / static_cast<double>(recent.size()), static_cast<long long>(m_maxStallMs),
-            latest ? static_cast<double>(latest->rssBytes) / (1 << 20) : 0.0,
+            static_cast<long long>(m_maxRedrawMs), latest ? static_cast<double>(latest->rssBytes) / (1 << 20) : 0.0,
             latest ? static_cast<long long>(latest->lost) : 0LL);
         std::fflush(stdout);
         if (!ok)

@@ -74,6 +74,7 @@ private:
     QTimer *m_heartbeat = nullptr; ///< fires every 10 ms; how late it fires is how long the event loop stalled
     QElapsedTimer m_beat;
     qint64 m_maxStallMs = 0;
+    qint64 m_maxRedrawMs = 0; ///< the longest time one snapshot took to show (charts, topology, status)
 };
 
 } // namespace beam
