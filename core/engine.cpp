@@ -134,9 +134,7 @@ void Engine::Impl::setProducerCount(int count)
             router->input().try_put(batch);
             // An idle graph and an event with no CPU work: run it here, in microseconds, rather than wake
             // another core (tens of microseconds on a virtual machine). Otherwise hand it over.
-            if (executor.idle() && context.workUs.load(std::memory_order_relaxed) == 0)
-                executor.runHere();
-            else
+            if (!(executor.idle() && context.workUs.load(std::memory_order_relaxed) == 0 && executor.tryRunHere()))
                 executor.notify();
         }));
         running.push_back(producers.back().get());

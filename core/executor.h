@@ -51,10 +51,16 @@ public:
     }
     /// True when every executor thread sleeps: nothing is running in the graph.
     [[nodiscard]] bool idle() const { return m_sleeping.load(std::memory_order_seq_cst) == m_threadCount; }
-    /// Runs the graph on the calling thread until it is idle (a producer lending itself to an idle graph).
-    void runHere()
+    /// Runs the graph on the calling thread until it is idle (a producer lending itself to an idle graph), if
+    /// no other thread is doing so; returns false (and the caller should notify()) otherwise. One at a time:
+    /// the arena has exactly one slot beyond the executor threads, so the runner never waits for a slot.
+    bool tryRunHere()
     {
+        if (m_inlineRunner.exchange(true, std::memory_order_acq_rel))
+            return false;
         m_arena.execute([this] { m_graph->wait_for_all(); });
+        m_inlineRunner.store(false, std::memory_order_release);
+        return true;
     }
     /// Lets every thread finish its current wait and joins them.
     void stop();
@@ -69,6 +75,7 @@ private:
     std::vector<std::thread> m_threads;
     alignas(64) std::atomic<std::uint64_t> m_submitted{0};
     alignas(64) std::atomic<int> m_sleeping{0};
+    std::atomic<bool> m_inlineRunner{false};
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stop = false;
