@@ -398,8 +398,11 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
         // Releasing is immediate; what is still in flight after this is lost, and the final snapshot says so.
         waitForEmpty(std::chrono::steady_clock::now() + std::chrono::seconds(5));
     }
+    // Timers (I/O resumes, delayed restarts) touch consumers and the executor: run out of them while both live.
+    d->context.timers.flush();
     d->executor.stop();
     d->graph->wait_for_all();
+    d->context.timers.flush();
     d->stopSampler();
     d->state = EngineState::Stopped;
     d->sample();

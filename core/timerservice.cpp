@@ -42,6 +42,7 @@ void TimerService::flush()
         callback();
         lock.lock();
     }
+    m_callbackDone.wait(lock, [this] { return !m_inCallback; });
 }
 
 std::size_t TimerService::pending() const
@@ -67,9 +68,12 @@ void TimerService::run()
         }
         auto callback = m_entries.top().callback;
         m_entries.pop();
+        m_inCallback = true;
         lock.unlock();
         callback();
         lock.lock();
+        m_inCallback = false;
+        m_callbackDone.notify_all();
     }
 }
 

@@ -27,7 +27,8 @@ public:
     TimerService &operator=(const TimerService &) = delete;
 
     void schedule(Clock::time_point deadline, std::function<void()> callback);
-    /// Runs every pending callback now, whatever its deadline (used by "stop now").
+    /// Runs every pending callback now, whatever its deadline (used by "stop now"), and returns only when no
+    /// callback is running on the timer thread either, so the caller may then destroy what callbacks touch.
     void flush();
     [[nodiscard]] std::size_t pending() const;
 
@@ -49,6 +50,8 @@ private:
     std::priority_queue<Entry, std::vector<Entry>, std::greater<>> m_entries;
     std::uint64_t m_order = 0;
     bool m_stopping = false;
+    bool m_inCallback = false; ///< the timer thread is running a callback (outside the lock)
+    std::condition_variable m_callbackDone;
     std::thread m_thread;
 };
 
