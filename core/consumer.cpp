@@ -237,6 +237,14 @@ void Consumer::run(Batch *batch)
     // (when there is no per-event work, they all finish at that instant).
     std::size_t kept = 0;
     for (std::size_t i = 0; i < events.size(); ++i) {
+        if (timedEach && m_context.abandon.load(std::memory_order_relaxed)) {
+            // Stop now takes effect between events, not after a batch that may hold seconds of work.
+            const auto rest = events.size() - i;
+            m_abandoned.add(rest);
+            m_settleFinal += rest;
+            delete batch;
+            return;
+        }
         Event &event = events[i];
         std::int64_t doneNs = 0;
         switch (attempt(event, doneNs)) {

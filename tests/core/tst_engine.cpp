@@ -329,6 +329,24 @@ private slots:
         QVERIFY(!engine.start().empty()); // an engine runs once
     }
 
+    void testStopNowDoesNotWaitForABatchOfWork()
+    {
+        // One consumer, 20 ms of CPU work per event, batches of up to 250 events: a batch is seconds of work.
+        PipelineConfig config;
+        config.rate.reset();
+        config.consumers = 1;
+        config.workUs = 20000;
+        Engine engine(config);
+        QVERIFY(engine.start().empty());
+        std::this_thread::sleep_for(200ms);
+        const auto from = std::chrono::steady_clock::now();
+        engine.stop(StopMode::Now);
+        const auto took = std::chrono::steady_clock::now() - from;
+        verifyConservation(*engine.latest());
+        QVERIFY(engine.latest()->abandoned > 0);
+        QVERIFY2(took < 2s, qPrintable(QString::number(std::chrono::duration<double>(took).count()))); // not ~5 s
+    }
+
     void testSnapshotsAndHistory()
     {
         PipelineConfig config;
