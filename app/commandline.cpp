@@ -58,10 +58,18 @@ struct Flags {
         QStringLiteral("Consumers' supervisor: one_for_one, one_for_all or rest_for_one (default one_for_one)."),
         QStringLiteral("strategy")};
     QCommandLineOption maxRestarts{QStringLiteral("max-restarts"),
-        QStringLiteral("Restart intensity: restarts allowed within --max-seconds, 0..1000000 (default 3)."),
+        QStringLiteral(
+            "Consumers' restart intensity: restarts allowed within --max-seconds, 0..1000000 (default 200)."),
         QStringLiteral("n")};
     QCommandLineOption maxSeconds{QStringLiteral("max-seconds"),
-        QStringLiteral("Restart intensity window in seconds, 0.001..3600 (default 5)."), QStringLiteral("s")};
+        QStringLiteral("Consumers' restart intensity window in seconds, 0.001..3600 (default 1)."),
+        QStringLiteral("s")};
+    QCommandLineOption topMaxRestarts{QStringLiteral("top-max-restarts"),
+        QStringLiteral("Pipeline and producers supervisors' intensity: restarts (escalations) allowed within "
+                       "--top-max-seconds, 0..1000000 (default 3, as in OTP)."),
+        QStringLiteral("n")};
+    QCommandLineOption topMaxSeconds{QStringLiteral("top-max-seconds"),
+        QStringLiteral("Their window in seconds, 0.001..3600 (default 5, as in OTP)."), QStringLiteral("s")};
     QCommandLineOption backoffMinMs{QStringLiteral("backoff-min-ms"),
         QStringLiteral("Restart back-off minimum, 0..600000 ms (default 0: restart at once)."), QStringLiteral("ms")};
     QCommandLineOption backoffMaxMs{QStringLiteral("backoff-max-ms"),
@@ -105,6 +113,8 @@ const std::map<std::string, QString> &flagOfField()
         {"crash_rate", QStringLiteral("--crash-rate")},
         {"max_restarts", QStringLiteral("--max-restarts")},
         {"max_seconds", QStringLiteral("--max-seconds")},
+        {"top_max_restarts", QStringLiteral("--top-max-restarts")},
+        {"top_max_seconds", QStringLiteral("--top-max-seconds")},
         {"backoff_min_ms", QStringLiteral("--backoff-min-ms")},
         {"backoff_max_ms", QStringLiteral("--backoff-max-ms")},
         {"backoff_jitter", QStringLiteral("--backoff-jitter")},
@@ -198,9 +208,9 @@ CommandLine parseCommandLine(const QStringList &arguments)
     const auto version = parser.addVersionOption();
     parser.addOptions({f.headless, f.duration, f.producers, f.consumers, f.rate, f.maxInFlight, f.workUs, f.ioUs,
         f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson, f.quiet, f.bench,
-        f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy, f.maxRestarts, f.maxSeconds, f.backoffMinMs,
-        f.backoffMaxMs, f.backoffJitter, f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer,
-        f.hangConsumer, f.screenshot, f.screenshotAfter});
+        f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy, f.maxRestarts, f.maxSeconds,
+        f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter, f.poisonKey, f.slowConsumer,
+        f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot, f.screenshotAfter});
     result.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {
@@ -285,6 +295,9 @@ CommandLine parseCommandLine(const QStringList &arguments)
     if (auto p = read.real(f.backoffJitter, "0..1"))
         c.backoffJitter = *p;
     read.integer(f.maxRestarts, c.maxRestarts, "0..1000000");
+    if (auto p = read.real(f.topMaxSeconds, "0.001..3600"))
+        c.topMaxSeconds = *p;
+    read.integer(f.topMaxRestarts, c.topMaxRestarts, "0..1000000");
     read.integer(f.backoffMinMs, c.backoffMinMs, "0..600000");
     read.integer(f.backoffMaxMs, c.backoffMaxMs, "0..600000");
     read.integer(f.hangTimeoutMs, c.hangTimeoutMs, "10..600000");

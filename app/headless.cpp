@@ -55,6 +55,8 @@ QJsonObject configJson(const PipelineConfig &c)
     o[QStringLiteral("strategy")] = QString::fromUtf8(toString(c.strategy).data());
     o[QStringLiteral("max_restarts")] = c.maxRestarts;
     o[QStringLiteral("max_seconds")] = c.maxSeconds;
+    o[QStringLiteral("top_max_restarts")] = c.topMaxRestarts;
+    o[QStringLiteral("top_max_seconds")] = c.topMaxSeconds;
     o[QStringLiteral("backoff_min_ms")] = c.backoffMinMs;
     o[QStringLiteral("backoff_max_ms")] = c.backoffMaxMs;
     o[QStringLiteral("backoff_jitter")] = c.backoffJitter;

@@ -54,6 +54,14 @@ SupervisorPolicy PipelineConfig::supervisorPolicy() const
     return policy;
 }
 
+SupervisorPolicy PipelineConfig::topPolicy() const
+{
+    SupervisorPolicy policy = supervisorPolicy();
+    policy.maxRestarts = topMaxRestarts;
+    policy.maxSeconds = topMaxSeconds;
+    return policy;
+}
+
 namespace {
 
 template <typename T>
@@ -86,6 +94,8 @@ std::vector<ConfigError> PipelineConfig::validate() const
     checkRange(errors, "crash_rate", crashRate, 0.0, 1.0);
     checkRange(errors, "max_restarts", maxRestarts, 0, kMaxRestartsLimit);
     checkRange(errors, "max_seconds", maxSeconds, 0.001, kMaxSecondsLimit, " s");
+    checkRange(errors, "top_max_restarts", topMaxRestarts, 0, kMaxRestartsLimit);
+    checkRange(errors, "top_max_seconds", topMaxSeconds, 0.001, kMaxSecondsLimit, " s");
     checkRange(errors, "backoff_min_ms", backoffMinMs, 0, kMaxBackoffMs, " ms");
     checkRange(errors, "backoff_max_ms", backoffMaxMs, 0, kMaxBackoffMs, " ms");
     if (backoffMaxMs < backoffMinMs && backoffMinMs >= 0 && backoffMaxMs >= 0) {

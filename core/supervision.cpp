@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: MIT
 #include "core/supervision.h"
 
+#include <sstream>
+
 namespace beam {
 
 namespace {
+std::string formatSeconds(double seconds)
+{
+    std::ostringstream text;
+    text << seconds;
+    return text.str();
+}
+
 constexpr int kPipelineChildren = 2; // producers, consumers
 constexpr int kConsumersChild = 1;
 
 SupervisorPolicy pipelinePolicy(const PipelineConfig &config)
 {
-    SupervisorPolicy policy = config.supervisorPolicy();
+    SupervisorPolicy policy = config.topPolicy();
     policy.strategy = RestartStrategy::OneForAll;
     policy.backoffMinMs = 0;
     policy.backoffMaxMs = 0;
@@ -18,7 +27,7 @@ SupervisorPolicy pipelinePolicy(const PipelineConfig &config)
 
 SupervisorPolicy producersPolicy(const PipelineConfig &config)
 {
-    SupervisorPolicy policy = config.supervisorPolicy();
+    SupervisorPolicy policy = config.topPolicy();
     policy.strategy = RestartStrategy::OneForOne;
     return policy;
 }
@@ -75,8 +84,9 @@ void Supervision::consumerCrashed(int index, CrashCause cause)
         restartEverything(now);
         return;
     }
-    m_reason = "the pipeline supervisor gave up: more than " + std::to_string(m_config.maxRestarts)
-        + " restarts within " + std::to_string(m_config.maxSeconds) + " s, twice in a row (consumers escalated)";
+    m_reason = "the pipeline supervisor gave up: the consumers supervisor exceeded its intensity ("
+        + std::to_string(m_config.maxRestarts) + " restarts in " + formatSeconds(m_config.maxSeconds) + " s) more than "
+        + std::to_string(m_config.topMaxRestarts) + " times within " + formatSeconds(m_config.topMaxSeconds) + " s";
     if (m_restartedOnce)
         m_reason += "; the pipeline had already been restarted once (on_escalation = restart)";
     m_context.held = true; // no consumer will run again: stop admitting events

@@ -122,7 +122,9 @@ ControlPanel::ControlPanel(QWidget *parent)
                               "ones started after it."));
     faultForm->addRow(tr("Stra&tegy"), m_strategy);
     addControl(faultForm, QStringLiteral("max_restarts"), tr("Max restarts"),
-        tr("Restart intensity: more restarts than this within the window escalates up the tree."), 0, 1000, 0, false);
+        tr("Consumers' restart intensity: more restarts than this within the window escalates to the pipeline "
+           "supervisor, which gives up after more than 3 escalations in 5 s."),
+        0, 1000, 0, false);
     addControl(faultForm, QStringLiteral("max_seconds"), tr("Window s"), tr("The restart intensity window."), 0.1, 60,
         1, false);
     layout->addWidget(faults);

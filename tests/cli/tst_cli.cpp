@@ -101,8 +101,7 @@ private slots:
         const QString report = dir.filePath(QStringLiteral("r.json"));
         const auto r = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("2"),
             QStringLiteral("--rate"), QStringLiteral("20000"), QStringLiteral("--crash-rate"), QStringLiteral("0.001"),
-            QStringLiteral("--max-restarts"), QStringLiteral("100000"), QStringLiteral("--max-seconds"),
-            QStringLiteral("1"), QStringLiteral("--poison-key"), QStringLiteral("5"), QStringLiteral("--kill-consumer"),
+            QStringLiteral("--poison-key"), QStringLiteral("5"), QStringLiteral("--kill-consumer"),
             QStringLiteral("3@0.5"), QStringLiteral("--quiet"), QStringLiteral("--report-json"), report});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile file(report);
@@ -138,7 +137,8 @@ private slots:
         QTemporaryDir dir;
         const QString report = dir.filePath(QStringLiteral("storm.json"));
         const auto r = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("10"),
-            QStringLiteral("--crash-rate"), QStringLiteral("0.05"), QStringLiteral("--report-json"), report});
+            QStringLiteral("--rate"), QStringLiteral("100000"), QStringLiteral("--crash-rate"), QStringLiteral("0.05"),
+            QStringLiteral("--report-json"), report});
         QCOMPARE(r.exitCode, 4);
         QVERIFY2(r.err.contains(QLatin1String("gave up")), qPrintable(r.err));
         QFile file(report);
@@ -232,6 +232,8 @@ private slots:
             "one of one_for_one, one_for_all, rest_for_one");
         row("max restarts", {QStringLiteral("--max-restarts"), QStringLiteral("-1")},
             "--max-restarts: max_restarts = -1");
+        row("top max seconds", {QStringLiteral("--top-max-seconds"), QStringLiteral("0")},
+            "--top-max-seconds: top_max_seconds = 0 s is out of range 0.001..3600 s");
         row("max seconds", {QStringLiteral("--max-seconds"), QStringLiteral("0")},
             "--max-seconds: max_seconds = 0 s is out of range");
         row("backoff order",
