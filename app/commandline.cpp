@@ -101,6 +101,20 @@ struct Flags {
         QStringLiteral("Seconds before the screenshot, 0.1..3600 (default 3)."), QStringLiteral("seconds")};
     QCommandLineOption benchRuns{QStringLiteral("bench-runs"),
         QStringLiteral("Runs per benchmark row, 1..15; the median is reported (default 1)."), QStringLiteral("n")};
+    QCommandLineOption scenario{QStringLiteral("scenario"),
+        QStringLiteral("Play the scenario in FILE (JSON; see the README): headless, run its timeline and check its "
+                       "assertions (exit 5 if one fails); in the window, play it in the Lessons panel."),
+        QStringLiteral("file")};
+    QCommandLineOption lesson{QStringLiteral("lesson"),
+        QStringLiteral("Play a built-in lesson: steady-state, slow-consumer, overload-three-ways, let-it-crash, "
+                       "crash-storm, scaling-out, littles-law."),
+        QStringLiteral("name")};
+    QCommandLineOption junit{QStringLiteral("junit"),
+        QStringLiteral("With --scenario or --lesson, headless: write one JUnit test case per assertion to FILE."),
+        QStringLiteral("file")};
+    QCommandLineOption speed{QStringLiteral("speed"),
+        QStringLiteral("Play a scenario this many times faster (timeline, duration and @-times), 1..100 (default 1)."),
+        QStringLiteral("factor")};
     QCommandLineOption benchJson{QStringLiteral("bench-json"),
         QStringLiteral("Write the benchmark rows as JSON to FILE."), QStringLiteral("file")};
 };
@@ -194,6 +208,71 @@ private:
     QStringList &m_errors;
 };
 
+QStringList lessonNames()
+{
+    return {QStringLiteral("steady-state"), QStringLiteral("slow-consumer"), QStringLiteral("overload-three-ways"),
+        QStringLiteral("let-it-crash"), QStringLiteral("crash-storm"), QStringLiteral("scaling-out"),
+        QStringLiteral("littles-law")};
+}
+
+/// --scenario / --lesson / --junit / --speed. A scenario brings its own configuration, so configuration flags
+/// beside it would silently lose: they are refused, except --seed (to replay a scenario with another seed).
+void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read, CommandLine &result)
+{
+    if (auto speed = read.real(f.speed, "1..100")) {
+        if (*speed < 1 || *speed > 100)
+            result.errors << QStringLiteral("--speed: %1 is out of range 1..100").arg(*speed);
+        else
+            result.speed = *speed;
+    }
+    if (parser.isSet(f.scenario) && parser.isSet(f.lesson)) {
+        result.errors << QStringLiteral("--scenario and --lesson: choose one");
+        return;
+    }
+    if (parser.isSet(f.lesson)) {
+        const QString name = parser.value(f.lesson);
+        if (!lessonNames().contains(name)) {
+            read.fail(f.lesson, name, QStringLiteral("a lesson: %1").arg(lessonNames().join(QStringLiteral(", "))));
+            return;
+        }
+        result.scenarioSource = QStringLiteral(":/lessons/%1.json").arg(name);
+    } else if (parser.isSet(f.scenario)) {
+        result.scenarioSource = parser.value(f.scenario);
+    }
+    if (result.scenarioSource.isEmpty()) {
+        for (const auto *option : {&f.junit, &f.speed}) {
+            if (parser.isSet(*option))
+                result.errors << QStringLiteral("--%1 needs --scenario or --lesson").arg(option->names().constFirst());
+        }
+        return;
+    }
+    result.junit = parser.value(f.junit);
+    if (!result.junit.isEmpty() && !parser.isSet(f.headless))
+        result.errors << QStringLiteral("--junit: only with --headless (the window shows the assertions instead)");
+    for (const auto *option :
+        {&f.producers, &f.consumers, &f.rate, &f.maxInFlight, &f.workUs, &f.ioUs, &f.faultRate, &f.maxAttempts,
+            &f.overload, &f.safetyCap, &f.interval, &f.crashRate, &f.strategy, &f.maxRestarts, &f.maxSeconds,
+            &f.topMaxRestarts, &f.topMaxSeconds, &f.backoffMinMs, &f.backoffMaxMs, &f.backoffJitter, &f.poisonKey,
+            &f.slowConsumer, &f.hangTimeoutMs, &f.onEscalation, &f.duration, &f.killConsumer, &f.hangConsumer}) {
+        if (parser.isSet(*option)) {
+            result.errors << QStringLiteral("--%1: cannot be combined with a scenario, which sets the configuration "
+                                            "and the timeline (edit its \"config\" or \"timeline\" instead)")
+                                 .arg(option->names().constFirst());
+        }
+    }
+    auto loaded = loadScenario(result.scenarioSource);
+    if (const auto *errors = std::get_if<QStringList>(&loaded)) {
+        result.errors << *errors;
+        return;
+    }
+    Scenario scenario = std::get<Scenario>(std::move(loaded));
+    if (parser.isSet(f.seed))
+        scenario.config.seed = result.config.seed;
+    for (auto &step : scenario.timeline)
+        step.configAfter.seed = scenario.config.seed;
+    result.scenario = result.speed > 1 ? scenario.fasterBy(result.speed) : scenario;
+}
+
 } // namespace
 
 CommandLine parseCommandLine(const QStringList &arguments)
@@ -210,7 +289,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
         f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson, f.quiet, f.bench,
         f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy, f.maxRestarts, f.maxSeconds,
         f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter, f.poisonKey, f.slowConsumer,
-        f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot, f.screenshotAfter});
+        f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot, f.screenshotAfter, f.scenario,
+        f.lesson, f.junit, f.speed});
     result.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {
@@ -382,6 +462,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
         result.mode = CommandLine::Mode::Headless;
     else
         result.mode = CommandLine::Mode::Window;
+    readScenario(parser, f, read, result);
     if (parser.isSet(f.headless) && !result.screenshot.isEmpty())
         result.errors << QStringLiteral("--screenshot and --headless: a screenshot needs the window");
     if (parser.isSet(f.headless) && parser.isSet(f.bench))

@@ -3,6 +3,7 @@
 
 #include "core/bench.h"
 #include "core/pipelineconfig.h"
+#include "scenario/scenario.h"
 
 #include <QString>
 #include <QStringList>
@@ -31,6 +32,12 @@ struct CommandLine {
     };
     std::vector<TimedFault> kills;
     std::vector<TimedFault> hangs;
+    /// --scenario FILE or --lesson NAME: the timeline to play (headless: run it and check its assertions;
+    /// window: play it in the Lessons panel). Already sped up by --speed.
+    std::optional<Scenario> scenario;
+    QString scenarioSource; ///< the file, or ":/lessons/NAME.json"
+    QString junit; ///< headless scenario: write the assertions as JUnit XML here
+    double speed = 1; ///< --speed: scenario time runs this many times faster
     QString helpText;
     QStringList errors; ///< each names the flag, the value and what is allowed
 };

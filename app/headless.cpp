@@ -3,8 +3,12 @@
 
 #include "core/engine.h"
 #include "core/processstats.h"
+#include "core/warnings.h"
+#include "scenario/junit.h"
+#include "scenario/report.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,6 +17,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <thread>
 
 namespace beam {
@@ -36,50 +41,6 @@ void installSignalHandlers()
     sigaction(SIGTERM, &action, nullptr);
 }
 
-QJsonObject configJson(const PipelineConfig &c)
-{
-    QJsonObject o;
-    o[QStringLiteral("producers")] = c.producers;
-    o[QStringLiteral("consumers")] = c.consumers;
-    o[QStringLiteral("rate")] = c.rate ? QJsonValue(static_cast<double>(*c.rate)) : QJsonValue(QStringLiteral("max"));
-    o[QStringLiteral("max_in_flight")] = static_cast<double>(c.maxInFlight);
-    o[QStringLiteral("work_us")] = c.workUs;
-    o[QStringLiteral("io_us")] = c.ioUs;
-    o[QStringLiteral("fault_rate")] = c.faultRate;
-    o[QStringLiteral("max_attempts")] = c.maxAttempts;
-    o[QStringLiteral("overload")] = QString::fromUtf8(toString(c.overload).data());
-    o[QStringLiteral("safety_cap")] = static_cast<double>(c.safetyCap);
-    o[QStringLiteral("interval_ms")] = c.intervalMs;
-    o[QStringLiteral("seed")] = QString::number(c.seed); // a string: JSON numbers lose 64-bit integers
-    o[QStringLiteral("crash_rate")] = c.crashRate;
-    o[QStringLiteral("strategy")] = QString::fromUtf8(toString(c.strategy).data());
-    o[QStringLiteral("max_restarts")] = c.maxRestarts;
-    o[QStringLiteral("max_seconds")] = c.maxSeconds;
-    o[QStringLiteral("top_max_restarts")] = c.topMaxRestarts;
-    o[QStringLiteral("top_max_seconds")] = c.topMaxSeconds;
-    o[QStringLiteral("backoff_min_ms")] = c.backoffMinMs;
-    o[QStringLiteral("backoff_max_ms")] = c.backoffMaxMs;
-    o[QStringLiteral("backoff_jitter")] = c.backoffJitter;
-    o[QStringLiteral("poison_key")] = c.poisonKey ? QJsonValue(static_cast<int>(*c.poisonKey)) : QJsonValue();
-    o[QStringLiteral("slow_consumer")] = c.slowConsumer
-        ? QJsonValue(QStringLiteral("%1:%2").arg(c.slowConsumer->index).arg(c.slowConsumer->factor))
-        : QJsonValue();
-    o[QStringLiteral("hang_timeout_ms")] = c.hangTimeoutMs;
-    o[QStringLiteral("on_escalation")] = QString::fromUtf8(toString(c.onEscalation).data());
-    return o;
-}
-
-QJsonObject latencyJson(double p50, double p90, double p99, double p999, double max)
-{
-    QJsonObject o;
-    o[QStringLiteral("p50")] = p50;
-    o[QStringLiteral("p90")] = p90;
-    o[QStringLiteral("p99")] = p99;
-    o[QStringLiteral("p999")] = p999;
-    o[QStringLiteral("max")] = max;
-    return o;
-}
-
 bool writeJson(const QString &path, const QJsonObject &object)
 {
     QFile file(path);
@@ -98,16 +59,164 @@ double us(std::uint64_t ns)
 
 } // namespace
 
+namespace {
+
+/// A scenario's timeline and assertions, played against the engine as time passes.
+class ScenarioPlay
+{
+public:
+    ScenarioPlay(const Scenario &scenario, Engine &engine)
+        : m_scenario(scenario)
+        , m_engine(engine)
+    {
+        for (const auto &a : scenario.expect)
+            m_results.push_back({a, {}, false, 0});
+    }
+
+    /// Applies the steps that are due and evaluates the timed assertions that are due.
+    void advance(double elapsedS, const std::function<QJsonObject()> &report)
+    {
+        while (m_next < m_scenario.timeline.size() && m_scenario.timeline[m_next].atS <= elapsedS)
+            apply(m_scenario.timeline[m_next++]);
+        QJsonObject now;
+        for (auto &r : m_results) {
+            if (r.done || !r.assertion.atS || *r.assertion.atS > elapsedS)
+                continue;
+            if (now.isEmpty())
+                now = report();
+            r.result = evaluate(r.assertion, now);
+            r.done = true;
+            r.atS = elapsedS;
+            std::printf("[%6.1f s] %s %s\n", elapsedS, r.result.passed ? "PASS" : "FAIL", qPrintable(r.result.message));
+            std::fflush(stdout);
+        }
+    }
+
+    /// Evaluates the end-of-run assertions; a timed one the run ended before fails, saying so.
+    void finish(double endS, const QJsonObject &final, const QString &why)
+    {
+        for (auto &r : m_results) {
+            if (r.done)
+                continue;
+            r.done = true;
+            r.atS = endS;
+            if (r.assertion.atS) {
+                r.result = {false, {},
+                    QStringLiteral("%1: not reached, the run ended at %2 s%3")
+                        .arg(r.assertion.text)
+                        .arg(endS, 0, 'f', 1)
+                        .arg(why.isEmpty() ? QString() : QStringLiteral(" (") + why + QLatin1Char(')'))};
+            } else {
+                r.result = evaluate(r.assertion, final);
+            }
+        }
+    }
+
+    [[nodiscard]] int failures() const
+    {
+        return static_cast<int>(
+            std::count_if(m_results.begin(), m_results.end(), [](const auto &r) { return !r.result.passed; }));
+    }
+
+    /// The scenario asserts on whether the top gave up, so giving up is its expected outcome, not an exit 4.
+    [[nodiscard]] bool judgesGivingUp() const
+    {
+        return std::any_of(m_results.begin(), m_results.end(),
+            [](const auto &r) { return r.assertion.path == QLatin1String("gave_up"); });
+    }
+
+    void print() const
+    {
+        std::printf("assertions: %d of %d passed\n", static_cast<int>(m_results.size()) - failures(),
+            static_cast<int>(m_results.size()));
+        for (const auto &r : m_results)
+            std::printf("  %s  %s\n", r.result.passed ? "PASS" : "FAIL", qPrintable(r.result.message));
+        std::fflush(stdout);
+    }
+
+    [[nodiscard]] QList<JUnitCase> junitCases() const
+    {
+        QList<JUnitCase> cases;
+        for (const auto &r : m_results)
+            cases.append({r.assertion.text, r.result.passed, r.result.message, r.atS});
+        return cases;
+    }
+
+private:
+    void apply(const ScenarioStep &step)
+    {
+        switch (step.kind) {
+        case ScenarioStep::Kind::Set:
+            report(step, m_engine.reconfigure(step.configAfter));
+            break;
+        case ScenarioStep::Kind::Action:
+            switch (step.action) {
+            case ScenarioStep::Action::KillConsumer:
+                m_engine.killConsumer(step.target);
+                break;
+            case ScenarioStep::Action::Pause:
+                m_engine.pause();
+                break;
+            case ScenarioStep::Action::Resume:
+                m_engine.resume();
+                break;
+            case ScenarioStep::Action::AddProducer:
+            case ScenarioStep::Action::RemoveProducer:
+                report(step, m_engine.reconfigure(step.configAfter));
+                return;
+            }
+            report(step, {});
+            break;
+        case ScenarioStep::Kind::Caption:
+            std::printf("[%6.1f s] >> %s\n", step.atS, qPrintable(step.caption));
+            std::fflush(stdout);
+            break;
+        }
+    }
+
+    static void report(const ScenarioStep &step, const std::vector<ConfigError> &errors)
+    {
+        std::printf("[%6.1f s] %s\n", step.atS, qPrintable(step.describe()));
+        for (const auto &e : errors) // validated when the file was read; the engine may still refuse (a bug)
+            std::fprintf(stderr, "beam-me-up: step at %.1f s refused: %s\n", step.atS, e.message.c_str());
+        std::fflush(stdout);
+    }
+
+    struct Result {
+        Assertion assertion;
+        AssertionResult result;
+        bool done = false;
+        double atS = 0;
+    };
+    const Scenario &m_scenario;
+    Engine &m_engine;
+    qsizetype m_next = 0;
+    std::vector<Result> m_results;
+};
+
+} // namespace
+
 int runHeadless(const CommandLine &options)
 {
     installSignalHandlers();
-    Engine engine(options.config);
+    const Scenario *scenario = options.scenario ? &*options.scenario : nullptr;
+    const PipelineConfig &c = scenario ? scenario->config : options.config;
+    const std::optional<double> durationS = scenario ? std::optional<double>(scenario->durationS) : options.durationS;
+    Engine engine(c);
     if (const auto errors = engine.start(); !errors.empty()) {
         for (const auto &e : errors)
             std::fprintf(stderr, "beam-me-up: %s\n", e.message.c_str());
         return ExitUsage;
     }
-    const PipelineConfig &c = options.config;
+    std::optional<ScenarioPlay> play;
+    if (scenario) {
+        play.emplace(*scenario, engine);
+        std::printf("scenario: %s (%s, %.1f s%s)\n", qPrintable(scenario->name), qPrintable(options.scenarioSource),
+            scenario->durationS,
+            options.speed > 1 ? qPrintable(QStringLiteral(", %1x faster").arg(options.speed)) : "");
+        if (!scenario->description.isEmpty())
+            std::printf("          %s\n", qPrintable(scenario->description));
+    }
     if (!options.quiet) {
         std::printf("beam-me-up %s headless: %d producer(s) at %s ev/s each, %d consumers, max in flight %lld, "
                     "overload %s, work %d us, io %d us, fault rate %g\n",
@@ -115,8 +224,8 @@ int runHeadless(const CommandLine &options)
             toString(c.overload).data(), c.workUs, c.ioUs, c.faultRate);
         std::printf("%8s %12s %12s %9s %9s %10s %9s %6s %6s %8s %6s\n", "elapsed", "produced/s", "processed/s",
             "p50 us", "p99 us", "failed/s", "in flight", "bp %", "cpu %", "rss MB", "lost");
-        std::fflush(stdout);
     }
+    std::fflush(stdout);
 
     using Clock = std::chrono::steady_clock;
     const auto started = Clock::now();
@@ -128,6 +237,23 @@ int runHeadless(const CommandLine &options)
     std::uint64_t lastFailed = 0;
     Histogram lastLatency;
     std::string lastNotice;
+    WarningMonitor monitor;
+    std::uint64_t lastSequence = 0;
+    int warnings = 0;
+    const auto elapsedNow = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+    const auto inputs = [&](double runS) {
+        ReportInputs in;
+        in.durationS = runS;
+        in.latency = engine.latencyHistogram();
+        const auto process = ProcessStats::read();
+        in.peakRssBytes = process.peakRssBytes;
+        in.cpuPercentAvg = static_cast<double>(process.cpuNs - startCpu) / 1e9 / std::max(1e-9, runS) * 100.0;
+        in.notice = engine.notice();
+        in.deadLetters = engine.deadLetters();
+        in.warnings = warnings;
+        in.recent = recentFigures(engine.history());
+        return in;
+    };
 
     // Timed fault injection (--kill-consumer, --hang-consumer), applied as their time comes.
     std::vector<std::pair<CommandLine::TimedFault, bool>> due;
@@ -136,7 +262,7 @@ int runHeadless(const CommandLine &options)
     for (const auto &h : options.hangs)
         due.push_back({h, false});
     const auto injectDue = [&] {
-        const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+        const double elapsed = elapsedNow();
         for (auto it = due.begin(); it != due.end();) {
             if (it->first.atS > elapsed) {
                 ++it;
@@ -148,14 +274,29 @@ int runHeadless(const CommandLine &options)
                 engine.hangConsumer(it->first.consumer);
             it = due.erase(it);
         }
+        if (play) {
+            play->advance(elapsed, [&] {
+                const double runS = elapsedNow();
+                const auto snapshot = engine.sampleNow();
+                return reportJson(*snapshot, inputs(runS));
+            });
+        }
+        if (const auto latest = engine.latest(); latest && latest->sequence != lastSequence) {
+            lastSequence = latest->sequence;
+            for (const auto &w : monitor.observe(*latest)) {
+                ++warnings;
+                std::fprintf(stderr, "beam-me-up: warning at %.1f s: %s\n", w.atS, w.message.c_str());
+            }
+        }
     };
 
     for (int second = 1; !g_stopRequested.load(); ++second) {
         const auto lineAt = started + std::chrono::seconds(second);
-        const auto endAt = options.durationS
-            ? started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*options.durationS))
+        const auto endAt = durationS
+            ? started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*durationS))
             : Clock::time_point::max();
         const auto wakeAt = std::min(lineAt, endAt);
+        injectDue();
         while (!g_stopRequested.load() && !engine.gaveUp() && Clock::now() < wakeAt) {
             std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(5), wakeAt - Clock::now()));
             injectDue();
@@ -211,12 +352,17 @@ int runHeadless(const CommandLine &options)
     }
 
     const auto stopAt = Clock::now();
+    const double runS = std::chrono::duration<double>(stopAt - started).count();
+    ReportInputs in = inputs(runS); // the last second as it ran, before the drain
     engine.stop(StopMode::Drain, std::chrono::seconds(30));
     const auto final = engine.latest();
-    const double runS = std::chrono::duration<double>(stopAt - started).count();
     const auto process = ProcessStats::read();
-    const double cpuAvg = static_cast<double>(process.cpuNs - startCpu) / 1e9 / std::max(1e-9, runS) * 100.0;
-    const auto latency = engine.latencyHistogram();
+    in.latency = engine.latencyHistogram();
+    in.peakRssBytes = process.peakRssBytes;
+    in.cpuPercentAvg = static_cast<double>(process.cpuNs - startCpu) / 1e9 / std::max(1e-9, runS) * 100.0;
+    in.notice = engine.notice();
+    in.deadLetters = engine.deadLetters();
+    const auto &latency = in.latency;
     const auto &s = *final;
 
     std::printf("\nsummary: %.1f s, produced %llu, processed %llu, failed attempts %llu, retried %llu, "
@@ -229,7 +375,8 @@ int runHeadless(const CommandLine &options)
                 "max in flight %lld of %lld; cpu %.1f%% of a core; peak rss %.1f MB\n",
         static_cast<double>(s.processed) / std::max(1e-9, runS), us(latency.quantile(0.5)), us(latency.quantile(0.99)),
         us(latency.quantile(0.999)), us(latency.max()), static_cast<long long>(s.maxInFlightObserved),
-        static_cast<long long>(c.maxInFlight), cpuAvg, static_cast<double>(process.peakRssBytes) / (1024.0 * 1024.0));
+        static_cast<long long>(s.config.maxInFlight), in.cpuPercentAvg,
+        static_cast<double>(process.peakRssBytes) / (1024.0 * 1024.0));
     const std::uint64_t crashTotal = s.crashesRandom + s.crashesKilled + s.crashesHang;
     if (s.restarts + crashTotal + s.escalations > 0) {
         std::printf("         supervision: crashes %llu (random %llu, killed %llu, hang %llu), restarts %llu, "
@@ -240,80 +387,33 @@ int runHeadless(const CommandLine &options)
             static_cast<unsigned long long>(s.escalations), s.recovery.p50, s.recovery.p99,
             s.gaveUp ? "; the top-level supervisor GAVE UP" : "");
     }
+    if (warnings > 0)
+        std::printf("         warnings: %d (printed as they were raised)\n", warnings);
     if (!engine.notice().empty())
         std::printf("         note: %s\n", engine.notice().c_str());
     std::fflush(stdout);
 
-    if (!options.reportJson.isEmpty()) {
-        QJsonObject report;
-        report[QStringLiteral("version")] = QStringLiteral(BEAM_VERSION);
-        report[QStringLiteral("config")] = configJson(c);
-        report[QStringLiteral("duration_s")] = runS;
-        report[QStringLiteral("produced")] = static_cast<double>(s.produced);
-        report[QStringLiteral("processed")] = static_cast<double>(s.processed);
-        report[QStringLiteral("failed")] = static_cast<double>(s.failed);
-        report[QStringLiteral("retried")] = static_cast<double>(s.retried);
-        report[QStringLiteral("dead_lettered")] = static_cast<double>(s.deadLettered);
-        report[QStringLiteral("dropped")] = static_cast<double>(s.dropped);
-        report[QStringLiteral("in_flight")] = static_cast<double>(s.inFlight + static_cast<std::int64_t>(s.abandoned));
-        report[QStringLiteral("lost")] = static_cast<double>(s.lost);
-        report[QStringLiteral("max_in_flight_observed")] = static_cast<double>(s.maxInFlightObserved);
-        report[QStringLiteral("throughput_eps")] = static_cast<double>(s.processed) / std::max(1e-9, runS);
-        report[QStringLiteral("latency_us")] = latencyJson(us(latency.quantile(0.5)), us(latency.quantile(0.9)),
-            us(latency.quantile(0.99)), us(latency.quantile(0.999)), us(latency.max()));
-        report[QStringLiteral("peak_rss_bytes")] = static_cast<double>(process.peakRssBytes);
-        report[QStringLiteral("cpu_percent_avg")] = cpuAvg;
-        report[QStringLiteral("safety_cap_hit")] = s.safetyCapHit;
-        report[QStringLiteral("notice")] = QString::fromStdString(engine.notice());
-        report[QStringLiteral("restarts")] = static_cast<double>(s.restarts);
-        report[QStringLiteral("escalations")] = static_cast<double>(s.escalations);
-        report[QStringLiteral("pipeline_restarts")] = static_cast<double>(s.pipelineRestarts);
-        report[QStringLiteral("gave_up")] = s.gaveUp;
-        report[QStringLiteral("redelivered")] = static_cast<double>(s.redelivered);
-        report[QStringLiteral("abandoned")] = static_cast<double>(s.abandoned);
-        QJsonObject crashes;
-        crashes[QStringLiteral("random")] = static_cast<double>(s.crashesRandom);
-        crashes[QStringLiteral("killed")] = static_cast<double>(s.crashesKilled);
-        crashes[QStringLiteral("hang")] = static_cast<double>(s.crashesHang);
-        crashes[QStringLiteral("total")] = static_cast<double>(s.crashesRandom + s.crashesKilled + s.crashesHang);
-        report[QStringLiteral("crashes")] = crashes;
-        QJsonObject recovery;
-        recovery[QStringLiteral("count")] = static_cast<double>(s.recovery.count);
-        recovery[QStringLiteral("p50")] = s.recovery.p50;
-        recovery[QStringLiteral("p99")] = s.recovery.p99;
-        recovery[QStringLiteral("max")] = s.recovery.max;
-        report[QStringLiteral("recovery_us")] = recovery;
-        QJsonArray tree;
-        for (const auto &sup : s.supervisors) {
-            QJsonObject node;
-            node[QStringLiteral("name")] = QString::fromStdString(sup.name);
-            node[QStringLiteral("strategy")] = QString::fromStdString(sup.strategy);
-            node[QStringLiteral("state")] = QString::fromStdString(sup.state);
-            node[QStringLiteral("restarts")] = static_cast<double>(sup.restarts);
-            node[QStringLiteral("restarts_in_window")] = sup.restartsInWindow;
-            node[QStringLiteral("max_restarts")] = sup.maxRestarts;
-            node[QStringLiteral("max_seconds")] = sup.maxSeconds;
-            node[QStringLiteral("budget_in_use")] = sup.budgetInUse;
-            QJsonArray children;
-            for (const auto &child : sup.children)
-                children.append(QString::fromStdString(child));
-            node[QStringLiteral("children")] = children;
-            tree.append(node);
+    const QJsonObject report = reportJson(s, in);
+    if (!options.reportJson.isEmpty() && !writeJson(options.reportJson, report))
+        return ExitUsage;
+
+    int failures = 0;
+    if (play) {
+        const QString why = s.gaveUp ? QStringLiteral("the top-level supervisor gave up")
+            : g_stopRequested.load() ? QStringLiteral("interrupted")
+                                     : QString();
+        play->finish(runS, report, why);
+        play->print();
+        failures = play->failures();
+        if (!options.junit.isEmpty()) {
+            const QString error = writeJUnit(options.junit, scenario->name,
+                QStringLiteral("beam-me-up.") + QFileInfo(options.scenarioSource).completeBaseName(), runS,
+                play->junitCases());
+            if (!error.isEmpty()) {
+                std::fprintf(stderr, "beam-me-up: %s\n", qPrintable(error));
+                return ExitUsage;
+            }
         }
-        report[QStringLiteral("supervision")] = tree;
-        QJsonArray letters;
-        const auto dead = engine.deadLetters();
-        for (std::size_t i = dead.size() > 20 ? dead.size() - 20 : 0; i < dead.size(); ++i) {
-            QJsonObject letter;
-            letter[QStringLiteral("id")] = QString::number(dead[i].id);
-            letter[QStringLiteral("key")] = static_cast<int>(dead[i].key);
-            letter[QStringLiteral("attempts")] = dead[i].attempts;
-            letter[QStringLiteral("reason")] = QString::fromStdString(dead[i].reason);
-            letters.append(letter);
-        }
-        report[QStringLiteral("dead_letters_last")] = letters;
-        if (!writeJson(options.reportJson, report))
-            return ExitUsage;
     }
 
     if (s.lost != 0 || s.inFlight != 0) {
@@ -321,7 +421,12 @@ int runHeadless(const CommandLine &options)
             static_cast<long long>(s.lost), static_cast<long long>(s.inFlight));
         return ExitLost;
     }
-    if (s.gaveUp) {
+    if (failures > 0) {
+        std::fprintf(
+            stderr, "beam-me-up: %d assertion(s) of scenario '%s' failed\n", failures, qPrintable(scenario->name));
+        return ExitAssertion;
+    }
+    if (s.gaveUp && !(play && play->judgesGivingUp())) {
         std::fprintf(stderr, "beam-me-up: %s\n", engine.notice().c_str());
         return ExitEscalated;
     }

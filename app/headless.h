@@ -6,7 +6,7 @@
 namespace beam {
 
 /// Exit codes of the headless mode (DESIGN.md).
-enum ExitCode : int { ExitOk = 0, ExitUsage = 2, ExitLost = 3, ExitEscalated = 4 };
+enum ExitCode : int { ExitOk = 0, ExitUsage = 2, ExitLost = 3, ExitEscalated = 4, ExitAssertion = 5 };
 
 /// Runs the engine without a window: a console line a second, a summary, an optional JSON report.
 int runHeadless(const CommandLine &options);

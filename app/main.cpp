@@ -35,6 +35,7 @@ bool haveDisplay()
 
 int main(int argc, char *argv[])
 {
+    Q_INIT_RESOURCE(resources); // the built-in lessons (:/lessons) are read while parsing the command line
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);

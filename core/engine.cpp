@@ -57,6 +57,7 @@ LatencySummary summarise(const Histogram &histogram)
     summary.p99 = us(histogram.quantile(0.99));
     summary.p999 = us(histogram.quantile(0.999));
     summary.max = us(histogram.max());
+    summary.mean = histogram.mean() / 1000.0;
     return summary;
 }
 

@@ -63,6 +63,20 @@ std::uint64_t Histogram::quantile(double q) const
     return m_max;
 }
 
+double Histogram::mean() const
+{
+    if (m_total == 0)
+        return 0;
+    double sum = 0;
+    for (std::size_t i = 0; i < m_counts.size(); ++i) {
+        if (m_counts[i] != 0) {
+            const auto value = std::min(HistogramLayout::representative(static_cast<int>(i)), m_max);
+            sum += static_cast<double>(value) * static_cast<double>(m_counts[i]);
+        }
+    }
+    return sum / static_cast<double>(m_total);
+}
+
 void LatencyRecorder::addTo(Histogram &into) const
 {
     Histogram mine;

@@ -64,6 +64,8 @@ public:
     [[nodiscard]] std::uint64_t max() const { return m_max; }
     /// Value at quantile q in [0, 1]; 0 when empty. Within 1% of the exact order statistic.
     [[nodiscard]] std::uint64_t quantile(double q) const;
+    /// Mean of the bucket representatives, clamped to the exact max; 0 when empty. Within 1% of the exact mean.
+    [[nodiscard]] double mean() const;
 
     [[nodiscard]] const std::vector<std::uint64_t> &counts() const { return m_counts; }
     void setBucket(int index, std::uint64_t count);

@@ -20,6 +20,7 @@ struct LatencySummary {
     double p99 = 0;
     double p999 = 0;
     double max = 0;
+    double mean = 0;
 };
 
 /// One supervisor of the tree, for a tree view.

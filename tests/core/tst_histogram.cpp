@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 using beam::Histogram;
 using beam::HistogramLayout;
@@ -69,6 +70,10 @@ private slots:
             QVERIFY2(
                 error <= 0.01, qPrintable(QStringLiteral("q=%1 exact=%2 approx=%3").arg(q).arg(exact).arg(approx)));
         }
+        const double exactMean
+            = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+        QVERIFY2(std::abs(histogram.mean() - exactMean) <= 0.01 * exactMean,
+            qPrintable(QStringLiteral("mean exact=%1 approx=%2").arg(exactMean).arg(histogram.mean())));
     }
 
     void testIntervalsAndMerging()

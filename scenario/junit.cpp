@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#include "junit.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QXmlStreamWriter>
+
+#include <algorithm>
+
+namespace beam {
+
+QString writeJUnit(const QString &path, const QString &suite, const QString &className, double durationS,
+    const QList<JUnitCase> &cases)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return QStringLiteral("cannot write '%1': %2").arg(path, file.errorString());
+    const auto failures = std::count_if(cases.begin(), cases.end(), [](const JUnitCase &c) { return !c.passed; });
+    QXmlStreamWriter xml(&file);
+    xml.setAutoFormatting(true);
+    xml.writeStartDocument();
+    xml.writeStartElement(QStringLiteral("testsuites"));
+    xml.writeAttribute(QStringLiteral("name"), QStringLiteral("beam-me-up scenarios"));
+    xml.writeAttribute(QStringLiteral("tests"), QString::number(cases.size()));
+    xml.writeAttribute(QStringLiteral("failures"), QString::number(failures));
+    xml.writeAttribute(QStringLiteral("time"), QString::number(durationS, 'f', 3));
+    xml.writeStartElement(QStringLiteral("testsuite"));
+    xml.writeAttribute(QStringLiteral("name"), suite);
+    xml.writeAttribute(QStringLiteral("tests"), QString::number(cases.size()));
+    xml.writeAttribute(QStringLiteral("failures"), QString::number(failures));
+    xml.writeAttribute(QStringLiteral("errors"), QStringLiteral("0"));
+    xml.writeAttribute(QStringLiteral("skipped"), QStringLiteral("0"));
+    xml.writeAttribute(QStringLiteral("time"), QString::number(durationS, 'f', 3));
+    xml.writeAttribute(QStringLiteral("timestamp"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    for (const auto &c : cases) {
+        xml.writeStartElement(QStringLiteral("testcase"));
+        xml.writeAttribute(QStringLiteral("classname"), className);
+        xml.writeAttribute(QStringLiteral("name"), c.name);
+        xml.writeAttribute(QStringLiteral("time"), QString::number(c.timeS, 'f', 3));
+        if (!c.passed) {
+            xml.writeStartElement(QStringLiteral("failure"));
+            xml.writeAttribute(QStringLiteral("message"), c.message);
+            xml.writeAttribute(QStringLiteral("type"), QStringLiteral("AssertionFailed"));
+            xml.writeCharacters(c.message);
+            xml.writeEndElement();
+        } else {
+            xml.writeTextElement(QStringLiteral("system-out"), c.message);
+        }
+        xml.writeEndElement();
+    }
+    xml.writeEndElement();
+    xml.writeEndElement();
+    xml.writeEndDocument();
+    file.close();
+    if (xml.hasError() || file.error() != QFileDevice::NoError)
+        return QStringLiteral("cannot write '%1': %2").arg(path, file.errorString());
+    return {};
+}
+
+} // namespace beam

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+#include "report.h"
+
+#include "configjson.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+
+namespace beam {
+
+namespace {
+
+double us(std::uint64_t ns)
+{
+    return static_cast<double>(ns) / 1000.0;
+}
+
+double num(std::uint64_t value)
+{
+    return static_cast<double>(value);
+}
+
+double num(std::int64_t value)
+{
+    return static_cast<double>(value);
+}
+
+} // namespace
+
+RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &history, double windowS)
+{
+    RecentFigures f;
+    if (history.empty())
+        return f;
+    const double end = history.back()->elapsedS;
+    double covered = 0;
+    double latencyWeight = 0;
+    double busySum = 0;
+    int busyCount = 0;
+    for (auto it = history.rbegin(); it != history.rend(); ++it) {
+        const Snapshot &s = **it;
+        if (s.elapsedS <= end - windowS || s.intervalS <= 0)
+            break;
+        const double dt = s.intervalS;
+        covered += dt;
+        f.processedPerSec += s.processedPerSec * dt;
+        f.producedPerSec += s.producedPerSec * dt;
+        f.backpressureRatio += s.backpressureRatio * dt;
+        f.inFlightMean += num(s.inFlight) * dt;
+        f.latencyMeanUs += s.interval.mean * num(s.interval.count);
+        latencyWeight += num(s.interval.count);
+        for (const auto &c : s.consumers) {
+            if (c.active) {
+                busySum += c.busyRatio;
+                ++busyCount;
+            }
+        }
+    }
+    if (covered > 0) {
+        f.processedPerSec /= covered;
+        f.producedPerSec /= covered;
+        f.backpressureRatio /= covered;
+        f.inFlightMean /= covered;
+    }
+    f.windowS = covered;
+    f.latencyMeanUs = latencyWeight > 0 ? f.latencyMeanUs / latencyWeight : 0;
+    f.consumerBusyMean = busyCount > 0 ? busySum / busyCount : 0;
+    return f;
+}
+
+std::optional<double> consumerRhoModel(const PipelineConfig &config, double arrivalPerSec)
+{
+    const double serviceUs = config.workUs + config.ioUs;
+    if (serviceUs <= 0)
+        return std::nullopt;
+    double capacity = config.consumers * 1e6 / serviceUs;
+    if (config.slowConsumer && config.slowConsumer->index < config.consumers)
+        capacity -= (1e6 / serviceUs) * (1.0 - 1.0 / config.slowConsumer->factor);
+    return capacity > 0 ? std::optional<double>(arrivalPerSec / capacity) : std::nullopt;
+}
+
+QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
+{
+    const double runS = std::max(1e-9, in.durationS);
+    QJsonObject report;
+    report[QStringLiteral("version")] = QStringLiteral(BEAM_VERSION);
+    report[QStringLiteral("config")] = configToJson(s.config);
+    report[QStringLiteral("duration_s")] = in.durationS;
+    report[QStringLiteral("state")] = QString::fromUtf8(toString(s.state).data());
+    report[QStringLiteral("produced")] = num(s.produced);
+    report[QStringLiteral("processed")] = num(s.processed);
+    report[QStringLiteral("failed")] = num(s.failed);
+    report[QStringLiteral("retried")] = num(s.retried);
+    report[QStringLiteral("dead_lettered")] = num(s.deadLettered);
+    report[QStringLiteral("dropped")] = num(s.dropped);
+    report[QStringLiteral("in_flight")] = num(s.inFlight + static_cast<std::int64_t>(s.abandoned));
+    report[QStringLiteral("lost")] = num(s.lost);
+    report[QStringLiteral("max_in_flight_observed")] = num(s.maxInFlightObserved);
+    report[QStringLiteral("throughput_eps")] = num(s.processed) / runS;
+    QJsonObject latency;
+    latency[QStringLiteral("p50")] = us(in.latency.quantile(0.5));
+    latency[QStringLiteral("p90")] = us(in.latency.quantile(0.9));
+    latency[QStringLiteral("p99")] = us(in.latency.quantile(0.99));
+    latency[QStringLiteral("p999")] = us(in.latency.quantile(0.999));
+    latency[QStringLiteral("max")] = us(in.latency.max());
+    latency[QStringLiteral("mean")] = in.latency.mean() / 1000.0;
+    report[QStringLiteral("latency_us")] = latency;
+    report[QStringLiteral("peak_rss_bytes")] = num(in.peakRssBytes);
+    report[QStringLiteral("rss_mb")] = num(s.rssBytes) / (1024.0 * 1024.0);
+    report[QStringLiteral("cpu_percent_avg")] = in.cpuPercentAvg;
+    report[QStringLiteral("safety_cap_hit")] = s.safetyCapHit;
+    report[QStringLiteral("notice")] = QString::fromStdString(in.notice);
+    report[QStringLiteral("warnings")] = in.warnings;
+
+    std::int64_t queueMax = 0;
+    for (const auto &c : s.consumers)
+        queueMax = std::max(queueMax, c.queueDepth);
+    report[QStringLiteral("queue_depth_max")] = num(queueMax);
+
+    // The last second: what the charts show now. Little's law: L = lambda x W.
+    const RecentFigures &r = in.recent;
+    QJsonObject recent;
+    recent[QStringLiteral("processed_per_s")] = r.processedPerSec;
+    recent[QStringLiteral("produced_per_s")] = r.producedPerSec;
+    recent[QStringLiteral("backpressure_pct")] = r.backpressureRatio * 100.0;
+    recent[QStringLiteral("in_flight_mean")] = r.inFlightMean;
+    recent[QStringLiteral("latency_mean_us")] = r.latencyMeanUs;
+    report[QStringLiteral("recent")] = recent;
+    QJsonObject little;
+    const double predicted = r.processedPerSec * r.latencyMeanUs / 1e6;
+    little[QStringLiteral("in_flight")] = r.inFlightMean;
+    little[QStringLiteral("throughput_x_latency")] = predicted;
+    little[QStringLiteral("ratio")] = r.inFlightMean > 0 ? predicted / r.inFlightMean : 0.0;
+    report[QStringLiteral("littles_law")] = little;
+    QJsonObject rho;
+    rho[QStringLiteral("consumers_measured")] = r.consumerBusyMean;
+    const auto model = consumerRhoModel(s.config, r.producedPerSec);
+    rho[QStringLiteral("consumers_model")] = model ? QJsonValue(*model) : QJsonValue();
+    rho[QStringLiteral("limiter")] = s.limit > 0 ? num(s.inFlight) / num(s.limit) : 0.0;
+    report[QStringLiteral("utilisation")] = rho;
+
+    report[QStringLiteral("restarts")] = num(s.restarts);
+    report[QStringLiteral("escalations")] = num(s.escalations);
+    report[QStringLiteral("pipeline_restarts")] = num(s.pipelineRestarts);
+    report[QStringLiteral("gave_up")] = s.gaveUp;
+    report[QStringLiteral("redelivered")] = num(s.redelivered);
+    report[QStringLiteral("abandoned")] = num(s.abandoned);
+    QJsonObject crashes;
+    crashes[QStringLiteral("random")] = num(s.crashesRandom);
+    crashes[QStringLiteral("killed")] = num(s.crashesKilled);
+    crashes[QStringLiteral("hang")] = num(s.crashesHang);
+    crashes[QStringLiteral("total")] = num(s.crashesRandom + s.crashesKilled + s.crashesHang);
+    report[QStringLiteral("crashes")] = crashes;
+    QJsonObject recovery;
+    recovery[QStringLiteral("count")] = num(s.recovery.count);
+    recovery[QStringLiteral("p50")] = s.recovery.p50;
+    recovery[QStringLiteral("p99")] = s.recovery.p99;
+    recovery[QStringLiteral("max")] = s.recovery.max;
+    report[QStringLiteral("recovery_us")] = recovery;
+    QJsonArray tree;
+    for (const auto &sup : s.supervisors) {
+        QJsonObject node;
+        node[QStringLiteral("name")] = QString::fromStdString(sup.name);
+        node[QStringLiteral("strategy")] = QString::fromStdString(sup.strategy);
+        node[QStringLiteral("state")] = QString::fromStdString(sup.state);
+        node[QStringLiteral("restarts")] = num(sup.restarts);
+        node[QStringLiteral("restarts_in_window")] = sup.restartsInWindow;
+        node[QStringLiteral("max_restarts")] = sup.maxRestarts;
+        node[QStringLiteral("max_seconds")] = sup.maxSeconds;
+        node[QStringLiteral("budget_in_use")] = sup.budgetInUse;
+        QJsonArray children;
+        for (const auto &child : sup.children)
+            children.append(QString::fromStdString(child));
+        node[QStringLiteral("children")] = children;
+        tree.append(node);
+    }
+    report[QStringLiteral("supervision")] = tree;
+    QJsonArray letters;
+    const auto &dead = in.deadLetters;
+    for (std::size_t i = dead.size() > 20 ? dead.size() - 20 : 0; i < dead.size(); ++i) {
+        QJsonObject letter;
+        letter[QStringLiteral("id")] = QString::number(dead[i].id);
+        letter[QStringLiteral("key")] = static_cast<int>(dead[i].key);
+        letter[QStringLiteral("attempts")] = dead[i].attempts;
+        letter[QStringLiteral("reason")] = QString::fromStdString(dead[i].reason);
+        letters.append(letter);
+    }
+    report[QStringLiteral("dead_letters_last")] = letters;
+    return report;
+}
+
+} // namespace beam

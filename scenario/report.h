@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/deadletters.h"
+#include "core/histogram.h"
+#include "core/snapshot.h"
+
+#include <QJsonObject>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace beam {
+
+/// Figures over the last second of history (a single 100 ms interval is too noisy to assert on or to teach
+/// with): rates, back-pressure, the mean in flight and the mean latency, for Little's law (L = lambda x W).
+struct RecentFigures {
+    double windowS = 0; ///< the time covered, <= the asked window
+    double processedPerSec = 0; ///< processed + dead-lettered per second (events leaving the system)
+    double producedPerSec = 0;
+    double backpressureRatio = 0;
+    double inFlightMean = 0; ///< L, time-weighted
+    double latencyMeanUs = 0; ///< W, weighted by the number of events finished
+    double consumerBusyMean = 0; ///< mean busy ratio of the active consumers: their measured utilisation rho
+};
+
+RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &history, double windowS = 1.0);
+
+/// Utilisation of the consumer stage from the model: arrival rate / service capacity, where capacity is what
+/// the consumers could finish per second with the configured work and I/O per event (the slow consumer
+/// counted at its factor). Empty when events carry no work or I/O (capacity then depends on the machine; the
+/// measured busy ratio stands in).
+std::optional<double> consumerRhoModel(const PipelineConfig &config, double arrivalPerSec);
+
+/// What a report is made of besides the snapshot: run time, the engine-wide latency histogram, process
+/// figures and the engine's notice. The headless summary, `--report-json`, scenario assertions (at the end or
+/// at a time) and the window's JSON export all use the same report.
+struct ReportInputs {
+    double durationS = 0;
+    Histogram latency; ///< engine-wide, cumulative
+    std::uint64_t peakRssBytes = 0;
+    double cpuPercentAvg = 0;
+    std::string notice;
+    std::vector<DeadLetter> deadLetters; ///< the last 20 are reported
+    int warnings = 0; ///< warnings raised so far
+    RecentFigures recent;
+};
+
+/// The JSON report (field names documented in the README; scenario assertions address them by dotted path).
+QJsonObject reportJson(const Snapshot &snapshot, const ReportInputs &inputs);
+
+} // namespace beam

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+#include "scenario.h"
+
+#include "configjson.h"
+#include "report.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+#include <cmath>
+
+namespace beam {
+
+namespace {
+
+constexpr double kMaxDurationS = 24 * 3600.0;
+
+QString got(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Double:
+        return QString::number(value.toDouble(), 'g', 17);
+    case QJsonValue::String:
+        return QLatin1Char('"') + value.toString() + QLatin1Char('"');
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("nothing");
+}
+
+/// The line and column of a byte offset, for JSON syntax errors.
+QString lineColumn(const QByteArray &json, qsizetype offset)
+{
+    int line = 1;
+    int column = 1;
+    for (qsizetype i = 0; i < std::min(offset, json.size()); ++i) {
+        if (json[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return QStringLiteral("line %1, column %2").arg(line).arg(column);
+}
+
+struct Parser {
+    QString file;
+    QStringList errors;
+
+    void error(const QString &path, const QString &what)
+    {
+        errors << QStringLiteral("%1: %2: %3").arg(file, path, what);
+    }
+    void expected(const QString &path, const QString &what, const QJsonValue &value)
+    {
+        error(path, QStringLiteral("expected %1, got %2").arg(what, got(value)));
+    }
+
+    std::optional<double> seconds(const QJsonValue &value, const QString &path, double low, double high)
+    {
+        if (!value.isDouble() || !std::isfinite(value.toDouble()) || value.toDouble() < low
+            || value.toDouble() > high) {
+            expected(path, QStringLiteral("a number of seconds %1..%2").arg(low).arg(high), value);
+            return std::nullopt;
+        }
+        return value.toDouble();
+    }
+
+    void step(const QJsonValue &value, const QString &path, Scenario &scenario, PipelineConfig &running)
+    {
+        if (!value.isObject()) {
+            expected(
+                path, QStringLiteral("an object with \"at_s\" and one of \"set\", \"action\", \"caption\""), value);
+            return;
+        }
+        const auto o = value.toObject();
+        ScenarioStep s;
+        const auto at = seconds(o.value(QStringLiteral("at_s")), path + QStringLiteral(".at_s"), 0, scenario.durationS);
+        s.atS = at.value_or(0);
+        int kinds = 0;
+        for (const auto &key : o.keys()) {
+            if (key == QLatin1String("set") || key == QLatin1String("action") || key == QLatin1String("caption"))
+                ++kinds;
+            else if (key != QLatin1String("at_s") && key != QLatin1String("target"))
+                error(path + QLatin1Char('.') + key,
+                    QStringLiteral("unknown key (a step has \"at_s\", one of \"set\", \"action\", \"caption\", and "
+                                   "\"target\" for kill_consumer)"));
+        }
+        if (kinds != 1) {
+            error(
+                path, QStringLiteral("expected exactly one of \"set\", \"action\" or \"caption\", got %1").arg(kinds));
+            return;
+        }
+        if (o.contains(QStringLiteral("set"))) {
+            s.kind = ScenarioStep::Kind::Set;
+            const auto set = o.value(QStringLiteral("set"));
+            if (!set.isObject() || set.toObject().isEmpty()) {
+                expected(path + QStringLiteral(".set"), QStringLiteral("an object of configuration fields"), set);
+                return;
+            }
+            if (set.toObject().contains(QStringLiteral("seed")))
+                error(path + QStringLiteral(".set.seed"), QStringLiteral("the seed cannot change during a run"));
+            s.set = set.toObject();
+            for (const auto &e : applyConfigJson(s.set, running, path + QStringLiteral(".set")))
+                errors << QStringLiteral("%1: %2").arg(file, e);
+        } else if (o.contains(QStringLiteral("action"))) {
+            s.kind = ScenarioStep::Kind::Action;
+            const auto action = o.value(QStringLiteral("action")).toString();
+            static const std::pair<const char *, ScenarioStep::Action> actions[]
+                = {{"kill_consumer", ScenarioStep::Action::KillConsumer}, {"pause", ScenarioStep::Action::Pause},
+                    {"resume", ScenarioStep::Action::Resume}, {"add_producer", ScenarioStep::Action::AddProducer},
+                    {"remove_producer", ScenarioStep::Action::RemoveProducer}};
+            bool known = false;
+            for (const auto &[name, kind] : actions) {
+                if (action == QLatin1String(name)) {
+                    s.action = kind;
+                    known = true;
+                }
+            }
+            if (!known) {
+                expected(path + QStringLiteral(".action"),
+                    QStringLiteral(
+                        "one of \"kill_consumer\", \"pause\", \"resume\", \"add_producer\", \"remove_producer\""),
+                    o.value(QStringLiteral("action")));
+                return;
+            }
+            const auto target = o.value(QStringLiteral("target"));
+            if (s.action == ScenarioStep::Action::KillConsumer) {
+                const double t = target.toDouble(-1);
+                if (!target.isDouble() || t != std::floor(t) || t < 0 || t >= running.consumers) {
+                    expected(path + QStringLiteral(".target"),
+                        QStringLiteral("a consumer index 0..%1 (there are %2 consumers at %3 s)")
+                            .arg(running.consumers - 1)
+                            .arg(running.consumers)
+                            .arg(s.atS),
+                        target);
+                    return;
+                }
+                s.target = static_cast<int>(t);
+            } else if (!target.isUndefined()) {
+                error(path + QStringLiteral(".target"), QStringLiteral("only kill_consumer takes a target"));
+            }
+            if (s.action == ScenarioStep::Action::AddProducer || s.action == ScenarioStep::Action::RemoveProducer) {
+                const int producers = running.producers + (s.action == ScenarioStep::Action::AddProducer ? 1 : -1);
+                if (producers < 1 || producers > PipelineConfig::kMaxProducers) {
+                    error(path + QStringLiteral(".action"),
+                        QStringLiteral("%1 would leave %2 producers; allowed 1..%3")
+                            .arg(action)
+                            .arg(producers)
+                            .arg(PipelineConfig::kMaxProducers));
+                    return;
+                }
+                running.producers = producers;
+            }
+        } else {
+            s.kind = ScenarioStep::Kind::Caption;
+            const auto caption = o.value(QStringLiteral("caption"));
+            if (!caption.isString() || caption.toString().trimmed().isEmpty()) {
+                expected(path + QStringLiteral(".caption"), QStringLiteral("a non-empty string"), caption);
+                return;
+            }
+            s.caption = caption.toString();
+        }
+        s.configAfter = running;
+        scenario.timeline.append(s);
+    }
+};
+
+} // namespace
+
+QString toString(ScenarioStep::Action action)
+{
+    switch (action) {
+    case ScenarioStep::Action::KillConsumer:
+        return QStringLiteral("kill_consumer");
+    case ScenarioStep::Action::Pause:
+        return QStringLiteral("pause");
+    case ScenarioStep::Action::Resume:
+        return QStringLiteral("resume");
+    case ScenarioStep::Action::AddProducer:
+        return QStringLiteral("add_producer");
+    case ScenarioStep::Action::RemoveProducer:
+        return QStringLiteral("remove_producer");
+    }
+    return {};
+}
+
+QString ScenarioStep::describe() const
+{
+    switch (kind) {
+    case Kind::Set: {
+        QStringList parts;
+        for (auto it = set.begin(); it != set.end(); ++it) {
+            const auto v = it.value();
+            parts << QStringLiteral("%1 = %2").arg(it.key(),
+                v.isString() ? v.toString() : (v.isNull() ? QStringLiteral("none") : QString::number(v.toDouble())));
+        }
+        return QStringLiteral("set ") + parts.join(QStringLiteral(", "));
+    }
+    case Kind::Action:
+        return action == Action::KillConsumer ? QStringLiteral("kill consumer %1").arg(target)
+                                              : toString(action).replace(QLatin1Char('_'), QLatin1Char(' '));
+    case Kind::Caption:
+        return caption;
+    }
+    return {};
+}
+
+Scenario Scenario::fasterBy(double speed) const
+{
+    Scenario faster = *this;
+    faster.durationS /= speed;
+    for (auto &step : faster.timeline)
+        step.atS /= speed;
+    for (auto &a : faster.expect) {
+        if (a.atS)
+            *a.atS /= speed;
+    }
+    return faster;
+}
+
+std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const QString &fileName)
+{
+    Parser p{fileName, {}};
+    QJsonParseError syntax{};
+    const auto document = QJsonDocument::fromJson(json, &syntax);
+    if (syntax.error != QJsonParseError::NoError) {
+        p.error(QStringLiteral("$"),
+            QStringLiteral("not valid JSON at %1: %2").arg(lineColumn(json, syntax.offset), syntax.errorString()));
+        return p.errors;
+    }
+    if (!document.isObject()) {
+        p.error(QStringLiteral("$"), QStringLiteral("expected an object at the top level"));
+        return p.errors;
+    }
+    const auto root = document.object();
+    Scenario scenario;
+    static const QStringList keys{QStringLiteral("$schema"), QStringLiteral("name"), QStringLiteral("description"),
+        QStringLiteral("duration_s"), QStringLiteral("config"), QStringLiteral("timeline"), QStringLiteral("expect")};
+    for (const auto &key : root.keys()) {
+        if (!keys.contains(key))
+            p.error(QStringLiteral("$.") + key,
+                QStringLiteral("unknown key (allowed: %1)").arg(keys.mid(1).join(QStringLiteral(", "))));
+    }
+    const auto name = root.value(QStringLiteral("name"));
+    if (!name.isString() || name.toString().trimmed().isEmpty())
+        p.expected(QStringLiteral("$.name"), QStringLiteral("a non-empty string"), name);
+    scenario.name = name.toString();
+    const auto description = root.value(QStringLiteral("description"));
+    if (!description.isUndefined() && !description.isString())
+        p.expected(QStringLiteral("$.description"), QStringLiteral("a string"), description);
+    scenario.description = description.toString();
+    scenario.durationS
+        = p.seconds(root.value(QStringLiteral("duration_s")), QStringLiteral("$.duration_s"), 0.1, kMaxDurationS)
+              .value_or(kMaxDurationS);
+
+    const auto config = root.value(QStringLiteral("config"));
+    if (config.isObject()) {
+        for (const auto &e : applyConfigJson(config.toObject(), scenario.config, QStringLiteral("$.config")))
+            p.errors << QStringLiteral("%1: %2").arg(fileName, e);
+    } else if (!config.isUndefined()) {
+        p.expected(QStringLiteral("$.config"), QStringLiteral("an object of configuration fields"), config);
+    }
+
+    const auto timeline = root.value(QStringLiteral("timeline"));
+    if (timeline.isArray()) {
+        // Steps are applied in time order; validate each "set" against the configuration as it will be then.
+        QList<std::pair<double, int>> order;
+        const auto steps = timeline.toArray();
+        for (int i = 0; i < steps.size(); ++i)
+            order.append({steps[i].toObject().value(QStringLiteral("at_s")).toDouble(0), i});
+        std::stable_sort(order.begin(), order.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+        PipelineConfig running = scenario.config;
+        for (const auto &[at, i] : order)
+            p.step(steps[i], QStringLiteral("$.timeline[%1]").arg(i), scenario, running);
+    } else if (!timeline.isUndefined()) {
+        p.expected(QStringLiteral("$.timeline"), QStringLiteral("an array of steps"), timeline);
+    }
+
+    const auto expect = root.value(QStringLiteral("expect"));
+    if (expect.isArray()) {
+        const auto lines = expect.toArray();
+        const QJsonObject sample = reportJson(Snapshot{}, ReportInputs{}); // the fields a report has
+        for (int i = 0; i < lines.size(); ++i) {
+            const QString path = QStringLiteral("$.expect[%1]").arg(i);
+            if (!lines[i].isString()) {
+                p.expected(path, QStringLiteral("an assertion string such as \"lost == 0\""), lines[i]);
+                continue;
+            }
+            auto parsed = parseAssertion(lines[i].toString());
+            if (const auto *message = std::get_if<QString>(&parsed)) {
+                p.error(path, *message);
+                continue;
+            }
+            auto a = std::get<Assertion>(parsed);
+            const QString head = a.path.section(QLatin1Char('.'), 0, 0);
+            const bool inArray = head == QLatin1String("supervision") || head == QLatin1String("dead_letters_last");
+            if (!inArray && valueAt(sample, a.path).isUndefined()) {
+                p.error(path,
+                    QStringLiteral("the report has no field \"%1\" (fields: %2)")
+                        .arg(a.path, sample.keys().join(QStringLiteral(", "))));
+                continue;
+            }
+            if (a.atS && *a.atS > scenario.durationS)
+                p.error(path,
+                    QStringLiteral("@%1s is after the end of the run (duration_s = %2)")
+                        .arg(*a.atS)
+                        .arg(scenario.durationS));
+            scenario.expect.append(a);
+        }
+    } else if (!expect.isUndefined()) {
+        p.expected(QStringLiteral("$.expect"), QStringLiteral("an array of assertion strings"), expect);
+    }
+    if (!p.errors.isEmpty())
+        return p.errors;
+    return scenario;
+}
+
+std::variant<Scenario, QStringList> loadScenario(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringList{QStringLiteral("%1: cannot read: %2").arg(path, file.errorString())};
+    return parseScenario(file.readAll(), path);
+}
+
+} // namespace beam

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "assertion.h"
+#include "core/pipelineconfig.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <variant>
+
+namespace beam {
+
+/// One step of a scenario's timeline. Exactly one of `set`, `action` or `caption`.
+struct ScenarioStep {
+    enum class Kind { Set, Action, Caption };
+    enum class Action { KillConsumer, Pause, Resume, AddProducer, RemoveProducer };
+    double atS = 0;
+    Kind kind = Kind::Caption;
+    QJsonObject set; ///< configuration fields, as in the report's `config`
+    PipelineConfig configAfter; ///< the whole configuration once this step (and those before it) applied
+    Action action = Action::Pause;
+    int target = 0; ///< kill_consumer: the consumer index
+    QString caption;
+
+    /// "set consumers = 4, work_us = 100" / "kill consumer 3" / the caption.
+    [[nodiscard]] QString describe() const;
+};
+
+QString toString(ScenarioStep::Action action);
+
+/// A scenario file: a configuration, a timeline of steps and assertions over the report
+/// (format: README "Scenarios", schema: resources/scenario.schema.json).
+struct Scenario {
+    QString name;
+    QString description;
+    double durationS = 0;
+    PipelineConfig config; ///< at the start
+    QList<ScenarioStep> timeline; ///< ordered by time (stable for equal times)
+    QList<Assertion> expect;
+
+    /// The same scenario with every time divided by `speed` (>= 1): for short CI runs of long lessons.
+    [[nodiscard]] Scenario fasterBy(double speed) const;
+};
+
+/// Parses a scenario. On error, every problem found, each "<file>: <json path>: <what was expected>, got ...".
+std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const QString &fileName);
+std::variant<Scenario, QStringList> loadScenario(const QString &path);
+
+} // namespace beam
