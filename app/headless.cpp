@@ -77,7 +77,7 @@ public:
     void advance(double elapsedS, const std::function<QJsonObject()> &report)
     {
         while (m_next < m_scenario.timeline.size() && m_scenario.timeline[m_next].atS <= elapsedS)
-            apply(m_scenario.timeline[m_next++]);
+            apply(m_scenario.timeline[m_next++], elapsedS);
         QJsonObject now;
         for (auto &r : m_results) {
             if (r.done || !r.assertion.atS || *r.assertion.atS > elapsedS)
@@ -143,11 +143,11 @@ public:
     }
 
 private:
-    void apply(const ScenarioStep &step)
+    void apply(const ScenarioStep &step, double elapsedS)
     {
         switch (step.kind) {
         case ScenarioStep::Kind::Set:
-            report(step, m_engine.reconfigure(step.configAfter));
+            report(step, elapsedS, m_engine.reconfigure(step.configAfter));
             break;
         case ScenarioStep::Kind::Action:
             switch (step.action) {
@@ -162,21 +162,21 @@ private:
                 break;
             case ScenarioStep::Action::AddProducer:
             case ScenarioStep::Action::RemoveProducer:
-                report(step, m_engine.reconfigure(step.configAfter));
+                report(step, elapsedS, m_engine.reconfigure(step.configAfter));
                 return;
             }
-            report(step, {});
+            report(step, elapsedS, {});
             break;
         case ScenarioStep::Kind::Caption:
-            std::printf("[%6.1f s] >> %s\n", step.atS, qPrintable(step.caption));
+            std::printf("[%6.1f s] >> %s\n", elapsedS, qPrintable(step.caption));
             std::fflush(stdout);
             break;
         }
     }
 
-    static void report(const ScenarioStep &step, const std::vector<ConfigError> &errors)
+    static void report(const ScenarioStep &step, double elapsedS, const std::vector<ConfigError> &errors)
     {
-        std::printf("[%6.1f s] %s\n", step.atS, qPrintable(step.describe()));
+        std::printf("[%6.1f s] %s\n", elapsedS, qPrintable(step.describe()));
         for (const auto &e : errors) // validated when the file was read; the engine may still refuse (a bug)
             std::fprintf(stderr, "beam-me-up: step at %.1f s refused: %s\n", step.atS, e.message.c_str());
         std::fflush(stdout);

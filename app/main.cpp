@@ -77,6 +77,8 @@ int main(int argc, char *argv[])
     if (!(options.config == beam::PipelineConfig{}))
         window.controls()->setConfig(options.config);
     window.show();
+    if (options.scenario)
+        window.playScenario(*options.scenario);
     if (!options.screenshot.isEmpty())
         window.scheduleScreenshot(options.screenshot, options.screenshotAfterS);
     return QApplication::exec();

@@ -42,6 +42,8 @@ std::vector<Warning> WarningMonitor::observe(const Snapshot &s)
         now.push_back({kind, s.elapsedS, std::move(message)});
     };
 
+    if (s.config.overload != OverloadPolicy::Unbounded)
+        m_points.clear(); // growth is judged over a stretch of time spent wholly under the unbounded policy
     m_points.push_back({s.elapsedS, s.inFlight, s.backpressureRatio >= kHeldBack});
     while (m_points.size() > 2 && m_points[1].atS <= s.elapsedS - kGrowthWindowS)
         m_points.pop_front();

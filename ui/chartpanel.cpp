@@ -4,6 +4,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QGridLayout>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QToolTip>
@@ -162,6 +163,63 @@ void ChartPanel::redraw(const TelemetryHistory &history)
         l.line->replace(points);
     }
     finishChart(chart);
+    placeMarkers();
+}
+
+void ChartPanel::addMarker(double atS, const QString &label)
+{
+    m_markers.push_back({atS, label, {}});
+}
+
+void ChartPanel::clearMarkers()
+{
+    for (auto &m : m_markers) {
+        for (QLineSeries *line : m.lines) {
+            line->chart()->removeSeries(line);
+            delete line;
+        }
+    }
+    m_markers.clear();
+}
+
+void ChartPanel::placeMarkers()
+{
+    for (auto &m : m_markers) {
+        if (m.lines.empty()) {
+            for (QChartView *view : m_views) {
+                QChart *chart = view->chart();
+                auto *line = new QLineSeries;
+                line->setName(m.label);
+                QPen pen(QColor(128, 128, 128));
+                pen.setStyle(Qt::DashLine);
+                line->setPen(pen);
+                chart->addSeries(line);
+                line->attachAxis(chart->axes(Qt::Horizontal).constFirst());
+                line->attachAxis(chart->axes(Qt::Vertical).constFirst());
+                for (QLegendMarker *marker : chart->legend()->markers(line))
+                    marker->setVisible(false);
+                if (view == m_views.constFirst()) {
+                    line->setPointLabelsFormat(m.label);
+                    line->setPointLabelsVisible(true);
+                }
+                m.lines.push_back(line);
+            }
+        }
+        for (std::size_t i = 0; i < m.lines.size(); ++i) {
+            QAbstractAxis *y = m_views[static_cast<qsizetype>(i)]->chart()->axes(Qt::Vertical).constFirst();
+            double low = 0;
+            double high = 1;
+            if (auto *log = qobject_cast<QLogValueAxis *>(y)) {
+                low = log->min();
+                high = log->max();
+            } else if (auto *linear = qobject_cast<QValueAxis *>(y)) {
+                low = linear->min();
+                high = linear->max();
+            }
+            // The label sits at the top end; the line runs down to the axis.
+            m.lines[i]->replace({QPointF(m.atS, high), QPointF(m.atS, low)});
+        }
+    }
 }
 
 int ChartPanel::pointCount(Series series) const

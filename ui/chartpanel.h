@@ -36,6 +36,11 @@ public:
     /// Points currently shown by one series (for tests).
     [[nodiscard]] int pointCount(Series series) const;
     [[nodiscard]] QList<QChartView *> views() const { return m_views; }
+    /// A dashed vertical line across every chart at `atS` (history time), labelled on the first chart:
+    /// where a lesson's step happened.
+    void addMarker(double atS, const QString &label);
+    void clearMarkers();
+    [[nodiscard]] int markerCount() const { return static_cast<int>(m_markers.size()); }
 
 private:
     struct Line {
@@ -46,6 +51,14 @@ private:
     QChartView *addChart(
         const QString &title, const QList<std::pair<Series, QString>> &lines, bool logScale, const QString &unit);
 
+    void placeMarkers();
+
+    struct Marker {
+        double atS = 0;
+        QString label;
+        std::vector<QLineSeries *> lines; ///< one per chart
+    };
+    std::vector<Marker> m_markers;
     QList<QChartView *> m_views;
     std::vector<Line> m_lines;
     int m_windowS = 60;

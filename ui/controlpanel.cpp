@@ -198,7 +198,9 @@ PipelineConfig ControlPanel::config() const
 {
     const auto value = [this](const char *field) { return spinBox(QLatin1String(field))->value(); };
     const auto whole = [&](const char *field) { return static_cast<int>(std::lround(value(field))); };
-    PipelineConfig c;
+    PipelineConfig c = m_base; // fields without a control (safety cap, back-off, ...) keep what was set
+    c.slowConsumer.reset();
+    c.poisonKey.reset();
     c.rate = m_unlimitedRate->isChecked() ? std::nullopt : std::optional<std::uint64_t>(whole("rate"));
     c.producers = whole("producers");
     c.consumers = whole("consumers");
@@ -223,6 +225,7 @@ PipelineConfig ControlPanel::config() const
 void ControlPanel::setConfig(const PipelineConfig &c)
 {
     m_loading = true;
+    m_base = c;
     const auto set = [this](const char *field, double v) { spinBox(QLatin1String(field))->setValue(v); };
     m_unlimitedRate->setChecked(!c.rate);
     set("rate", static_cast<double>(c.rate.value_or(1000)));

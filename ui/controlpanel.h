@@ -70,6 +70,7 @@ private:
     QPushButton *m_stop = nullptr;
     QPushButton *m_reset = nullptr;
     bool m_loading = false;
+    PipelineConfig m_base; ///< the last configuration set: fields without a control come from it
 };
 
 } // namespace beam

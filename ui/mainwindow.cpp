@@ -3,6 +3,7 @@
 
 #include "chartpanel.h"
 #include "controlpanel.h"
+#include "lessonpanel.h"
 #include "topologyview.h"
 
 #include <QActionGroup>
@@ -25,6 +26,7 @@
 #include <QStyleFactory>
 #include <QTextBrowser>
 #include <QTimer>
+#include <QVBoxLayout>
 
 #include <cstdio>
 
@@ -51,7 +53,17 @@ MainWindow::MainWindow(QWidget *parent)
     split->addWidget(m_topology);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
-    setCentralWidget(split);
+    m_warnings = new QLabel;
+    m_warnings->setObjectName(QStringLiteral("warnings"));
+    m_warnings->setWordWrap(true);
+    m_warnings->hide();
+    auto *central = new QWidget;
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(2);
+    centralLayout->addWidget(m_warnings);
+    centralLayout->addWidget(split, 1);
+    setCentralWidget(central);
 
     m_controls = new ControlPanel;
     auto *scroll = new QScrollArea;
@@ -63,6 +75,14 @@ MainWindow::MainWindow(QWidget *parent)
     dock->setWidget(scroll);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    m_lessons = new LessonPanel(m_bridge, m_controls, m_charts);
+    m_lessonDock = new QDockWidget(tr("Lesson and readouts"), this);
+    m_lessonDock->setObjectName(QStringLiteral("lessons"));
+    m_lessonDock->setWidget(m_lessons);
+    m_lessonDock->setMinimumWidth(340);
+    addDockWidget(Qt::RightDockWidgetArea, m_lessonDock);
+    m_lessonDock->hide();
 
     m_state = new QLabel;
     m_totals = new QLabel;
@@ -108,10 +128,18 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_controls, &ControlPanel::resetRequested, this, [this] {
         m_bridge->reset();
         m_history.clear();
+        m_monitor.reset();
+        m_charts->clearMarkers();
         m_charts->redraw(m_history);
     });
     connect(m_topology, &TopologyView::killRequested, m_bridge, &EngineBridge::killConsumer);
     connect(m_bridge, &EngineBridge::snapshotReady, this, &MainWindow::showSnapshot);
+    connect(m_bridge, &EngineBridge::snapshotReady, m_lessons, &LessonPanel::showSnapshot);
+    connect(m_lessons, &LessonPanel::restarted, this, [this] {
+        m_history.clear();
+        m_monitor.reset();
+        m_everLost = 0;
+    });
     connect(m_bridge, &EngineBridge::stateChanged, this, &MainWindow::showState);
     connect(m_bridge, &EngineBridge::configRejected, this,
         [this](const QString &message) { statusBar()->showMessage(message, 8000); });
@@ -188,6 +216,19 @@ void MainWindow::buildMenus()
     m_presentationAction->setShortcut(QKeySequence(Qt::Key_F11));
     connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
 
+    QMenu *lessons = menuBar()->addMenu(tr("&Lessons"));
+    const std::pair<const char *, QString> builtIn[] = {{"steady-state", tr("&1 Steady state")},
+        {"slow-consumer", tr("&2 Slow consumer")}, {"overload-three-ways", tr("&3 Overload three ways")},
+        {"let-it-crash", tr("&4 Let it crash")}, {"crash-storm", tr("&5 Crash storm")},
+        {"scaling-out", tr("&6 Scaling out")}, {"littles-law", tr("&7 Little's law")}};
+    for (const auto &[id, title] : builtIn) {
+        const QString resource = QStringLiteral(":/lessons/%1.json").arg(QLatin1String(id));
+        lessons->addAction(title, this, [this, resource] { playLesson(resource); });
+    }
+    lessons->addSeparator();
+    lessons->addAction(tr("&Open scenario file…"), QKeySequence::Open, this, &MainWindow::openScenarioFile);
+    lessons->addAction(m_lessonDock->toggleViewAction());
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&What am I looking at?"), QKeySequence::HelpContents, this, &MainWindow::showHelp);
     help->addAction(tr("&About BEAM Me Up"), this, &MainWindow::showAbout);
@@ -202,6 +243,12 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     redraw.start();
     const auto measured = qScopeGuard([&] { m_maxRedrawMs = std::max(m_maxRedrawMs, redraw.elapsed()); });
     m_history.add(s);
+    for (const auto &w : m_monitor.observe(s))
+        statusBar()->showMessage(tr("Warning: %1").arg(QString::fromStdString(w.message)), 8000);
+    const QStringList warnings = activeWarnings();
+    m_warnings->setVisible(!warnings.isEmpty());
+    if (!warnings.isEmpty())
+        m_warnings->setText(QStringLiteral("⚠ ") + warnings.join(QStringLiteral("\n⚠ ")));
     m_charts->redraw(m_history);
     m_topology->showSnapshot(s);
     m_everLost = std::max(m_everLost, s.lost);
@@ -226,6 +273,37 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     m_process->setText(tr("CPU %1% · RSS %2 MB")
                            .arg(s.cpuPercent, 0, 'f', 0)
                            .arg(static_cast<double>(s.rssBytes) / (1 << 20), 0, 'f', 1));
+}
+
+QStringList MainWindow::activeWarnings() const
+{
+    QStringList lines;
+    for (const auto &w : m_monitor.active())
+        lines << QString::fromStdString(w.message);
+    return lines;
+}
+
+void MainWindow::playScenario(const Scenario &scenario)
+{
+    m_lessonDock->show();
+    m_lessons->play(scenario);
+}
+
+void MainWindow::playLesson(const QString &resource)
+{
+    auto loaded = loadScenario(resource);
+    if (const auto *errors = std::get_if<QStringList>(&loaded)) {
+        QMessageBox::warning(this, tr("Lesson"), errors->join(QLatin1Char('\n')));
+        return;
+    }
+    playScenario(std::get<Scenario>(loaded));
+}
+
+void MainWindow::openScenarioFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), QString(), tr("Scenario (*.json)"));
+    if (!path.isEmpty())
+        playLesson(path);
 }
 
 QString MainWindow::conservationText() const

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/warnings.h"
 #include "enginebridge.h"
+#include "scenario/scenario.h"
 #include "telemetryhistory.h"
 
 #include <QElapsedTimer>
@@ -11,12 +13,14 @@ QT_BEGIN_NAMESPACE
 class QLabel;
 class QAction;
 class QTimer;
+class QDockWidget;
 QT_END_NAMESPACE
 
 namespace beam {
 
 class ChartPanel;
 class ControlPanel;
+class LessonPanel;
 class TopologyView;
 
 /// The window: controls on the left, live charts and the topology in the middle, totals and a conservation
@@ -34,6 +38,11 @@ public:
     [[nodiscard]] ControlPanel *controls() const { return m_controls; }
     [[nodiscard]] ChartPanel *charts() const { return m_charts; }
     [[nodiscard]] TopologyView *topology() const { return m_topology; }
+    [[nodiscard]] LessonPanel *lessons() const { return m_lessons; }
+    /// The warnings holding now, one line each (also shown above the charts).
+    [[nodiscard]] QStringList activeWarnings() const;
+    /// Opens the Lessons panel and plays `scenario` from the start.
+    void playScenario(const Scenario &scenario);
     [[nodiscard]] const TelemetryHistory &history() const { return m_history; }
     [[nodiscard]] QString conservationText() const;
     /// The longest the GUI event loop went without running, in milliseconds (measured by a 10 ms heartbeat).
@@ -56,11 +65,17 @@ private:
     void showState(EngineState state);
     void showHelp();
     void showAbout();
+    void openScenarioFile();
+    void playLesson(const QString &resource);
 
     EngineBridge *m_bridge = nullptr;
     ControlPanel *m_controls = nullptr;
     ChartPanel *m_charts = nullptr;
     TopologyView *m_topology = nullptr;
+    LessonPanel *m_lessons = nullptr;
+    QDockWidget *m_lessonDock = nullptr;
+    QLabel *m_warnings = nullptr; ///< the warnings strip above the charts
+    WarningMonitor m_monitor;
     TelemetryHistory m_history;
     QLabel *m_state = nullptr;
     QLabel *m_totals = nullptr;

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MIT
+// The scenario format: parsing good and bad files (each message checked), assertions over a report,
+// timeline ordering and speed-up, the JUnit writer against the format, and every built-in lesson parses.
+#include "scenario/assertion.h"
+#include "scenario/configjson.h"
+#include "scenario/junit.h"
+#include "scenario/report.h"
+#include "scenario/scenario.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QXmlStreamReader>
+
+using namespace beam;
+
+namespace {
+
+Scenario parsed(const QByteArray &json)
+{
+    auto result = parseScenario(json, QStringLiteral("s.json"));
+    if (const auto *errors = std::get_if<QStringList>(&result))
+        qFatal("unexpected errors: %s", qPrintable(errors->join(QLatin1Char('\n'))));
+    return std::get<Scenario>(result);
+}
+
+QStringList errorsOf(const QByteArray &json)
+{
+    auto result = parseScenario(json, QStringLiteral("s.json"));
+    if (const auto *errors = std::get_if<QStringList>(&result))
+        return *errors;
+    return {};
+}
+
+} // namespace
+
+class TestScenario : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void testGoodScenario()
+    {
+        const auto s = parsed(
+            "{ \"name\": \"demo\", \"description\": \"d\", \"duration_s\": 20, \"config\": { \"consumers\": 4, "
+            "\"rate\": \"max\", \"overload\": \"drop\", \"slow_consumer\": \"1:5\", \"seed\": \"42\" }, \"timeline\": "
+            "[ { \"at_s\": 10, \"set\": { \"consumers\": 6 } }, { \"at_s\": 2, \"caption\": \"hello\" }, { \"at_s\": "
+            "5, \"action\": \"kill_consumer\", \"target\": 3 }, { \"at_s\": 6, \"action\": \"add_producer\" }, { "
+            "\"at_s\": 12, \"set\": { \"slow_consumer\": null, \"rate\": 500 } } ], \"expect\": [ \"lost == 0\", "
+            "\"@10s: dropped > 0\", \"gave_up == false\", \"config.overload == \\\"drop\\\"\" ] }");
+        QCOMPARE(s.name, QStringLiteral("demo"));
+        QCOMPARE(s.durationS, 20.0);
+        QCOMPARE(s.config.consumers, 4);
+        QVERIFY(!s.config.rate);
+        QVERIFY(s.config.overload == OverloadPolicy::Drop);
+        QCOMPARE(s.config.slowConsumer->factor, 5);
+        QCOMPARE(s.config.seed, std::uint64_t{42});
+        // Time order, and each step knows the whole configuration after it.
+        QCOMPARE(s.timeline.size(), 5);
+        QVERIFY(s.timeline[0].kind == ScenarioStep::Kind::Caption);
+        QCOMPARE(s.timeline[1].target, 3);
+        QCOMPARE(s.timeline[2].configAfter.producers, 2);
+        QCOMPARE(s.timeline[3].configAfter.consumers, 6);
+        QCOMPARE(s.timeline[3].configAfter.producers, 2);
+        QVERIFY(!s.timeline[4].configAfter.slowConsumer);
+        QCOMPARE(*s.timeline[4].configAfter.rate, std::uint64_t{500});
+        QCOMPARE(s.timeline[4].configAfter.consumers, 6);
+        QCOMPARE(s.timeline[1].describe(), QStringLiteral("kill consumer 3"));
+        QCOMPARE(s.expect.size(), 4);
+        QCOMPARE(*s.expect[1].atS, 10.0);
+
+        const auto fast = s.fasterBy(4);
+        QCOMPARE(fast.durationS, 5.0);
+        QCOMPARE(fast.timeline[3].atS, 2.5);
+        QCOMPARE(*fast.expect[1].atS, 2.5);
+    }
+
+    void testBadScenarios_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("syntax") << QByteArray("{\n  \"name\": \"x\",\n  \"duration_s\": 5,,\n}")
+                                << QStringLiteral("s.json: $: not valid JSON at line 3, column");
+        QTest::newRow("not an object") << QByteArray("[1]")
+                                       << QStringLiteral("s.json: $: expected an object at the top level");
+        QTest::newRow("no name") << QByteArray("{\"duration_s\": 5}")
+                                 << QStringLiteral("s.json: $.name: expected a non-empty string, got nothing");
+        QTest::newRow("unknown key") << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"durations\": 3}")
+                                     << QStringLiteral("s.json: $.durations: unknown key (allowed: name,");
+        QTest::newRow("duration type")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": \"ten\"}")
+            << QStringLiteral("s.json: $.duration_s: expected a number of seconds 0.1..86400, got \"ten\"");
+        QTest::newRow("config range") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"consumers\": 0}}")
+                                      << QStringLiteral(
+                                             "s.json: $.config.consumers: consumers = 0 is out of range 1..256");
+        QTest::newRow("config type") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"rate\": \"fast\"}}")
+                                     << QStringLiteral("s.json: $.config.rate: expected a whole number of events/s or "
+                                                       "\"max\", got \"fast\"");
+        QTest::newRow("config unknown") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"consumer\": 2}}")
+                                        << QStringLiteral("s.json: $.config.consumer: unknown configuration field");
+        QTest::newRow("config enum")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"overload\": \"block\"}}")
+            << QStringLiteral("s.json: $.config.overload: expected \"backpressure\", \"drop\" or \"unbounded\", got "
+                              "\"block\"");
+        QTest::newRow("step after end") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 6, \"caption\": \"late\"}]}")
+                                        << QStringLiteral(
+                                               "s.json: $.timeline[0].at_s: expected a number of seconds 0..5, got 6");
+        QTest::newRow("step two kinds") << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": "
+                                                      "1, \"caption\": \"a\", \"action\": \"pause\"}]}")
+                                        << QStringLiteral("s.json: $.timeline[0]: expected exactly one of");
+        QTest::newRow("step set range")
+            << QByteArray(
+                   "{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, \"set\": {\"fault_rate\": 2}}]}")
+            << QStringLiteral("s.json: $.timeline[0].set.fault_rate: fault_rate = 2 is out of range 0..1");
+        QTest::newRow("step set seed") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, \"set\": {\"seed\": 3}}]}")
+                                       << QStringLiteral(
+                                              "s.json: $.timeline[0].set.seed: the seed cannot change during a run");
+        QTest::newRow("action unknown") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, \"action\": \"explode\"}]}")
+                                        << QStringLiteral(
+                                               "s.json: $.timeline[0].action: expected one of \"kill_consumer\"");
+        QTest::newRow("kill target") << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, "
+                                                   "\"action\": \"kill_consumer\", \"target\": 8}]}")
+                                     << QStringLiteral("s.json: $.timeline[0].target: expected a consumer index 0..7 "
+                                                       "(there are 8 consumers at 1 s), got 8");
+        QTest::newRow("kill target after shrink")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, \"set\": {\"consumers\": "
+                          "2}}, {\"at_s\": 2, \"action\": \"kill_consumer\", \"target\": 3}]}")
+            << QStringLiteral("s.json: $.timeline[1].target: expected a consumer index 0..1");
+        QTest::newRow("remove last producer")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, \"action\": "
+                          "\"remove_producer\"}]}")
+            << QStringLiteral("s.json: $.timeline[0].action: remove_producer would leave 0 producers; allowed 1..64");
+        QTest::newRow("assertion grammar")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"lost is zero\"]}")
+            << QStringLiteral("s.json: $.expect[0]: expected \"[@<seconds>s:] <field> <op> <value>\"");
+        QTest::newRow("assertion field") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"latncy_us.p99 < 5\"]}")
+                                         << QStringLiteral(
+                                                "s.json: $.expect[0]: the report has no field \"latncy_us.p99\"");
+        QTest::newRow("assertion late") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"@9s: lost == 0\"]}")
+                                        << QStringLiteral(
+                                               "s.json: $.expect[0]: @9s is after the end of the run (duration_s = 5)");
+        QTest::newRow("assertion ordered string")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"state < \\\"running\\\"\"]}")
+            << QStringLiteral("s.json: $.expect[0]: < compares numbers only");
+    }
+
+    void testBadScenarios()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, message);
+        const auto errors = errorsOf(json);
+        QVERIFY2(!errors.isEmpty(), "a bad scenario was accepted");
+        QVERIFY2(errors.constFirst().startsWith(message), qPrintable(errors.join(QLatin1Char('\n'))));
+    }
+
+    void testEveryErrorIsReported()
+    {
+        const auto errors = errorsOf("{\"name\": \"\", \"duration_s\": 5, \"config\": {\"consumers\": 0, \"work_us\": "
+                                     "-1}, \"expect\": [\"nonsense\", \"lost == 0\"]}");
+        QCOMPARE(errors.size(), 4); // name, consumers, work_us, expect[0]
+    }
+
+    void testAssertions()
+    {
+        QJsonObject report;
+        report[QStringLiteral("lost")] = 0;
+        report[QStringLiteral("gave_up")] = false;
+        QJsonObject latency;
+        latency[QStringLiteral("p99")] = 420.5;
+        report[QStringLiteral("latency_us")] = latency;
+        report[QStringLiteral("state")] = QStringLiteral("stopped");
+        const auto check = [&](const char *text) {
+            auto a = parseAssertion(QString::fromLatin1(text));
+            if (auto *error = std::get_if<QString>(&a))
+                qFatal("%s", qPrintable(*error));
+            return evaluate(std::get<Assertion>(a), report);
+        };
+        QVERIFY(check("lost == 0").passed);
+        QVERIFY(!check("lost > 0").passed);
+        QVERIFY(check("latency_us.p99 < 500").passed);
+        QVERIFY(!check("latency_us.p99 <= 420").passed);
+        QVERIFY(check("latency_us.p99 >= 420.5").passed);
+        QVERIFY(check("gave_up == false").passed);
+        QVERIFY(!check("gave_up == true").passed);
+        QVERIFY(check("state == \"stopped\"").passed);
+        QVERIFY(check("state != \"running\"").passed);
+        QVERIFY(check("  @2.5s :  lost  ==  0 ").passed);
+        const auto failed = check("latency_us.p99 < 100");
+        QCOMPARE(failed.message, QStringLiteral("latency_us.p99 < 100: latency_us.p99 = 420.5"));
+        const auto missing = check("latency_us.p42 < 1");
+        QVERIFY(!missing.passed);
+        QVERIFY(missing.message.contains(QLatin1String("no field \"latency_us.p42\"")));
+        const auto typed = check("state == 3");
+        QVERIFY(!typed.passed);
+    }
+
+    void testReportHasTheDocumentedFields()
+    {
+        Snapshot s;
+        s.produced = 10;
+        s.processed = 7;
+        s.deadLettered = 2;
+        s.inFlight = 1;
+        ReportInputs in;
+        in.durationS = 2;
+        in.recent.processedPerSec = 1000;
+        in.recent.latencyMeanUs = 2000;
+        in.recent.inFlightMean = 2;
+        const auto report = reportJson(s, in);
+        for (const char *path : {"lost", "produced", "processed", "dead_lettered", "dropped", "restarts", "escalations",
+                 "gave_up", "max_in_flight_observed", "latency_us.p99", "latency_us.mean", "recent.processed_per_s",
+                 "recent.backpressure_pct", "littles_law.ratio", "utilisation.limiter", "config.consumers",
+                 "crashes.total", "warnings"})
+            QVERIFY2(!valueAt(report, QString::fromLatin1(path)).isUndefined(), path);
+        QCOMPARE(valueAt(report, QStringLiteral("throughput_eps")).toDouble(), 3.5);
+        // Little's law from the recent figures: 1000/s x 2 ms = 2 = the mean in flight.
+        QCOMPARE(valueAt(report, QStringLiteral("littles_law.throughput_x_latency")).toDouble(), 2.0);
+        QCOMPARE(valueAt(report, QStringLiteral("littles_law.ratio")).toDouble(), 1.0);
+    }
+
+    void testConfigRoundTrip()
+    {
+        PipelineConfig c;
+        c.rate.reset();
+        c.consumers = 12;
+        c.poisonKey = 7;
+        c.slowConsumer = SlowConsumer{2, 9};
+        c.strategy = RestartStrategy::RestForOne;
+        c.seed = 18446744073709551615ULL;
+        PipelineConfig back;
+        QVERIFY(applyConfigJson(configToJson(c), back, QStringLiteral("$")).isEmpty());
+        QVERIFY(back == c);
+        // A bad field leaves the configuration as it was.
+        PipelineConfig untouched;
+        QJsonObject bad;
+        bad[QStringLiteral("consumers")] = 3;
+        bad[QStringLiteral("io_us")] = -5;
+        QVERIFY(!applyConfigJson(bad, untouched, QStringLiteral("$")).isEmpty());
+        QVERIFY(untouched == PipelineConfig{});
+    }
+
+    void testJUnitFollowsTheFormat()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("out.xml"));
+        const QList<JUnitCase> cases{{QStringLiteral("lost == 0"), true, QStringLiteral("lost = 0"), 3.0},
+            {QStringLiteral("latency_us.p99 < 1 & \"more\""), false, QStringLiteral("latency_us.p99 = 12 <oops>"),
+                3.0}};
+        QVERIFY(writeJUnit(path, QStringLiteral("Demo"), QStringLiteral("beam.demo"), 3.0, cases).isEmpty());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QXmlStreamReader xml(&file);
+        QStringList path_;
+        int testcases = 0;
+        int failures = 0;
+        QString failureMessage;
+        while (!xml.atEnd()) {
+            xml.readNext();
+            if (xml.isStartElement()) {
+                const auto name = xml.name().toString();
+                const auto attributes = xml.attributes();
+                if (name == QLatin1String("testsuites")) {
+                    QVERIFY(path_.isEmpty());
+                    QCOMPARE(attributes.value(QLatin1String("tests")).toString(), QStringLiteral("2"));
+                    QCOMPARE(attributes.value(QLatin1String("failures")).toString(), QStringLiteral("1"));
+                } else if (name == QLatin1String("testsuite")) {
+                    QCOMPARE(path_, QStringList{QStringLiteral("testsuites")});
+                    QCOMPARE(attributes.value(QLatin1String("name")).toString(), QStringLiteral("Demo"));
+                    QCOMPARE(attributes.value(QLatin1String("failures")).toString(), QStringLiteral("1"));
+                    QCOMPARE(attributes.value(QLatin1String("errors")).toString(), QStringLiteral("0"));
+                    QVERIFY(attributes.hasAttribute(QLatin1String("time")));
+                } else if (name == QLatin1String("testcase")) {
+                    QCOMPARE(path_.constLast(), QStringLiteral("testsuite"));
+                    QCOMPARE(attributes.value(QLatin1String("classname")).toString(), QStringLiteral("beam.demo"));
+                    QVERIFY(attributes.hasAttribute(QLatin1String("name")));
+                    ++testcases;
+                } else if (name == QLatin1String("failure")) {
+                    QCOMPARE(path_.constLast(), QStringLiteral("testcase"));
+                    failureMessage = attributes.value(QLatin1String("message")).toString();
+                    ++failures;
+                }
+                path_ << name;
+            } else if (xml.isEndElement()) {
+                path_.removeLast();
+            }
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QCOMPARE(testcases, 2);
+        QCOMPARE(failures, 1);
+        QCOMPARE(failureMessage, QStringLiteral("latency_us.p99 = 12 <oops>")); // escaped and read back intact
+    }
+
+    void testEveryBuiltInLessonParses_data()
+    {
+        QTest::addColumn<QString>("file");
+        const QDir lessons(QStringLiteral(BEAM_SOURCE_DIR "/resources/lessons"));
+        const auto files = lessons.entryList({QStringLiteral("*.json")}, QDir::Files);
+        QCOMPARE(files.size(), 7);
+        for (const auto &f : files)
+            QTest::newRow(qPrintable(f)) << lessons.filePath(f);
+    }
+
+    void testEveryBuiltInLessonParses()
+    {
+        QFETCH(QString, file);
+        auto result = loadScenario(file);
+        if (const auto *errors = std::get_if<QStringList>(&result))
+            QFAIL(qPrintable(errors->join(QLatin1Char('\n'))));
+        const auto &s = std::get<Scenario>(result);
+        QVERIFY(!s.description.isEmpty());
+        QVERIFY(!s.expect.isEmpty());
+        const auto captions = std::count_if(s.timeline.begin(), s.timeline.end(),
+            [](const ScenarioStep &step) { return step.kind == ScenarioStep::Kind::Caption; });
+        QVERIFY2(captions >= 3, "a lesson tells its story in captions");
+        QVERIFY(std::any_of(
+            s.expect.begin(), s.expect.end(), [](const Assertion &a) { return a.text == QLatin1String("lost == 0"); }));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestScenario)
+#include "tst_scenario.moc"
