@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -148,6 +149,117 @@ private slots:
         QVERIFY(json[QStringLiteral("gave_up")].toBool());
         QVERIFY(json[QStringLiteral("escalations")].toInt() >= 1);
         QVERIFY(json[QStringLiteral("duration_s")].toDouble() < 5.0); // within one max_seconds window
+    }
+
+    static QString writeScenario(const QTemporaryDir &dir, const QByteArray &json)
+    {
+        const QString path = dir.filePath(QStringLiteral("scenario.json"));
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size())
+            qFatal("cannot write %s", qPrintable(path));
+        return path;
+    }
+
+    void testScenarioRunsItsTimelineAndWritesJUnit()
+    {
+        QTemporaryDir dir;
+        const QString scenario = writeScenario(dir,
+            "{\"name\": \"timeline\", \"duration_s\": 3, \"config\": {\"rate\": 2000, \"consumers\": 2},"
+            " \"timeline\": [{\"at_s\": 2, \"set\": {\"consumers\": 4}}, {\"at_s\": 1, \"caption\": \"one\"},"
+            " {\"at_s\": 1.5, \"action\": \"kill_consumer\", \"target\": 1}],"
+            " \"expect\": [\"lost == 0\", \"@1s: config.consumers == 2\", \"config.consumers == 4\","
+            " \"crashes.killed == 1\", \"restarts >= 1\"]}");
+        const QString junit = dir.filePath(QStringLiteral("out.xml"));
+        const auto r = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario,
+            QStringLiteral("--junit"), junit, QStringLiteral("--quiet")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        // Each step is applied when its time comes (never before it; loosely after it: no tight timings).
+        const QRegularExpression line(
+            QStringLiteral("\\[\\s*([0-9.]+) s\\] (>> one|kill consumer 1|set consumers = 4)"));
+        QStringList order;
+        for (auto it = line.globalMatch(r.out); it.hasNext();) {
+            const auto m = it.next();
+            const double at = m.captured(1).toDouble();
+            const QString what = m.captured(2);
+            const double due = what.startsWith(QLatin1String(">>")) ? 1.0
+                : what.startsWith(QLatin1String("kill"))            ? 1.5
+                                                                    : 2.0;
+            QVERIFY2(at >= due - 0.05 && at < due + 1.0, qPrintable(QStringLiteral("%1 at %2 s").arg(what).arg(at)));
+            order << what;
+        }
+        QCOMPARE(order,
+            (QStringList{
+                QStringLiteral(">> one"), QStringLiteral("kill consumer 1"), QStringLiteral("set consumers = 4")}));
+        QVERIFY(r.out.contains(QLatin1String("assertions: 5 of 5 passed")));
+        QFile file(junit);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString xml = QString::fromUtf8(file.readAll());
+        QCOMPARE(xml.count(QLatin1String("<testcase ")), 5);
+        QVERIFY(xml.contains(QLatin1String("failures=\"0\"")));
+    }
+
+    void testFalseAssertionExitsFive()
+    {
+        QTemporaryDir dir;
+        const QString scenario = writeScenario(
+            dir, "{\"name\": \"false\", \"duration_s\": 1, \"expect\": [\"lost == 0\", \"latency_us.p99 < 0.001\"]}");
+        const QString junit = dir.filePath(QStringLiteral("out.xml"));
+        const auto r = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario,
+            QStringLiteral("--junit"), junit, QStringLiteral("--quiet")});
+        QCOMPARE(r.exitCode, 5);
+        QVERIFY2(r.out.contains(QLatin1String("FAIL  latency_us.p99 < 0.001: latency_us.p99 = ")), qPrintable(r.out));
+        QVERIFY(r.out.contains(QLatin1String("PASS  lost == 0")));
+        QVERIFY2(r.err.contains(QLatin1String("1 assertion(s) of scenario 'false' failed")), qPrintable(r.err));
+        QFile file(junit);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString xml = QString::fromUtf8(file.readAll());
+        QCOMPARE(xml.count(QLatin1String("<failure ")), 1);
+    }
+
+    void testBadScenarioRunsNothing_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("path and expectation")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"max_in_flight\": \"lots\"}}")
+            << QStringList{}
+            << QStringLiteral("scenario.json: $.config.max_in_flight: expected an integer, got \"lots\"");
+        QTest::newRow("range") << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, "
+                                             "\"set\": {\"consumers\": 999}}]}")
+                               << QStringList{}
+                               << QStringLiteral("$.timeline[0].set.consumers: consumers = 999 is out of range 1..256");
+        QTest::newRow("with a config flag") << QByteArray("{\"name\": \"x\", \"duration_s\": 5}")
+                                            << QStringList{QStringLiteral("--consumers"), QStringLiteral("3")}
+                                            << QStringLiteral("--consumers: cannot be combined with a scenario");
+        QTest::newRow("speed") << QByteArray("{\"name\": \"x\", \"duration_s\": 5}")
+                               << QStringList{QStringLiteral("--speed"), QStringLiteral("1000")}
+                               << QStringLiteral("--speed: 1000 is out of range 1..100");
+    }
+
+    void testBadScenarioRunsNothing()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QStringList, extra);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString scenario = writeScenario(dir, json);
+        const QString report = dir.filePath(QStringLiteral("r.json"));
+        const auto r = run(QStringList{QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario,
+                               QStringLiteral("--report-json"), report}
+            + extra);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty()); // nothing ran
+        QVERIFY(!QFile::exists(report));
+    }
+
+    void testUnknownLesson()
+    {
+        const auto r = run({QStringLiteral("--headless"), QStringLiteral("--lesson"), QStringLiteral("nope")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QLatin1String("--lesson: 'nope' is not a lesson: steady-state, slow-consumer")),
+            qPrintable(r.err));
     }
 
     void testScreenshotWritesTheWindow()

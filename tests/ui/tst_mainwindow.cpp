@@ -3,10 +3,13 @@
 // engine, a click on a consumer kills it and its supervisor restarts it, extreme values lose nothing.
 #include "chartpanel.h"
 #include "controlpanel.h"
+#include "lessonpanel.h"
 #include "mainwindow.h"
 #include "topologyview.h"
 
 #include <QDoubleSpinBox>
+#include <QMenu>
+#include <QMenuBar>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
@@ -42,6 +45,71 @@ private slots:
         const auto config = window.bridge()->engine()->config();
         QCOMPARE(config.rate.value_or(0), std::uint64_t{1000});
         QCOMPARE(config.consumers, 8);
+    }
+
+    void testLessonDrivesTheControlsAndMarksTheCharts()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto parsed = parseScenario("{\"name\": \"t\", \"duration_s\": 4, \"config\": {\"consumers\": 3, "
+                                    "\"safety_cap\": 5000},"
+                                    " \"timeline\": [{\"at_s\": 0, \"caption\": \"first\"},"
+                                    " {\"at_s\": 0.5, \"set\": {\"consumers\": 5}},"
+                                    " {\"at_s\": 3, \"caption\": \"last\"}],"
+                                    " \"expect\": [\"@1s: lost == 0\", \"lost > 0\"]}",
+            QStringLiteral("t.json"));
+        QVERIFY(std::holds_alternative<Scenario>(parsed));
+        window.playScenario(std::get<Scenario>(parsed));
+        LessonPanel *lesson = window.lessons();
+        QVERIFY(lesson->isVisible());
+        QCOMPARE(lesson->caption(), QStringLiteral("first"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Running, 2000);
+        QCOMPARE(window.bridge()->engine()->config().consumers, 3);
+        QCOMPARE(window.bridge()->engine()->config().safetyCap, std::int64_t{5000}); // no control, still applied
+        // The set step moves the control and reaches the engine, and leaves a marker on the charts.
+        QTRY_COMPARE_WITH_TIMEOUT(window.controls()->config().consumers, 5, 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.bridge()->engine()->config().consumers, 5, 3000);
+        QCOMPARE(window.charts()->markerCount(), 1);
+        // Pause holds the lesson's clock; Step jumps to the next step at once.
+        lesson->pause();
+        const double held = lesson->position();
+        QTest::qWait(300);
+        QCOMPARE(lesson->position(), held);
+        lesson->step();
+        QCOMPARE(lesson->caption(), QStringLiteral("last"));
+        QCOMPARE(lesson->stepsDone(), 3);
+        lesson->resume();
+        // At the end both assertions are judged: one holds, the false one fails, and the caption says so.
+        QTRY_VERIFY_WITH_TIMEOUT(lesson->verdicts().first + lesson->verdicts().second == 2, 5000);
+        QCOMPARE(lesson->verdicts(), std::make_pair(1, 1));
+        QVERIFY(lesson->caption().contains(QLatin1String("1 of 2 expectations held")));
+        // Restart: the engine is reset and the lesson plays from the beginning.
+        lesson->restart();
+        QCOMPARE(lesson->caption(), QStringLiteral("first"));
+        QCOMPARE(window.charts()->markerCount(), 0);
+        QCOMPARE(window.controls()->config().consumers, 3);
+    }
+
+    void testBuiltInLessonPlaysFromTheMenu()
+    {
+        MainWindow window;
+        window.show();
+        QAction *slow = nullptr;
+        for (QAction *menu : window.menuBar()->actions()) {
+            if (menu->text() == QLatin1String("&Lessons")) {
+                for (QAction *a : menu->menu()->actions()) {
+                    if (a->text().contains(QLatin1String("Slow consumer")))
+                        slow = a;
+                }
+            }
+        }
+        QVERIFY(slow);
+        slow->trigger();
+        QVERIFY(window.lessons()->loaded());
+        QVERIFY(window.lessons()->caption().contains(QLatin1String("Four consumers")));
+        QTRY_COMPARE_WITH_TIMEOUT(window.bridge()->engine()->config().consumers, 4, 2000);
+        QCOMPARE(window.bridge()->engine()->config().maxInFlight, std::int64_t{200});
     }
 
     void testEveryControlReachesTheEngine_data()
