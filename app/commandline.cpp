@@ -3,6 +3,8 @@
 
 #include <QCommandLineParser>
 
+#include <arpa/inet.h>
+
 #include <cmath>
 #include <limits>
 #include <map>
@@ -101,6 +103,13 @@ struct Flags {
         QStringLiteral("Seconds before the screenshot, 0.1..3600 (default 3)."), QStringLiteral("seconds")};
     QCommandLineOption benchRuns{QStringLiteral("bench-runs"),
         QStringLiteral("Runs per benchmark row, 1..15; the median is reported (default 1)."), QStringLiteral("n")};
+    QCommandLineOption metricsPort{QStringLiteral("metrics-port"),
+        QStringLiteral("Headless: serve Prometheus metrics at http://ADDRESS:PORT/metrics, port 1..65535."),
+        QStringLiteral("port")};
+    QCommandLineOption metricsBind{QStringLiteral("metrics-bind"),
+        QStringLiteral("Address the metrics endpoint listens on, a numeric IPv4 address (default 127.0.0.1; 0.0.0.0 "
+                       "for every interface)."),
+        QStringLiteral("address")};
     QCommandLineOption benchJson{QStringLiteral("bench-json"),
         QStringLiteral("Write the benchmark rows as JSON to FILE."), QStringLiteral("file")};
 };
@@ -132,6 +141,12 @@ const std::map<std::string, QString> &flagOfField()
         {"interval_ms", QStringLiteral("--interval")},
     };
     return map;
+}
+
+bool isIpv4Address(const QString &text)
+{
+    in_addr buffer{};
+    return inet_pton(AF_INET, text.toLatin1().constData(), &buffer) == 1;
 }
 
 class Reader
@@ -210,7 +225,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
         f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson, f.quiet, f.bench,
         f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy, f.maxRestarts, f.maxSeconds,
         f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter, f.poisonKey, f.slowConsumer,
-        f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot, f.screenshotAfter});
+        f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot, f.screenshotAfter, f.metricsPort,
+        f.metricsBind});
     result.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {
@@ -375,6 +391,29 @@ CommandLine parseCommandLine(const QStringList &arguments)
             result.errors << QStringLiteral("--screenshot-after: %1 s is out of range 0.1..3600 s").arg(*after);
         else
             result.screenshotAfterS = *after;
+    }
+    if (parser.isSet(f.metricsPort)) {
+        std::int64_t port = -1;
+        read.integer(f.metricsPort, port, "1..65535");
+        if (port < 1 || port > 65535) {
+            if (result.errors.filter(QStringLiteral("--metrics-port")).isEmpty())
+                result.errors << QStringLiteral("--metrics-port: %1 is out of range 1..65535").arg(port);
+        } else {
+            result.metricsPort = static_cast<int>(port);
+        }
+        if (!parser.isSet(f.headless))
+            result.errors << QStringLiteral(
+                "--metrics-port: the metrics endpoint runs in headless mode; add --headless");
+    }
+    if (parser.isSet(f.metricsBind)) {
+        const QString text = parser.value(f.metricsBind).trimmed();
+        if (!isIpv4Address(text))
+            read.fail(f.metricsBind, text,
+                QStringLiteral("a numeric IPv4 address, e.g. 127.0.0.1 or 0.0.0.0 (Debian's civetweb has no IPv6)"));
+        else
+            result.metricsBind = text;
+        if (!parser.isSet(f.metricsPort))
+            result.errors << QStringLiteral("--metrics-bind: needs --metrics-port");
     }
     if (parser.isSet(f.bench))
         result.mode = CommandLine::Mode::Bench;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "headless.h"
+#include "metrics.h"
 
 #include "core/engine.h"
 #include "core/processstats.h"
@@ -101,6 +102,16 @@ double us(std::uint64_t ns)
 int runHeadless(const CommandLine &options)
 {
     installSignalHandlers();
+    // The endpoint listens before the engine starts, so a port in use fails fast and runs nothing.
+    std::unique_ptr<MetricsEndpoint> metrics;
+    if (options.metricsPort != 0) {
+        std::string error;
+        metrics = MetricsEndpoint::start(options.metricsBind.toStdString(), options.metricsPort, error);
+        if (!metrics) {
+            std::fprintf(stderr, "beam-me-up: --metrics-port: %s\n", error.c_str());
+            return ExitUsage;
+        }
+    }
     Engine engine(options.config);
     if (const auto errors = engine.start(); !errors.empty()) {
         for (const auto &e : errors)
@@ -108,6 +119,18 @@ int runHeadless(const CommandLine &options)
         return ExitUsage;
     }
     const PipelineConfig &c = options.config;
+    // Scrapes read what this loop publishes once per sampling interval; they never touch the engine.
+    auto publishedAt = std::chrono::steady_clock::time_point{};
+    const auto publishMetrics = [&](bool now) {
+        const auto at = std::chrono::steady_clock::now();
+        if (!metrics || (!now && at - publishedAt < std::chrono::milliseconds(c.intervalMs)))
+            return;
+        publishedAt = at;
+        metrics->publish(makeMetricsSample(engine.latest(), engine.latencyHistogram()));
+    };
+    publishMetrics(true);
+    if (metrics)
+        std::printf("beam-me-up: Prometheus metrics at %s\n", metrics->url().c_str());
     if (!options.quiet) {
         std::printf("beam-me-up %s headless: %d producer(s) at %s ev/s each, %d consumers, max in flight %lld, "
                     "overload %s, work %d us, io %d us, fault rate %g\n",
@@ -159,6 +182,7 @@ int runHeadless(const CommandLine &options)
         while (!g_stopRequested.load() && !engine.gaveUp() && Clock::now() < wakeAt) {
             std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(5), wakeAt - Clock::now()));
             injectDue();
+            publishMetrics(false);
         }
         if (engine.gaveUp())
             break;
@@ -213,6 +237,7 @@ int runHeadless(const CommandLine &options)
     const auto stopAt = Clock::now();
     engine.stop(StopMode::Drain, std::chrono::seconds(30));
     const auto final = engine.latest();
+    publishMetrics(true);
     const double runS = std::chrono::duration<double>(stopAt - started).count();
     const auto process = ProcessStats::read();
     const double cpuAvg = static_cast<double>(process.cpuNs - startCpu) / 1e9 / std::max(1e-9, runS) * 100.0;
