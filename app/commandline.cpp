@@ -96,6 +96,10 @@ struct Flags {
     QCommandLineOption hangConsumer{QStringLiteral("hang-consumer"),
         QStringLiteral("Make consumer INDEX hang at SECONDS after start (repeatable)."),
         QStringLiteral("index@seconds")};
+    QCommandLineOption platform{QStringLiteral("platform"),
+        QStringLiteral("The window's Qt platform plugin, as Qt's own -platform: xcb, wayland, vnc (a VNC server on "
+                       "port 5900), offscreen."),
+        QStringLiteral("name")};
     QCommandLineOption screenshot{QStringLiteral("screenshot"),
         QStringLiteral("Open the window, save a PNG of it to FILE after --screenshot-after seconds, exit."),
         QStringLiteral("file")};
@@ -216,6 +220,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
     CommandLine result;
     Flags f;
     QCommandLineParser parser;
+    // Qt's own single-dash options (-platform vnc) read as long options, not as bundled letters.
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.setApplicationDescription(QStringLiteral(
         "BEAM Me Up: see concurrency happen. Paced producers, a bound on events in flight (back-pressure),\n"
         "a router that partitions by key, and serial consumers with fault injection, on a oneTBB flow graph."));
@@ -225,8 +231,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
         f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson, f.quiet, f.bench,
         f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy, f.maxRestarts, f.maxSeconds,
         f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter, f.poisonKey, f.slowConsumer,
-        f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot, f.screenshotAfter, f.metricsPort,
-        f.metricsBind});
+        f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot, f.screenshotAfter, f.platform,
+        f.metricsPort, f.metricsBind});
     result.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {
@@ -385,6 +391,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
             result.errors << line;
     }
 
+    result.platform = parser.value(f.platform);
     result.screenshot = parser.value(f.screenshot);
     if (auto after = read.real(f.screenshotAfter, "0.1..3600")) {
         if (*after < 0.1 || *after > 3600)

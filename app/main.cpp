@@ -63,6 +63,9 @@ int main(int argc, char *argv[])
         break;
     }
 
+    // -platform NAME: Qt reads it from argv too; the variable makes it hold whichever dashes were typed.
+    if (!options.platform.isEmpty())
+        qputenv("QT_QPA_PLATFORM", options.platform.toLocal8Bit());
     if (!haveDisplay()) {
         std::fprintf(stderr,
             "beam-me-up: no display (DISPLAY and WAYLAND_DISPLAY are unset): run with --headless, "
