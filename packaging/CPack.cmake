@@ -17,9 +17,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION "devel")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
-# The first line is the summary; the rest, indented by CPack, the long description.
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${PROJECT_DESCRIPTION}
-An event pipeline on a oneTBB flow graph - paced producers, a bound on events in flight (back-pressure),
+# The long description; CPack puts CPACK_PACKAGE_DESCRIPTION_SUMMARY above it as the synopsis.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "An event pipeline on a oneTBB flow graph - paced producers, a bound on events in flight (back-pressure),
 a router that partitions work by key, serial consumers under OTP-style supervisors with fault injection -
 under a Qt 6 window that plots throughput, latency, failures and back-pressure live. `beam-me-up --headless`
 runs the same engine without a display, with a JSON report and a Prometheus endpoint (--metrics-port).")
