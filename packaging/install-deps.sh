@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build ccache pkg-config git
-    qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev
+    qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev
     libtbb-dev librapidcheck-dev prometheus-cpp-dev
     clang-format clang-tidy cppcheck
     doxygen file dpkg-dev desktop-file-utils appstream
