@@ -33,7 +33,7 @@ class Engine
 {
 public:
     /// A stopped engine with `config`; nothing runs until start().
-    explicit Engine(PipelineConfig config = {});
+    explicit Engine(const PipelineConfig &config = {});
     ~Engine();
     Engine(const Engine &) = delete;
     Engine &operator=(const Engine &) = delete;

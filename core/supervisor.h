@@ -68,7 +68,7 @@ class Supervisor
 {
 public:
     /// A running supervisor of `children` running children; `seed` drives the back-off jitter.
-    Supervisor(std::string name, SupervisorPolicy policy, int children, std::uint64_t seed = 1);
+    Supervisor(std::string name, const SupervisorPolicy &policy, int children, std::uint64_t seed = 1);
 
     /// Child `child` exited abnormally at `nowS` (seconds on the caller's clock).
     SupervisorDecision childExited(int child, double nowS);
