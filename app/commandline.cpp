@@ -3,6 +3,8 @@
 
 #include <QCommandLineParser>
 
+#include <arpa/inet.h>
+
 #include <cmath>
 #include <limits>
 #include <map>
@@ -94,6 +96,10 @@ struct Flags {
     QCommandLineOption hangConsumer{QStringLiteral("hang-consumer"),
         QStringLiteral("Make consumer INDEX hang at SECONDS after start (repeatable)."),
         QStringLiteral("index@seconds")};
+    QCommandLineOption platform{QStringLiteral("platform"),
+        QStringLiteral("The window's Qt platform plugin, as Qt's own -platform: xcb, wayland, vnc (a VNC server on "
+                       "port 5900), offscreen."),
+        QStringLiteral("name")};
     QCommandLineOption screenshot{QStringLiteral("screenshot"),
         QStringLiteral("Open the window, save a PNG of it to FILE after --screenshot-after seconds, exit."),
         QStringLiteral("file")};
@@ -115,6 +121,13 @@ struct Flags {
     QCommandLineOption speed{QStringLiteral("speed"),
         QStringLiteral("Play a scenario this many times faster (timeline, duration and @-times), 1..100 (default 1)."),
         QStringLiteral("factor")};
+    QCommandLineOption metricsPort{QStringLiteral("metrics-port"),
+        QStringLiteral("Headless: serve Prometheus metrics at http://ADDRESS:PORT/metrics, port 1..65535."),
+        QStringLiteral("port")};
+    QCommandLineOption metricsBind{QStringLiteral("metrics-bind"),
+        QStringLiteral("Address the metrics endpoint listens on, a numeric IPv4 address (default 127.0.0.1; 0.0.0.0 "
+                       "for every interface)."),
+        QStringLiteral("address")};
     QCommandLineOption benchJson{QStringLiteral("bench-json"),
         QStringLiteral("Write the benchmark rows as JSON to FILE."), QStringLiteral("file")};
 };
@@ -146,6 +159,12 @@ const std::map<std::string, QString> &flagOfField()
         {"interval_ms", QStringLiteral("--interval")},
     };
     return map;
+}
+
+bool isIpv4Address(const QString &text)
+{
+    in_addr buffer{};
+    return inet_pton(AF_INET, text.toLatin1().constData(), &buffer) == 1;
 }
 
 class Reader
@@ -280,6 +299,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
     CommandLine result;
     Flags f;
     QCommandLineParser parser;
+    // Qt's own single-dash options (-platform vnc) read as long options, not as bundled letters.
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.setApplicationDescription(QStringLiteral(
         "BEAM Me Up: see concurrency happen. Paced producers, a bound on events in flight (back-pressure),\n"
         "a router that partitions by key, and serial consumers with fault injection, on a oneTBB flow graph."));
@@ -290,7 +311,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
         f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy, f.maxRestarts, f.maxSeconds,
         f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter, f.poisonKey, f.slowConsumer,
         f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot, f.screenshotAfter, f.scenario,
-        f.lesson, f.junit, f.speed});
+        f.lesson, f.junit, f.speed, f.platform, f.metricsPort, f.metricsBind});
     result.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {
@@ -449,12 +470,36 @@ CommandLine parseCommandLine(const QStringList &arguments)
             result.errors << line;
     }
 
+    result.platform = parser.value(f.platform);
     result.screenshot = parser.value(f.screenshot);
     if (auto after = read.real(f.screenshotAfter, "0.1..3600")) {
         if (*after < 0.1 || *after > 3600)
             result.errors << QStringLiteral("--screenshot-after: %1 s is out of range 0.1..3600 s").arg(*after);
         else
             result.screenshotAfterS = *after;
+    }
+    if (parser.isSet(f.metricsPort)) {
+        std::int64_t port = -1;
+        read.integer(f.metricsPort, port, "1..65535");
+        if (port < 1 || port > 65535) {
+            if (result.errors.filter(QStringLiteral("--metrics-port")).isEmpty())
+                result.errors << QStringLiteral("--metrics-port: %1 is out of range 1..65535").arg(port);
+        } else {
+            result.metricsPort = static_cast<int>(port);
+        }
+        if (!parser.isSet(f.headless))
+            result.errors << QStringLiteral(
+                "--metrics-port: the metrics endpoint runs in headless mode; add --headless");
+    }
+    if (parser.isSet(f.metricsBind)) {
+        const QString text = parser.value(f.metricsBind).trimmed();
+        if (!isIpv4Address(text))
+            read.fail(f.metricsBind, text,
+                QStringLiteral("a numeric IPv4 address, e.g. 127.0.0.1 or 0.0.0.0 (Debian's civetweb has no IPv6)"));
+        else
+            result.metricsBind = text;
+        if (!parser.isSet(f.metricsPort))
+            result.errors << QStringLiteral("--metrics-bind: needs --metrics-port");
     }
     if (parser.isSet(f.bench))
         result.mode = CommandLine::Mode::Bench;

@@ -23,6 +23,9 @@ struct CommandLine {
     QString benchJson;
     BenchOptions bench;
     bool quiet = false;
+    int metricsPort = 0; ///< headless: serve Prometheus metrics on this port; 0: no endpoint
+    QString metricsBind = QStringLiteral("127.0.0.1"); ///< ... on this numeric IPv4 address
+    QString platform; ///< window: the Qt platform plugin (-platform), empty: Qt's choice
     QString screenshot; ///< window mode: save a PNG of the window here, then exit
     double screenshotAfterS = 3; ///< ... this many seconds after the window opens
     /// Fault injection at a time: (consumer index, seconds after start).

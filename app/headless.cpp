@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "headless.h"
+#include "metrics.h"
 
 #include "core/engine.h"
 #include "core/processstats.h"
@@ -202,6 +203,16 @@ int runHeadless(const CommandLine &options)
     const Scenario *scenario = options.scenario ? &*options.scenario : nullptr;
     const PipelineConfig &c = scenario ? scenario->config : options.config;
     const std::optional<double> durationS = scenario ? std::optional<double>(scenario->durationS) : options.durationS;
+    // The endpoint listens before the engine starts, so a port in use fails fast and runs nothing.
+    std::unique_ptr<MetricsEndpoint> metrics;
+    if (options.metricsPort != 0) {
+        std::string error;
+        metrics = MetricsEndpoint::start(options.metricsBind.toStdString(), options.metricsPort, error);
+        if (!metrics) {
+            std::fprintf(stderr, "beam-me-up: --metrics-port: %s\n", error.c_str());
+            return ExitUsage;
+        }
+    }
     Engine engine(c);
     if (const auto errors = engine.start(); !errors.empty()) {
         for (const auto &e : errors)
@@ -217,6 +228,18 @@ int runHeadless(const CommandLine &options)
         if (!scenario->description.isEmpty())
             std::printf("          %s\n", qPrintable(scenario->description));
     }
+    // Scrapes read what this loop publishes once per sampling interval; they never touch the engine.
+    auto publishedAt = std::chrono::steady_clock::time_point{};
+    const auto publishMetrics = [&](bool now) {
+        const auto at = std::chrono::steady_clock::now();
+        if (!metrics || (!now && at - publishedAt < std::chrono::milliseconds(c.intervalMs)))
+            return;
+        publishedAt = at;
+        metrics->publish(makeMetricsSample(engine.latest(), engine.latencyHistogram()));
+    };
+    publishMetrics(true);
+    if (metrics)
+        std::printf("beam-me-up: Prometheus metrics at %s\n", metrics->url().c_str());
     if (!options.quiet) {
         std::printf("beam-me-up %s headless: %d producer(s) at %s ev/s each, %d consumers, max in flight %lld, "
                     "overload %s, work %d us, io %d us, fault rate %g\n",
@@ -300,6 +323,7 @@ int runHeadless(const CommandLine &options)
         while (!g_stopRequested.load() && !engine.gaveUp() && Clock::now() < wakeAt) {
             std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(5), wakeAt - Clock::now()));
             injectDue();
+            publishMetrics(false);
         }
         if (engine.gaveUp())
             break;
@@ -356,6 +380,7 @@ int runHeadless(const CommandLine &options)
     ReportInputs in = inputs(runS); // the last second as it ran, before the drain
     engine.stop(StopMode::Drain, std::chrono::seconds(30));
     const auto final = engine.latest();
+    publishMetrics(true);
     const auto process = ProcessStats::read();
     in.latency = engine.latencyHistogram();
     in.peakRssBytes = process.peakRssBytes;

@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QIcon>
 
 #include <cstdio>
 #include <cstdlib>
@@ -64,6 +65,9 @@ int main(int argc, char *argv[])
         break;
     }
 
+    // -platform NAME: Qt reads it from argv too; the variable makes it hold whichever dashes were typed.
+    if (!options.platform.isEmpty())
+        qputenv("QT_QPA_PLATFORM", options.platform.toLocal8Bit());
     if (!haveDisplay()) {
         std::fprintf(stderr,
             "beam-me-up: no display (DISPLAY and WAYLAND_DISPLAY are unset): run with --headless, "
@@ -72,6 +76,10 @@ int main(int argc, char *argv[])
     }
     QApplication app(argc, argv);
     describeApplication();
+    // The installed .desktop file and icon share this id; the icon is also built in, for an uninstalled binary.
+    QGuiApplication::setDesktopFileName(QStringLiteral(BEAM_APP_ID));
+    QApplication::setWindowIcon(
+        QIcon::fromTheme(QStringLiteral(BEAM_APP_ID), QIcon(QStringLiteral(":/icons/beam-me-up.svg"))));
     beam::MainWindow window;
     // Settings given on the command line win over the saved ones (the window starts with them).
     if (!(options.config == beam::PipelineConfig{}))

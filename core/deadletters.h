@@ -13,9 +13,9 @@ namespace beam {
 
 /// One event that used up its attempts.
 struct DeadLetter {
-    std::uint64_t id = 0;
-    std::uint32_t key = 0;
-    int attempts = 0;
+    std::uint64_t id = 0; ///< the event's id (producer and sequence)
+    std::uint32_t key = 0; ///< the event's partition key
+    int attempts = 0; ///< processing attempts made
     std::string reason; ///< "fault", "poison key", "crashed"
 };
 
@@ -24,8 +24,9 @@ struct DeadLetter {
 class DeadLetterQueue
 {
 public:
-    static constexpr std::size_t kCapacity = 1000;
+    static constexpr std::size_t kCapacity = 1000; ///< entries kept; older ones are forgotten
 
+    /// Records `event` as dead-lettered for `reason` (a string literal); the oldest entry goes when full.
     void add(const Event &event, const char *reason)
     {
         std::lock_guard lock(m_mutex);
@@ -34,6 +35,7 @@ public:
             m_entries.pop_front();
     }
 
+    /// A copy of the entries kept, oldest first.
     [[nodiscard]] std::vector<DeadLetter> entries() const
     {
         std::lock_guard lock(m_mutex);

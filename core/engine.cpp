@@ -313,7 +313,7 @@ void Engine::Impl::stopSampler()
         samplerThread.join();
 }
 
-Engine::Engine(PipelineConfig config)
+Engine::Engine(const PipelineConfig &config)
     : d(std::make_unique<Impl>(config))
 { }
 

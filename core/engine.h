@@ -12,11 +12,13 @@
 #include <string>
 #include <vector>
 
+/// The engine (core/) and the program around it; see the main page for how the engine is put together.
 namespace beam {
 
 /// The oneTBB version the engine runs on (for About boxes; the UI never includes oneTBB itself).
 std::string oneTbbVersion();
 
+/// How Engine::stop() ends a run.
 enum class StopMode {
     Drain, ///< producers stop, every event in flight reaches its outcome, then the graph stops
     Now, ///< producers stop, events in flight are released unprocessed and counted as abandoned
@@ -30,14 +32,17 @@ enum class StopMode {
 class Engine
 {
 public:
-    explicit Engine(PipelineConfig config = {});
+    /// A stopped engine with `config`; nothing runs until start().
+    explicit Engine(const PipelineConfig &config = {});
     ~Engine();
     Engine(const Engine &) = delete;
     Engine &operator=(const Engine &) = delete;
 
     /// Validates the configuration and starts producing. Returns the violations instead when invalid.
     std::vector<ConfigError> start();
+    /// Producers stop creating events; events in flight still finish.
     void pause();
+    /// Producers carry on after pause().
     void resume();
     /// Stops; with Drain, waits until nothing is in flight or `drainTimeout` passed (then stops now).
     void stop(StopMode mode = StopMode::Drain, std::chrono::milliseconds drainTimeout = std::chrono::seconds(10));
@@ -46,7 +51,9 @@ public:
     /// The seed is fixed for a run. Returns the violations (and changes nothing) when invalid.
     std::vector<ConfigError> reconfigure(const PipelineConfig &config);
 
+    /// The configuration in force.
     [[nodiscard]] PipelineConfig config() const;
+    /// Idle before start(), then Running, Paused, Draining, Stopped.
     [[nodiscard]] EngineState state() const;
 
     /// The newest snapshot (never null once started).

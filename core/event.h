@@ -22,19 +22,21 @@ struct Event {
 /// Batches are made on one thread and freed on another; oneTBB's scalable allocator handles that without
 /// the cross-thread contention of the system allocator (measured: 25% of CPU in malloc/free with 8 consumers).
 struct Batch {
+    /// Allocates from oneTBB's scalable allocator.
     static void *operator new(std::size_t size)
     {
         if (void *memory = scalable_malloc(size))
             return memory;
         throw std::bad_alloc();
     }
+    /// Returns memory to oneTBB's scalable allocator.
     static void operator delete(void *memory) { scalable_free(memory); }
 
     /// A control message to a consumer instead of events (supervision, timers, fault injection).
     enum class Signal : std::uint8_t { None, IoResume, Kill, Timeout, Hang, Stop, Restart, Poke };
 
-    std::vector<Event, tbb::scalable_allocator<Event>> events;
-    Signal signal = Signal::None;
+    std::vector<Event, tbb::scalable_allocator<Event>> events; ///< the events, in creation order
+    Signal signal = Signal::None; ///< None for a batch of events
     std::uint64_t incarnation = ~std::uint64_t{0}; ///< Kill/Timeout: only this incarnation (all ones: any)
 };
 
@@ -46,10 +48,12 @@ enum class CrashCause : std::uint8_t {
     Count
 };
 
+/// The index of the producer that created event `eventId`.
 constexpr std::uint64_t producerOf(std::uint64_t eventId)
 {
     return eventId >> 48;
 }
+/// The event's sequence number within its producer.
 constexpr std::uint64_t sequenceOf(std::uint64_t eventId)
 {
     return eventId & ((std::uint64_t{1} << 48) - 1);

@@ -13,11 +13,12 @@ namespace beam {
 /// power of two is cut into 64 equal buckets, so a bucket's midpoint is within 1/128 (< 1%) of any value in it.
 /// Values are nanoseconds; everything above about 18 minutes lands in the last bucket.
 struct HistogramLayout {
-    static constexpr int kSubBuckets = 128;
-    static constexpr int kHalf = kSubBuckets / 2;
-    static constexpr int kMaxExponent = 40; // 2^40 ns ~ 18 minutes
-    static constexpr int kBucketCount = kSubBuckets + (kMaxExponent - 7) * kHalf + kHalf;
+    static constexpr int kSubBuckets = 128; ///< exact buckets for 0..127, and twice the buckets per power of two
+    static constexpr int kHalf = kSubBuckets / 2; ///< buckets per power of two above 127
+    static constexpr int kMaxExponent = 40; ///< 2^40 ns, about 18 minutes: the last bucket holds all above
+    static constexpr int kBucketCount = kSubBuckets + (kMaxExponent - 7) * kHalf + kHalf; ///< buckets in all
 
+    /// The bucket that counts `value`.
     static constexpr int indexOf(std::uint64_t value)
     {
         if (value < kSubBuckets)
@@ -29,6 +30,7 @@ struct HistogramLayout {
         return kSubBuckets + (shift - 1) * kHalf + static_cast<int>((value >> shift) - kHalf);
     }
 
+    /// The smallest value bucket `index` counts.
     static constexpr std::uint64_t lowerBound(int index)
     {
         if (index < kSubBuckets)
@@ -38,6 +40,7 @@ struct HistogramLayout {
         return sub << shift;
     }
 
+    /// How many values bucket `index` covers.
     static constexpr std::uint64_t width(int index)
     {
         return index < kSubBuckets ? 1 : std::uint64_t{1} << ((index - kSubBuckets) / kHalf + 1);
@@ -55,20 +58,27 @@ public:
         : m_counts(HistogramLayout::kBucketCount, 0)
     { }
 
+    /// Counts `value` (nanoseconds) `count` times.
     void record(std::uint64_t value, std::uint64_t count = 1);
+    /// Adds every count of `other`; the maximum is the larger one.
     void merge(const Histogram &other);
     /// this - earlier, bucket by bucket; max becomes the interval's highest bucket, clamped to the exact max.
     [[nodiscard]] Histogram since(const Histogram &earlier) const;
 
+    /// Values counted.
     [[nodiscard]] std::uint64_t count() const { return m_total; }
+    /// The largest value counted, exact.
     [[nodiscard]] std::uint64_t max() const { return m_max; }
     /// Value at quantile q in [0, 1]; 0 when empty. Within 1% of the exact order statistic.
     [[nodiscard]] std::uint64_t quantile(double q) const;
     /// Mean of the bucket representatives, clamped to the exact max; 0 when empty. Within 1% of the exact mean.
     [[nodiscard]] double mean() const;
 
+    /// Counts per bucket, indexed as HistogramLayout.
     [[nodiscard]] const std::vector<std::uint64_t> &counts() const { return m_counts; }
+    /// Sets one bucket's count (the total follows), for building a histogram from stored counts.
     void setBucket(int index, std::uint64_t count);
+    /// Sets the exact maximum.
     void setMax(std::uint64_t max) { m_max = max; }
 
 private:
@@ -84,6 +94,7 @@ private:
 class LatencyRecorder
 {
 public:
+    /// Counts `valueNs` `count` times (the one writing thread only).
     void record(std::uint64_t valueNs, std::uint64_t count = 1)
     {
         auto &bucket = m_counts[static_cast<std::size_t>(HistogramLayout::indexOf(valueNs))];

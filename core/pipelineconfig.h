@@ -24,23 +24,28 @@ enum class EscalationPolicy {
     Restart, ///< restart the whole pipeline once more; give up for good the next time
 };
 
+/// The policy's name on the command line and in reports: stop, restart.
 std::string_view toString(EscalationPolicy policy);
+/// Reads a name written by toString(EscalationPolicy); nullopt for anything else.
 std::optional<EscalationPolicy> escalationPolicyFromString(std::string_view text);
 
 /// One consumer made N times slower (its CPU work and I/O wait multiplied; 1 us per event when it has none).
 struct SlowConsumer {
-    int index = 0;
-    int factor = 1;
+    int index = 0; ///< which consumer, 0..consumers-1
+    int factor = 1; ///< how many times slower, 1..1000
+    /// Equal when both fields are.
     bool operator==(const SlowConsumer &) const = default;
 };
 
+/// The policy's name on the command line and in reports: backpressure, drop, unbounded.
 std::string_view toString(OverloadPolicy policy);
+/// Reads a name written by toString(OverloadPolicy); nullopt for anything else.
 std::optional<OverloadPolicy> overloadPolicyFromString(std::string_view text);
 
 /// One violated rule of a configuration: the field, and a sentence naming the value and the allowed range.
 struct ConfigError {
-    std::string field;
-    std::string message;
+    std::string field; ///< the field's snake_case name, e.g. max_in_flight
+    std::string message; ///< e.g. "max_in_flight = 0 is out of range 1..1000000"
 };
 
 /// The whole configuration of a pipeline, as a plain value.
@@ -48,17 +53,17 @@ struct ConfigError {
 /// Every field has a documented range; validate() reports every violation at once. The same names
 /// (snake_case) are used by the command line, the JSON report and scenario files.
 struct PipelineConfig {
-    static constexpr int kMaxProducers = 64;
-    static constexpr int kMaxConsumers = 256;
-    static constexpr std::uint64_t kMaxRate = 50'000'000;
-    static constexpr std::int64_t kMaxInFlight = 1'000'000;
-    static constexpr int kMaxWorkUs = 100'000;
-    static constexpr int kMaxIoUs = 1'000'000;
-    static constexpr int kMinIntervalMs = 10;
-    static constexpr int kMaxIntervalMs = 5000;
-    static constexpr int kMaxAttempts = 100;
-    static constexpr std::int64_t kMinSafetyCap = 1000;
-    static constexpr std::int64_t kMaxSafetyCap = 100'000'000;
+    static constexpr int kMaxProducers = 64; ///< upper bound of producers
+    static constexpr int kMaxConsumers = 256; ///< upper bound of consumers
+    static constexpr std::uint64_t kMaxRate = 50'000'000; ///< upper bound of rate, events/s per producer
+    static constexpr std::int64_t kMaxInFlight = 1'000'000; ///< upper bound of maxInFlight
+    static constexpr int kMaxWorkUs = 100'000; ///< upper bound of workUs
+    static constexpr int kMaxIoUs = 1'000'000; ///< upper bound of ioUs
+    static constexpr int kMinIntervalMs = 10; ///< lower bound of intervalMs
+    static constexpr int kMaxIntervalMs = 5000; ///< upper bound of intervalMs
+    static constexpr int kMaxAttempts = 100; ///< upper bound of maxAttempts
+    static constexpr std::int64_t kMinSafetyCap = 1000; ///< lower bound of safetyCap
+    static constexpr std::int64_t kMaxSafetyCap = 100'000'000; ///< upper bound of safetyCap
 
     int producers = 1; ///< 1..64
     int consumers = 8; ///< 1..256
@@ -68,22 +73,22 @@ struct PipelineConfig {
     int ioUs = 0; ///< simulated I/O wait per event, 0..1,000,000 us (parks no worker)
     double faultRate = 0.0; ///< probability that one processing attempt fails, 0..1
     int maxAttempts = 3; ///< attempts before an event is dead-lettered, 1..100
-    OverloadPolicy overload = OverloadPolicy::Backpressure;
+    OverloadPolicy overload = OverloadPolicy::Backpressure; ///< what happens to events beyond the bound
     std::int64_t safetyCap = 10'000'000; ///< unbounded policy: in flight at which producers are stopped
     int intervalMs = 100; ///< sampling interval, 10..5000 ms
     std::uint64_t seed = 1; ///< seeds every random choice (keys, faults)
 
     // Supervision and fault injection.
-    static constexpr int kMaxRestartsLimit = 1'000'000;
-    static constexpr double kMaxSecondsLimit = 3600.0;
-    static constexpr int kMaxBackoffMs = 600'000;
-    static constexpr std::uint32_t kKeySpace = 4096;
-    static constexpr int kMaxSlowFactor = 1000;
-    static constexpr int kMinHangTimeoutMs = 10;
-    static constexpr int kMaxHangTimeoutMs = 600'000;
+    static constexpr int kMaxRestartsLimit = 1'000'000; ///< upper bound of maxRestarts and topMaxRestarts
+    static constexpr double kMaxSecondsLimit = 3600.0; ///< upper bound of maxSeconds and topMaxSeconds
+    static constexpr int kMaxBackoffMs = 600'000; ///< upper bound of backoffMinMs and backoffMaxMs
+    static constexpr std::uint32_t kKeySpace = 4096; ///< keys are 0..kKeySpace-1
+    static constexpr int kMaxSlowFactor = 1000; ///< upper bound of SlowConsumer::factor
+    static constexpr int kMinHangTimeoutMs = 10; ///< lower bound of hangTimeoutMs
+    static constexpr int kMaxHangTimeoutMs = 600'000; ///< upper bound of hangTimeoutMs
 
     double crashRate = 0.0; ///< probability that one processing attempt crashes the consumer, 0..1
-    RestartStrategy strategy = RestartStrategy::OneForOne;
+    RestartStrategy strategy = RestartStrategy::OneForOne; ///< the consumers' supervisor's strategy
     /// Consumers' supervisor intensity: restarts allowed per window, 0..1,000,000. Its default admits a
     /// sustained injected crash rate (see docs/supervision.md); the top of the tree keeps OTP's 3 in 5 s.
     int maxRestarts = 200;
@@ -96,7 +101,7 @@ struct PipelineConfig {
     std::optional<std::uint32_t> poisonKey; ///< events with this key (0..4095) always fail
     std::optional<SlowConsumer> slowConsumer; ///< index 0..consumers-1, factor 1..1000
     int hangTimeoutMs = 5000; ///< no progress this long with work queued counts as a crash, 10..600,000 ms
-    EscalationPolicy onEscalation = EscalationPolicy::Stop;
+    EscalationPolicy onEscalation = EscalationPolicy::Stop; ///< when the top-level supervisor gives up
 
     /// The supervision policy of the consumers' supervisor.
     [[nodiscard]] SupervisorPolicy supervisorPolicy() const;
@@ -109,6 +114,7 @@ struct PipelineConfig {
     /// The rate as text: a number, or "max".
     [[nodiscard]] std::string rateText() const;
 
+    /// Equal when every field is.
     bool operator==(const PipelineConfig &) const = default;
 };
 

@@ -9,8 +9,9 @@ namespace beam {
 struct ProcessStats {
     std::int64_t cpuNs = 0; ///< user + system time of all threads
     std::uint64_t rssBytes = 0; ///< resident set now
-    std::uint64_t peakRssBytes = 0;
+    std::uint64_t peakRssBytes = 0; ///< highest resident set so far
 
+    /// Reads the numbers now (any thread).
     static ProcessStats read();
 };
 

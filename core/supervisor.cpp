@@ -48,7 +48,7 @@ std::string_view toString(ChildState state)
     return "running";
 }
 
-Supervisor::Supervisor(std::string name, SupervisorPolicy policy, int children, std::uint64_t seed)
+Supervisor::Supervisor(std::string name, const SupervisorPolicy &policy, int children, std::uint64_t seed)
     : m_name(std::move(name))
     , m_policy(policy)
     , m_children(static_cast<std::size_t>(std::max(0, children)))

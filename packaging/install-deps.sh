@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: MIT
 # Installs what building and testing BEAM Me Up needs on Debian 12 / Ubuntu 22.04+. Safe to run again:
 # it asks apt only for packages that are missing. The Dockerfile runs this same script.
+# Lines: toolchain; libraries; lint; docs (doxygen) and packaging checks (file and dpkg-dev for CPack's
+# shlibdeps, desktop-file-validate, appstreamcli).
 set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build ccache pkg-config git
-    qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev
+    qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev
     libtbb-dev librapidcheck-dev prometheus-cpp-dev
-    clang-format clang-tidy
+    clang-format clang-tidy cppcheck
+    doxygen file dpkg-dev desktop-file-utils appstream
 )
 
 missing=()

@@ -286,6 +286,25 @@ private slots:
         QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
     }
 
+    void testPlatformFlagPicksThePlugin()
+    {
+        // Qt's own -platform (e.g. vnc in Docker) works without DISPLAY, as for any Qt program.
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            env.remove(QLatin1String(name));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(BEAM_BINARY),
+            {QStringLiteral("-platform"), QStringLiteral("offscreen"), QStringLiteral("--screenshot"), png,
+                QStringLiteral("--screenshot-after"), QStringLiteral("0.5")});
+        QVERIFY(process.waitForFinished(30000));
+        QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+        QVERIFY(!QImage(png).isNull());
+    }
+
     void testWindowWithoutDisplayExplains()
     {
         QProcess process;
