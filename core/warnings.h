@@ -32,7 +32,7 @@ public:
     /// Thresholds, public so tests and lessons can read what they are.
     static constexpr double kGrowthWindowS = 3.0; ///< in flight rose over this long...
     static constexpr std::int64_t kGrowthMinimum = 1000; ///< ...by at least this many events...
-    static constexpr double kGrowthFactor = 1.5; ///< ...and by this factor
+    static constexpr double kGrowthFactor = 1.05; ///< ...and by at least this factor
     static constexpr double kStormBudget = 0.75; ///< share of a restart budget in use
     static constexpr double kStarvedForS = 2.0; ///< idle this long while producers are held back
     static constexpr double kStarvedBusy = 0.2; ///< below this busy ratio a consumer counts as idle
