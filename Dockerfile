@@ -24,7 +24,7 @@ RUN apt-get update -qq \
        libtbb12 libtbbmalloc2 libprometheus-cpp-pull1.0 \
        libqt6core6 libqt6gui6 libqt6widgets6 libqt6charts6 qt6-qpa-plugins libqt6svg6 \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --create-home --home-dir /home/beam --shell /usr/sbin/nologin --uid 10001 beam
+    && useradd --create-home --home-dir /home/beam --shell /usr/sbin/nologin --uid 10001 beam
 COPY --from=build /opt/beam /opt/beam
 ENV PATH=/opt/beam/bin:$PATH
 USER beam
