@@ -2,6 +2,7 @@
 #include "core/warnings.h"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 namespace beam {
@@ -57,7 +58,7 @@ std::vector<Warning> WarningMonitor::observe(const Snapshot &s)
         && !s.safetyCapHit) {
         std::ostringstream text;
         text << "in flight: grows without a bound, " << oldest.inFlight << " -> " << s.inFlight << " events in "
-             << static_cast<int>(s.elapsedS - oldest.atS + 0.5)
+             << std::lround(s.elapsedS - oldest.atS)
              << " s (unbounded policy; memory grows with it until the safety cap of " << s.config.safetyCap << ")";
         raise(Warning::Kind::UnboundedGrowth, text.str());
     }
