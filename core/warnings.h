@@ -11,17 +11,19 @@ namespace beam {
 
 /// A condition worth telling the user about while the pipeline runs.
 struct Warning {
+    /// What the warning is about.
     enum class Kind {
         UnboundedGrowth, ///< in flight keeps growing: nothing bounds the queues
         RestartStorm, ///< a supervisor has used most of its restart budget
         StarvedConsumer, ///< a consumer idles while producers are held back
         SafetyCap, ///< the unbounded policy hit its safety cap
     };
-    Kind kind = Kind::UnboundedGrowth;
+    Kind kind = Kind::UnboundedGrowth; ///< what it is about
     double atS = 0; ///< elapsed seconds of the snapshot that raised it
     std::string message; ///< one sentence with the numbers
 };
 
+/// The kind as a snake_case name ("unbounded_growth", "restart_storm", "starved_consumer", "safety_cap").
 std::string_view toString(Warning::Kind kind);
 
 /// Watches snapshots and raises a warning when a condition starts (edge-triggered: a condition that holds
@@ -45,6 +47,7 @@ public:
     /// The conditions holding at the last snapshot, one warning each.
     [[nodiscard]] const std::vector<Warning> &active() const { return m_active; }
 
+    /// Forgets everything observed: for a new run.
     void reset();
 
 private:

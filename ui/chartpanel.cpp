@@ -7,6 +7,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QScatterSeries>
 #include <QToolTip>
 #include <QValueAxis>
 
@@ -168,7 +169,7 @@ void ChartPanel::redraw(const TelemetryHistory &history)
 
 void ChartPanel::addMarker(double atS, const QString &label)
 {
-    m_markers.push_back({atS, label, {}});
+    m_markers.push_back({atS, label, {}, nullptr});
 }
 
 void ChartPanel::clearMarkers()
@@ -177,6 +178,10 @@ void ChartPanel::clearMarkers()
         for (QLineSeries *line : m.lines) {
             line->chart()->removeSeries(line);
             delete line;
+        }
+        if (m.label) {
+            m.label->chart()->removeSeries(m.label);
+            delete m.label;
         }
     }
     m_markers.clear();
@@ -189,7 +194,7 @@ void ChartPanel::placeMarkers()
             for (QChartView *view : m_views) {
                 QChart *chart = view->chart();
                 auto *line = new QLineSeries;
-                line->setName(m.label);
+                line->setName(m.text);
                 QPen pen(QColor(128, 128, 128));
                 pen.setStyle(Qt::DashLine);
                 line->setPen(pen);
@@ -198,12 +203,20 @@ void ChartPanel::placeMarkers()
                 line->attachAxis(chart->axes(Qt::Vertical).constFirst());
                 for (QLegendMarker *marker : chart->legend()->markers(line))
                     marker->setVisible(false);
-                if (view == m_views.constFirst()) {
-                    line->setPointLabelsFormat(m.label);
-                    line->setPointLabelsVisible(true);
-                }
                 m.lines.push_back(line);
             }
+            QChart *first = m_views.constFirst()->chart();
+            m.label = new QScatterSeries;
+            m.label->setMarkerSize(6);
+            m.label->setColor(QColor(128, 128, 128));
+            m.label->setBorderColor(QColor(128, 128, 128));
+            m.label->setPointLabelsFormat(m.text);
+            m.label->setPointLabelsVisible(true);
+            first->addSeries(m.label);
+            m.label->attachAxis(first->axes(Qt::Horizontal).constFirst());
+            m.label->attachAxis(first->axes(Qt::Vertical).constFirst());
+            for (QLegendMarker *marker : first->legend()->markers(m.label))
+                marker->setVisible(false);
         }
         for (std::size_t i = 0; i < m.lines.size(); ++i) {
             QAbstractAxis *y = m_views[static_cast<qsizetype>(i)]->chart()->axes(Qt::Vertical).constFirst();
@@ -216,8 +229,9 @@ void ChartPanel::placeMarkers()
                 low = linear->min();
                 high = linear->max();
             }
-            // The label sits at the top end; the line runs down to the axis.
             m.lines[i]->replace({QPointF(m.atS, high), QPointF(m.atS, low)});
+            if (i == 0)
+                m.label->replace({QPointF(m.atS, low + (high - low) * 0.94)});
         }
     }
 }

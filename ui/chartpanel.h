@@ -11,6 +11,7 @@ QT_BEGIN_NAMESPACE
 class QChart;
 class QChartView;
 class QLineSeries;
+class QScatterSeries;
 class QValueAxis;
 class QLogValueAxis;
 QT_END_NAMESPACE
@@ -55,8 +56,9 @@ private:
 
     struct Marker {
         double atS = 0;
-        QString label;
+        QString text;
         std::vector<QLineSeries *> lines; ///< one per chart
+        QScatterSeries *label = nullptr; ///< one point at the top of the first chart, carrying the label
     };
     std::vector<Marker> m_markers;
     QList<QChartView *> m_views;

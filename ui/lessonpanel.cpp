@@ -59,7 +59,9 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     m_steps->setWordWrap(true);
     m_expect = new QListWidget;
     m_expect->setObjectName(QStringLiteral("lessonExpect"));
-    m_expect->setMaximumHeight(130);
+    m_expect->setMaximumHeight(150);
+    m_expect->setWordWrap(true);
+    m_expect->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     m_little = new QLabel;
     m_little->setObjectName(QStringLiteral("littleReadout"));
@@ -102,7 +104,8 @@ void LessonPanel::play(const Scenario &scenario)
     for (const auto &s : scenario.timeline) {
         const QString text
             = s.kind == ScenarioStep::Kind::Caption ? QStringLiteral("“%1”").arg(s.caption) : s.describe();
-        m_steps->addItem(QStringLiteral("%1 s  %2").arg(s.atS, 0, 'f', 0).arg(text));
+        // Numbered as the markers on the charts are.
+        m_steps->addItem(QStringLiteral("%1.  %2 s  %3").arg(m_steps->count() + 1).arg(s.atS, 0, 'f', 0).arg(text));
     }
     m_expect->clear();
     m_verdicts.assign(static_cast<std::size_t>(scenario.expect.size()), {});
