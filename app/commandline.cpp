@@ -2,6 +2,7 @@
 #include "commandline.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 
 #include <arpa/inet.h>
 
@@ -227,6 +228,23 @@ private:
     QStringList &m_errors;
 };
 
+constexpr double kMinScenarioS = 0.1; // the shortest duration_s a scenario file may have
+
+/// A file the run will write at its end: refuse an unwritable place before anything runs.
+void checkWritable(const QCommandLineParser &parser, const QCommandLineOption &option, QStringList &errors)
+{
+    if (!parser.isSet(option))
+        return;
+    const QFileInfo file(parser.value(option));
+    const QFileInfo dir(file.absolutePath());
+    if (file.isDir() || !dir.isDir() || !dir.isWritable() || (file.exists() && !file.isWritable()))
+        errors << QStringLiteral("--%1: cannot write '%2' (%3)")
+                      .arg(option.names().constFirst(), parser.value(option),
+                          file.isDir()       ? QStringLiteral("it is a directory")
+                              : !dir.isDir() ? QStringLiteral("no such directory")
+                                             : QStringLiteral("permission denied"));
+}
+
 QStringList lessonNames()
 {
     return {QStringLiteral("steady-state"), QStringLiteral("slow-consumer"), QStringLiteral("overload-three-ways"),
@@ -265,6 +283,8 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
         }
         return;
     }
+    if (parser.isSet(f.bench))
+        result.errors << QStringLiteral("--bench and a scenario: choose one (the benchmark has its own settings)");
     result.junit = parser.value(f.junit);
     if (!result.junit.isEmpty() && !parser.isSet(f.headless))
         result.errors << QStringLiteral("--junit: only with --headless (the window shows the assertions instead)");
@@ -285,6 +305,14 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
         return;
     }
     Scenario scenario = std::get<Scenario>(std::move(loaded));
+    if (scenario.durationS / result.speed < kMinScenarioS) {
+        result.errors << QStringLiteral("--speed: %1 would make the %2 s scenario shorter than %3 s; at most %4")
+                             .arg(result.speed)
+                             .arg(scenario.durationS)
+                             .arg(kMinScenarioS)
+                             .arg(std::floor(scenario.durationS / kMinScenarioS));
+        return;
+    }
     if (parser.isSet(f.seed))
         scenario.config.seed = result.config.seed;
     for (auto &step : scenario.timeline)
@@ -508,6 +536,9 @@ CommandLine parseCommandLine(const QStringList &arguments)
     else
         result.mode = CommandLine::Mode::Window;
     readScenario(parser, f, read, result);
+    checkWritable(parser, f.junit, result.errors);
+    checkWritable(parser, f.reportJson, result.errors);
+    checkWritable(parser, f.benchJson, result.errors);
     if (parser.isSet(f.headless) && !result.screenshot.isEmpty())
         result.errors << QStringLiteral("--screenshot and --headless: a screenshot needs the window");
     if (parser.isSet(f.headless) && parser.isSet(f.bench))

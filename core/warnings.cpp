@@ -73,10 +73,11 @@ std::vector<Warning> WarningMonitor::observe(const Snapshot &s)
         raise(Warning::Kind::RestartStorm, text.str());
     }
 
-    m_idleSince.resize(s.consumers.size(), -1.0);
     std::vector<int> starved;
-    for (std::size_t i = 0; i < s.consumers.size(); ++i) {
-        const auto &c = s.consumers[i];
+    for (const auto &c : s.consumers) {
+        const auto i = static_cast<std::size_t>(c.index); // clocks follow the consumer, not its position
+        if (m_idleSince.size() <= i)
+            m_idleSince.resize(i + 1, -1.0);
         const bool idle = c.active && c.state == "running" && c.queueDepth == 0 && c.busyRatio < kStarvedBusy
             && s.backpressureRatio >= kHeldBack && s.state == EngineState::Running;
         if (!idle) {

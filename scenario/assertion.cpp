@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 
+#include <cmath>
+
 namespace beam {
 
 QString toString(Assertion::Op op)
@@ -52,7 +54,9 @@ std::variant<Assertion, QString> parseAssertion(const QString &text)
     const QString value = match.captured(4);
     bool isNumber = false;
     const double number = value.toDouble(&isNumber);
-    if (isNumber) {
+    if (isNumber && !std::isfinite(number)) {
+        return QStringLiteral("expected a finite number after %1, got %2 (in \"%3\")").arg(op, value, text);
+    } else if (isNumber) {
         a.expected = number;
     } else if (value == QLatin1String("true") || value == QLatin1String("false")) {
         a.expected = value == QLatin1String("true");

@@ -2,6 +2,7 @@
 #include "configjson.h"
 
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 #include <cmath>
 #include <functional>
@@ -160,11 +161,12 @@ const std::map<QString, Setter> &setters()
                     c.slowConsumer.reset();
                     return std::nullopt;
                 }
-                const auto parts = v.toString().split(QLatin1Char(':'));
+                static const QRegularExpression form(QStringLiteral("^([0-9]{1,9}):([0-9]{1,9})$"));
+                const auto match = form.match(v.toString());
                 bool okIndex = false;
                 bool okFactor = false;
-                const int index = parts.size() == 2 ? parts[0].toInt(&okIndex) : 0;
-                const int factor = parts.size() == 2 ? parts[1].toInt(&okFactor) : 0;
+                const int index = match.hasMatch() ? match.captured(1).toInt(&okIndex) : 0;
+                const int factor = match.hasMatch() ? match.captured(2).toInt(&okFactor) : 0;
                 if (!v.isString() || !okIndex || !okFactor)
                     return QStringLiteral("\"INDEX:FACTOR\" (e.g. \"0:10\") or null");
                 c.slowConsumer = SlowConsumer{index, factor};

@@ -11,7 +11,7 @@ struct JUnitCase {
     QString name; ///< the assertion as written
     bool passed = false;
     QString message; ///< what was found
-    double timeS = 0; ///< when it was evaluated, seconds into the run
+    double timeS = 0; ///< when it was judged, seconds into the run (written in the text, not as a duration)
 };
 
 /// Writes a JUnit XML report (one <testsuite> named after the scenario, one <testcase> per assertion, a

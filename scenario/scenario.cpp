@@ -102,6 +102,10 @@ struct Parser {
                 path, QStringLiteral("expected exactly one of \"set\", \"action\" or \"caption\", got %1").arg(kinds));
             return;
         }
+        if (o.contains(QStringLiteral("target")) && !o.contains(QStringLiteral("action"))) {
+            error(path + QStringLiteral(".target"), QStringLiteral("only kill_consumer takes a target"));
+            return;
+        }
         if (o.contains(QStringLiteral("set"))) {
             s.kind = ScenarioStep::Kind::Set;
             const auto set = o.value(QStringLiteral("set"));
@@ -150,6 +154,7 @@ struct Parser {
                 s.target = static_cast<int>(t);
             } else if (!target.isUndefined()) {
                 error(path + QStringLiteral(".target"), QStringLiteral("only kill_consumer takes a target"));
+                return;
             }
             if (s.action == ScenarioStep::Action::AddProducer || s.action == ScenarioStep::Action::RemoveProducer) {
                 const int producers = running.producers + (s.action == ScenarioStep::Action::AddProducer ? 1 : -1);
@@ -253,6 +258,9 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
             p.error(QStringLiteral("$.") + key,
                 QStringLiteral("unknown key (allowed: %1)").arg(keys.mid(1).join(QStringLiteral(", "))));
     }
+    if (root.contains(QStringLiteral("$schema")) && !root.value(QStringLiteral("$schema")).isString())
+        p.expected(QStringLiteral("$.$schema"), QStringLiteral("a string (the schema's path or URL)"),
+            root.value(QStringLiteral("$schema")));
     const auto name = root.value(QStringLiteral("name"));
     if (!name.isString() || name.toString().trimmed().isEmpty())
         p.expected(QStringLiteral("$.name"), QStringLiteral("a non-empty string"), name);
@@ -291,7 +299,12 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
     const auto expect = root.value(QStringLiteral("expect"));
     if (expect.isArray()) {
         const auto lines = expect.toArray();
-        const QJsonObject sample = reportJson(Snapshot{}, ReportInputs{}); // the fields a report has
+        // The fields a report has, with one supervisor and one dead letter to show the arrays' elements.
+        Snapshot shapeOf;
+        shapeOf.supervisors.emplace_back();
+        ReportInputs inputsOf;
+        inputsOf.deadLetters.emplace_back();
+        const QJsonObject sample = reportJson(shapeOf, inputsOf);
         for (int i = 0; i < lines.size(); ++i) {
             const QString path = QStringLiteral("$.expect[%1]").arg(i);
             if (!lines[i].isString()) {
@@ -304,12 +317,34 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
                 continue;
             }
             auto a = std::get<Assertion>(parsed);
-            const QString head = a.path.section(QLatin1Char('.'), 0, 0);
-            const bool inArray = head == QLatin1String("supervision") || head == QLatin1String("dead_letters_last");
-            if (!inArray && valueAt(sample, a.path).isUndefined()) {
+            // Check the field against a report's shape; array elements against the sample's first element.
+            QStringList parts = a.path.split(QLatin1Char('.'));
+            bool indexOk = true;
+            for (qsizetype k = 0; k < parts.size(); ++k) {
+                const QJsonValue parent = valueAt(sample, parts.mid(0, k).join(QLatin1Char('.')));
+                if (k > 0 && parent.isArray()) {
+                    bool ok = false;
+                    indexOk = indexOk && parts[k].toInt(&ok) >= 0 && ok;
+                    parts[k] = QStringLiteral("0");
+                }
+            }
+            const QJsonValue shape = valueAt(sample, parts.join(QLatin1Char('.')));
+            if (!indexOk || shape.isUndefined() || shape.isObject() || shape.isArray()) {
                 p.error(path,
-                    QStringLiteral("the report has no field \"%1\" (fields: %2)")
-                        .arg(a.path, sample.keys().join(QStringLiteral(", "))));
+                    shape.isObject() || shape.isArray()
+                        ? QStringLiteral("\"%1\" is not a single value; name one of its fields").arg(a.path)
+                        : QStringLiteral("the report has no field \"%1\" (fields: %2)")
+                              .arg(a.path, sample.keys().join(QStringLiteral(", "))));
+                continue;
+            }
+            const bool typeMatches = shape.isNull() || shape.type() == a.expected.type();
+            if (!typeMatches) {
+                const auto kind = [](const QJsonValue &v) {
+                    return v.isBool()  ? QStringLiteral("true or false")
+                        : v.isString() ? QStringLiteral("a string")
+                                       : QStringLiteral("a number");
+                };
+                p.error(path, QStringLiteral("%1 is %2, so compare it with %2").arg(a.path, kind(shape)));
                 continue;
             }
             if (a.atS && *a.atS > scenario.durationS)

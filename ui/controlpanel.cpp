@@ -165,11 +165,15 @@ QDoubleSpinBox *ControlPanel::addControl(QFormLayout *form, const QString &field
     connect(slider, &QSlider::valueChanged, this, [=, this](int position) {
         const QSignalBlocker block(spin);
         spin->setValue(fromSlider(position, low, high, logarithmic));
+        if (!m_loading)
+            m_touched.insert(field);
         emitChanged();
     });
     connect(spin, &QDoubleSpinBox::valueChanged, this, [=, this](double value) {
         const QSignalBlocker block(slider);
         slider->setValue(toSlider(value, low, high, logarithmic));
+        if (!m_loading)
+            m_touched.insert(field);
         emitChanged();
     });
     m_controls.push_back({field, slider, spin});
@@ -196,28 +200,40 @@ QSlider *ControlPanel::slider(const QString &field) const
 
 PipelineConfig ControlPanel::config() const
 {
+    // A widget's value counts only once the user moved it: a configuration set from outside (settings, the
+    // command line, a lesson) keeps its exact values even where a spin box would round or clamp them.
+    const auto touched = [this](const char *field) { return m_touched.contains(QLatin1String(field)); };
     const auto value = [this](const char *field) { return spinBox(QLatin1String(field))->value(); };
     const auto whole = [&](const char *field) { return static_cast<int>(std::lround(value(field))); };
-    PipelineConfig c = m_base; // fields without a control (safety cap, back-off, ...) keep what was set
-    c.slowConsumer.reset();
-    c.poisonKey.reset();
-    c.rate = m_unlimitedRate->isChecked() ? std::nullopt : std::optional<std::uint64_t>(whole("rate"));
-    c.producers = whole("producers");
-    c.consumers = whole("consumers");
-    c.maxInFlight = static_cast<std::int64_t>(std::llround(value("max_in_flight")));
-    c.workUs = whole("work_us");
-    c.ioUs = whole("io_us");
-    c.faultRate = value("fault_rate");
-    c.crashRate = value("crash_rate");
+    const auto pick = [&](const char *field, auto &target) {
+        if (touched(field))
+            target = static_cast<std::remove_reference_t<decltype(target)>>(
+                std::is_floating_point_v<std::remove_reference_t<decltype(target)>> ? value(field)
+                                                                                    : std::llround(value(field)));
+    };
+    PipelineConfig c = m_base;
+    if (touched("rate") || m_unlimitedRate->isChecked() != !m_base.rate.has_value())
+        c.rate = m_unlimitedRate->isChecked() ? std::nullopt : std::optional<std::uint64_t>(whole("rate"));
+    pick("producers", c.producers);
+    pick("consumers", c.consumers);
+    pick("max_in_flight", c.maxInFlight);
+    pick("work_us", c.workUs);
+    pick("io_us", c.ioUs);
+    pick("fault_rate", c.faultRate);
+    pick("crash_rate", c.crashRate);
     c.overload = overloadPolicyFromString(m_overload->currentData().toString().toStdString())
                      .value_or(OverloadPolicy::Backpressure);
     c.strategy = restartStrategyFromString(m_strategy->currentData().toString().toStdString())
                      .value_or(RestartStrategy::OneForOne);
-    c.maxRestarts = whole("max_restarts");
-    c.maxSeconds = value("max_seconds");
-    if (m_slowEnabled->isChecked())
+    pick("max_restarts", c.maxRestarts);
+    pick("max_seconds", c.maxSeconds);
+    if (!m_slowEnabled->isChecked())
+        c.slowConsumer.reset();
+    else if (!c.slowConsumer || touched("slow_index") || touched("slow_factor") || touched("consumers"))
         c.slowConsumer = SlowConsumer{std::min(whole("slow_index"), c.consumers - 1), whole("slow_factor")};
-    if (m_poisonEnabled->isChecked())
+    if (!m_poisonEnabled->isChecked())
+        c.poisonKey.reset();
+    else if (!c.poisonKey || touched("poison_key"))
         c.poisonKey = static_cast<std::uint32_t>(whole("poison_key"));
     return c;
 }
@@ -226,6 +242,7 @@ void ControlPanel::setConfig(const PipelineConfig &c)
 {
     m_loading = true;
     m_base = c;
+    m_touched.clear();
     const auto set = [this](const char *field, double v) { spinBox(QLatin1String(field))->setValue(v); };
     m_unlimitedRate->setChecked(!c.rate);
     set("rate", static_cast<double>(c.rate.value_or(1000)));

@@ -3,6 +3,7 @@
 
 #include "core/pipelineconfig.h"
 
+#include <QSet>
 #include <QWidget>
 
 #include <functional>
@@ -70,7 +71,8 @@ private:
     QPushButton *m_stop = nullptr;
     QPushButton *m_reset = nullptr;
     bool m_loading = false;
-    PipelineConfig m_base; ///< the last configuration set: fields without a control come from it
+    PipelineConfig m_base; ///< the last configuration set: fields the user has not moved come from it
+    QSet<QString> m_touched; ///< fields the user moved since then
 };
 
 } // namespace beam

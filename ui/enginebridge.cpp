@@ -23,6 +23,32 @@ EngineBridge::~EngineBridge()
         m_engine->stop(StopMode::Now);
     if (m_drainThread.joinable())
         m_drainThread.join();
+    for (auto &r : m_retiring)
+        r.thread.join();
+}
+
+void EngineBridge::retire(std::unique_ptr<Engine> engine)
+{
+    reapRetired();
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    std::thread thread([engine = std::move(engine), done]() mutable {
+        engine->stop(StopMode::Now);
+        engine.reset();
+        done->store(true, std::memory_order_release);
+    });
+    m_retiring.push_back({std::move(thread), std::move(done)});
+}
+
+void EngineBridge::reapRetired()
+{
+    for (auto it = m_retiring.begin(); it != m_retiring.end();) {
+        if (it->done->load(std::memory_order_acquire)) {
+            it->thread.join(); // it has finished: no wait
+            it = m_retiring.erase(it);
+        } else {
+            ++it;
+        }
+    }
 }
 
 EngineState EngineBridge::state() const
@@ -80,6 +106,14 @@ void EngineBridge::finishStop()
 {
     if (!m_stopping)
         return;
+    if (m_drainThread.joinable())
+        m_drainThread.join(); // it queued this call as its last act
+    if (m_engine || m_drainAbandoned) {
+        // A reset or a new start came while it drained: the newer engine stays, the drained one goes.
+        m_drainAbandoned = false;
+        m_stopping.reset();
+        return;
+    }
     m_engine = std::move(m_stopping); // kept, stopped, so its final snapshot and history stay readable
     m_latest = m_engine->latest();
     emit snapshotReady(m_latest);
@@ -90,9 +124,11 @@ void EngineBridge::finishStop()
 
 void EngineBridge::reset()
 {
+    // Stopping waits for the events being processed (up to one event's CPU work): on a helper thread, so the
+    // window never waits for it.
     if (m_engine)
-        m_engine->stop(StopMode::Now);
-    m_engine.reset();
+        retire(std::move(m_engine));
+    m_drainAbandoned = m_stopping != nullptr;
     m_latest.reset();
     m_lastSequence = 0;
     m_poll.stop();
@@ -104,6 +140,13 @@ void EngineBridge::setConfig(const PipelineConfig &config)
 {
     m_config = config;
     m_apply.start(); // restarts the quiet period
+}
+
+void EngineBridge::applyNow(const PipelineConfig &config)
+{
+    m_config = config;
+    m_apply.stop();
+    applyPending();
 }
 
 void EngineBridge::applyPending()

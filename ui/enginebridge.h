@@ -6,8 +6,10 @@
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
 #include <thread>
+#include <vector>
 
 namespace beam {
 
@@ -44,6 +46,8 @@ public slots:
     void reset();
     /// Takes a configuration; it reaches the running engine after kApplyDelayMs of quiet.
     void setConfig(const beam::PipelineConfig &config);
+    /// Takes a configuration and applies it to the running engine now (a lesson's step, not a dragged slider).
+    void applyNow(const beam::PipelineConfig &config);
     void killConsumer(int index);
 
 signals:
@@ -56,11 +60,21 @@ private:
     void poll();
     void applyPending();
     void finishStop();
+    /// Stops `engine` at once and destroys it, on a helper thread.
+    void retire(std::unique_ptr<Engine> engine);
+    /// Joins helper threads that have finished retiring an engine.
+    void reapRetired();
 
     PipelineConfig m_config;
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<Engine> m_stopping; ///< an engine draining on a helper thread
     std::thread m_drainThread;
+    bool m_drainAbandoned = false; ///< a reset came while m_stopping drained: drop it when it is done
+    struct Retiring {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> done;
+    };
+    std::vector<Retiring> m_retiring;
     SnapshotPtr m_latest;
     std::uint64_t m_lastSequence = 0;
     EngineState m_lastState = EngineState::Idle;

@@ -3,6 +3,7 @@
 
 #include "chartpanel.h"
 #include "controlpanel.h"
+#include "core/processstats.h"
 #include "scenario/report.h"
 
 #include <QHBoxLayout>
@@ -18,7 +19,7 @@ namespace beam {
 
 namespace {
 constexpr int kTickMs = 50;
-constexpr double kRecentS = 2.0;
+constexpr double kRecentS = 1.0; // the same window as the report's recent.* and littles_law.* fields
 } // namespace
 
 LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPanel *charts, QWidget *parent)
@@ -67,7 +68,7 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     m_little->setObjectName(QStringLiteral("littleReadout"));
     m_little->setWordWrap(true);
     m_little->setToolTip(tr("Little's law: in a stable system the mean number in flight L equals the throughput "
-                            "lambda times the mean latency W, over the last two seconds."));
+                            "lambda times the mean latency W, over the last second."));
     m_rho = new QLabel;
     m_rho->setObjectName(QStringLiteral("rhoReadout"));
     m_rho->setWordWrap(true);
@@ -105,7 +106,7 @@ void LessonPanel::play(const Scenario &scenario)
         const QString text
             = s.kind == ScenarioStep::Kind::Caption ? QStringLiteral("“%1”").arg(s.caption) : s.describe();
         // Numbered as the markers on the charts are.
-        m_steps->addItem(QStringLiteral("%1.  %2 s  %3").arg(m_steps->count() + 1).arg(s.atS, 0, 'f', 0).arg(text));
+        m_steps->addItem(QStringLiteral("%1.  %2 s  %3").arg(m_steps->count() + 1).arg(s.atS, 0, 'g', 4).arg(text));
     }
     m_expect->clear();
     m_verdicts.assign(static_cast<std::size_t>(scenario.expect.size()), {});
@@ -127,6 +128,7 @@ void LessonPanel::restart()
     m_next = 0;
     m_finished = false;
     m_offsetS = 0;
+    m_warnings = 0;
     std::fill(m_verdicts.begin(), m_verdicts.end(), Verdict{});
     for (int i = 0; i < m_expect->count(); ++i) {
         m_expect->item(i)->setText(QStringLiteral("…  %1").arg(m_scenario->expect[i].text));
@@ -157,10 +159,21 @@ std::pair<int, int> LessonPanel::verdicts() const
     int passed = 0;
     int failed = 0;
     for (const auto &v : m_verdicts) {
-        if (v.decided)
+        if (v.decided && !v.skipped)
             (v.passed ? passed : failed) += 1;
     }
     return {passed, failed};
+}
+
+void LessonPanel::abandon(const QString &why)
+{
+    if (!m_scenario || m_finished)
+        return;
+    m_finished = true;
+    m_playing = false;
+    m_tick.stop();
+    m_caption->setText(tr("The lesson stopped: %1. Restart lesson plays it again.").arg(why));
+    updateTransport();
 }
 
 void LessonPanel::pause()
@@ -185,8 +198,18 @@ void LessonPanel::step()
 {
     if (!m_scenario || m_next >= m_scenario->timeline.size())
         return;
-    // Jump the clock to the next step's time; everything due by then fires now.
-    m_offsetS = std::max(position(), m_scenario->timeline[m_next].atS);
+    // Jump the clock to the next step's time; everything due by then fires now. Timed assertions jumped over
+    // are not judged: the engine has not run that long, so their verdict would mean nothing.
+    const double to = std::max(position(), m_scenario->timeline[m_next].atS);
+    for (qsizetype i = 0; i < m_scenario->expect.size(); ++i) {
+        auto &v = m_verdicts[static_cast<std::size_t>(i)];
+        const auto &a = m_scenario->expect[i];
+        if (v.decided || !a.atS || *a.atS > to)
+            continue;
+        v = {true, false, true, tr("%1: not judged (Next step jumped past it)").arg(a.text)};
+        m_expect->item(static_cast<int>(i))->setText(QStringLiteral("–  ") + v.message);
+    }
+    m_offsetS = to;
     if (m_playing)
         m_clock.start();
     tick();
@@ -232,7 +255,8 @@ void LessonPanel::fire(const ScenarioStep &s)
     const double at = latest ? latest->elapsedS : 0.0;
     switch (s.kind) {
     case ScenarioStep::Kind::Set:
-        m_controls->setConfig(s.configAfter); // moves the sliders; the engine follows through the bridge
+        m_controls->setConfig(s.configAfter); // moves the sliders, so the class sees what changed...
+        m_bridge->applyNow(s.configAfter); // ...and the engine has it now, before any action at the same time
         m_charts->addMarker(at, QString::number(index + 1));
         break;
     case ScenarioStep::Kind::Action:
@@ -249,6 +273,7 @@ void LessonPanel::fire(const ScenarioStep &s)
         case ScenarioStep::Action::AddProducer:
         case ScenarioStep::Action::RemoveProducer:
             m_controls->setConfig(s.configAfter);
+            m_bridge->applyNow(s.configAfter);
             break;
         }
         m_charts->addMarker(at, QString::number(index + 1));
@@ -268,6 +293,11 @@ QJsonObject LessonPanel::report() const
     in.durationS = latest->elapsedS;
     in.latency = m_bridge->engine()->latencyHistogram();
     in.notice = m_bridge->engine()->notice();
+    in.deadLetters = m_bridge->engine()->deadLetters();
+    const auto process = ProcessStats::read();
+    in.peakRssBytes = process.peakRssBytes;
+    in.cpuPercentAvg = latest->cpuPercent; // the window has no run-long average: the last interval's
+    in.warnings = m_warnings;
     in.recent = recentFigures({m_recent.begin(), m_recent.end()});
     return reportJson(*latest, in);
 }
@@ -289,7 +319,7 @@ void LessonPanel::judge(bool atEnd)
         if (current.isEmpty())
             continue;
         const auto result = evaluate(a, current);
-        v = {true, result.passed, result.message};
+        v = {true, result.passed, false, result.message};
         auto *item = m_expect->item(static_cast<int>(i));
         item->setText(
             QStringLiteral("%1  %2").arg(result.passed ? QStringLiteral("✓") : QStringLiteral("✗"), result.message));

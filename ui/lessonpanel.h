@@ -51,6 +51,10 @@ public slots:
     void resume();
     void step();
     void restart();
+    /// Ends the lesson early (the engine was reset or stopped from the controls), saying why.
+    void abandon(const QString &why);
+    /// The number of warnings raised so far in this run (the report's `warnings`).
+    void setWarningCount(int count) { m_warnings = count; }
     /// Every snapshot the window shows, for the readouts and the assertions.
     void showSnapshot(const beam::SnapshotPtr &snapshot);
 
@@ -80,9 +84,11 @@ private:
     struct Verdict {
         bool decided = false;
         bool passed = false;
+        bool skipped = false; ///< jumped over by Next step: neither passed nor failed
         QString message;
     };
     std::vector<Verdict> m_verdicts;
+    int m_warnings = 0;
 
     QLabel *m_title = nullptr;
     QLabel *m_description = nullptr;

@@ -124,8 +124,12 @@ MainWindow::MainWindow(QWidget *parent)
         else
             m_bridge->pause();
     });
-    connect(m_controls, &ControlPanel::stopRequested, m_bridge, &EngineBridge::stop);
+    connect(m_controls, &ControlPanel::stopRequested, this, [this] {
+        m_lessons->abandon(tr("the engine was stopped"));
+        m_bridge->stop();
+    });
     connect(m_controls, &ControlPanel::resetRequested, this, [this] {
+        m_lessons->abandon(tr("the engine was reset"));
         m_bridge->reset();
         m_history.clear();
         m_monitor.reset();
@@ -138,6 +142,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_lessons, &LessonPanel::restarted, this, [this] {
         m_history.clear();
         m_monitor.reset();
+        m_warningCount = 0;
         m_everLost = 0;
     });
     connect(m_bridge, &EngineBridge::stateChanged, this, &MainWindow::showState);
@@ -243,8 +248,11 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     redraw.start();
     const auto measured = qScopeGuard([&] { m_maxRedrawMs = std::max(m_maxRedrawMs, redraw.elapsed()); });
     m_history.add(s);
-    for (const auto &w : m_monitor.observe(s))
+    for (const auto &w : m_monitor.observe(s)) {
+        ++m_warningCount;
         statusBar()->showMessage(tr("Warning: %1").arg(QString::fromStdString(w.message)), 8000);
+    }
+    m_lessons->setWarningCount(m_warningCount);
     const QStringList warnings = activeWarnings();
     m_warnings->setVisible(!warnings.isEmpty());
     if (!warnings.isEmpty())

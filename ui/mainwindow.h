@@ -76,6 +76,7 @@ private:
     QDockWidget *m_lessonDock = nullptr;
     QLabel *m_warnings = nullptr; ///< the warnings strip above the charts
     WarningMonitor m_monitor;
+    int m_warningCount = 0; ///< warnings raised in this run
     TelemetryHistory m_history;
     QLabel *m_state = nullptr;
     QLabel *m_totals = nullptr;

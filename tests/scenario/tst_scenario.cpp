@@ -148,6 +148,30 @@ private slots:
             "{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"@9s: lost == 0\"]}")
                                         << QStringLiteral(
                                                "s.json: $.expect[0]: @9s is after the end of the run (duration_s = 5)");
+        QTest::newRow("assertion bool as number")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"gave_up > 0\"]}")
+            << QStringLiteral("s.json: $.expect[0]: gave_up is true or false, so compare it with true or false");
+        QTest::newRow("assertion string as number")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"config.seed == 1\"]}")
+            << QStringLiteral("s.json: $.expect[0]: config.seed is a string, so compare it with a string");
+        QTest::newRow("assertion nan") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"lost == nan\"]}")
+                                       << QStringLiteral("s.json: $.expect[0]: expected a finite number after ==");
+        QTest::newRow("assertion array element")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"supervision.0.banana == 1\"]}")
+            << QStringLiteral("s.json: $.expect[0]: the report has no field \"supervision.0.banana\"");
+        QTest::newRow("assertion object")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"crashes == 0\"]}")
+            << QStringLiteral("s.json: $.expect[0]: \"crashes\" is not a single value");
+        QTest::newRow("target on a caption") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, \"caption\": \"a\", \"target\": 2}]}")
+                                             << QStringLiteral(
+                                                    "s.json: $.timeline[0].target: only kill_consumer takes a target");
+        QTest::newRow("slow consumer spaces")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"slow_consumer\": \" 1:10\"}}")
+            << QStringLiteral("s.json: $.config.slow_consumer: expected \"INDEX:FACTOR\"");
+        QTest::newRow("schema key type") << QByteArray("{\"$schema\": 5, \"name\": \"x\", \"duration_s\": 5}")
+                                         << QStringLiteral("s.json: $.$schema: expected a string");
         QTest::newRow("assertion ordered string")
             << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"state < \\\"running\\\"\"]}")
             << QStringLiteral("s.json: $.expect[0]: < compares numbers only");
