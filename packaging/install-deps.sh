@@ -11,7 +11,7 @@ packages=(
     qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev
     libtbb-dev librapidcheck-dev prometheus-cpp-dev
     clang-format clang-tidy cppcheck
-    doxygen file dpkg-dev desktop-file-utils appstream
+    doxygen file dpkg-dev desktop-file-utils appstream python3-jsonschema
 )
 
 missing=()
