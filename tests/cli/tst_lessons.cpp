@@ -14,21 +14,25 @@ private slots:
     {
         QTest::addColumn<QString>("lesson");
         QTest::addColumn<QString>("speed");
+        QTest::addColumn<QString>("warning"); // a warning the lesson must raise on stderr, if any
         // Fast enough for CI, slow enough that each phase still spans the one-second window the assertions
         // read (recent.*): phases are 8-15 s long at speed 1.
-        QTest::newRow("steady-state") << QStringLiteral("steady-state") << QStringLiteral("4");
-        QTest::newRow("slow-consumer") << QStringLiteral("slow-consumer") << QStringLiteral("3");
-        QTest::newRow("overload-three-ways") << QStringLiteral("overload-three-ways") << QStringLiteral("4");
-        QTest::newRow("let-it-crash") << QStringLiteral("let-it-crash") << QStringLiteral("3");
-        QTest::newRow("crash-storm") << QStringLiteral("crash-storm") << QStringLiteral("2");
-        QTest::newRow("scaling-out") << QStringLiteral("scaling-out") << QStringLiteral("3");
-        QTest::newRow("littles-law") << QStringLiteral("littles-law") << QStringLiteral("3");
+        QTest::newRow("steady-state") << QStringLiteral("steady-state") << QStringLiteral("4") << QString();
+        QTest::newRow("slow-consumer") << QStringLiteral("slow-consumer") << QStringLiteral("3")
+                                       << QStringLiteral("starved consumers: 3 of 4 idle");
+        QTest::newRow("overload-three-ways")
+            << QStringLiteral("overload-three-ways") << QStringLiteral("4") << QString();
+        QTest::newRow("let-it-crash") << QStringLiteral("let-it-crash") << QStringLiteral("3") << QString();
+        QTest::newRow("crash-storm") << QStringLiteral("crash-storm") << QStringLiteral("2") << QString();
+        QTest::newRow("scaling-out") << QStringLiteral("scaling-out") << QStringLiteral("3") << QString();
+        QTest::newRow("littles-law") << QStringLiteral("littles-law") << QStringLiteral("3") << QString();
     }
 
     void testLessonRunsHeadless()
     {
         QFETCH(QString, lesson);
         QFETCH(QString, speed);
+        QFETCH(QString, warning);
         QTemporaryDir dir;
         const QString junit = dir.filePath(QStringLiteral("junit.xml"));
         QProcess process;
@@ -42,6 +46,8 @@ private slots:
         QVERIFY(out.contains(QLatin1String("assertions: ")));
         QVERIFY(!out.contains(QLatin1String("FAIL")));
         QVERIFY(QFile::exists(junit));
+        if (!warning.isEmpty())
+            QVERIFY2(err.contains(QLatin1String("warning at ")) && err.contains(warning), qPrintable(err));
     }
 };
 
