@@ -18,8 +18,9 @@ QString str(std::string_view text)
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
 }
 
-/// A JSON value as the user wrote it, for "got ..." in messages.
-QString describe(const QJsonValue &value)
+} // namespace
+
+QString describeJsonValue(const QJsonValue &value)
 {
     switch (value.type()) {
     case QJsonValue::Null:
@@ -39,6 +40,8 @@ QString describe(const QJsonValue &value)
     }
     return QStringLiteral("nothing");
 }
+
+namespace {
 
 constexpr double kLargestExactInteger = 9007199254740992.0; // 2^53
 
@@ -227,7 +230,8 @@ QStringList applyConfigJson(const QJsonObject &object, PipelineConfig &config, c
             continue;
         }
         if (const auto expected = setter->second(it.value(), next))
-            errors << QStringLiteral("%1: expected %2, got %3").arg(fieldPath, *expected, describe(it.value()));
+            errors
+                << QStringLiteral("%1: expected %2, got %3").arg(fieldPath, *expected, describeJsonValue(it.value()));
     }
     if (!errors.isEmpty())
         return errors;

@@ -17,6 +17,10 @@ QJsonObject configToJson(const PipelineConfig &config);
 /// of the result come from PipelineConfig::validate(). On error `config` is left unchanged.
 QStringList applyConfigJson(const QJsonObject &object, PipelineConfig &config, const QString &path);
 
+/// A JSON value as the user wrote it, for the "got ..." of an error message: `"text"`, `42`, `true`, `null`,
+/// `an object`, `nothing` (missing).
+QString describeJsonValue(const QJsonValue &value);
+
 /// Every field name applyConfigJson() knows.
 QStringList configFieldNames();
 

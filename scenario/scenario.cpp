@@ -17,27 +17,6 @@ namespace {
 
 constexpr double kMaxDurationS = 24 * 3600.0;
 
-QString got(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Double:
-        return QString::number(value.toDouble(), 'g', 17);
-    case QJsonValue::String:
-        return QLatin1Char('"') + value.toString() + QLatin1Char('"');
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("nothing");
-}
-
 /// The line and column of a byte offset, for JSON syntax errors.
 QString lineColumn(const QByteArray &json, qsizetype offset)
 {
@@ -64,7 +43,7 @@ struct Parser {
     }
     void expected(const QString &path, const QString &what, const QJsonValue &value)
     {
-        error(path, QStringLiteral("expected %1, got %2").arg(what, got(value)));
+        error(path, QStringLiteral("expected %1, got %2").arg(what, describeJsonValue(value)));
     }
 
     std::optional<double> seconds(const QJsonValue &value, const QString &path, double low, double high)
