@@ -100,6 +100,7 @@ Consumer::Counters Consumer::counters() const
     for (std::size_t i = 0; i < c.crashes.size(); ++i)
         c.crashes[i] = m_crashes[i].get();
     c.busyNs = m_busyNs.get();
+    c.ioWaitNs = m_ioWaitNs.get();
     const auto taken = m_taken.get();
     c.queueDepth = static_cast<std::int64_t>(m_enqueued.get() + m_requeued.get()) - static_cast<std::int64_t>(taken);
     c.lastProgressNs = static_cast<std::int64_t>(m_progressNs.get());
@@ -295,6 +296,7 @@ void Consumer::runWithIo(Batch *batch, std::size_t from)
         m_resumeArrived = false;
         m_pending = batch;
         m_pendingIndex = i;
+        m_ioStartNs = nowNs();
         const auto wait = std::chrono::microseconds(m_settings.ioUs);
         m_context.timers.schedule(TimerService::Clock::now() + wait, [this] {
             m_node.try_put(&m_resumeToken);
@@ -311,7 +313,9 @@ void Consumer::resumeAfterIo()
     const std::size_t index = m_pendingIndex;
     m_pending = nullptr;
     m_waiting = false;
-    record(batch->events[index], nowNs());
+    const std::int64_t now = nowNs();
+    m_ioWaitNs.add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - m_ioStartNs)));
+    record(batch->events[index], now);
     ++m_settleProcessed;
     runWithIo(batch, index + 1);
 }

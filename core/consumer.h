@@ -63,6 +63,7 @@ public:
         std::uint64_t restarts = 0;
         std::array<std::uint64_t, static_cast<std::size_t>(CrashCause::Count)> crashes{};
         std::uint64_t busyNs = 0;
+        std::uint64_t ioWaitNs = 0; ///< time spent waiting on simulated I/O, counted when each wait ends
         std::int64_t queueDepth = 0;
         std::int64_t lastProgressNs = 0;
     };
@@ -116,6 +117,7 @@ private:
     int m_staleResumes = 0; ///< I/O resumes still to come for incarnations that crashed
     Batch *m_pending = nullptr; ///< the batch of that event
     std::size_t m_pendingIndex = 0;
+    std::int64_t m_ioStartNs = 0; ///< when the pending I/O began
     std::deque<Batch *> m_backlog; ///< messages that arrived while waiting, or while down or hung
     Batch m_resumeToken{{}, Batch::Signal::IoResume, 0}; ///< the one message a timer sends back
     std::int64_t m_downSinceNs = 0;
@@ -136,6 +138,7 @@ private:
     SoloCounter m_restarts;
     std::array<SoloCounter, static_cast<std::size_t>(CrashCause::Count)> m_crashes;
     SoloCounter m_busyNs;
+    SoloCounter m_ioWaitNs;
     SoloCounter m_taken; ///< events taken out of the queue (processed, failed, stashed or abandoned)
     SoloCounter m_requeued; ///< events put back for redelivery
     SoloCounter m_progressNs;

@@ -111,6 +111,7 @@ struct Engine::Impl {
         Histogram latency;
         std::vector<std::uint64_t> consumerProcessed = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
         std::vector<std::uint64_t> consumerBusy = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
+        std::vector<std::uint64_t> consumerIoWait = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
         std::vector<Producer::Counters> producerCounters;
     } previous;
 
@@ -231,6 +232,10 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
             static_cast<double>(c.busyNs - previous.consumerBusy[static_cast<std::size_t>(i)]) / 1e9 / dt, 0.0, 1.0);
         previous.consumerProcessed[static_cast<std::size_t>(i)] = c.processed;
         previous.consumerBusy[static_cast<std::size_t>(i)] = c.busyNs;
+        cs.ioWaitRatio = std::clamp(
+            static_cast<double>(c.ioWaitNs - previous.consumerIoWait[static_cast<std::size_t>(i)]) / 1e9 / dt, 0.0,
+            1.0);
+        previous.consumerIoWait[static_cast<std::size_t>(i)] = c.ioWaitNs;
         if (cs.active || cs.queueDepth > 0)
             s.consumers.push_back(cs);
     }

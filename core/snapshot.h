@@ -54,6 +54,9 @@ struct ConsumerSample {
     std::int64_t queueDepth = 0; ///< events waiting in its queue
     double processedPerSec = 0; ///< over the last interval
     double busyRatio = 0; ///< share of the interval spent processing, 0..1
+    /// share of the interval spent waiting on simulated I/O with an event in hand, 0..1 (a wait is counted in
+    /// the interval it ends in, so one longer than an interval shows late)
+    double ioWaitRatio = 0;
     std::uint64_t restarts = 0; ///< times its supervisor restarted it
     std::uint64_t crashes = 0; ///< times it crashed
     std::string state; ///< running, hung, down

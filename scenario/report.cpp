@@ -6,6 +6,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <cmath>
 
 namespace beam {
 
@@ -67,6 +68,36 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
     f.latencyMeanUs = latencyWeight > 0 ? f.latencyMeanUs / latencyWeight : 0;
     f.consumerBusyMean = busyCount > 0 ? busySum / busyCount : 0;
     return f;
+}
+
+LittlesLaw littlesLaw(const std::vector<std::shared_ptr<const Snapshot>> &history, double windowS)
+{
+    LittlesLaw law;
+    law.windowS = windowS;
+    if (history.empty())
+        return law;
+    const RecentFigures now = recentFigures(history, windowS);
+    law.inFlightMean = now.inFlightMean;
+    law.throughputPerSec = now.processedPerSec;
+    law.latencyMeanUs = now.latencyMeanUs;
+    law.predicted = now.processedPerSec * now.latencyMeanUs / 1e6;
+    // The window before: the history up to the last snapshot at or before the start of this window.
+    const double cut = history.back()->elapsedS - windowS;
+    auto end = history.end();
+    while (end != history.begin() && (*(end - 1))->elapsedS > cut + 1e-9)
+        --end;
+    if (end == history.begin())
+        return law;
+    const std::vector<std::shared_ptr<const Snapshot>> before(history.begin(), end);
+    const RecentFigures previous = recentFigures(before, windowS);
+    if (now.windowS < 0.8 * windowS || previous.windowS < 0.8 * windowS)
+        return law;
+    law.known = true;
+    law.previousInFlightMean = previous.inFlightMean;
+    const double moved = now.inFlightMean - previous.inFlightMean;
+    law.trendPerSec = moved / windowS;
+    law.steady = std::abs(moved) <= std::max(2.0, 0.1 * std::max(now.inFlightMean, previous.inFlightMean));
+    return law;
 }
 
 std::optional<double> consumerRhoModel(const PipelineConfig &config, double arrivalPerSec)

@@ -27,6 +27,25 @@ struct RecentFigures {
 
 RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &history, double windowS = 1.0);
 
+/// Little's law (L = lambda x W) as a reader may trust it: the figures over the last window, and whether the
+/// system is in a steady state at all. The law relates means over a period in which the system neither fills
+/// nor drains; while the mean in flight moves between one window and the one before, the ratio means nothing
+/// and `steady` is false.
+struct LittlesLaw {
+    double windowS = 0; ///< the window each mean covers
+    double inFlightMean = 0; ///< L over the last window
+    double previousInFlightMean = 0; ///< L over the window before it
+    double throughputPerSec = 0; ///< lambda: events leaving per second
+    double latencyMeanUs = 0; ///< W
+    double predicted = 0; ///< lambda x W
+    double trendPerSec = 0; ///< how fast L moves: (L - previous L) / window
+    bool known = false; ///< two full windows of history were there to judge
+    bool steady = false; ///< L moved by less than 10% (and less than 2 events) across the two windows
+};
+
+/// Judges Little's law over `history` (snapshots in time order, at least two windows of them to judge).
+LittlesLaw littlesLaw(const std::vector<std::shared_ptr<const Snapshot>> &history, double windowS = 1.0);
+
 /// Utilisation of the consumer stage from the model: arrival rate / service capacity, where capacity is what
 /// the consumers could finish per second with the configured work and I/O per event (the slow consumer
 /// counted at its factor). Empty when events carry no work or I/O (capacity then depends on the machine; the

@@ -1,113 +1,209 @@
 // SPDX-License-Identifier: MIT
 #include "chartpanel.h"
 
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
+#include <QGraphicsLayout>
 #include <QGridLayout>
+#include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QLogValueAxis>
 #include <QScatterSeries>
 #include <QToolTip>
-#include <QValueAxis>
+#include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
 
 namespace beam {
 
+namespace {
+constexpr double kLatencyFloorUs = 0.1; // a log axis cannot show 0
+constexpr int kSmoothPoints = 10; // one second at the default sampling interval
+
+/// Category boundaries must rise strictly; a label sits on its boundary, so the first one needs a start just
+/// below it.
+constexpr double kStartBelow = 1e-9;
+
+QList<QPointF> smoothed(const QList<QPointF> &points)
+{
+    QList<QPointF> out;
+    out.reserve(points.size());
+    double sum = 0;
+    for (qsizetype i = 0; i < points.size(); ++i) {
+        sum += points[i].y();
+        if (i >= kSmoothPoints)
+            sum -= points[i - kSmoothPoints].y();
+        const auto n = static_cast<double>(std::min<qsizetype>(i + 1, kSmoothPoints));
+        out.append(QPointF(points[i].x(), sum / n));
+    }
+    return out;
+}
+} // namespace
+
 ChartPanel::ChartPanel(QWidget *parent)
     : QWidget(parent)
 {
+    using visual::Ink;
     auto *grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(4);
-    grid->addWidget(addChart(tr("Throughput"),
-                        {{Series::Produced, tr("produced/s")}, {Series::Processed, tr("processed/s")},
-                            {Series::Failed, tr("failed/s")}},
-                        false, tr("events/s")),
-        0, 0);
-    grid->addWidget(
-        addChart(tr("Latency (creation to completion)"),
-            {{Series::LatencyP50, tr("p50")}, {Series::LatencyP99, tr("p99")}, {Series::LatencyMax, tr("max")}}, true,
-            tr("µs")),
-        0, 1);
-    grid->addWidget(addChart(tr("Failures"),
-                        {{Series::FailuresPerSec, tr("failures/s")}, {Series::RestartsPerSec, tr("restarts/s")},
-                            {Series::DeadLettersPerSec, tr("dead letters/s")}},
-                        false, tr("per second")),
-        1, 0);
-    grid->addWidget(addChart(tr("Back-pressure"),
-                        {{Series::InFlight, tr("in flight")}, {Series::Limit, tr("limit")},
-                            {Series::BackpressurePercent, tr("producers held back %")}},
-                        false, tr("events / %")),
-        1, 1);
+    const QList<QWidget *> boxes{
+        addChart(tr("Throughput, events/s"), ticks::Unit::Plain, false,
+            {{Series::Processed, tr("processed"), Ink::Primary, Qt::SolidLine, true},
+                {Series::Produced, tr("produced"), Ink::Secondary, Qt::DashLine, true},
+                {Series::Dropped, tr("dropped"), Ink::Tertiary, Qt::SolidLine, true}}),
+        addChart(tr("Latency, creation to done"), ticks::Unit::Microseconds, true,
+            {{Series::LatencyP50, tr("p50"), Ink::Primary, Qt::SolidLine, true},
+                {Series::LatencyP99, tr("p99"), Ink::Secondary, Qt::SolidLine, true},
+                {Series::LatencyMax, tr("max"), Ink::Tertiary, Qt::DotLine, true}}),
+        addChart(tr("Failures, per second"), ticks::Unit::Plain, false,
+            {{Series::FailuresPerSec, tr("failed"), Ink::Primary, Qt::SolidLine, true},
+                {Series::RestartsPerSec, tr("restarts"), Ink::Secondary, Qt::SolidLine, true},
+                {Series::DeadLettersPerSec, tr("dead letters"), Ink::Tertiary, Qt::SolidLine, true}}),
+        addChart(tr("In flight now, events"), ticks::Unit::Plain, false,
+            {{Series::InFlight, tr("in flight"), Ink::Primary, Qt::SolidLine, false},
+                {Series::Limit, tr("limit"), Ink::Threshold, Qt::DashLine, false}}),
+        addChart(tr("Held back, restart budget"), ticks::Unit::Percent, false,
+            {{Series::BackpressurePercent, tr("producers held"), Ink::Primary, Qt::SolidLine, false},
+                {Series::BudgetPercent, tr("budget used"), Ink::Secondary, Qt::SolidLine, false}}),
+        addChart(tr("Memory, resident"), ticks::Unit::Megabytes, false,
+            {{Series::RssMegabytes, tr("RSS"), Ink::Primary, Qt::SolidLine, false}}),
+    };
+    m_plots[static_cast<int>(Chart::HeldBack)].fixedPercent = true;
+    for (int i = 0; i < boxes.size(); ++i)
+        grid->addWidget(boxes[i], i / 2, i % 2);
+    setLook(false, visual::kDeskTextPx);
 }
 
-QChartView *ChartPanel::addChart(
-    const QString &title, const QList<std::pair<Series, QString>> &lines, bool logScale, const QString &unit)
+QWidget *ChartPanel::addChart(const QString &title, ticks::Unit unit, bool log, const QList<LineSpec> &lines)
 {
-    auto *chart = new QChart;
-    chart->setTitle(title);
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(4, 4, 4, 4));
+    Plot plot;
+    plot.chart = new QChart;
+    plot.unit = unit;
+    plot.log = log;
+    QChart *chart = plot.chart;
+    // Title and legend are labels around the chart: they wrap instead of being elided ("prod…").
+    chart->setTitle(QString());
+    chart->legend()->hide();
+    chart->setBackgroundRoundness(0);
+    chart->layout()->setContentsMargins(0, 0, 0, 0);
     chart->setAnimationOptions(QChart::NoAnimation);
+    plot.title = new QLabel(title);
+    plot.title->setObjectName(QStringLiteral("chartTitle"));
+    plot.title->setWordWrap(true);
+    plot.title->setAlignment(Qt::AlignCenter);
+    plot.legend = new QLabel;
+    plot.legend->setObjectName(QStringLiteral("chartLegend"));
+    plot.legend->setWordWrap(true);
+    plot.legend->setAlignment(Qt::AlignCenter);
+    plot.legend->setTextFormat(Qt::RichText);
 
-    auto *x = new QValueAxis;
-    x->setTitleText(tr("seconds"));
-    x->setLabelFormat(QStringLiteral("%.0f"));
-    chart->addAxis(x, Qt::AlignBottom);
-    QAbstractAxis *y = nullptr;
-    if (logScale) {
-        auto *log = new QLogValueAxis;
-        log->setBase(10);
-        log->setLabelFormat(QStringLiteral("%g"));
-        log->setMin(1);
-        log->setMax(1e6);
-        y = log;
-    } else {
-        auto *linear = new QValueAxis;
-        linear->setLabelFormat(QStringLiteral("%.4g"));
-        y = linear;
-    }
-    y->setTitleText(unit);
-    chart->addAxis(y, Qt::AlignLeft);
+    // Category axes carry labels we format (units, round values); their boundaries are the ticks.
+    plot.x = new QCategoryAxis;
+    plot.x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    chart->addAxis(plot.x, Qt::AlignBottom);
+    plot.y = new QCategoryAxis;
+    plot.y->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    chart->addAxis(plot.y, Qt::AlignLeft);
 
-    QValueAxis *percent = nullptr;
-    for (const auto &entry : lines) {
-        const QString name = entry.second;
+    for (const LineSpec &spec : lines) {
         auto *line = new QLineSeries;
-        line->setName(name);
+        line->setName(spec.name);
         chart->addSeries(line);
-        line->attachAxis(x);
-        if (entry.first == Series::BackpressurePercent) {
-            // A share, not a count: its own 0..100 axis on the right.
-            percent = new QValueAxis;
-            percent->setRange(0, 100);
-            percent->setLabelFormat(QStringLiteral("%.0f%%"));
-            percent->setTitleText(tr("held back %"));
-            chart->addAxis(percent, Qt::AlignRight);
-            line->attachAxis(percent);
-        } else {
-            line->attachAxis(y);
-        }
-        connect(line, &QLineSeries::hovered, this, [name, unit](const QPointF &point, bool state) {
+        line->attachAxis(plot.x);
+        line->attachAxis(plot.y);
+        const QString name = spec.name;
+        connect(line, &QLineSeries::hovered, this, [name, unit, log](const QPointF &point, bool state) {
             if (state)
                 QToolTip::showText(QCursor::pos(),
-                    QStringLiteral("%1 at %2 s: %3 %4")
-                        .arg(name)
-                        .arg(point.x(), 0, 'f', 1)
-                        .arg(point.y(), 0, 'g', 4)
-                        .arg(unit));
+                    QStringLiteral("%1 at %2: %3")
+                        .arg(name, ticks::format(point.x(), ticks::Unit::Seconds),
+                            ticks::format(log ? std::pow(10.0, point.y()) : point.y(), unit)));
         });
-        m_lines.push_back({entry.first, line, chart});
+        plot.lines.push_back({spec, line});
     }
-
     auto *view = new QChartView(chart);
     view->setRenderHint(QPainter::Antialiasing, false); // software-painted lines: antialiasing doubled the paint time
-    view->setMinimumSize(320, 220);
+    view->setMinimumSize(200, 120);
+    view->setFrameShape(QFrame::NoFrame);
     m_views.append(view);
-    return view;
+    auto *box = new QFrame;
+    box->setObjectName(QStringLiteral("chartBox"));
+    auto *column = new QVBoxLayout(box);
+    column->setContentsMargins(4, 2, 4, 2);
+    column->setSpacing(0);
+    column->addWidget(plot.title);
+    column->addWidget(view, 1);
+    column->addWidget(plot.legend);
+    m_plots.push_back(std::move(plot));
+    return box;
+}
+
+void ChartPanel::updateLegend(Plot &plot)
+{
+    // A swatch drawn in the series' own colour and dash, then its name in the text colour.
+    QStringList entries;
+    for (const Line &l : plot.lines) {
+        const QString swatch = l.spec.style == Qt::SolidLine ? QStringLiteral("━━") : QStringLiteral("╍╍");
+        entries << QStringLiteral("<span style='color:%1'><b>%2</b></span>&nbsp;%3")
+                       .arg(visual::ink(l.spec.ink, m_dark).name(), swatch,
+                           l.spec.name.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;")));
+    }
+    plot.legend->setText(entries.join(QStringLiteral(" &nbsp; ")));
+}
+
+void ChartPanel::styleLine(const Line &l)
+{
+    QPen pen(visual::ink(l.spec.ink, m_dark));
+    pen.setStyle(l.spec.style);
+    // Thicker for a projector; the dashed "produced" is drawn over "processed" and stays visible on top of it.
+    pen.setWidthF(m_textPx >= visual::kPresentationTextPx ? 3.0 : 2.0);
+    l.line->setPen(pen);
+}
+
+void ChartPanel::setLook(bool dark, int textPx)
+{
+    m_dark = dark;
+    m_textPx = textPx;
+    const QColor background = visual::chartBackground(dark);
+    const QColor text = dark ? QColor(0xEE, 0xEE, 0xEE) : QColor(0x11, 0x11, 0x11);
+    const QColor grid = dark ? QColor(0x48, 0x48, 0x50) : QColor(0xD8, 0xD8, 0xD8);
+    QFont font = this->font();
+    font.setPixelSize(textPx);
+    QFont titleFont = font;
+    titleFont.setPixelSize(textPx + 2);
+    titleFont.setBold(true);
+    for (Plot &plot : m_plots) {
+        QChart *chart = plot.chart;
+        plot.xTicks.clear(); // labels are measured when set: set them again in the new font
+        plot.yTicks.clear();
+        chart->setBackgroundBrush(background);
+        chart->setPlotAreaBackgroundVisible(false);
+        chart->setMargins(QMargins(2, textPx / 2, textPx * 3 / 2, 2)); // room for the last time label
+        for (QCategoryAxis *axis : {plot.x, plot.y}) {
+            axis->setLabelsFont(font);
+            axis->setLabelsBrush(text);
+            axis->setLinePenColor(text);
+            axis->setGridLineColor(grid);
+        }
+        for (const Line &l : plot.lines)
+            styleLine(l);
+        updateLegend(plot);
+    }
+    for (Marker &m : m_markers) {
+        for (QLineSeries *line : m.lines) {
+            QPen pen(visual::ink(visual::Ink::Marker, dark), 1.5, Qt::DashLine);
+            line->setPen(pen);
+        }
+        for (QScatterSeries *label : m.labels) {
+            label->setColor(visual::ink(visual::Ink::Marker, dark));
+            label->setBorderColor(visual::ink(visual::Ink::Marker, dark));
+            label->setPointLabelsColor(text);
+            label->setPointLabelsFont(titleFont);
+        }
+    }
 }
 
 void ChartPanel::setWindowSeconds(int seconds)
@@ -120,56 +216,132 @@ void ChartPanel::setFrozen(bool frozen)
     m_frozen = frozen;
 }
 
+void ChartPanel::setSmoothing(bool on)
+{
+    m_smoothing = on;
+}
+
+void ChartPanel::setValueTicks(Plot &plot, const QList<double> &values)
+{
+    if (values == plot.yTicks || values.isEmpty())
+        return;
+    plot.yTicks = values;
+    for (const QString &label : plot.y->categoriesLabels())
+        plot.y->remove(label);
+    QList<double> at = values;
+    if (plot.log)
+        std::transform(at.begin(), at.end(), at.begin(), [](double v) { return std::log10(v); });
+    plot.y->setStartValue(at.first() - kStartBelow);
+    for (qsizetype i = 0; i < values.size(); ++i)
+        plot.y->append(ticks::format(values[i], plot.unit), at[i]);
+    plot.y->setRange(at.first(), at.last());
+    // The axis measures its width when the chart lays out; new labels need a new layout, or they are elided.
+    plot.y->setLabelsVisible(false);
+    plot.y->setLabelsVisible(true);
+}
+
+void ChartPanel::setTimeTicks(Plot &plot, double from, double to)
+{
+    // Ticks at whole multiples of a 1-2-5 step: as the window scrolls, each label stays with its time. As many
+    // as fit the plot's width with room for a label each ("120 s" is about four text heights wide).
+    const double width = plot.chart->plotArea().width() > 0 ? plot.chart->plotArea().width() : 300;
+    const int fit = std::clamp(static_cast<int>(width / (m_textPx * 4.5)), 2, 6);
+    const double step = ticks::niceStep((to - from) / fit);
+    QList<double> values;
+    for (double t = std::ceil(from / step - 1e-9) * step; t <= to + 1e-9; t += step)
+        values << t;
+    plot.x->setRange(from, to);
+    if (values == plot.xTicks || values.isEmpty())
+        return;
+    plot.xTicks = values;
+    for (const QString &label : plot.x->categoriesLabels())
+        plot.x->remove(label);
+    plot.x->setStartValue(values.first() - kStartBelow);
+    for (double t : values)
+        plot.x->append(ticks::format(t, ticks::Unit::Seconds), t);
+    plot.x->setRange(from, to);
+}
+
 void ChartPanel::redraw(const TelemetryHistory &history)
 {
     if (m_frozen)
         return;
+    // The time axis grows with the run until it spans the window, then scrolls.
     const double now = history.lastTime();
     const double from = std::max(0.0, now - m_windowS);
-    QChart *chart = nullptr;
-    double high = 0;
-    double low = 1e300;
-    const auto finishChart = [&](QChart *c) {
-        if (!c)
-            return;
-        const auto axesX = c->axes(Qt::Horizontal);
-        const auto axesY = c->axes(Qt::Vertical, c->series().constFirst());
-        axesX.constFirst()->setRange(from, std::max(from + m_windowS, now));
-        if (auto *log = qobject_cast<QLogValueAxis *>(axesY.constFirst())) {
-            const double top = std::pow(10.0, std::ceil(std::log10(std::max(10.0, high * 1.2))));
-            const double bottom = std::pow(10.0, std::floor(std::log10(std::max(0.1, std::min(low, top / 10)))));
-            log->setRange(bottom, top);
-        } else if (auto *linear = qobject_cast<QValueAxis *>(axesY.constFirst())) {
-            linear->setRange(0.0, high > 0 ? high * 1.15 : 1.0);
-            linear->setLabelFormat(high >= 100 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
+    const double to = std::max(now, from + std::min<double>(m_windowS, 10.0));
+    for (Plot &plot : m_plots) {
+        if (plot.chart->plotArea().size() != plot.plotSize) {
+            plot.plotSize = plot.chart->plotArea().size();
+            plot.xTicks.clear();
+            plot.yTicks.clear();
         }
-    };
-    for (const Line &l : m_lines) {
-        if (l.chart != chart) {
-            finishChart(chart);
-            chart = l.chart;
-            high = 0;
-            low = 1e300;
+        double high = 0;
+        double low = 1e300;
+        for (const Line &l : plot.lines) {
+            auto points = history.points(l.spec.series, m_windowS);
+            if (m_smoothing && l.spec.smoothable)
+                points = smoothed(points);
+            for (QPointF &p : points) {
+                high = std::max(high, p.y());
+                if (plot.log) {
+                    low = std::min(low, std::max(p.y(), kLatencyFloorUs));
+                    p.setY(std::log10(std::max(p.y(), kLatencyFloorUs)));
+                }
+            }
+            l.line->replace(points);
         }
-        auto points = history.points(l.series, m_windowS);
-        const bool ownAxis = l.series == Series::BackpressurePercent;
-        for (auto &p : points) {
-            if (ownAxis)
-                continue;
-            if (qobject_cast<QLogValueAxis *>(chart->axes(Qt::Vertical).constFirst()))
-                p.setY(std::max(p.y(), 0.1)); // a log axis cannot show 0
-            high = std::max(high, p.y());
-            low = std::min(low, p.y());
+        setTimeTicks(plot, from, to);
+        // As many value ticks as the plot's height holds: a category axis elides a label taller than its
+        // category, so each needs about two text heights.
+        const double height = plot.chart->plotArea().height() > 0 ? plot.chart->plotArea().height() : 200;
+        const int fit = std::clamp(static_cast<int>(height / (m_textPx * 2.2)), 1, 5);
+        if (plot.fixedPercent) {
+            setValueTicks(plot, ticks::linear(100, fit).values());
+        } else if (plot.log) {
+            setValueTicks(plot, ticks::decades(low < 1e300 ? low : 1, std::max(high, 10.0), fit));
+        } else {
+            // Keep the scale while the data stays between 40% and 100% of it, so the axis does not twitch.
+            const double top = plot.yTicks.isEmpty() ? 0 : plot.yTicks.last();
+            if (high > top || high < 0.4 * top || top == 0 || static_cast<int>(plot.yTicks.size()) - 1 > fit)
+                setValueTicks(plot, ticks::linear(high * 1.1, fit).values());
         }
-        l.line->replace(points);
     }
-    finishChart(chart);
     placeMarkers();
+}
+
+QString ChartPanel::title(Chart chart) const
+{
+    const auto i = static_cast<std::size_t>(chart);
+    return i < m_plots.size() ? m_plots[i].title->text() : QString();
+}
+
+QStringList ChartPanel::legend(Chart chart) const
+{
+    QStringList names;
+    const auto i = static_cast<std::size_t>(chart);
+    if (i < m_plots.size()) {
+        for (const Line &l : m_plots[i].lines)
+            names << l.spec.name;
+    }
+    return names;
+}
+
+QStringList ChartPanel::valueLabels(Chart chart) const
+{
+    const auto i = static_cast<std::size_t>(chart);
+    return i < m_plots.size() ? m_plots[i].y->categoriesLabels() : QStringList();
+}
+
+QStringList ChartPanel::timeLabels(Chart chart) const
+{
+    const auto i = static_cast<std::size_t>(chart);
+    return i < m_plots.size() ? m_plots[i].x->categoriesLabels() : QStringList();
 }
 
 void ChartPanel::addMarker(double atS, const QString &label)
 {
-    m_markers.push_back({atS, label, {}, nullptr});
+    m_markers.push_back({atS, label, {}, {}});
 }
 
 void ChartPanel::clearMarkers()
@@ -179,9 +351,9 @@ void ChartPanel::clearMarkers()
             line->chart()->removeSeries(line);
             delete line;
         }
-        if (m.label) {
-            m.label->chart()->removeSeries(m.label);
-            delete m.label;
+        for (QScatterSeries *label : m.labels) {
+            label->chart()->removeSeries(label);
+            delete label;
         }
     }
     m_markers.clear();
@@ -189,58 +361,57 @@ void ChartPanel::clearMarkers()
 
 void ChartPanel::placeMarkers()
 {
+    QFont labelFont = font();
+    labelFont.setPixelSize(m_textPx + 2);
+    labelFont.setBold(true);
+    const QColor marker = visual::ink(visual::Ink::Marker, m_dark);
+    const QColor text = m_dark ? QColor(0xEE, 0xEE, 0xEE) : QColor(0x11, 0x11, 0x11);
     for (auto &m : m_markers) {
         if (m.lines.empty()) {
-            for (QChartView *view : m_views) {
-                QChart *chart = view->chart();
+            for (const Plot &plot : m_plots) {
                 auto *line = new QLineSeries;
                 line->setName(m.text);
-                QPen pen(QColor(128, 128, 128));
-                pen.setStyle(Qt::DashLine);
-                line->setPen(pen);
-                chart->addSeries(line);
-                line->attachAxis(chart->axes(Qt::Horizontal).constFirst());
-                line->attachAxis(chart->axes(Qt::Vertical).constFirst());
-                for (QLegendMarker *marker : chart->legend()->markers(line))
-                    marker->setVisible(false);
+                line->setPen(QPen(marker, 1.5, Qt::DashLine));
+                plot.chart->addSeries(line);
+                line->attachAxis(plot.x);
+                line->attachAxis(plot.y);
+                auto *label = new QScatterSeries;
+                label->setMarkerSize(8);
+                label->setColor(marker);
+                label->setBorderColor(marker);
+                label->setPointLabelsFormat(m.text);
+                label->setPointLabelsVisible(true);
+                label->setPointLabelsClipping(false);
+                label->setPointLabelsFont(labelFont);
+                label->setPointLabelsColor(text);
+                plot.chart->addSeries(label);
+                label->attachAxis(plot.x);
+                label->attachAxis(plot.y);
+                for (QAbstractSeries *series :
+                    {static_cast<QAbstractSeries *>(line), static_cast<QAbstractSeries *>(label)})
+                    for (QLegendMarker *legend : plot.chart->legend()->markers(series))
+                        legend->setVisible(false);
                 m.lines.push_back(line);
+                m.labels.push_back(label);
             }
-            QChart *first = m_views.constFirst()->chart();
-            m.label = new QScatterSeries;
-            m.label->setMarkerSize(6);
-            m.label->setColor(QColor(128, 128, 128));
-            m.label->setBorderColor(QColor(128, 128, 128));
-            m.label->setPointLabelsFormat(m.text);
-            m.label->setPointLabelsVisible(true);
-            first->addSeries(m.label);
-            m.label->attachAxis(first->axes(Qt::Horizontal).constFirst());
-            m.label->attachAxis(first->axes(Qt::Vertical).constFirst());
-            for (QLegendMarker *marker : first->legend()->markers(m.label))
-                marker->setVisible(false);
         }
         for (std::size_t i = 0; i < m.lines.size(); ++i) {
-            QAbstractAxis *y = m_views[static_cast<qsizetype>(i)]->chart()->axes(Qt::Vertical).constFirst();
-            double low = 0;
-            double high = 1;
-            if (auto *log = qobject_cast<QLogValueAxis *>(y)) {
-                low = log->min();
-                high = log->max();
-            } else if (auto *linear = qobject_cast<QValueAxis *>(y)) {
-                low = linear->min();
-                high = linear->max();
-            }
+            const QCategoryAxis *y = m_plots[i].y;
+            const double low = y->min();
+            const double high = y->max();
             m.lines[i]->replace({QPointF(m.atS, high), QPointF(m.atS, low)});
-            if (i == 0)
-                m.label->replace({QPointF(m.atS, low + (high - low) * 0.94)});
+            m.labels[i]->replace({QPointF(m.atS, low + (high - low) * 0.9)});
         }
     }
 }
 
 int ChartPanel::pointCount(Series series) const
 {
-    for (const Line &l : m_lines) {
-        if (l.series == series)
-            return static_cast<int>(l.line->count());
+    for (const Plot &plot : m_plots) {
+        for (const Line &l : plot.lines) {
+            if (l.spec.series == series)
+                return static_cast<int>(l.line->count());
+        }
     }
     return 0;
 }

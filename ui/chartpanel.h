@@ -1,31 +1,39 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "axisticks.h"
 #include "telemetryhistory.h"
+#include "visualstyle.h"
 
 #include <QWidget>
 
 #include <vector>
 
 QT_BEGIN_NAMESPACE
+class QCategoryAxis;
+class QLabel;
 class QChart;
 class QChartView;
 class QLineSeries;
 class QScatterSeries;
 class QValueAxis;
-class QLogValueAxis;
 QT_END_NAMESPACE
 
 namespace beam {
 
-/// Four live charts (throughput, latency, failures, back-pressure) over a time window. Each redraw replaces
-/// the series' points over the window (QLineSeries::replace), never clear() + append().
-/// Threads: GUI thread only.
+/// Six live charts over a time window: throughput, latency, failures, in flight against its limit, held back
+/// and restart budget, resident memory. Each series is plotted once, in one colour per meaning; axes tick at
+/// round 1-2-5 steps with unit-aware labels (ticks::format); the time axis grows with the run up to the
+/// window, then scrolls with ticks anchored at whole multiples of its step. Each redraw replaces the series'
+/// points over the window (QLineSeries::replace), never clear() + append(). Threads: GUI thread only.
 class ChartPanel : public QWidget
 {
     Q_OBJECT
 
 public:
+    /// The charts, in reading order (left to right, top to bottom); lessons and help name them by title.
+    enum class Chart { Throughput, Latency, Failures, InFlight, HeldBack, Memory, Count };
+
     explicit ChartPanel(QWidget *parent = nullptr);
 
     void setWindowSeconds(int seconds);
@@ -33,38 +41,76 @@ public:
     /// Frozen charts keep their picture while the history keeps growing.
     void setFrozen(bool frozen);
     [[nodiscard]] bool frozen() const { return m_frozen; }
+    /// Noisy series (rates, latency) drawn as a one-second moving average.
+    void setSmoothing(bool on);
+    [[nodiscard]] bool smoothing() const { return m_smoothing; }
+    /// Colours for a light or dark window, fonts for a desk or a projector (pixel size of the smallest text).
+    void setLook(bool dark, int textPx);
     void redraw(const TelemetryHistory &history);
     /// Points currently shown by one series (for tests).
     [[nodiscard]] int pointCount(Series series) const;
     [[nodiscard]] QList<QChartView *> views() const { return m_views; }
-    /// A dashed vertical line across every chart at `atS` (history time), labelled on the first chart:
+    [[nodiscard]] QChartView *view(Chart chart) const { return m_views.value(static_cast<int>(chart)); }
+    /// A chart's title as shown ("Throughput, events/s"): the names lessons use for it.
+    [[nodiscard]] QString title(Chart chart) const;
+    /// The legend under a chart, as plain text ("processed, produced, dropped").
+    [[nodiscard]] QStringList legend(Chart chart) const;
+    /// The labels on a chart's value axis and its time axis, bottom to top / left to right (for tests).
+    [[nodiscard]] QStringList valueLabels(Chart chart) const;
+    [[nodiscard]] QStringList timeLabels(Chart chart) const;
+    /// A dashed vertical line across every chart at `atS` (history time), its number at the top of each:
     /// where a lesson's step happened.
     void addMarker(double atS, const QString &label);
     void clearMarkers();
     [[nodiscard]] int markerCount() const { return static_cast<int>(m_markers.size()); }
 
 private:
-    struct Line {
+    struct LineSpec {
         Series series = Series::Produced;
-        QLineSeries *line = nullptr;
-        QChart *chart = nullptr;
+        QString name;
+        visual::Ink ink = visual::Ink::Primary;
+        Qt::PenStyle style = Qt::SolidLine;
+        bool smoothable = false;
     };
-    QChartView *addChart(
-        const QString &title, const QList<std::pair<Series, QString>> &lines, bool logScale, const QString &unit);
-
+    struct Line {
+        LineSpec spec;
+        QLineSeries *line = nullptr;
+    };
+    struct Plot {
+        QChart *chart = nullptr;
+        QLabel *title = nullptr; ///< above the chart: a label wraps where a chart title would be elided
+        QLabel *legend = nullptr; ///< below it, for the same reason
+        QCategoryAxis *x = nullptr;
+        QCategoryAxis *y = nullptr;
+        ticks::Unit unit = ticks::Unit::Plain;
+        bool log = false;
+        bool fixedPercent = false;
+        std::vector<Line> lines;
+        QList<double> yTicks; ///< what the value axis shows now (log: decades)
+        QList<double> xTicks;
+        QSizeF plotSize; ///< the axes measure their labels when set: a new size sets them again
+    };
+    QWidget *addChart(const QString &title, ticks::Unit unit, bool log, const QList<LineSpec> &lines);
+    void updateLegend(Plot &plot);
+    void setValueTicks(Plot &plot, const QList<double> &values);
+    void setTimeTicks(Plot &plot, double from, double to);
     void placeMarkers();
+    void styleLine(const Line &line);
 
     struct Marker {
         double atS = 0;
         QString text;
         std::vector<QLineSeries *> lines; ///< one per chart
-        QScatterSeries *label = nullptr; ///< one point at the top of the first chart, carrying the label
+        std::vector<QScatterSeries *> labels; ///< one per chart: a point at the top carrying the number
     };
     std::vector<Marker> m_markers;
     QList<QChartView *> m_views;
-    std::vector<Line> m_lines;
+    std::vector<Plot> m_plots;
     int m_windowS = 60;
     bool m_frozen = false;
+    bool m_smoothing = false;
+    bool m_dark = false;
+    int m_textPx = visual::kDeskTextPx;
 };
 
 } // namespace beam

@@ -53,7 +53,7 @@ ControlPanel::ControlPanel(QWidget *parent)
     auto *buttons = new QHBoxLayout;
     m_start = new QPushButton(tr("&Start"));
     m_pause = new QPushButton(tr("&Pause"));
-    m_stop = new QPushButton(tr("S&top"));
+    m_stop = new QPushButton(tr("St&op"));
     m_reset = new QPushButton(tr("&Reset"));
     m_start->setToolTip(tr("Start the pipeline with these settings."));
     m_pause->setToolTip(tr("Producers stop emitting; consumers finish what is in flight. Press again to resume."));
@@ -79,10 +79,10 @@ ControlPanel::ControlPanel(QWidget *parent)
         tr("Paced producers, each on its own thread, like GenStage producers."), 1, 64, 0, false);
     addControl(flowForm, QStringLiteral("consumers"), tr("&Consumers"),
         tr("Serial consumers; the router sends each key to the same one, so per-key order holds."), 1, 256, 0, false);
-    addControl(flowForm, QStringLiteral("max_in_flight"), tr("Max in &flight"),
+    addControl(flowForm, QStringLiteral("max_in_flight"), tr("Ma&x in flight"),
         tr("Back-pressure: at most this many events admitted and unfinished (GenStage's max_demand)."), 1, 1'000'000, 0,
         true);
-    addControl(flowForm, QStringLiteral("work_us"), tr("CPU &work µs"),
+    addControl(flowForm, QStringLiteral("work_us"), tr("CPU wor&k µs"),
         tr("Busy CPU time per event: the consumers' cores are really used."), 0, 100'000, 0, true);
     addControl(flowForm, QStringLiteral("io_us"), tr("&I/O wait µs"),
         tr("Simulated I/O per event: the consumer waits, the worker thread does not."), 0, 1'000'000, 0, true);
@@ -92,14 +92,16 @@ ControlPanel::ControlPanel(QWidget *parent)
     m_overload->addItem(tr("unbounded"), QStringLiteral("unbounded"));
     m_overload->setToolTip(
         tr("Overload: hold producers back (nothing lost), drop what does not fit (counted), or let queues grow."));
-    flowForm->addRow(tr("&Overload"), m_overload);
+    auto *overloadLabel = new QLabel(tr("Ov&erload"));
+    overloadLabel->setBuddy(m_overload);
+    flowForm->addRow(overloadLabel, m_overload);
     layout->addWidget(flow);
 
     auto *faults = new QGroupBox(tr("Faults and supervision"));
     auto *faultForm = new QFormLayout(faults);
     addControl(faultForm, QStringLiteral("fault_rate"), tr("Fa&ult rate"),
         tr("Probability that processing an event fails; it is retried, then dead-lettered."), 0, 1, 3, false);
-    addControl(faultForm, QStringLiteral("crash_rate"), tr("Cras&h rate"),
+    addControl(faultForm, QStringLiteral("crash_rate"), tr("Crash ra&te"),
         tr("Probability that an event crashes its consumer; the supervisor restarts it, no event is lost."), 0, 1, 4,
         false);
     m_slowEnabled = new QCheckBox(tr("slow consumer"));
@@ -120,13 +122,15 @@ ControlPanel::ControlPanel(QWidget *parent)
     m_strategy->addItem(tr("rest_for_one"), QStringLiteral("rest_for_one"));
     m_strategy->setToolTip(tr("Who the supervisor restarts when a consumer crashes: it, everyone, or it and the "
                               "ones started after it."));
-    faultForm->addRow(tr("Stra&tegy"), m_strategy);
-    addControl(faultForm, QStringLiteral("max_restarts"), tr("Max restarts"),
+    auto *strategyLabel = new QLabel(tr("Strate&gy"));
+    strategyLabel->setBuddy(m_strategy);
+    faultForm->addRow(strategyLabel, m_strategy);
+    addControl(faultForm, QStringLiteral("max_restarts"), tr("&Max restarts"),
         tr("Consumers' restart intensity: more restarts than this within the window escalates to the pipeline "
            "supervisor, which gives up after more than 3 escalations in 5 s."),
         0, 1000, 0, false);
-    addControl(faultForm, QStringLiteral("max_seconds"), tr("Window s"), tr("The restart intensity window."), 0.1, 60,
-        1, false);
+    addControl(faultForm, QStringLiteral("max_seconds"), tr("Restart &window s"), tr("The restart intensity window."),
+        0.1, 60, 1, false);
     layout->addWidget(faults);
     layout->addStretch(1);
 
@@ -320,7 +324,7 @@ void ControlPanel::setRunning(bool running, bool paused)
 {
     m_start->setEnabled(!running);
     m_pause->setEnabled(running);
-    m_pause->setText(paused ? tr("Res&ume") : tr("&Pause"));
+    m_pause->setText(paused ? tr("Un&pause") : tr("&Pause"));
     m_stop->setEnabled(running);
 }
 

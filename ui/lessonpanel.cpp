@@ -44,9 +44,9 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     m_progress->setTextVisible(true);
     m_progress->setFormat(QStringLiteral("—"));
 
-    m_playPause = new QPushButton(tr("&Pause lesson"));
-    m_stepButton = new QPushButton(tr("Next &step"));
-    m_restartButton = new QPushButton(tr("Re&start lesson"));
+    m_playPause = new QPushButton(tr("Pause lesso&n"));
+    m_stepButton = new QPushButton(tr("&Jump to next step"));
+    m_restartButton = new QPushButton(tr("Repla&y lesson"));
     m_playPause->setToolTip(tr("Stops the lesson's clock; the engine runs on, so the picture stays live."));
     m_stepButton->setToolTip(tr("Jump to the next step now."));
     m_restartButton->setToolTip(tr("Reset the engine and play the lesson from the start."));
@@ -64,11 +64,6 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     m_expect->setWordWrap(true);
     m_expect->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
-    m_little = new QLabel;
-    m_little->setObjectName(QStringLiteral("littleReadout"));
-    m_little->setWordWrap(true);
-    m_little->setToolTip(tr("Little's law: in a stable system the mean number in flight L equals the throughput "
-                            "lambda times the mean latency W, over the last second."));
     m_rho = new QLabel;
     m_rho->setObjectName(QStringLiteral("rhoReadout"));
     m_rho->setWordWrap(true);
@@ -84,8 +79,7 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     layout->addWidget(m_steps, 1);
     layout->addWidget(new QLabel(tr("Expected")));
     layout->addWidget(m_expect);
-    layout->addWidget(new QLabel(tr("Readouts")));
-    layout->addWidget(m_little);
+    layout->addWidget(new QLabel(tr("Utilisation (Little's law is a tile above the charts)")));
     layout->addWidget(m_rho);
 
     connect(m_playPause, &QPushButton::clicked, this, [this] { m_playing ? pause() : resume(); });
@@ -337,18 +331,10 @@ void LessonPanel::showSnapshot(const SnapshotPtr &snapshot)
     while (m_recent.size() > 2 && m_recent.front()->elapsedS < snapshot->elapsedS - kRecentS)
         m_recent.pop_front();
     const auto r = recentFigures({m_recent.begin(), m_recent.end()}, kRecentS);
-    const double predicted = r.processedPerSec * r.latencyMeanUs / 1e6;
-    m_little->setText(
-        tr("<b>Little's law</b>: L = %1 in flight · λ × W = %L2/s × %3 ms = <b>%4</b>%5")
-            .arg(r.inFlightMean, 0, 'f', 1)
-            .arg(r.processedPerSec, 0, 'f', 0)
-            .arg(r.latencyMeanUs / 1000.0, 0, 'f', 3)
-            .arg(predicted, 0, 'f', 1)
-            .arg(r.inFlightMean > 0.5 ? tr(" (ratio %1)").arg(predicted / r.inFlightMean, 0, 'f', 2) : QString()));
     const Snapshot &s = *snapshot;
     const PipelineConfig &c = s.config;
     QStringList parts;
-    parts << tr("<b>limiter</b> %1% full")
+    parts << tr("<b>limiter</b> %1% full now")
                  .arg(s.limit > 0 ? 100.0 * static_cast<double>(s.inFlight) / static_cast<double>(s.limit) : 0.0, 0,
                      'f', 0);
     const auto model = consumerRhoModel(c, r.producedPerSec);
@@ -375,7 +361,7 @@ void LessonPanel::updateTransport()
 {
     const bool loaded = m_scenario.has_value();
     m_playPause->setEnabled(loaded && !m_finished);
-    m_playPause->setText(m_playing ? tr("&Pause lesson") : tr("&Play lesson"));
+    m_playPause->setText(m_playing ? tr("Pause lesso&n") : tr("Play lesso&n"));
     m_stepButton->setEnabled(loaded && m_next < (loaded ? m_scenario->timeline.size() : 0));
     m_restartButton->setEnabled(loaded);
 }

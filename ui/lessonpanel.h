@@ -25,7 +25,7 @@ class ControlPanel;
 
 /// Plays a scenario as a lesson: drives the controls at each step (so the class sees what changed), shows
 /// each caption in large type, marks each step on the charts, and checks the scenario's assertions as their
-/// time comes. Also shows, for any run, the live utilisation (rho) and Little's law readouts.
+/// time comes. Also shows, for any run, the live utilisation (rho) per stage.
 ///
 /// The lesson's clock is its own: Pause stops the timeline (the engine runs on, so the picture stays live
 /// while the teacher talks), Step jumps to the next step, Restart resets the engine and starts over.
@@ -99,7 +99,6 @@ private:
     QPushButton *m_playPause = nullptr;
     QPushButton *m_stepButton = nullptr;
     QPushButton *m_restartButton = nullptr;
-    QLabel *m_little = nullptr;
     QLabel *m_rho = nullptr;
 };
 

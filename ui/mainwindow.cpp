@@ -4,12 +4,17 @@
 #include "chartpanel.h"
 #include "controlpanel.h"
 #include "lessonpanel.h"
+#include "statelegend.h"
+#include "stattiles.h"
 #include "topologyview.h"
+#include "visualstyle.h"
 
 #include <QActionGroup>
 #include <QApplication>
 #include <QChartView>
 #include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
@@ -17,9 +22,11 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPushButton>
 #include <QScopeGuard>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
@@ -48,21 +55,30 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_charts = new ChartPanel;
     m_topology = new TopologyView;
-    auto *split = new QSplitter(Qt::Horizontal);
-    split->addWidget(m_charts);
-    split->addWidget(m_topology);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    auto *topologyPane = new QWidget;
+    auto *topologyLayout = new QVBoxLayout(topologyPane);
+    topologyLayout->setContentsMargins(0, 0, 0, 0);
+    topologyLayout->setSpacing(2);
+    topologyLayout->addWidget(m_topology, 1);
+    topologyLayout->addWidget(new StateLegend);
+    m_split = new QSplitter(Qt::Horizontal);
+    m_split->addWidget(m_charts);
+    m_split->addWidget(topologyPane);
+    m_split->setStretchFactor(0, 5);
+    m_split->setStretchFactor(1, 4);
+    m_split->setChildrenCollapsible(false);
     m_warnings = new QLabel;
     m_warnings->setObjectName(QStringLiteral("warnings"));
     m_warnings->setWordWrap(true);
     m_warnings->hide();
+    m_tiles = new StatTiles;
     auto *central = new QWidget;
     auto *centralLayout = new QVBoxLayout(central);
-    centralLayout->setContentsMargins(0, 0, 0, 0);
-    centralLayout->setSpacing(2);
+    centralLayout->setContentsMargins(4, 4, 4, 0);
+    centralLayout->setSpacing(4);
+    centralLayout->addWidget(m_tiles);
     centralLayout->addWidget(m_warnings);
-    centralLayout->addWidget(split, 1);
+    centralLayout->addWidget(m_split, 1);
     setCentralWidget(central);
 
     m_controls = new ControlPanel;
@@ -70,17 +86,19 @@ MainWindow::MainWindow(QWidget *parent)
     scroll->setWidget(m_controls);
     scroll->setWidgetResizable(true);
     scroll->setMinimumWidth(m_controls->sizeHint().width() + 24);
-    auto *dock = new QDockWidget(tr("Controls"), this);
-    dock->setObjectName(QStringLiteral("controls"));
-    dock->setWidget(scroll);
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-    addDockWidget(Qt::LeftDockWidgetArea, dock);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_controlsDock = new QDockWidget(tr("Controls"), this);
+    m_controlsDock->setObjectName(QStringLiteral("controls"));
+    m_controlsDock->setWidget(scroll);
+    m_controlsDock->setFeatures(
+        QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::LeftDockWidgetArea, m_controlsDock);
 
     m_lessons = new LessonPanel(m_bridge, m_controls, m_charts);
     m_lessonDock = new QDockWidget(tr("Lesson and readouts"), this);
     m_lessonDock->setObjectName(QStringLiteral("lessons"));
     m_lessonDock->setWidget(m_lessons);
-    m_lessonDock->setMinimumWidth(340);
+    m_lessonDock->setMinimumWidth(360);
     addDockWidget(Qt::RightDockWidgetArea, m_lessonDock);
     m_lessonDock->hide();
 
@@ -100,14 +118,20 @@ MainWindow::MainWindow(QWidget *parent)
 
     QFile style(QStringLiteral(":/style/style.qss"));
     if (style.open(QIODevice::ReadOnly))
-        qApp->setStyleSheet(QString::fromUtf8(style.readAll()));
+        m_styleTemplate = QString::fromUtf8(style.readAll());
     // Dark mode follows the system until the user chooses: a dark system palette has a dark window colour.
     const bool systemDark = QApplication::palette().color(QPalette::Window).lightness() < 128;
 
     QSettings settings;
     m_controls->load(settings);
     m_charts->setWindowSeconds(settings.value(QStringLiteral("view/window_s"), 60).toInt());
-    setDarkMode(settings.value(QStringLiteral("view/dark"), systemDark).toBool());
+    m_darkChosen = settings.contains(QStringLiteral("view/dark"));
+    m_dark = settings.value(QStringLiteral("view/dark"), systemDark).toBool();
+    {
+        const QSignalBlocker quiet(m_darkAction); // showing the saved or the system's choice is not a new choice
+        m_darkAction->setChecked(m_dark);
+    }
+    applyLook();
     setPresentationMode(settings.value(QStringLiteral("view/presentation"), false).toBool());
     resize(settings.value(QStringLiteral("view/size"), QSize(1500, 900)).toSize());
 
@@ -168,6 +192,8 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildMenus()
 {
+    // Mnemonics are unique within the window (menu titles, buttons and labels) and within each menu; a test
+    // walks them all.
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("Export telemetry as &CSV…"), this, [this] {
         const QString path
@@ -188,7 +214,9 @@ void MainWindow::buildMenus()
             QMessageBox::warning(this, tr("Save"), tr("Cannot write %1").arg(path));
     });
     file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QAction *quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    quit->setShortcutContext(Qt::ApplicationShortcut); // from the help window too
+    quit->setMenuRole(QAction::QuitRole);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     m_freezeAction = view->addAction(tr("&Freeze charts"));
@@ -200,10 +228,19 @@ void MainWindow::buildMenus()
         if (!on)
             m_charts->redraw(m_history);
     });
+    m_smoothAction = view->addAction(tr("&Smooth noisy series"));
+    m_smoothAction->setCheckable(true);
+    m_smoothAction->setToolTip(tr("Draw rates and latency as a one-second moving average."));
+    connect(m_smoothAction, &QAction::toggled, this, [this](bool on) {
+        m_charts->setSmoothing(on);
+        m_charts->redraw(m_history);
+    });
     QMenu *window = view->addMenu(tr("Time &window"));
     auto *windows = new QActionGroup(this);
+    int index = 1;
     for (int seconds : {10, 30, 60, 120, 300, 600}) {
-        QAction *a = window->addAction(seconds < 60 ? tr("%1 s").arg(seconds) : tr("%1 min").arg(seconds / 60));
+        const QString span = seconds < 60 ? tr("%1 s").arg(seconds) : tr("%1 min").arg(seconds / 60);
+        QAction *a = window->addAction(QStringLiteral("&%1  %2").arg(index++).arg(span));
         a->setCheckable(true);
         a->setChecked(seconds == 60);
         windows->addAction(a);
@@ -213,10 +250,14 @@ void MainWindow::buildMenus()
         });
     }
     view->addSeparator();
+    QAction *controls = m_controlsDock->toggleViewAction();
+    controls->setText(tr("&Controls panel"));
+    controls->setShortcut(QKeySequence(Qt::Key_F9));
+    view->addAction(controls);
     m_darkAction = view->addAction(tr("&Dark mode"));
     m_darkAction->setCheckable(true);
     connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkMode);
-    m_presentationAction = view->addAction(tr("&Presentation mode (large fonts)"));
+    m_presentationAction = view->addAction(tr("&Presentation mode (large type)"));
     m_presentationAction->setCheckable(true);
     m_presentationAction->setShortcut(QKeySequence(Qt::Key_F11));
     connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
@@ -232,7 +273,9 @@ void MainWindow::buildMenus()
     }
     lessons->addSeparator();
     lessons->addAction(tr("&Open scenario file…"), QKeySequence::Open, this, &MainWindow::openScenarioFile);
-    lessons->addAction(m_lessonDock->toggleViewAction());
+    QAction *panel = m_lessonDock->toggleViewAction();
+    panel->setText(tr("Lesson &panel"));
+    lessons->addAction(panel);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&What am I looking at?"), QKeySequence::HelpContents, this, &MainWindow::showHelp);
@@ -248,29 +291,31 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     redraw.start();
     const auto measured = qScopeGuard([&] { m_maxRedrawMs = std::max(m_maxRedrawMs, redraw.elapsed()); });
     m_history.add(s);
-    for (const auto &w : m_monitor.observe(s)) {
-        ++m_warningCount;
-        statusBar()->showMessage(tr("Warning: %1").arg(QString::fromStdString(w.message)), 8000);
-    }
+    if (!m_recent.empty() && s.elapsedS < m_recent.back()->elapsedS)
+        m_recent.clear(); // a new run
+    m_recent.push_back(snapshot);
+    while (m_recent.size() > 2 && m_recent.front()->elapsedS < s.elapsedS - 2.5)
+        m_recent.pop_front();
+    // Warnings show in the strip above the charts while they hold (not in the status bar, where they would
+    // run under the badge).
+    m_warningCount += static_cast<int>(m_monitor.observe(s).size());
     m_lessons->setWarningCount(m_warningCount);
     const QStringList warnings = activeWarnings();
     m_warnings->setVisible(!warnings.isEmpty());
     if (!warnings.isEmpty())
         m_warnings->setText(QStringLiteral("⚠ ") + warnings.join(QStringLiteral("\n⚠ ")));
+    m_tiles->showSnapshot(s, littlesLaw({m_recent.begin(), m_recent.end()}));
     m_charts->redraw(m_history);
     m_topology->showSnapshot(s);
     m_everLost = std::max(m_everLost, s.lost);
     if (s.gaveUp)
         m_state->setText(tr("engine: supervision gave up — nothing is processed; Reset to start again"));
-    m_totals->setText(tr("produced %L1 · processed %L2 · dead-lettered %L3 · dropped %L4 · in flight %L5 · "
-                         "restarts %L6 · %7 ev/s")
+    m_totals->setText(tr("produced %L1 · processed %L2 · dead-lettered %L3 · dropped %L4 · in flight now %L5")
                           .arg(s.produced)
                           .arg(s.processed)
                           .arg(s.deadLettered)
                           .arg(s.dropped)
-                          .arg(s.inFlight + static_cast<std::int64_t>(s.abandoned))
-                          .arg(s.restarts)
-                          .arg(s.processedPerSec, 0, 'f', 0));
+                          .arg(s.inFlight + static_cast<std::int64_t>(s.abandoned)));
     m_badge->setText(conservationText());
     if (m_badge->property("lost").toBool() != (m_everLost != 0)) {
         m_badge->setProperty("lost", m_everLost != 0);
@@ -371,60 +416,109 @@ void MainWindow::scheduleScreenshot(const QString &path, double seconds)
 
 void MainWindow::setDarkMode(bool dark)
 {
+    m_darkChosen = true;
     if (m_darkAction && m_darkAction->isChecked() != dark)
         m_darkAction->setChecked(dark);
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-    QPalette palette = QApplication::style()->standardPalette();
-    if (dark) {
-        palette.setColor(QPalette::Window, QColor(37, 37, 40));
-        palette.setColor(QPalette::WindowText, QColor(230, 230, 230));
-        palette.setColor(QPalette::Base, QColor(28, 28, 30));
-        palette.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
-        palette.setColor(QPalette::Text, QColor(230, 230, 230));
-        palette.setColor(QPalette::Button, QColor(50, 50, 54));
-        palette.setColor(QPalette::ButtonText, QColor(230, 230, 230));
-        palette.setColor(QPalette::Highlight, QColor(64, 128, 200));
-        palette.setColor(QPalette::ToolTipBase, QColor(50, 50, 54));
-        palette.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
-    }
-    QApplication::setPalette(palette);
-    if (m_topology)
-        m_topology->refreshColours();
-    if (m_charts) {
-        for (QChartView *view : m_charts->views())
-            view->chart()->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
-    }
+    if (m_dark == dark)
+        return;
+    m_dark = dark;
+    applyLook();
 }
 
 void MainWindow::setPresentationMode(bool on)
 {
     if (m_presentationAction && m_presentationAction->isChecked() != on)
         m_presentationAction->setChecked(on);
-    QFont font = m_baseFont;
-    if (on)
-        font.setPointSizeF(font.pointSizeF() * 1.6);
-    QApplication::setFont(font);
-    qApp->setStyleSheet(qApp->styleSheet()); // widgets styled by the sheet pick up the new font only when re-polished
-    if (m_charts) {
-        for (QChartView *view : m_charts->views()) {
-            QFont title = font;
-            title.setBold(true);
-            view->chart()->setTitleFont(title);
-            view->chart()->legend()->setFont(font);
-        }
+    if (m_presentation == on)
+        return;
+    m_presentation = on;
+    // The controls fold away to give the charts the room; F9 (View > Controls panel) brings them back.
+    if (on) {
+        m_controlsWereVisible = m_controlsDock->isVisible() || !isVisible();
+        m_controlsDock->hide();
+    } else if (m_controlsWereVisible) {
+        m_controlsDock->show();
     }
+    applyLook();
+}
+
+void MainWindow::applyLook()
+{
+    // One switch for both modes: a palette for the whole window, the stylesheet's sizes, the charts' and the
+    // topology's colours and type.
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette palette = QApplication::style()->standardPalette();
+    if (m_dark) {
+        const QColor window(0x26, 0x26, 0x2A);
+        const QColor text(0xEE, 0xEE, 0xEE);
+        palette.setColor(QPalette::Window, window);
+        palette.setColor(QPalette::WindowText, text);
+        palette.setColor(QPalette::Base, QColor(0x1E, 0x1E, 0x22));
+        palette.setColor(QPalette::AlternateBase, QColor(0x33, 0x33, 0x38));
+        palette.setColor(QPalette::Text, text);
+        palette.setColor(QPalette::Button, QColor(0x36, 0x36, 0x3B));
+        palette.setColor(QPalette::ButtonText, text);
+        palette.setColor(QPalette::BrightText, Qt::white);
+        palette.setColor(QPalette::Highlight, QColor(0x56, 0xB4, 0xE9));
+        palette.setColor(QPalette::HighlightedText, Qt::black);
+        palette.setColor(QPalette::ToolTipBase, QColor(0x36, 0x36, 0x3B));
+        palette.setColor(QPalette::ToolTipText, text);
+        palette.setColor(QPalette::PlaceholderText, QColor(0xB0, 0xB0, 0xB0));
+        palette.setColor(QPalette::Mid, QColor(0x60, 0x60, 0x66));
+        palette.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0xA0, 0xA0, 0xA0));
+        palette.setColor(QPalette::Disabled, QPalette::Text, QColor(0xA0, 0xA0, 0xA0));
+        palette.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0xA0, 0xA0, 0xA0));
+    } else {
+        palette.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x6E, 0x6E, 0x6E));
+        palette.setColor(QPalette::Disabled, QPalette::Text, QColor(0x6E, 0x6E, 0x6E));
+        palette.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x6E, 0x6E, 0x6E));
+    }
+    QApplication::setPalette(palette);
+
+    const int desk = std::max(visual::kDeskTextPx, QFontInfo(m_baseFont).pixelSize());
+    m_textPx = m_presentation ? visual::kPresentationTextPx : desk;
+    QFont font = m_baseFont;
+    font.setPixelSize(m_textPx);
+    QApplication::setFont(font);
+    QString sheet = m_styleTemplate;
+    sheet.replace(QLatin1String("@text@"), QString::number(m_textPx));
+    sheet.replace(QLatin1String("@title@"), QString::number(std::lround(m_textPx * 1.2)));
+    sheet.replace(QLatin1String("@caption@"), QString::number(std::lround(m_textPx * 1.5)));
+    sheet.replace(QLatin1String("@value@"), QString::number(std::lround(m_textPx * 2.2)));
+    qApp->setStyleSheet(sheet);
+    m_charts->setLook(m_dark, m_textPx);
+    m_topology->setLook(m_dark, m_textPx);
+    m_tiles->setTextPx(m_textPx);
+    // On a projector the tiles carry the totals and the topology takes the larger share: it is the hero.
+    m_totals->setVisible(!m_presentation);
+    const int width = std::max(m_split->width(), 800);
+    m_split->setSizes(
+        m_presentation ? QList<int>{width * 9 / 20, width * 11 / 20} : QList<int>{width * 5 / 9, width * 4 / 9});
+    m_charts->redraw(m_history);
 }
 
 void MainWindow::showHelp()
 {
-    auto *box = new QTextBrowser;
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setWindowTitle(tr("What am I looking at?"));
+    if (m_help) {
+        m_help->raise();
+        m_help->activateWindow();
+        return;
+    }
+    // A child window: it closes with Escape, goes with the main window, and Ctrl+Q still quits from it.
+    m_help = new QDialog(this);
+    m_help->setAttribute(Qt::WA_DeleteOnClose);
+    m_help->setWindowTitle(tr("What am I looking at?"));
+    auto *layout = new QVBoxLayout(m_help);
+    auto *text = new QTextBrowser;
     QFile page(QStringLiteral(":/help/help.html"));
-    box->setHtml(
+    text->setHtml(
         page.open(QIODevice::ReadOnly) ? QString::fromUtf8(page.readAll()) : tr("Help is missing from this build."));
-    box->resize(720, 640);
-    box->show();
+    layout->addWidget(text);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close);
+    connect(buttons, &QDialogButtonBox::rejected, m_help, &QDialog::reject);
+    layout->addWidget(buttons);
+    m_help->resize(m_presentation ? QSize(1100, 900) : QSize(760, 680));
+    m_help->show();
 }
 
 void MainWindow::showAbout()
@@ -441,10 +535,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QSettings settings;
     m_controls->save(settings);
     settings.setValue(QStringLiteral("view/window_s"), m_charts->windowSeconds());
-    settings.setValue(QStringLiteral("view/dark"), m_darkAction->isChecked());
-    settings.setValue(QStringLiteral("view/presentation"), m_presentationAction->isChecked());
+    if (m_darkChosen)
+        settings.setValue(QStringLiteral("view/dark"), m_dark);
+    settings.setValue(QStringLiteral("view/presentation"), m_presentation);
     settings.setValue(QStringLiteral("view/size"), size());
     event->accept();
+    // Closing the main window ends the program, whatever else is open (help, a floating dock): main() then
+    // destroys the window, and with it the bridge, which stops the engine.
+    QCoreApplication::quit();
 }
 
 } // namespace beam

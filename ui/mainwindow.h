@@ -6,12 +6,17 @@
 #include "scenario/scenario.h"
 #include "telemetryhistory.h"
 
+#include <QDialog>
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QPointer>
+
+#include <deque>
 
 QT_BEGIN_NAMESPACE
 class QLabel;
 class QAction;
+class QSplitter;
 class QTimer;
 class QDockWidget;
 QT_END_NAMESPACE
@@ -21,6 +26,7 @@ namespace beam {
 class ChartPanel;
 class ControlPanel;
 class LessonPanel;
+class StatTiles;
 class TopologyView;
 
 /// The window: controls on the left, live charts and the topology in the middle, totals and a conservation
@@ -39,6 +45,14 @@ public:
     [[nodiscard]] ChartPanel *charts() const { return m_charts; }
     [[nodiscard]] TopologyView *topology() const { return m_topology; }
     [[nodiscard]] LessonPanel *lessons() const { return m_lessons; }
+    [[nodiscard]] StatTiles *tiles() const { return m_tiles; }
+    [[nodiscard]] QDockWidget *controlsDock() const { return m_controlsDock; }
+    /// The help window, while it is open.
+    [[nodiscard]] QDialog *helpWindow() const { return m_help; }
+    [[nodiscard]] bool presentationMode() const { return m_presentation; }
+    [[nodiscard]] bool darkMode() const { return m_dark; }
+    /// The smallest text the window draws now, in pixels.
+    [[nodiscard]] int textPx() const { return m_textPx; }
     /// The warnings holding now, one line each (also shown above the charts).
     [[nodiscard]] QStringList activeWarnings() const;
     /// Opens the Lessons panel and plays `scenario` from the start.
@@ -54,7 +68,10 @@ public:
     bool exportJson(const QString &path) const;
     bool saveChartsPng(const QString &path);
     void setDarkMode(bool dark);
+    /// Large type for a projector (every text at least visual::kPresentationTextPx), the controls folded away
+    /// (F9 or View > Controls brings them back).
     void setPresentationMode(bool on);
+    void showHelp();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -63,8 +80,8 @@ private:
     void buildMenus();
     void showSnapshot(const SnapshotPtr &snapshot);
     void showState(EngineState state);
-    void showHelp();
     void showAbout();
+    void applyLook();
     void openScenarioFile();
     void playLesson(const QString &resource);
 
@@ -74,7 +91,12 @@ private:
     TopologyView *m_topology = nullptr;
     LessonPanel *m_lessons = nullptr;
     QDockWidget *m_lessonDock = nullptr;
+    StatTiles *m_tiles = nullptr;
+    QSplitter *m_split = nullptr;
+    QDockWidget *m_controlsDock = nullptr;
+    QPointer<QDialog> m_help;
     QLabel *m_warnings = nullptr; ///< the warnings strip above the charts
+    std::deque<SnapshotPtr> m_recent; ///< about the last 2.5 s of snapshots, for Little's law
     WarningMonitor m_monitor;
     int m_warningCount = 0; ///< warnings raised in this run
     TelemetryHistory m_history;
@@ -85,6 +107,13 @@ private:
     QAction *m_darkAction = nullptr;
     QAction *m_presentationAction = nullptr;
     QAction *m_freezeAction = nullptr;
+    QAction *m_smoothAction = nullptr;
+    bool m_dark = false;
+    bool m_darkChosen = false; ///< the user picked light or dark; otherwise the system's palette decides
+    bool m_presentation = false;
+    bool m_controlsWereVisible = true;
+    int m_textPx = 13;
+    QString m_styleTemplate;
     std::int64_t m_everLost = 0;
     QFont m_baseFont;
     QTimer *m_heartbeat = nullptr; ///< fires every 10 ms; how late it fires is how long the event loop stalled

@@ -22,8 +22,8 @@ QString TelemetryHistory::name(Series series)
         return QStringLiteral("produced_per_s");
     case Series::Processed:
         return QStringLiteral("processed_per_s");
-    case Series::Failed:
-        return QStringLiteral("failed_per_s");
+    case Series::Dropped:
+        return QStringLiteral("dropped_per_s");
     case Series::LatencyP50:
         return QStringLiteral("latency_p50_us");
     case Series::LatencyP99:
@@ -42,6 +42,10 @@ QString TelemetryHistory::name(Series series)
         return QStringLiteral("limit");
     case Series::BackpressurePercent:
         return QStringLiteral("backpressure_percent");
+    case Series::BudgetPercent:
+        return QStringLiteral("restart_budget_percent");
+    case Series::RssMegabytes:
+        return QStringLiteral("rss_mb");
     case Series::Count:
         break;
     }
@@ -57,7 +61,7 @@ void TelemetryHistory::add(const Snapshot &s)
     const double dt = std::max(1e-6, s.elapsedS - m_lastT);
     row.values[index(Series::Produced)] = s.producedPerSec;
     row.values[index(Series::Processed)] = s.processedPerSec;
-    row.values[index(Series::Failed)] = s.failedPerSec;
+    row.values[index(Series::Dropped)] = s.droppedPerSec;
     row.values[index(Series::LatencyP50)] = s.interval.p50;
     row.values[index(Series::LatencyP99)] = s.interval.p99;
     row.values[index(Series::LatencyMax)] = s.interval.max;
@@ -69,6 +73,12 @@ void TelemetryHistory::add(const Snapshot &s)
     row.values[index(Series::InFlight)] = static_cast<double>(s.inFlight);
     row.values[index(Series::Limit)] = static_cast<double>(s.limit);
     row.values[index(Series::BackpressurePercent)] = s.backpressureRatio * 100.0;
+    // The consumers' supervisor is the one every crash reaches; a tree that gave up has no budget left.
+    for (const auto &sup : s.supervisors) {
+        if (sup.name == "consumers")
+            row.values[index(Series::BudgetPercent)] = sup.state == "gave_up" ? 100.0 : sup.budgetInUse * 100.0;
+    }
+    row.values[index(Series::RssMegabytes)] = static_cast<double>(s.rssBytes) / (1 << 20);
     m_lastRestarts = s.restarts;
     m_lastDeadLettered = s.deadLettered;
     m_lastT = s.elapsedS;

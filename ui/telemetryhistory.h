@@ -16,7 +16,7 @@ namespace beam {
 enum class Series {
     Produced,
     Processed,
-    Failed, // events/s
+    Dropped, // events/s
     LatencyP50,
     LatencyP99,
     LatencyMax, // microseconds
@@ -26,6 +26,8 @@ enum class Series {
     InFlight,
     Limit,
     BackpressurePercent,
+    BudgetPercent, ///< the consumers' supervisor: restarts in its window / its intensity, in %
+    RssMegabytes,
     Count
 };
 

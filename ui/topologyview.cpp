@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "topologyview.h"
 
-#include <QApplication>
+#include <QGraphicsPolygonItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
 #include <QMouseEvent>
+#include <QTimer>
 
 #include <algorithm>
 #include <cmath>
@@ -13,18 +14,21 @@
 namespace beam {
 
 namespace {
-constexpr double kNodeW = 74;
-constexpr double kNodeH = 46;
-constexpr double kGap = 8;
-constexpr int kFlashFrames = 10; // about half a second at 20 redraws a second
+constexpr double kCrashShownS = 1.2; // a crash stays on screen this long, whatever the redraw rate
 
-/// Flink's colouring: idle blue, busy red; back-pressured (a full queue holding producers back) darker.
-QColor busyColour(double busy, bool backpressured)
+QColor lineColour(bool dark)
 {
-    const double t = std::clamp(busy, 0.0, 1.0);
-    QColor c = QColor::fromRgbF(
-        static_cast<float>(0.25 + 0.7 * t), static_cast<float>(0.45 - 0.25 * t), static_cast<float>(0.85 - 0.65 * t));
-    return backpressured ? c.darker(170) : c;
+    return dark ? QColor(0xD8, 0xD8, 0xD8) : QColor(0x30, 0x30, 0x30);
+}
+
+QColor textColour(bool dark)
+{
+    return dark ? QColor(0xEE, 0xEE, 0xEE) : QColor(0x11, 0x11, 0x11);
+}
+
+QString percent(double share)
+{
+    return QString::number(std::lround(std::clamp(share, 0.0, 1.0) * 100));
 }
 } // namespace
 
@@ -33,157 +37,453 @@ TopologyView::TopologyView(QWidget *parent)
 {
     setScene(new QGraphicsScene(this));
     setRenderHint(QPainter::Antialiasing);
-    setMinimumSize(420, 300);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setFrameShape(QFrame::NoFrame);
+    setMinimumSize(360, 260);
     setToolTip(tr("Click a consumer to kill it: its supervisor restarts it and no event is lost."));
-    rebuild(1, 8);
+    rebuild();
 }
 
-TopologyView::Node TopologyView::makeNode(const QRectF &rect, const QString &text, bool gauge)
+void TopologyView::setLook(bool dark, int textPx)
+{
+    m_dark = dark;
+    m_textPx = textPx;
+    setBackgroundBrush(visual::chartBackground(dark));
+    rebuild();
+}
+
+QGraphicsSimpleTextItem *TopologyView::makeText(const QString &text, const QPointF &at, bool bold)
+{
+    QFont f = font();
+    f.setPixelSize(m_textPx);
+    f.setBold(bold);
+    auto *item = scene()->addSimpleText(text, f);
+    item->setPos(at);
+    item->setBrush(textColour(m_dark));
+    return item;
+}
+
+TopologyView::Node TopologyView::makeNode(const QRectF &rect, bool gauge)
 {
     Node node;
-    node.box = scene()->addRect(rect, QPen(QApplication::palette().color(QPalette::WindowText), 1.2),
-        QBrush(QApplication::palette().color(QPalette::Base)));
-    if (gauge) {
-        node.fill = scene()->addRect(QRectF(rect.left(), rect.top(), 0, rect.height()), Qt::NoPen, QBrush(Qt::green));
-        node.fill->setParentItem(node.box);
-    }
-    node.text = scene()->addSimpleText(text);
+    node.box = scene()->addRect(rect, QPen(lineColour(m_dark), 1.5), visual::fill(visual::State::Idle));
+    const double pad = m_textPx * 0.4;
+    node.text = makeText(QString(), rect.topLeft() + QPointF(pad, pad));
     node.text->setParentItem(node.box);
-    node.text->setPos(rect.left() + 4, rect.top() + 2);
-    node.text->setBrush(QApplication::palette().color(QPalette::WindowText));
+    node.text->setPos(rect.topLeft() + QPointF(pad, pad));
+    if (gauge) {
+        const double h = m_textPx * 0.45;
+        auto *track = scene()->addRect(
+            QRectF(rect.left() + pad, rect.bottom() - pad - h, rect.width() - 2 * pad, h), QPen(Qt::black, 1));
+        track->setParentItem(node.box);
+        node.gauge
+            = scene()->addRect(QRectF(rect.left() + pad, rect.bottom() - pad - h, 0, h), Qt::NoPen, QBrush(Qt::black));
+        node.gauge->setParentItem(node.box);
+    }
     return node;
 }
 
-void TopologyView::rebuild(int producers, int consumers)
+TopologyView::Frame TopologyView::makeFrame(const QRectF &rect, double headerH)
+{
+    Frame frame;
+    frame.frame = scene()->addRect(rect, QPen(lineColour(m_dark), 1.5, Qt::DashLine), Qt::NoBrush);
+    frame.frame->setZValue(-2);
+    frame.header = scene()->addRect(QRectF(rect.topLeft(), QSizeF(rect.width(), headerH)),
+        QPen(lineColour(m_dark), 1.5), visual::fill(visual::State::Idle));
+    frame.header->setZValue(-1);
+    const double pad = m_textPx * 0.4;
+    frame.text = makeText(QString(), rect.topLeft() + QPointF(pad, pad));
+    frame.text->setBrush(visual::textOn(visual::State::Idle));
+    return frame;
+}
+
+void TopologyView::arrow(const QPointF &from, const QPointF &to)
+{
+    const QColor colour = lineColour(m_dark);
+    const double head = m_textPx * 0.6;
+    const QLineF line(from, to);
+    const QPointF unit = (to - from) / std::max(1e-9, line.length());
+    const QPointF normal(-unit.y(), unit.x());
+    const QPointF base = to - unit * head;
+    scene()->addLine(QLineF(from, base), QPen(colour, 2));
+    scene()->addPolygon(
+        QPolygonF{to, base + normal * head * 0.5, base - normal * head * 0.5}, QPen(colour, 1), QBrush(colour));
+}
+
+void TopologyView::rebuild()
 {
     scene()->clear();
     m_producers.clear();
     m_consumers.clear();
-    m_supervisors.clear();
-    const QPen arrow(palette().color(QPalette::Mid), 1.5);
+    m_rowLabels.clear();
+    m_worst = nullptr;
 
-    const int columns = std::max(1, static_cast<int>(std::ceil(std::sqrt(consumers / 2.0))));
-    const int rows = (consumers + columns - 1) / columns;
-    const double height = std::max({producers, rows, 3}) * (kNodeH + kGap);
-    const double middle = height / 2;
-
-    for (int i = 0; i < producers; ++i) {
-        const double y = middle - producers * (kNodeH + kGap) / 2 + i * (kNodeH + kGap);
-        m_producers.push_back(makeNode(QRectF(0, y, kNodeW, kNodeH), tr("P%1").arg(i)));
-        scene()->addLine(kNodeW, y + kNodeH / 2, 120, middle, arrow);
+    QFont f = font();
+    f.setPixelSize(m_textPx);
+    QFont bold = f;
+    bold.setBold(true);
+    const QFontMetricsF fm(f);
+    const QFontMetricsF fmBold(bold);
+    const double px = m_textPx;
+    const double pad = px * 0.4;
+    const double gap = px * 0.6;
+    const double lh = fm.lineSpacing();
+    const auto boxFor = [&](const QStringList &lines, double extra = 0) {
+        double w = 0;
+        for (const QString &l : lines)
+            w = std::max(w, fm.horizontalAdvance(l));
+        return QSizeF(std::ceil(w + 2 * pad), std::ceil(lines.size() * lh + 2 * pad + extra));
+    };
+    // Boxes are sized to their text: the numbers of the latest snapshot with one more digit of room, so a
+    // growing number rarely outgrows its box; when one does, the next update lays the diagram out again.
+    const auto room = [](double value) { return static_cast<qint64>(std::max(0.0, value)) * 10 + 9; };
+    double rate = 999;
+    double queue = 99;
+    std::uint64_t restarts = 9;
+    std::int64_t limit = 1000;
+    if (m_last) {
+        for (const auto &p : m_last->producers)
+            rate = std::max(rate, std::max(p.achievedPerSec, p.offeredPerSec));
+        rate = std::max({rate, m_last->producedPerSec});
+        for (const auto &c : m_last->consumers) {
+            queue = std::max(queue, static_cast<double>(c.queueDepth));
+            restarts = std::max(restarts, c.restarts);
+        }
+        limit = std::max(limit, m_last->limit);
     }
-    m_limiter = makeNode(QRectF(120, middle - kNodeH / 2, 110, kNodeH), tr("limiter"), true);
-    scene()->addLine(230, middle, 260, middle, arrow);
-    m_router = makeNode(QRectF(260, middle - kNodeH / 2, kNodeW, kNodeH), tr("router"));
-    const double left = 260 + kNodeW + 40;
-    for (int i = 0; i < consumers; ++i) {
-        const int col = i / rows;
-        const int row = i % rows;
-        const double y = middle - rows * (kNodeH + kGap) / 2 + row * (kNodeH + kGap);
-        const QRectF rect(left + col * (kNodeW + kGap), y, kNodeW, kNodeH);
-        if (col == 0)
-            scene()->addLine(260 + kNodeW, middle, rect.left(), y + kNodeH / 2, arrow);
-        m_consumers.push_back(makeNode(rect, tr("C%1").arg(i)));
-        m_consumers.back().box->setData(0, i);
-        m_consumers.back().box->setCursor(Qt::PointingHandCursor);
+    const QSizeF producerSize
+        = boxFor({tr("P%1").arg(m_producerCount - 1), tr("%L1/s").arg(room(rate)), tr("held %1%").arg(100)});
+    const QSizeF limiterSize
+        = boxFor({tr("limiter"), tr("in flight now"), QStringLiteral("%L1 / %L1").arg(limit)}, px * 0.45 + pad);
+    const QSizeF routerSize = boxFor({tr("router"), tr("%L1/s").arg(room(rate * m_producerCount))});
+    const QSizeF consumerSize = boxFor({QStringLiteral("C%1 ↻%2").arg(m_consumerCount - 1).arg(room(restarts)),
+        tr("CRASHED"), tr("busy %1%").arg(100), tr("idle %1%").arg(100), tr("q %L1").arg(room(queue))});
+    const QSizeF cell(px * 1.3, px * 1.3);
+    const double headerH = 2 * lh + 2 * pad;
+    const QString routerEdgeText = tr("hash(key)\nmod %1").arg(m_consumerCount);
+    const QString limiterEdgeText = tr("%L1/s").arg(room(rate * m_producerCount));
+    const double routerGap = fm.horizontalAdvance(tr("hash(key)")) + 1.2 * px;
+    const double limiterGap = fm.horizontalAdvance(limiterEdgeText) + 1.2 * px;
+    const double producerGap = 2 * px;
+
+    // The producers' frame: a column of producers under a two-line header.
+    const QString producerHeader = tr("producers sup.");
+    const double producersW = std::max(producerSize.width(), fmBold.horizontalAdvance(producerHeader)) + 2 * pad;
+    const double producersH = headerH + pad + m_producerCount * (producerSize.height() + gap) - gap + pad;
+
+    // The consumers' frame: boxes in the column count that lets the diagram fill the pane best, or the grid.
+    const double consumerHeaderW = std::max({fm.horizontalAdvance(tr("consumers supervisor")),
+        fm.horizontalAdvance(tr("one_for_all · %1/%2 in %3 s").arg(99).arg(200).arg(1)),
+        fm.horizontalAdvance(tr("crashes %L1").arg(999999))});
+    const double consumerHeaderH = 3 * lh + 2 * pad;
+    const double rowLabelW = fm.horizontalAdvance(QStringLiteral("C240–255")) + pad;
+    const auto consumersSize = [&](int columns) {
+        if (compact()) {
+            const int rows = (m_consumerCount + kCompactRow - 1) / kCompactRow;
+            const double w = rowLabelW + kCompactRow * (cell.width() + 2) - 2;
+            const double h = rows * (cell.height() + 2) - 2 + 2 * lh; // and the busiest, named below
+            return QSizeF(std::max(w, consumerHeaderW) + 2 * pad, consumerHeaderH + pad + h + pad);
+        }
+        const int rows = (m_consumerCount + columns - 1) / columns;
+        const double w = columns * (consumerSize.width() + gap) - gap;
+        const double h = rows * (consumerSize.height() + gap) - gap;
+        return QSizeF(std::max(w, consumerHeaderW) + 2 * pad, consumerHeaderH + pad + h + pad);
+    };
+    const double fixedW
+        = pad + producersW + producerGap + limiterSize.width() + limiterGap + routerSize.width() + routerGap + pad;
+    const QSizeF pane = QSizeF(viewport()->size()) - QSizeF(8, 8);
+    int columns = 1;
+    double bestScale = -1;
+    for (int c = 1; c <= (compact() ? 1 : m_consumerCount); ++c) {
+        const QSizeF cs = consumersSize(c);
+        const double w = fixedW + cs.width();
+        const double h = headerH + pad + std::max({producersH, cs.height(), limiterSize.height()}) + pad;
+        const double scale = std::min(pane.width() / w, pane.height() / h);
+        if (scale > bestScale + 1e-6) {
+            bestScale = scale;
+            columns = c;
+        }
+    }
+    const QSizeF consumersFrame = consumersSize(columns);
+    const double bodyH = std::max({producersH, consumersFrame.height(), limiterSize.height()});
+    const double totalW = fixedW + consumersFrame.width();
+    const double top = headerH + pad;
+    const double middle = top + bodyH / 2;
+
+    m_pipeline = makeFrame(QRectF(0, 0, totalW, top + bodyH + pad), headerH);
+
+    // Producers.
+    const QRectF producersRect(pad, middle - producersH / 2, producersW, producersH);
+    m_producerSup = makeFrame(producersRect, headerH);
+    const double limiterX = producersRect.right() + producerGap;
+    const QRectF limiterRect(QPointF(limiterX, middle - limiterSize.height() / 2), limiterSize);
+    for (int i = 0; i < m_producerCount; ++i) {
+        const QRectF r(QPointF(producersRect.left() + pad,
+                           producersRect.top() + headerH + pad + i * (producerSize.height() + gap)),
+            producerSize);
+        m_producers.push_back(makeNode(r));
+        arrow(QPointF(r.right(), r.center().y()), QPointF(limiterRect.left(), middle));
     }
 
-    const double treeTop = height + 24;
-    const QStringList names{tr("pipeline"), tr("producers"), tr("consumers")};
-    const QList<QPointF> at{{150, treeTop}, {40, treeTop + 70}, {260, treeTop + 70}};
-    for (int i = 0; i < names.size(); ++i)
-        m_supervisors.push_back(makeNode(QRectF(at[i], QSizeF(170, 50)), names[i], true));
-    scene()->addLine(235, treeTop + 50, 125, treeTop + 70, arrow);
-    scene()->addLine(235, treeTop + 50, 345, treeTop + 70, arrow);
-    m_banner = scene()->addSimpleText(QString());
-    m_banner->setPos(40, treeTop + 130);
-    QFont big = font();
-    big.setPointSizeF(big.pointSizeF() * 1.6);
-    big.setBold(true);
-    m_banner->setFont(big);
-    m_banner->setBrush(QColor(200, 30, 30));
-    m_banner->setText(tr("ESCALATED: the supervision tree gave up")); // the frame fits its longest text
-    setSceneRect(scene()->itemsBoundingRect().adjusted(-10, -10, 10, 10));
-    m_banner->setText(QString());
+    m_limiter = makeNode(limiterRect, true);
+    const QRectF routerRect(QPointF(limiterRect.right() + limiterGap, middle - routerSize.height() / 2), routerSize);
+    arrow(QPointF(limiterRect.right(), middle), QPointF(routerRect.left(), middle));
+    m_limiterEdge = makeText(QString(), QPointF(limiterRect.right() + px * 0.5, middle - lh - 4));
+    m_router = makeNode(routerRect);
+
+    const QRectF consumersRect(
+        QPointF(routerRect.right() + routerGap, middle - consumersFrame.height() / 2), consumersFrame);
+    arrow(QPointF(routerRect.right(), middle), QPointF(consumersRect.left(), middle));
+    m_routerEdge = makeText(routerEdgeText, QPointF(routerRect.right() + px * 0.5, middle - 2 * lh - 4));
+    m_consumerSup = makeFrame(consumersRect, consumerHeaderH);
+
+    const QPointF origin = consumersRect.topLeft() + QPointF(pad, consumerHeaderH + pad);
+    if (compact()) {
+        for (int i = 0; i < m_consumerCount; ++i) {
+            const int row = i / kCompactRow;
+            const int col = i % kCompactRow;
+            if (col == 0) {
+                const int last = std::min(m_consumerCount, i + kCompactRow) - 1;
+                m_rowLabels.push_back(makeText(QStringLiteral("C%1–%2").arg(i).arg(last),
+                    origin + QPointF(0, row * (cell.height() + 2) + (cell.height() - lh) / 2)));
+            }
+            const QRectF r(origin + QPointF(rowLabelW + col * (cell.width() + 2), row * (cell.height() + 2)), cell);
+            Node node;
+            node.box = scene()->addRect(r, QPen(lineColour(m_dark), 1), visual::fill(visual::State::Idle));
+            node.box->setData(0, i);
+            node.box->setCursor(Qt::PointingHandCursor);
+            m_consumers.push_back(node);
+        }
+        const int rows = (m_consumerCount + kCompactRow - 1) / kCompactRow;
+        m_worst = makeText(QString(), origin + QPointF(0, rows * (cell.height() + 2) + pad / 2));
+    } else {
+        const int rows = (m_consumerCount + columns - 1) / columns;
+        for (int i = 0; i < m_consumerCount; ++i) {
+            const int col = i / rows;
+            const int row = i % rows;
+            const QRectF r(origin + QPointF(col * (consumerSize.width() + gap), row * (consumerSize.height() + gap)),
+                consumerSize);
+            m_consumers.push_back(makeNode(r));
+            m_consumers.back().box->setData(0, i);
+            m_consumers.back().box->setCursor(Qt::PointingHandCursor);
+        }
+    }
+    setSceneRect(scene()->itemsBoundingRect().adjusted(-4, -4, 4, 4));
+    fit();
+    if (m_last)
+        update(*m_last);
+}
+
+void TopologyView::fit()
+{
     fitInView(sceneRect(), Qt::KeepAspectRatio);
 }
 
-void TopologyView::setGauge(Node &node, double share, const QColor &colour)
+void TopologyView::paintNode(Node &node, visual::State state, const QString &text)
 {
-    const QRectF r = node.box->rect();
-    node.fill->setRect(QRectF(r.left(), r.top(), r.width() * std::clamp(share, 0.0, 1.0), r.height()));
-    node.fill->setBrush(colour);
-    node.text->setZValue(1);
+    if (node.state != state || node.box->brush().color() != visual::fill(state)) {
+        node.state = state;
+        node.box->setBrush(visual::fill(state));
+        if (node.text)
+            node.text->setBrush(visual::textOn(state));
+    }
+    if (node.text && node.text->text() != text)
+        node.text->setText(text);
+}
+
+void TopologyView::paintFrame(Frame &frame, bool gaveUp, const QString &text)
+{
+    const visual::State state = gaveUp ? visual::State::GaveUp : visual::State::Idle;
+    frame.header->setBrush(visual::fill(state));
+    frame.text->setBrush(visual::textOn(state));
+    if (frame.text->text() != text)
+        frame.text->setText(text);
 }
 
 void TopologyView::showSnapshot(const Snapshot &s)
 {
+    m_last = std::make_shared<const Snapshot>(s);
     const int producers = std::max<int>(1, static_cast<int>(s.producers.size()));
-    const int consumers = static_cast<int>(
-        std::count_if(s.consumers.begin(), s.consumers.end(), [](const auto &c) { return c.active; }));
-    if (producers != static_cast<int>(m_producers.size())
-        || std::max(1, consumers) != static_cast<int>(m_consumers.size()))
-        rebuild(producers, std::max(1, consumers));
+    const int consumers = std::max<int>(1,
+        static_cast<int>(
+            std::count_if(s.consumers.begin(), s.consumers.end(), [](const auto &c) { return c.active; })));
+    if (producers != m_producerCount || consumers != m_consumerCount) {
+        m_producerCount = producers;
+        m_consumerCount = consumers;
+        rebuild(); // updates from m_last
+        return;
+    }
+    update(s);
+}
 
+void TopologyView::update(const Snapshot &s)
+{
+    using visual::State;
     for (std::size_t i = 0; i < m_producers.size() && i < s.producers.size(); ++i) {
         const auto &p = s.producers[i];
-        m_producers[i].text->setText(tr("P%1\n%L2/s\nheld %3%")
-                                         .arg(p.index)
-                                         .arg(qRound64(p.achievedPerSec))
-                                         .arg(p.backpressureRatio * 100, 0, 'f', 0));
-        m_producers[i].box->setBrush(busyColour(1.0 - p.backpressureRatio, p.backpressureRatio > 0.5));
+        const State state = s.gaveUp                      ? State::GaveUp
+            : p.backpressureRatio >= 0.5                  ? State::Held
+            : p.achievedPerSec > 0 || p.offeredPerSec > 0 ? State::Busy
+                                                          : State::Idle;
+        paintNode(m_producers[i], state,
+            tr("P%1\n%L2/s\nheld %3%").arg(p.index).arg(qRound64(p.achievedPerSec)).arg(percent(p.backpressureRatio)));
     }
-    const double fullness = s.limit > 0 ? static_cast<double>(s.inFlight) / static_cast<double>(s.limit) : 0.0;
-    setGauge(m_limiter, fullness, fullness > 0.9 ? QColor(220, 80, 60) : QColor(90, 170, 90));
-    m_limiter.text->setText(tr("limiter\n%L1 / %L2\nin flight").arg(s.inFlight).arg(s.limit));
 
-    const bool pressured = s.backpressureRatio > 0.5;
+    const double fullness = s.limit > 0 ? static_cast<double>(s.inFlight) / static_cast<double>(s.limit) : 0.0;
+    paintNode(m_limiter,
+        s.gaveUp              ? State::GaveUp
+            : fullness >= 0.9 ? State::Held
+                              : State::Idle,
+        tr("limiter\nin flight now\n%L1 / %L2").arg(s.inFlight).arg(s.limit));
+    const QRectF box = m_limiter.box->rect();
+    const double pad = m_textPx * 0.4;
+    const double h = m_textPx * 0.45;
+    m_limiter.gauge->setRect(
+        QRectF(box.left() + pad, box.bottom() - pad - h, (box.width() - 2 * pad) * std::clamp(fullness, 0.0, 1.0), h));
+    m_limiterEdge->setText(tr("%L1/s").arg(qRound64(s.producedPerSec - s.droppedPerSec)));
+    paintNode(m_router,
+        s.gaveUp                   ? State::GaveUp
+            : s.producedPerSec > 0 ? State::Busy
+                                   : State::Idle,
+        tr("router\n%L1/s").arg(qRound64(s.producedPerSec - s.droppedPerSec)));
+    m_routerEdge->setText(tr("hash(key)\nmod %1").arg(m_consumerCount));
+
+    int busiest = -1;
+    double busiestShare = -1;
+    int longest = -1;
+    std::int64_t longestQueue = -1;
     for (const auto &c : s.consumers) {
         if (!c.active || c.index >= static_cast<int>(m_consumers.size()))
             continue;
         Node &node = m_consumers[static_cast<std::size_t>(c.index)];
         if (c.crashes > node.crashes)
-            node.flash = kFlashFrames;
+            node.flashUntilS = s.elapsedS + kCrashShownS;
         node.crashes = c.crashes;
-        const bool down = c.state != "running";
-        QColor fill = down ? QColor(60, 60, 60) : busyColour(c.busyRatio, pressured && c.queueDepth > 0);
-        node.box->setBrush(fill);
-        node.box->setPen(node.flash > 0 ? QPen(QColor(255, 210, 0), 4)
-                                        : QPen(QApplication::palette().color(QPalette::WindowText), 1.2));
-        if (node.flash > 0)
-            --node.flash;
-        node.text->setBrush(Qt::white);
-        node.text->setText(tr("C%1 %2\nq %3\n↻ %4")
-                               .arg(c.index)
-                               .arg(down ? QString::fromStdString(c.state) : QString())
-                               .arg(c.queueDepth)
-                               .arg(c.restarts));
+        const bool crashed = s.elapsedS < node.flashUntilS;
+        const double idle = std::max(0.0, 1.0 - c.busyRatio - c.ioWaitRatio);
+        State state = State::Idle;
+        QString doing = tr("idle %1%").arg(percent(idle));
+        if (s.gaveUp) {
+            state = State::GaveUp;
+            doing = tr("GAVE UP");
+        } else if (c.state == "down") {
+            state = State::Down;
+            doing = tr("DOWN");
+        } else if (c.state == "hung") {
+            state = State::Hung;
+            doing = tr("HUNG");
+        } else if (c.busyRatio >= c.ioWaitRatio && c.busyRatio > idle) {
+            state = State::Busy;
+            doing = tr("busy %1%").arg(percent(c.busyRatio));
+        } else if (c.ioWaitRatio > idle) {
+            state = State::IoWait;
+            doing = tr("I/O %1%").arg(percent(c.ioWaitRatio));
+        }
+        if (c.busyRatio + c.ioWaitRatio > busiestShare) {
+            busiestShare = c.busyRatio + c.ioWaitRatio;
+            busiest = c.index;
+        }
+        if (c.queueDepth > longestQueue) {
+            longestQueue = c.queueDepth;
+            longest = c.index;
+        }
+        if (crashed && state != State::GaveUp)
+            doing = tr("CRASHED"); // the word and a thick border for a while; the fill keeps the live state
+        const QString restarts = c.restarts > 0 ? QStringLiteral(" ↻%1").arg(c.restarts) : QString();
+        paintNode(node, state, tr("C%1%2\n%3\nq %L4").arg(c.index).arg(restarts, doing).arg(c.queueDepth));
+        node.box->setPen(crashed ? QPen(lineColour(m_dark), 4) : QPen(lineColour(m_dark), compact() ? 1 : 1.5));
+        node.box->setToolTip(tr("C%1: %2, busy %3%, I/O %4%, queue %L5, restarts %6, processed %L7")
+                                 .arg(c.index)
+                                 .arg(visual::name(state))
+                                 .arg(percent(c.busyRatio), percent(c.ioWaitRatio))
+                                 .arg(c.queueDepth)
+                                 .arg(c.restarts)
+                                 .arg(c.processed));
+    }
+    if (m_worst && busiest >= 0)
+        m_worst->setText(tr("busiest C%1 (%2%)\nlongest queue C%3 (%L4)")
+                             .arg(busiest)
+                             .arg(percent(busiestShare))
+                             .arg(longest)
+                             .arg(longestQueue));
+
+    for (const auto &sup : s.supervisors) {
+        Frame *frame = sup.name == "pipeline" ? &m_pipeline : sup.name == "producers" ? &m_producerSup : &m_consumerSup;
+        const bool gaveUp = sup.state == "gave_up";
+        QString name = QString::fromStdString(sup.name);
+        QString second = gaveUp
+            ? tr("GAVE UP: Reset to start again")
+            : tr("budget %1/%2 in %3 s").arg(sup.restartsInWindow).arg(sup.maxRestarts).arg(sup.maxSeconds);
+        if (frame == &m_pipeline) {
+            name = tr("pipeline supervisor · %1").arg(QString::fromStdString(sup.strategy));
+            second += tr(" · escalations %1").arg(s.escalations);
+        } else if (frame == &m_consumerSup) {
+            name = tr("consumers supervisor");
+            if (!gaveUp)
+                second = tr("%1 · %2/%3 in %4 s\ncrashes %L5")
+                             .arg(QString::fromStdString(sup.strategy))
+                             .arg(sup.restartsInWindow)
+                             .arg(sup.maxRestarts)
+                             .arg(sup.maxSeconds)
+                             .arg(s.crashesRandom + s.crashesKilled + s.crashesHang);
+        } else {
+            name = tr("producers sup.");
+            if (!gaveUp)
+                second = tr("%1/%2 in %3 s").arg(sup.restartsInWindow).arg(sup.maxRestarts).arg(sup.maxSeconds);
+        }
+        paintFrame(*frame, gaveUp, name + QLatin1Char('\n') + second);
     }
 
-    for (std::size_t i = 0; i < m_supervisors.size() && i < s.supervisors.size(); ++i) {
-        const auto &sup = s.supervisors[i];
-        const bool gaveUp = sup.state == "gave_up";
-        setGauge(m_supervisors[i], sup.budgetInUse,
-            gaveUp                        ? QColor(200, 30, 30)
-                : sup.budgetInUse >= 0.66 ? QColor(230, 150, 40)
-                                          : QColor(90, 170, 90));
-        m_supervisors[i].text->setText(tr("%1 (%2)\nbudget %3/%4 in %5 s\nrestarts %6%7")
-                                           .arg(QString::fromStdString(sup.name), QString::fromStdString(sup.strategy))
-                                           .arg(sup.restartsInWindow)
-                                           .arg(sup.maxRestarts)
-                                           .arg(sup.maxSeconds, 0, 'g', 3)
-                                           .arg(sup.restarts)
-                                           .arg(gaveUp ? tr(" GAVE UP") : QString()));
+    // A number that outgrew its box: lay out again (from this snapshot, so it fits with room to spare).
+    bool overflow = false;
+    const auto check = [&](const Node &n) {
+        if (n.text && n.text->boundingRect().width() > n.box->rect().width() - m_textPx * 0.6)
+            overflow = true;
+    };
+    for (const Node &n : m_producers)
+        check(n);
+    for (const Node &n : m_consumers)
+        check(n);
+    check(m_limiter);
+    check(m_router);
+    if (overflow && !m_relaidOut) {
+        m_relaidOut = true; // once per snapshot
+        QTimer::singleShot(0, this, [this] {
+            rebuild();
+            m_relaidOut = false;
+        });
     }
-    m_banner->setText(s.gaveUp  ? tr("ESCALATED: the supervision tree gave up")
-            : s.escalations > 0 ? tr("%1 escalation(s)").arg(s.escalations)
-                                : QString());
 }
 
-void TopologyView::refreshColours()
+visual::State TopologyView::consumerState(int index) const
 {
-    rebuild(
-        std::max<int>(1, static_cast<int>(m_producers.size())), std::max<int>(1, static_cast<int>(m_consumers.size())));
+    if (index < 0 || index >= static_cast<int>(m_consumers.size()))
+        return visual::State::Idle;
+    return m_consumers[static_cast<std::size_t>(index)].state;
+}
+
+QString TopologyView::consumerText(int index) const
+{
+    if (index < 0 || index >= static_cast<int>(m_consumers.size())
+        || !m_consumers[static_cast<std::size_t>(index)].text)
+        return {};
+    return m_consumers[static_cast<std::size_t>(index)].text->text();
+}
+
+QRect TopologyView::diagramRect() const
+{
+    return mapFromScene(scene()->itemsBoundingRect()).boundingRect();
+}
+
+QStringList TopologyView::texts() const
+{
+    QStringList out;
+    for (const QGraphicsItem *item : scene()->items()) {
+        if (const auto *text = qgraphicsitem_cast<const QGraphicsSimpleTextItem *>(item))
+            out << text->text();
+    }
+    return out;
 }
 
 int TopologyView::consumerAt(const QPointF &scenePos) const
@@ -215,7 +515,7 @@ void TopologyView::mousePressEvent(QMouseEvent *event)
 void TopologyView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
-    fitInView(sceneRect(), Qt::KeepAspectRatio);
+    rebuild(); // the column count that fills the pane depends on its shape
 }
 
 } // namespace beam

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "enginebridge.h"
+#include "visualstyle.h"
 
 #include <QGraphicsView>
 
@@ -14,11 +15,17 @@ QT_END_NAMESPACE
 
 namespace beam {
 
-/// The pipeline as a picture: producers -> limiter (a gauge of in flight against the limit) -> router ->
-/// consumers, and the supervision tree below with each supervisor's restart budget as a gauge.
-/// Consumers are coloured by their share of busy and idle time (Flink's scheme: blue idle, red busy, dark
-/// when their queue holds the producers back), show queue depth and restarts, and flash when they crash.
-/// Clicking a consumer asks for it to be killed. Threads: GUI thread only.
+/// The pipeline as a picture, and the hero of the window: producers -> limiter -> router -> consumers, each a
+/// box that prints what Flink prints (rate, busy %, held back %, queue depth) and is filled with its state's
+/// colour (visual::State), inside the frames of the supervisors that own them (pipeline around everything,
+/// producers and consumers around their children). Arrows carry heads and rates; the router's edge says how
+/// it partitions (hash(key) mod N). Up to 32 consumers get a box each; more get a compact grid, one row of
+/// cells per 16 consumers with the busiest called out by name.
+///
+/// The diagram is laid out in pixels of the view's text size, the grid's column count chosen so the diagram
+/// fills the pane, then scaled to fit it: a bigger pane draws bigger text. A crash paints its consumer "down"
+/// with the word CRASHED for at least a second and counts it. Clicking a consumer asks for it to be killed.
+/// Threads: GUI thread only.
 class TopologyView : public QGraphicsView
 {
     Q_OBJECT
@@ -27,13 +34,20 @@ public:
     explicit TopologyView(QWidget *parent = nullptr);
 
     void showSnapshot(const Snapshot &snapshot);
-    /// Redraws the frame in the current palette (after a light/dark switch).
-    void refreshColours();
+    /// Colours for a light or dark window, and the text size in pixels before scaling to the pane.
+    void setLook(bool dark, int textPx);
     /// The consumer drawn at a scene position, or -1.
     [[nodiscard]] int consumerAt(const QPointF &scenePos) const;
     /// Where consumer `index` is drawn (its centre, in view coordinates), for tests and tours.
     [[nodiscard]] QPoint consumerCentre(int index) const;
     [[nodiscard]] int consumerCount() const { return static_cast<int>(m_consumers.size()); }
+    /// The state a consumer is drawn in (for tests: colour and text must agree with the engine).
+    [[nodiscard]] visual::State consumerState(int index) const;
+    [[nodiscard]] QString consumerText(int index) const;
+    /// Where the diagram is drawn, in viewport coordinates.
+    [[nodiscard]] QRect diagramRect() const;
+    /// The text of every node, edge and frame, for tests.
+    [[nodiscard]] QStringList texts() const;
 
 signals:
     void killRequested(int consumer);
@@ -45,21 +59,48 @@ protected:
 private:
     struct Node {
         QGraphicsRectItem *box = nullptr;
-        QGraphicsRectItem *fill = nullptr; ///< gauges only
+        QGraphicsRectItem *gauge = nullptr; ///< the limiter's share of slots in use
         QGraphicsSimpleTextItem *text = nullptr;
+        visual::State state = visual::State::Idle;
         std::uint64_t crashes = 0;
-        int flash = 0;
+        double flashUntilS = -1; ///< snapshot time until which a crash is shown
     };
-    Node makeNode(const QRectF &rect, const QString &text, bool gauge = false);
-    void rebuild(int producers, int consumers);
-    void setGauge(Node &node, double share, const QColor &colour);
+    struct Frame {
+        QGraphicsRectItem *frame = nullptr;
+        QGraphicsRectItem *header = nullptr;
+        QGraphicsSimpleTextItem *text = nullptr;
+    };
+    void rebuild();
+    void fit();
+    Node makeNode(const QRectF &rect, bool gauge = false);
+    Frame makeFrame(const QRectF &rect, double headerH);
+    QGraphicsSimpleTextItem *makeText(const QString &text, const QPointF &at, bool bold = false);
+    void arrow(const QPointF &from, const QPointF &to);
+    void paintNode(Node &node, visual::State state, const QString &text);
+    void paintFrame(Frame &frame, bool gaveUp, const QString &text);
+    [[nodiscard]] bool compact() const { return m_consumerCount > kMaxBoxes; }
+    void update(const Snapshot &s);
 
+    static constexpr int kMaxBoxes = 32; ///< more consumers than this are drawn as a compact grid
+    static constexpr int kCompactRow = 16;
+
+    int m_producerCount = 1;
+    int m_consumerCount = 8;
+    int m_textPx = visual::kDeskTextPx;
+    bool m_dark = false;
     std::vector<Node> m_producers;
     std::vector<Node> m_consumers;
     Node m_limiter;
     Node m_router;
-    std::vector<Node> m_supervisors;
-    QGraphicsSimpleTextItem *m_banner = nullptr;
+    Frame m_pipeline;
+    Frame m_producerSup;
+    Frame m_consumerSup;
+    QGraphicsSimpleTextItem *m_routerEdge = nullptr; ///< hash(key) mod N
+    QGraphicsSimpleTextItem *m_limiterEdge = nullptr; ///< the rate admitted
+    QGraphicsSimpleTextItem *m_worst = nullptr; ///< compact grid: the busiest and the longest queue
+    std::vector<QGraphicsSimpleTextItem *> m_rowLabels;
+    std::shared_ptr<const Snapshot> m_last; ///< for a relayout on resize
+    bool m_relaidOut = false;
 };
 
 } // namespace beam

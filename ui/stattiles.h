@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/snapshot.h"
+#include "scenario/report.h"
+
+#include <QFrame>
+
+QT_BEGIN_NAMESPACE
+class QLabel;
+QT_END_NAMESPACE
+
+namespace beam {
+
+/// Big numbers for the back row (Grafana's Stat panel): processed per second, p99 latency, in flight now
+/// against the limit, restarts, lost, and Little's law, each one number with its unit under a one-line title.
+/// A tile's background changes only where a threshold means something (lost above 0, the limiter full, the
+/// supervision tree gave up) and says it in words too. Threads: GUI thread only.
+class StatTiles : public QFrame
+{
+    Q_OBJECT
+
+public:
+    enum class Tile { Throughput, LatencyP99, InFlight, Restarts, Lost, Little, Count };
+
+    explicit StatTiles(QWidget *parent = nullptr);
+
+    void showSnapshot(const Snapshot &snapshot, const LittlesLaw &law);
+    /// Pixel size of the tiles' titles; values are drawn at about twice that.
+    void setTextPx(int px);
+    [[nodiscard]] QString value(Tile tile) const;
+    [[nodiscard]] QString detail(Tile tile) const;
+    /// The tile's tone: "", "good", "warn" or "bad" (a dynamic property the stylesheet colours).
+    [[nodiscard]] QString tone(Tile tile) const;
+
+private:
+    struct Item {
+        QFrame *frame = nullptr;
+        QLabel *title = nullptr;
+        QLabel *value = nullptr;
+        QLabel *detail = nullptr;
+    };
+    void set(Tile tile, const QString &value, const QString &detail, const QString &tone = {});
+    Item m_items[static_cast<int>(Tile::Count)];
+};
+
+} // namespace beam
