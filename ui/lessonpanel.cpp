@@ -105,7 +105,7 @@ void LessonPanel::play(const Scenario &scenario)
     m_expect->clear();
     m_verdicts.assign(static_cast<std::size_t>(scenario.expect.size()), {});
     for (const auto &a : scenario.expect)
-        m_expect->addItem(QStringLiteral("…  %1").arg(a.text));
+        m_expect->addItem(QStringLiteral("○  %1").arg(a.text));
     restart();
 }
 
@@ -125,7 +125,7 @@ void LessonPanel::restart()
     m_warnings = 0;
     std::fill(m_verdicts.begin(), m_verdicts.end(), Verdict{});
     for (int i = 0; i < m_expect->count(); ++i) {
-        m_expect->item(i)->setText(QStringLiteral("…  %1").arg(m_scenario->expect[i].text));
+        m_expect->item(i)->setText(QStringLiteral("○  %1").arg(m_scenario->expect[i].text));
         m_expect->item(i)->setForeground(palette().color(QPalette::Text));
     }
     for (int i = 0; i < m_steps->count(); ++i)

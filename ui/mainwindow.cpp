@@ -214,7 +214,14 @@ void MainWindow::buildMenus()
             QMessageBox::warning(this, tr("Save"), tr("Cannot write %1").arg(path));
     });
     file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    // Ctrl+Q everywhere, plus the platform's own binding where it has one (some platforms define none).
+    QList<QKeySequence> quitKeys{QKeySequence(Qt::CTRL | Qt::Key_Q)};
+    for (const QKeySequence &key : QKeySequence::keyBindings(QKeySequence::Quit)) {
+        if (!quitKeys.contains(key))
+            quitKeys << key;
+    }
+    quit->setShortcuts(quitKeys);
     quit->setShortcutContext(Qt::ApplicationShortcut); // from the help window too
     quit->setMenuRole(QAction::QuitRole);
 
@@ -540,8 +547,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(QStringLiteral("view/presentation"), m_presentation);
     settings.setValue(QStringLiteral("view/size"), size());
     event->accept();
-    // Closing the main window ends the program, whatever else is open (help, a floating dock): main() then
-    // destroys the window, and with it the bridge, which stops the engine.
+    // Closing the main window ends the program, whatever else is open (help, a floating dock). The engine
+    // stops now (on a helper thread, so the window never waits on it; the bridge joins it when it goes).
+    m_bridge->reset();
     QCoreApplication::quit();
 }
 

@@ -163,9 +163,9 @@ void TopologyView::rebuild()
     const double headerH = 2 * lh + 2 * pad;
     const QString routerEdgeText = tr("hash(key)\nmod %1").arg(m_consumerCount);
     const QString limiterEdgeText = tr("%L1/s").arg(room(rate * m_producerCount));
-    const double routerGap = fm.horizontalAdvance(tr("hash(key)")) + 1.2 * px;
-    const double limiterGap = fm.horizontalAdvance(limiterEdgeText) + 1.2 * px;
-    const double producerGap = 2 * px;
+    const double routerGap = fm.horizontalAdvance(tr("hash(key)")) + 0.8 * px;
+    const double limiterGap = fm.horizontalAdvance(limiterEdgeText) + 0.8 * px;
+    const double producerGap = 1.5 * px;
 
     // The producers' frame: a column of producers under a two-line header.
     const QString producerHeader = tr("producers sup.");
@@ -173,10 +173,12 @@ void TopologyView::rebuild()
     const double producersH = headerH + pad + m_producerCount * (producerSize.height() + gap) - gap + pad;
 
     // The consumers' frame: boxes in the column count that lets the diagram fill the pane best, or the grid.
-    const double consumerHeaderW = std::max({fm.horizontalAdvance(tr("consumers supervisor")),
-        fm.horizontalAdvance(tr("one_for_all · %1/%2 in %3 s").arg(99).arg(200).arg(1)),
-        fm.horizontalAdvance(tr("crashes %L1").arg(999999))});
-    const double consumerHeaderH = 3 * lh + 2 * pad;
+    // Four short lines rather than two long ones: the header must not be what makes the diagram wide.
+    const double consumerHeaderW
+        = std::max({fm.horizontalAdvance(tr("consumers sup.")), fm.horizontalAdvance(QStringLiteral("rest_for_one")),
+            fm.horizontalAdvance(tr("%1/%2 in %3 s").arg(99).arg(200).arg(1)),
+            fm.horizontalAdvance(tr("crashes %L1").arg(99999))});
+    const double consumerHeaderH = 4 * lh + 2 * pad;
     const double rowLabelW = fm.horizontalAdvance(QStringLiteral("C240–255")) + pad;
     const auto consumersSize = [&](int columns) {
         if (compact()) {
@@ -419,9 +421,9 @@ void TopologyView::update(const Snapshot &s)
             name = tr("pipeline supervisor · %1").arg(QString::fromStdString(sup.strategy));
             second += tr(" · escalations %1").arg(s.escalations);
         } else if (frame == &m_consumerSup) {
-            name = tr("consumers supervisor");
+            name = tr("consumers sup.");
             if (!gaveUp)
-                second = tr("%1 · %2/%3 in %4 s\ncrashes %L5")
+                second = tr("%1\n%2/%3 in %4 s\ncrashes %L5")
                              .arg(QString::fromStdString(sup.strategy))
                              .arg(sup.restartsInWindow)
                              .arg(sup.maxRestarts)

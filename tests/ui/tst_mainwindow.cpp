@@ -5,14 +5,27 @@
 #include "controlpanel.h"
 #include "lessonpanel.h"
 #include "mainwindow.h"
+#include "stattiles.h"
 #include "topologyview.h"
+#include "visualstyle.h"
 
+#include <QAbstractButton>
+#include <QComboBox>
+#include <QDialog>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QGraphicsSimpleTextItem>
+#include <QGraphicsTextItem>
+#include <QGraphicsView>
+#include <QGroupBox>
+#include <QLabel>
+#include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -25,6 +38,58 @@ class TestMainWindow : public QObject
     QTemporaryDir m_config;
 
     static int waitMs() { return EngineBridge::kApplyDelayMs + 400; } // quiet period + one sampling interval + slack
+
+    /// The letter after a single '&', lower case, or 0.
+    static QChar mnemonic(const QString &text)
+    {
+        for (qsizetype i = 0; i + 1 < text.size(); ++i) {
+            if (text[i] == QLatin1Char('&')) {
+                if (text[i + 1] == QLatin1Char('&')) {
+                    ++i;
+                    continue;
+                }
+                return text[i + 1].toLower();
+            }
+        }
+        return {};
+    }
+
+    static void checkUnique(const QStringList &texts, const QString &where)
+    {
+        QHash<QChar, QString> seen;
+        for (const QString &text : texts) {
+            const QChar m = mnemonic(text);
+            if (m.isNull())
+                continue;
+            QVERIFY2(!seen.contains(m),
+                qPrintable(QStringLiteral("%1: '%2' and '%3' share Alt+%4").arg(where, seen.value(m), text, m)));
+            seen.insert(m, text);
+        }
+    }
+
+    /// A snapshot with `producers` producers and `consumers` active consumers, for the topology alone.
+    static Snapshot fakeSnapshot(int producers, int consumers)
+    {
+        Snapshot s;
+        s.elapsedS = 1;
+        s.limit = 1000;
+        s.inFlight = 500;
+        s.producedPerSec = 12000;
+        for (int i = 0; i < producers; ++i)
+            s.producers.push_back({i, 0, 0, 6000, 6000, 0.25});
+        for (int i = 0; i < consumers; ++i) {
+            ConsumerSample c;
+            c.index = i;
+            c.active = true;
+            c.state = "running";
+            c.busyRatio = 0.5;
+            c.queueDepth = i;
+            s.consumers.push_back(c);
+        }
+        for (const char *name : {"pipeline", "producers", "consumers"})
+            s.supervisors.push_back({name, "one_for_one", "running", 0, 0, 3, 5, 0, {}});
+        return s;
+    }
 
 private slots:
     void initTestCase()
@@ -257,6 +322,298 @@ private slots:
         QVERIFY(window.history().size() > history); // the history keeps growing
         window.bridge()->resume();
         QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Running, 1000);
+    }
+
+    void testPresentationTextIsReadableAndWhole()
+    {
+        // A projector at 1920x1080, a lesson playing: every text on screen is at least 19 px tall (8 m / 250)
+        // and none is elided or cut off by its parent.
+        MainWindow window;
+        window.resize(1920, 1080);
+        window.setPresentationMode(true);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(!window.controlsDock()->isVisible()); // folded away for the charts
+        auto lesson = loadScenario(QStringLiteral(":/lessons/slow-consumer.json"));
+        QVERIFY(std::holds_alternative<Scenario>(lesson));
+        window.playScenario(std::get<Scenario>(lesson));
+        QTRY_VERIFY_WITH_TIMEOUT(window.history().size() > 25, 8000); // Little's law has two seconds to judge
+        QTRY_VERIFY_WITH_TIMEOUT(!window.lessons()->caption().isEmpty(), 3000);
+        QTest::qWait(200); // a few redraws at this size
+
+        constexpr int kMinPx = 19;
+        const auto elided
+            = [](const QString &text) { return text.contains(QChar(0x2026)) || text.contains(QLatin1String("...")); };
+        int checked = 0;
+        for (QWidget *w : window.findChildren<QWidget *>()) {
+            if (!w->isVisible() || w->window() != &window)
+                continue;
+            QString text;
+            if (auto *label = qobject_cast<QLabel *>(w))
+                text = label->text();
+            else if (auto *button = qobject_cast<QAbstractButton *>(w))
+                text = button->text();
+            else if (auto *combo = qobject_cast<QComboBox *>(w))
+                text = combo->currentText();
+            else if (auto *list = qobject_cast<QListWidget *>(w))
+                text = list->count() > 0 ? list->item(0)->text() : QString();
+            else if (qobject_cast<QGroupBox *>(w))
+                text = qobject_cast<QGroupBox *>(w)->title();
+            if (text.isEmpty())
+                continue;
+            ++checked;
+            const QString what
+                = QStringLiteral("%1 '%2'").arg(QLatin1String(w->metaObject()->className()), text.left(40));
+            QVERIFY2(QFontInfo(w->font()).pixelSize() >= kMinPx,
+                qPrintable(QStringLiteral("%1 is %2 px").arg(what).arg(QFontInfo(w->font()).pixelSize())));
+            QVERIFY2(!elided(text), qPrintable(what));
+            if (auto *label = qobject_cast<QLabel *>(w)) {
+                const bool fits = label->wordWrap() ? label->height() + 1 >= label->heightForWidth(label->width())
+                                                    : label->width() + 1 >= label->sizeHint().width();
+                QVERIFY2(fits,
+                    qPrintable(QStringLiteral("%1 is cut: %2x%3").arg(what).arg(label->width()).arg(label->height())));
+            }
+            if (QWidget *parent = w->parentWidget();
+                parent && !qobject_cast<QAbstractScrollArea *>(parent->parentWidget()))
+                QVERIFY2(parent->rect().contains(w->geometry()),
+                    qPrintable(what + QStringLiteral(" sticks out of its parent")));
+        }
+        QVERIFY(checked > 30);
+        QVERIFY(QFontInfo(window.menuBar()->font()).pixelSize() >= kMinPx);
+
+        // Text drawn in the charts and the topology, as rendered: font size times every scale on the way.
+        int items = 0;
+        for (QGraphicsView *view : window.findChildren<QGraphicsView *>()) {
+            if (!view->isVisible())
+                continue;
+            const QRectF shown = view->mapToScene(view->viewport()->rect()).boundingRect();
+            for (QGraphicsItem *item : view->scene()->items()) {
+                QString text;
+                QFont font;
+                if (auto *simple = dynamic_cast<QGraphicsSimpleTextItem *>(item)) {
+                    text = simple->text();
+                    font = simple->font();
+                } else if (auto *rich = dynamic_cast<QGraphicsTextItem *>(item)) {
+                    text = rich->toPlainText();
+                    font = rich->font();
+                }
+                if (text.trimmed().isEmpty() || !item->isVisible() || !shown.intersects(item->sceneBoundingRect()))
+                    continue;
+                ++items;
+                const double px = QFontInfo(font).pixelSize() * view->transform().m11() * item->sceneTransform().m11();
+                QVERIFY2(px >= kMinPx - 0.01, qPrintable(QStringLiteral("'%1' renders at %2 px").arg(text).arg(px)));
+                QVERIFY2(!elided(text), qPrintable(text));
+            }
+        }
+        QVERIFY(items > 40); // tick labels of six charts and every node of the topology
+
+        // The caption is the largest text after the tiles' numbers.
+        auto *caption = window.findChild<QLabel *>(QStringLiteral("lessonCaption"));
+        QVERIFY(caption);
+        const int captionPx = QFontInfo(caption->font()).pixelSize();
+        for (QLabel *label : window.findChildren<QLabel *>()) {
+            if (label != caption && label->isVisible() && label->objectName() != QLatin1String("statValue"))
+                QVERIFY2(QFontInfo(label->font()).pixelSize() < captionPx, qPrintable(label->text().left(40)));
+        }
+    }
+
+    void testDarkModeKeepsContrast()
+    {
+        MainWindow window;
+        window.setDarkMode(true);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.darkMode());
+        const QPalette p = QApplication::palette();
+        QVERIFY(p.color(QPalette::Window).lightness() < 80); // the whole window is dark, not only the charts
+        for (auto [fg, bg] : {std::pair{QPalette::WindowText, QPalette::Window}, {QPalette::Text, QPalette::Base},
+                 {QPalette::ButtonText, QPalette::Button}, {QPalette::HighlightedText, QPalette::Highlight},
+                 {QPalette::ToolTipText, QPalette::ToolTipBase}})
+            QVERIFY2(visual::contrast(p.color(fg), p.color(bg)) >= 4.5, qPrintable(p.color(fg).name()));
+        // The status bar's text on the status bar (it was black on near-black).
+        QLabel *state = window.statusBar()->findChild<QLabel *>();
+        QVERIFY(state);
+        QVERIFY(visual::contrast(state->palette().color(state->foregroundRole()),
+                    window.statusBar()->palette().color(window.statusBar()->backgroundRole()))
+            >= 4.5);
+        window.setDarkMode(false);
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 200);
+    }
+
+    void testTopologyFillsItsPane_data()
+    {
+        QTest::addColumn<int>("consumers");
+        QTest::newRow("4") << 4;
+        QTest::newRow("32") << 32;
+        QTest::newRow("256") << 256;
+    }
+
+    void testTopologyFillsItsPane()
+    {
+        QFETCH(int, consumers);
+        for (QSize size : {QSize(700, 600), QSize(1100, 500), QSize(500, 900)}) {
+            TopologyView view;
+            view.resize(size);
+            view.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&view));
+            view.showSnapshot(fakeSnapshot(2, consumers));
+            QCOMPARE(view.consumerCount(), consumers);
+            const QRect drawn = view.diagramRect();
+            const QRect pane = view.viewport()->rect();
+            QVERIFY2(drawn.width() >= 0.8 * pane.width() || drawn.height() >= 0.8 * pane.height(),
+                qPrintable(QStringLiteral("%1x%2 in %3x%4")
+                               .arg(drawn.width())
+                               .arg(drawn.height())
+                               .arg(pane.width())
+                               .arg(pane.height())));
+            QVERIFY(pane.adjusted(-2, -2, 2, 2).contains(drawn));
+            QVERIFY(view.texts().contains(QStringLiteral("hash(key)\nmod %1").arg(consumers)));
+        }
+    }
+
+    void testTopologyColourAndTextAgree()
+    {
+        TopologyView view;
+        view.resize(900, 600);
+        view.show();
+        Snapshot s = fakeSnapshot(1, 4);
+        s.consumers[0].busyRatio = 0.8;
+        s.consumers[1].busyRatio = 0.05;
+        s.consumers[1].ioWaitRatio = 0.9;
+        s.consumers[1].queueDepth = 20000; // waiting on I/O with work queued is not "idle"
+        s.consumers[2].state = "down";
+        s.consumers[3].busyRatio = 0.1;
+        view.showSnapshot(s);
+        QCOMPARE(view.consumerState(0), visual::State::Busy);
+        QVERIFY(view.consumerText(0).contains(QLatin1String("busy 80%")));
+        QCOMPARE(view.consumerState(1), visual::State::IoWait);
+        QVERIFY(view.consumerText(1).contains(QLatin1String("I/O 90%")));
+        QVERIFY(view.consumerText(1).contains(QStringLiteral("q %L1").arg(20000)));
+        QCOMPARE(view.consumerState(2), visual::State::Down);
+        QVERIFY(view.consumerText(2).contains(QLatin1String("DOWN")));
+        QCOMPARE(view.consumerState(3), visual::State::Idle);
+        QVERIFY(view.consumerText(3).contains(QLatin1String("idle 90%")));
+        // A crash is shown in words for at least a second of engine time, then the live state returns.
+        s.consumers[3].crashes = 1;
+        s.consumers[3].restarts = 1;
+        view.showSnapshot(s);
+        QVERIFY(view.consumerText(3).contains(QLatin1String("CRASHED")));
+        s.elapsedS += 1.0;
+        view.showSnapshot(s);
+        QVERIFY(view.consumerText(3).contains(QLatin1String("CRASHED")));
+        s.elapsedS += 0.5;
+        view.showSnapshot(s);
+        QVERIFY(!view.consumerText(3).contains(QLatin1String("CRASHED")));
+        QVERIFY(view.consumerText(3).contains(QStringLiteral("↻1")));
+        // A tree that gave up says so on every consumer and on its supervisor.
+        s.gaveUp = true;
+        s.supervisors[2].state = "gave_up";
+        view.showSnapshot(s);
+        QCOMPARE(view.consumerState(0), visual::State::GaveUp);
+        QVERIFY(view.texts().join(QLatin1Char(' ')).contains(QLatin1String("GAVE UP")));
+    }
+
+    void testChartsSpeakInUnits()
+    {
+        MainWindow window;
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(window.history().size() > 5, 3000);
+        const QStringList latency = window.charts()->valueLabels(ChartPanel::Chart::Latency);
+        QVERIFY(!latency.isEmpty());
+        for (const QString &label : latency) {
+            QVERIFY2(label.endsWith(QStringLiteral(" µs")) || label.endsWith(QStringLiteral(" ms"))
+                    || label.endsWith(QStringLiteral(" s")) || label.endsWith(QStringLiteral(" ns")),
+                qPrintable(label));
+            QVERIFY(!label.contains(QLatin1Char('e')));
+        }
+        const QStringList time = window.charts()->timeLabels(ChartPanel::Chart::Throughput);
+        QVERIFY(!time.isEmpty());
+        QVERIFY(time.first().endsWith(QLatin1String(" s")));
+        QCOMPARE(window.charts()->valueLabels(ChartPanel::Chart::HeldBack).last(), QStringLiteral("100%"));
+        // Each series once: failed attempts are on the Failures chart, not on Throughput as well.
+        QVERIFY(!window.charts()->legend(ChartPanel::Chart::Throughput).contains(QStringLiteral("failed")));
+        QVERIFY(window.charts()->legend(ChartPanel::Chart::Throughput).contains(QStringLiteral("dropped")));
+        QVERIFY(window.charts()->pointCount(Series::RssMegabytes) > 3);
+        // The tiles show the same snapshot as the status bar: lost 0, in good standing.
+        QCOMPARE(window.tiles()->value(StatTiles::Tile::Lost), QStringLiteral("0"));
+        QCOMPARE(window.tiles()->tone(StatTiles::Tile::Lost), QStringLiteral("good"));
+    }
+
+    void testMnemonicsAreUnique()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.lessons()->parentWidget()->show();
+        // The window: menu titles, buttons, labels with buddies and group boxes share one Alt space.
+        QStringList texts;
+        for (QAction *a : window.menuBar()->actions())
+            texts << a->text();
+        for (QAbstractButton *b : window.findChildren<QAbstractButton *>())
+            texts << b->text();
+        for (QLabel *l : window.findChildren<QLabel *>()) {
+            if (l->buddy())
+                texts << l->text();
+        }
+        for (QGroupBox *g : window.findChildren<QGroupBox *>())
+            texts << g->title();
+        checkUnique(texts, QStringLiteral("main window"));
+        QVERIFY(texts.size() > 20);
+        // The texts buttons change to keep their letter.
+        QCOMPARE(mnemonic(tr("Un&pause")), mnemonic(tr("&Pause")));
+        // Each menu on its own.
+        for (QMenu *menu : window.findChildren<QMenu *>()) {
+            QStringList items;
+            for (QAction *a : menu->actions())
+                items << a->text();
+            checkUnique(items, menu->title());
+        }
+        window.showHelp();
+        QVERIFY(window.helpWindow());
+        QStringList help;
+        for (QAbstractButton *b : window.helpWindow()->findChildren<QAbstractButton *>())
+            help << b->text();
+        checkUnique(help, QStringLiteral("help"));
+    }
+
+    void testHelpIsAChildThatClosesWithEscape()
+    {
+        MainWindow window;
+        window.show();
+        window.showHelp();
+        QPointer<QDialog> help = window.helpWindow();
+        QVERIFY(help);
+        QCOMPARE(help->parentWidget(), &window);
+        QVERIFY(QTest::qWaitForWindowExposed(help));
+        QTest::keyClick(help, Qt::Key_Escape);
+        QTRY_VERIFY(!help); // closed and deleted
+    }
+
+    void testQuitWithHelpOpenEndsTheProgram()
+    {
+        // Ctrl+Q from the help window ends the event loop with 0; the window closes, the help with it, and the
+        // engine stops when the window goes (as main() does).
+        auto *window = new MainWindow;
+        window->show();
+        QTRY_VERIFY_WITH_TIMEOUT(window->bridge()->state() == EngineState::Running, 2000);
+        window->showHelp();
+        QPointer<QDialog> help = window->helpWindow();
+        QVERIFY(QTest::qWaitForWindowExposed(help));
+        QTimer::singleShot(0, help, [help] {
+            help->activateWindow();
+            QTest::keyClick(help, Qt::Key_Q, Qt::ControlModifier);
+        });
+        QTimer watchdog;
+        watchdog.setSingleShot(true);
+        connect(&watchdog, &QTimer::timeout, [] { QCoreApplication::exit(3); });
+        watchdog.start(10000);
+        const int rc = QApplication::exec();
+        QCOMPARE(rc, 0);
+        QVERIFY(!window->isVisible());
+        QVERIFY(!help || !help->isVisible());
+        QVERIFY(window->bridge()->engine() == nullptr); // stopped and handed to a helper thread to finish
+        QVERIFY(window->bridge()->state() != EngineState::Running);
+        delete window; // joins that thread
     }
 
     void testExportsWriteTheHistory()

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+// The visual language as numbers: every state's text is readable on its fill, every chart ink stands out from
+// its background, ticks are round and speak in units, and Little's law is only judged in a steady state.
+#include "axisticks.h"
+#include "scenario/report.h"
+#include "visualstyle.h"
+
+#include <QTest>
+
+using namespace beam;
+
+class TestVisual : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void testContrastFormula()
+    {
+        // WCAG's own reference points: black on white is 21:1, a colour on itself 1:1.
+        QCOMPARE(qRound(visual::contrast(Qt::black, Qt::white) * 100), 2100);
+        QCOMPARE(visual::contrast(QColor(0x77, 0x77, 0x77), QColor(0x77, 0x77, 0x77)), 1.0);
+        // #767676 on white is the classic "just passes AA" grey (4.54:1).
+        QVERIFY(visual::contrast(QColor(0x76, 0x76, 0x76), Qt::white) >= 4.5);
+        QVERIFY(visual::contrast(QColor(0x77, 0x77, 0x77), Qt::white) < 4.5);
+    }
+
+    void testStateTextContrast_data()
+    {
+        QTest::addColumn<int>("state");
+        for (visual::State s : visual::allStates())
+            QTest::newRow(qPrintable(visual::name(s))) << static_cast<int>(s);
+    }
+
+    void testStateTextContrast()
+    {
+        QFETCH(int, state);
+        const auto s = static_cast<visual::State>(state);
+        // The fills do not change with the theme, so this holds in light and dark mode alike.
+        QVERIFY2(visual::contrast(visual::fill(s), visual::textOn(s)) >= 4.5,
+            qPrintable(QStringLiteral("%1: %2")
+                           .arg(visual::name(s))
+                           .arg(visual::contrast(visual::fill(s), visual::textOn(s)))));
+    }
+
+    void testStatesAreDistinct()
+    {
+        const auto states = visual::allStates();
+        for (qsizetype i = 0; i < states.size(); ++i)
+            for (qsizetype j = i + 1; j < states.size(); ++j)
+                QVERIFY(visual::fill(states[i]) != visual::fill(states[j]));
+    }
+
+    void testInksStandOut_data()
+    {
+        QTest::addColumn<bool>("dark");
+        QTest::newRow("light") << false;
+        QTest::newRow("dark") << true;
+    }
+
+    void testInksStandOut()
+    {
+        QFETCH(bool, dark);
+        using visual::Ink;
+        for (Ink ink : {Ink::Primary, Ink::Secondary, Ink::Tertiary, Ink::Threshold, Ink::Marker}) {
+            // WCAG 1.4.11: graphics need 3:1 against what is next to them.
+            QVERIFY2(visual::contrast(visual::ink(ink, dark), visual::chartBackground(dark)) >= 3.0,
+                qPrintable(visual::ink(ink, dark).name()));
+        }
+    }
+
+    void testNiceStep_data()
+    {
+        QTest::addColumn<double>("raw");
+        QTest::addColumn<double>("step");
+        QTest::newRow("1") << 1.0 << 1.0;
+        QTest::newRow("1.2") << 1.2 << 2.0;
+        QTest::newRow("3") << 3.0 << 5.0;
+        QTest::newRow("0.3/0.1 rounding") << 0.3 / 0.1 << 5.0;
+        QTest::newRow("7") << 7.0 << 10.0;
+        QTest::newRow("11876") << 11876.5 << 20000.0;
+        QTest::newRow("0.04") << 0.04 << 0.05;
+        QTest::newRow("zero") << 0.0 << 1.0;
+    }
+
+    void testNiceStep()
+    {
+        QFETCH(double, raw);
+        QFETCH(double, step);
+        QCOMPARE(ticks::niceStep(raw), step);
+    }
+
+    void testLinearTicks_data()
+    {
+        QTest::addColumn<double>("high");
+        QTest::addColumn<int>("target");
+        QTest::addColumn<QList<double>>("values");
+        // The issue's own bad examples: 47506 and 4505 as the top of an axis become round ticks.
+        QTest::newRow("47506") << 47506.0 << 4 << QList<double>{0, 20000, 40000, 60000};
+        QTest::newRow("4505") << 4505.0 << 4 << QList<double>{0, 2000, 4000, 6000};
+        QTest::newRow("100 percent") << 100.0 << 5 << QList<double>{0, 20, 40, 60, 80, 100};
+        QTest::newRow("exactly a tick") << 2000.0 << 2 << QList<double>{0, 1000, 2000};
+        QTest::newRow("small") << 0.7 << 3 << QList<double>{0, 0.5, 1.0};
+        QTest::newRow("nothing yet") << 0.0 << 4 << QList<double>{0, 0.5, 1.0};
+    }
+
+    void testLinearTicks()
+    {
+        QFETCH(double, high);
+        QFETCH(int, target);
+        QFETCH(QList<double>, values);
+        const auto t = ticks::linear(high, target);
+        QCOMPARE(t.values(), values);
+        QVERIFY(t.top >= high);
+    }
+
+    void testDecades()
+    {
+        QCOMPARE(ticks::decades(3, 4500), (QList<double>{1, 10, 100, 1000, 10000}));
+        // Not enough room for every decade: every second one, anchored so the ticks stay put.
+        QCOMPARE(ticks::decades(3, 4500, 2), (QList<double>{1, 100, 10000}));
+        QCOMPARE(ticks::decades(0.5, 0.9), (QList<double>{0.1, 1}));
+        QVERIFY(ticks::decades(0, 10).isEmpty());
+    }
+
+    void testFormat_data()
+    {
+        QTest::addColumn<double>("value");
+        QTest::addColumn<int>("unit");
+        QTest::addColumn<QString>("text");
+        using U = ticks::Unit;
+        QTest::newRow("plain") << 950.0 << int(U::Plain) << QStringLiteral("950");
+        QTest::newRow("k") << 20000.0 << int(U::Plain) << QStringLiteral("20k");
+        QTest::newRow("1.5k") << 1500.0 << int(U::Plain) << QStringLiteral("1.5k");
+        QTest::newRow("M") << 2500000.0 << int(U::Plain) << QStringLiteral("2.5M");
+        QTest::newRow("fraction") << 0.5 << int(U::Plain) << QStringLiteral("0.5");
+        QTest::newRow("µs") << 100.0 << int(U::Microseconds) << QStringLiteral("100 µs");
+        QTest::newRow("ms") << 1500.0 << int(U::Microseconds) << QStringLiteral("1.5 ms");
+        QTest::newRow("s, not 1e+06") << 1e6 << int(U::Microseconds) << QStringLiteral("1 s");
+        QTest::newRow("ns") << 0.1 << int(U::Microseconds) << QStringLiteral("100 ns");
+        QTest::newRow("percent") << 40.0 << int(U::Percent) << QStringLiteral("40%");
+        QTest::newRow("MB") << 64.0 << int(U::Megabytes) << QStringLiteral("64 MB");
+        QTest::newRow("GB") << 1536.0 << int(U::Megabytes) << QStringLiteral("1.5 GB");
+        QTest::newRow("seconds") << 30.0 << int(U::Seconds) << QStringLiteral("30 s");
+        QTest::newRow("minutes") << 120.0 << int(U::Seconds) << QStringLiteral("2 min");
+        QTest::newRow("zero") << 0.0 << int(U::Plain) << QStringLiteral("0");
+    }
+
+    void testFormat()
+    {
+        QFETCH(double, value);
+        QFETCH(int, unit);
+        QFETCH(QString, text);
+        QCOMPARE(ticks::format(value, static_cast<ticks::Unit>(unit)), text);
+    }
+
+    void testLittlesLawJudgesSteadiness()
+    {
+        // 3 s of snapshots at 100 ms: in flight flat at 100, then the same with in flight climbing.
+        const auto run = [](double growthPerS) {
+            std::vector<std::shared_ptr<const Snapshot>> history;
+            for (int i = 1; i <= 30; ++i) {
+                auto s = std::make_shared<Snapshot>();
+                s->elapsedS = i * 0.1;
+                s->intervalS = 0.1;
+                s->inFlight = static_cast<std::int64_t>(100 + growthPerS * s->elapsedS);
+                s->processedPerSec = 10000;
+                s->interval.mean = 10000; // 10 ms: lambda x W = 100
+                s->interval.count = 1000;
+                history.push_back(s);
+            }
+            return littlesLaw(history);
+        };
+        const LittlesLaw flat = run(0);
+        QVERIFY(flat.known);
+        QVERIFY(flat.steady);
+        QCOMPARE(qRound(flat.predicted), 100);
+        QCOMPARE(qRound(flat.inFlightMean), 100);
+        const LittlesLaw growing = run(500);
+        QVERIFY(growing.known);
+        QVERIFY(!growing.steady);
+        QVERIFY(growing.trendPerSec > 400);
+        // Too short a history to judge: not known, and so never called steady.
+        const LittlesLaw young = littlesLaw({});
+        QVERIFY(!young.known);
+        QVERIFY(!young.steady);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestVisual)
+#include "tst_visual.moc"
