@@ -15,6 +15,18 @@ namespace beam {
 namespace {
 
 struct Flags {
+    // Not addHelpOption(): it also lists --help-all, "help including Qt specific options", but this parser
+    // refuses Qt's own options (beam-me-up -reverse exits 2), except -platform, which --help lists already.
+    QCommandLineOption help{QStringList{QStringLiteral("h"), QStringLiteral("help")},
+        QStringLiteral("Displays help on commandline options.")};
+    // ... so --help-all is another name for --help, kept for whoever types it: the same help, exit 0, no window.
+    QCommandLineOption helpAll = [] {
+        QCommandLineOption option{QStringLiteral("help-all"), QStringLiteral("The same as --help.")};
+        option.setFlags(QCommandLineOption::HiddenFromHelp);
+        return option;
+    }();
+    QCommandLineOption version{
+        QStringList{QStringLiteral("v"), QStringLiteral("version")}, QStringLiteral("Displays version information.")};
     QCommandLineOption headless{
         QStringLiteral("headless"), QStringLiteral("Run without a window: console telemetry, JSON report.")};
     QCommandLineOption duration{QStringLiteral("duration"),
@@ -332,25 +344,23 @@ CommandLine parseCommandLine(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "BEAM Me Up: see concurrency happen. Paced producers, a bound on events in flight (back-pressure),\n"
         "a router that partitions by key, and serial consumers with fault injection, on a oneTBB flow graph."));
-    const auto help = parser.addHelpOption();
-    const auto version = parser.addVersionOption();
-    parser.addOptions({f.headless, f.duration, f.producers, f.consumers, f.rate, f.maxInFlight, f.workUs, f.ioUs,
-        f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson, f.quiet, f.bench,
-        f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy, f.maxRestarts, f.maxSeconds,
-        f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter, f.poisonKey, f.slowConsumer,
-        f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot, f.screenshotAfter, f.scenario,
-        f.lesson, f.junit, f.speed, f.platform, f.metricsPort, f.metricsBind});
+    parser.addOptions({f.help, f.helpAll, f.version, f.headless, f.duration, f.producers, f.consumers, f.rate,
+        f.maxInFlight, f.workUs, f.ioUs, f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed,
+        f.reportJson, f.quiet, f.bench, f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy,
+        f.maxRestarts, f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter,
+        f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
+        f.screenshotAfter, f.scenario, f.lesson, f.junit, f.speed, f.platform, f.metricsPort, f.metricsBind});
     result.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {
         result.errors << parser.errorText();
         return result;
     }
-    if (parser.isSet(help)) {
+    if (parser.isSet(f.help) || parser.isSet(f.helpAll)) {
         result.mode = CommandLine::Mode::Help;
         return result;
     }
-    if (parser.isSet(version)) {
+    if (parser.isSet(f.version)) {
         result.mode = CommandLine::Mode::Version;
         return result;
     }

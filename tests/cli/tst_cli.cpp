@@ -22,9 +22,11 @@ class TestCli : public QObject
         QString err;
     };
 
-    static Result run(const QStringList &arguments, int timeoutMs = 60000)
+    static Result run(const QStringList &arguments,
+        const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(), int timeoutMs = 60000)
     {
         QProcess process;
+        process.setProcessEnvironment(environment);
         process.start(QStringLiteral(BEAM_BINARY), arguments);
         if (!process.waitForFinished(timeoutMs)) {
             process.kill();
@@ -32,6 +34,15 @@ class TestCli : public QObject
         }
         return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
             QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    }
+
+    /// No display at all: a run that went on to the window would stop with exit 2 and "no display".
+    static QProcessEnvironment withoutDisplay()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            env.remove(QLatin1String(name));
+        return env;
     }
 
 private slots:
@@ -43,6 +54,19 @@ private slots:
                  "--work-us", "--io-us", "--fault-rate", "--overload", "--interval", "--seed", "--report-json",
                  "--quiet", "--bench", "--bench-json", "--version"})
             QVERIFY2(r.out.contains(QLatin1String(flag)), flag);
+    }
+
+    void testHelpAllIsTheHelp()
+    {
+        // Qt's --help-all lists Qt's own options, which this command line refuses: here it is --help, unlisted.
+        const auto help = run({QStringLiteral("--help")}, withoutDisplay());
+        const auto all = run({QStringLiteral("--help-all")}, withoutDisplay());
+        QVERIFY2(all.exitCode == 0, qPrintable(all.err));
+        QVERIFY(all.err.isEmpty());
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.out.contains(QLatin1String("--headless")));
+        QCOMPARE(all.out, help.out);
+        QVERIFY2(!help.out.contains(QLatin1String("--help-all")), qPrintable(help.out));
     }
 
     void testVersion()
