@@ -332,13 +332,9 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
     result.scenario = result.speed > 1 ? scenario.fasterBy(result.speed) : scenario;
 }
 
-} // namespace
-
-CommandLine parseCommandLine(const QStringList &arguments)
+/// Every flag, and the description --help starts with.
+void describeOptions(QCommandLineParser &parser, const Flags &f)
 {
-    CommandLine result;
-    Flags f;
-    QCommandLineParser parser;
     // Qt's own single-dash options (-platform vnc) read as long options, not as bundled letters.
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.setApplicationDescription(QStringLiteral(
@@ -350,8 +346,24 @@ CommandLine parseCommandLine(const QStringList &arguments)
         f.maxRestarts, f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter,
         f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
         f.screenshotAfter, f.scenario, f.lesson, f.junit, f.speed, f.platform, f.metricsPort, f.metricsBind});
-    result.helpText = parser.helpText();
+}
 
+} // namespace
+
+QString helpText()
+{
+    const Flags f;
+    QCommandLineParser parser;
+    describeOptions(parser, f);
+    return parser.helpText();
+}
+
+CommandLine parseCommandLine(const QStringList &arguments)
+{
+    CommandLine result;
+    const Flags f;
+    QCommandLineParser parser;
+    describeOptions(parser, f);
     if (!parser.parse(arguments)) {
         result.errors << parser.errorText();
         return result;

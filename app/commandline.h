@@ -41,11 +41,14 @@ struct CommandLine {
     QString scenarioSource; ///< the file, or ":/lessons/NAME.json"
     QString junit; ///< headless scenario: write the assertions as JUnit XML here
     double speed = 1; ///< --speed: scenario time runs this many times faster
-    QString helpText;
     QStringList errors; ///< each names the flag, the value and what is allowed
 };
 
 /// Parses arguments (argv[0] first). Never exits; errors come back in `errors`.
 CommandLine parseCommandLine(const QStringList &arguments);
+
+/// The --help text. Qt's usage line names QCoreApplication's argv[0] (`<executable_name>` when there is no
+/// application object), so call it while one exists.
+QString helpText();
 
 } // namespace beam

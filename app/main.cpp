@@ -49,9 +49,16 @@ int main(int argc, char *argv[])
         return beam::ExitUsage;
     }
     switch (options.mode) {
-    case beam::CommandLine::Mode::Help:
-        std::fputs(qPrintable(options.helpText), stdout);
+    case beam::CommandLine::Mode::Help: {
+        // The usage line is the application's argv[0]: a QCoreApplication needs no display, and it gets the
+        // program's name, as every other message says it, not the path the binary was started by.
+        int helpArgc = 1;
+        char name[] = "beam-me-up";
+        char *helpArgv[] = {name, nullptr};
+        const QCoreApplication app(helpArgc, helpArgv);
+        std::fputs(qPrintable(beam::helpText()), stdout);
         return beam::ExitOk;
+    }
     case beam::CommandLine::Mode::Version:
         std::printf("beam-me-up %s\n", BEAM_VERSION);
         return beam::ExitOk;

@@ -48,8 +48,11 @@ class TestCli : public QObject
 private slots:
     void testHelp()
     {
-        const auto r = run({QStringLiteral("--help")});
+        const auto r = run({QStringLiteral("--help")}, withoutDisplay());
         QCOMPARE(r.exitCode, 0);
+        // The program's name: not "<executable_name>" (Qt's word when there is no application object), nor the
+        // path the test starts it by.
+        QCOMPARE(r.out.section(QLatin1Char('\n'), 0, 0), QStringLiteral("Usage: beam-me-up [options]"));
         for (const char *flag : {"--headless", "--duration", "--producers", "--consumers", "--rate", "--max-in-flight",
                  "--work-us", "--io-us", "--fault-rate", "--overload", "--interval", "--seed", "--report-json",
                  "--quiet", "--bench", "--bench-json", "--version"})
