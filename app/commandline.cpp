@@ -116,6 +116,8 @@ struct Flags {
     QCommandLineOption screenshot{QStringLiteral("screenshot"),
         QStringLiteral("Open the window, save a PNG of it to FILE after --screenshot-after seconds, exit."),
         QStringLiteral("file")};
+    QCommandLineOption presentation{QStringLiteral("presentation"),
+        QStringLiteral("Open the window in presentation mode: large fonts, for a projector (F11 toggles it).")};
     QCommandLineOption screenshotAfter{QStringLiteral("screenshot-after"),
         QStringLiteral("Seconds before the screenshot, 0.1..3600 (default 3)."), QStringLiteral("seconds")};
     QCommandLineOption benchRuns{QStringLiteral("bench-runs"),
@@ -345,7 +347,8 @@ void describeOptions(QCommandLineParser &parser, const Flags &f)
         f.reportJson, f.quiet, f.bench, f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy,
         f.maxRestarts, f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter,
         f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
-        f.screenshotAfter, f.scenario, f.lesson, f.junit, f.speed, f.platform, f.metricsPort, f.metricsBind});
+        f.screenshotAfter, f.presentation, f.scenario, f.lesson, f.junit, f.speed, f.platform, f.metricsPort,
+        f.metricsBind});
 }
 
 } // namespace
@@ -522,6 +525,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
 
     result.platform = parser.value(f.platform);
     result.screenshot = parser.value(f.screenshot);
+    result.presentation = parser.isSet(f.presentation);
     if (auto after = read.real(f.screenshotAfter, "0.1..3600")) {
         if (*after < 0.1 || *after > 3600)
             result.errors << QStringLiteral("--screenshot-after: %1 s is out of range 0.1..3600 s").arg(*after);
@@ -563,6 +567,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
     checkWritable(parser, f.benchJson, result.errors);
     if (parser.isSet(f.headless) && !result.screenshot.isEmpty())
         result.errors << QStringLiteral("--screenshot and --headless: a screenshot needs the window");
+    if (parser.isSet(f.headless) && result.presentation)
+        result.errors << QStringLiteral("--presentation and --headless: presentation mode needs the window");
     if (parser.isSet(f.headless) && parser.isSet(f.bench))
         result.errors << QStringLiteral("--bench and --headless: choose one");
     return result;

@@ -28,6 +28,7 @@ struct CommandLine {
     QString platform; ///< window: the Qt platform plugin (-platform), empty: Qt's choice
     QString screenshot; ///< window mode: save a PNG of the window here, then exit
     double screenshotAfterS = 3; ///< ... this many seconds after the window opens
+    bool presentation = false; ///< window mode: start in presentation mode (large fonts)
     /// Fault injection at a time: (consumer index, seconds after start).
     struct TimedFault {
         int consumer = 0;

@@ -91,6 +91,8 @@ int main(int argc, char *argv[])
     // Settings given on the command line win over the saved ones (the window starts with them).
     if (!(options.config == beam::PipelineConfig{}))
         window.controls()->setConfig(options.config);
+    if (options.presentation)
+        window.setPresentationMode(true);
     window.show();
     if (options.scenario)
         window.playScenario(*options.scenario);

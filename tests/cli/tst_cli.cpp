@@ -453,6 +453,9 @@ private slots:
         row("on escalation", {QStringLiteral("--on-escalation"), QStringLiteral("panic")}, "one of stop, restart");
         row("kill consumer", {QStringLiteral("--kill-consumer"), QStringLiteral("9@1")},
             "INDEX@SECONDS with index 0..7");
+        // Window-only flags: refused rather than silently ignored.
+        row("presentation", {QStringLiteral("--presentation")},
+            "--presentation and --headless: presentation mode needs the window");
     }
 
     void testBadArguments()
