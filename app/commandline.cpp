@@ -118,6 +118,10 @@ struct Flags {
         QStringLiteral("file")};
     QCommandLineOption presentation{QStringLiteral("presentation"),
         QStringLiteral("Open the window in presentation mode: large fonts, for a projector (F11 toggles it).")};
+    QCommandLineOption windowSize{QStringLiteral("window-size"),
+        QStringLiteral("The window's size in pixels instead of the saved one, e.g. 1920x1080 (width 640..7680, height "
+                       "480..4320)."),
+        QStringLiteral("wxh")};
     QCommandLineOption screenshotAfter{QStringLiteral("screenshot-after"),
         QStringLiteral("Seconds before the screenshot, 0.1..3600 (default 3)."), QStringLiteral("seconds")};
     QCommandLineOption benchRuns{QStringLiteral("bench-runs"),
@@ -243,6 +247,9 @@ private:
 };
 
 constexpr double kMinScenarioS = 0.1; // the shortest duration_s a scenario file may have
+// --window-size: from a VGA projector to 8K UHD.
+constexpr QSize kMinWindowSize{640, 480};
+constexpr QSize kMaxWindowSize{7680, 4320};
 
 /// A file the run will write at its end: refuse an unwritable place before anything runs.
 void checkWritable(const QCommandLineParser &parser, const QCommandLineOption &option, QStringList &errors)
@@ -347,8 +354,8 @@ void describeOptions(QCommandLineParser &parser, const Flags &f)
         f.reportJson, f.quiet, f.bench, f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy,
         f.maxRestarts, f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter,
         f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
-        f.screenshotAfter, f.presentation, f.scenario, f.lesson, f.junit, f.speed, f.platform, f.metricsPort,
-        f.metricsBind});
+        f.screenshotAfter, f.presentation, f.windowSize, f.scenario, f.lesson, f.junit, f.speed, f.platform,
+        f.metricsPort, f.metricsBind});
 }
 
 } // namespace
@@ -526,6 +533,24 @@ CommandLine parseCommandLine(const QStringList &arguments)
     result.platform = parser.value(f.platform);
     result.screenshot = parser.value(f.screenshot);
     result.presentation = parser.isSet(f.presentation);
+    if (parser.isSet(f.windowSize)) {
+        const QString text = parser.value(f.windowSize);
+        const auto parts = text.trimmed().split(QLatin1Char('x'), Qt::KeepEmptyParts, Qt::CaseInsensitive);
+        bool okWidth = false;
+        bool okHeight = false;
+        const QSize size(
+            parts.size() == 2 ? parts[0].toInt(&okWidth) : 0, parts.size() == 2 ? parts[1].toInt(&okHeight) : 0);
+        if (okWidth && okHeight && size.width() >= kMinWindowSize.width() && size.width() <= kMaxWindowSize.width()
+            && size.height() >= kMinWindowSize.height() && size.height() <= kMaxWindowSize.height())
+            result.windowSize = size;
+        else
+            read.fail(f.windowSize, text,
+                QStringLiteral("WIDTHxHEIGHT in pixels with width %1..%2 and height %3..%4, e.g. 1920x1080")
+                    .arg(kMinWindowSize.width())
+                    .arg(kMaxWindowSize.width())
+                    .arg(kMinWindowSize.height())
+                    .arg(kMaxWindowSize.height()));
+    }
     if (auto after = read.real(f.screenshotAfter, "0.1..3600")) {
         if (*after < 0.1 || *after > 3600)
             result.errors << QStringLiteral("--screenshot-after: %1 s is out of range 0.1..3600 s").arg(*after);
@@ -569,6 +594,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
         result.errors << QStringLiteral("--screenshot and --headless: a screenshot needs the window");
     if (parser.isSet(f.headless) && result.presentation)
         result.errors << QStringLiteral("--presentation and --headless: presentation mode needs the window");
+    if (parser.isSet(f.headless) && parser.isSet(f.windowSize))
+        result.errors << QStringLiteral("--window-size and --headless: a window size needs the window");
     if (parser.isSet(f.headless) && parser.isSet(f.bench))
         result.errors << QStringLiteral("--bench and --headless: choose one");
     return result;

@@ -5,6 +5,7 @@
 #include "core/pipelineconfig.h"
 #include "scenario/scenario.h"
 
+#include <QSize>
 #include <QString>
 #include <QStringList>
 
@@ -29,6 +30,7 @@ struct CommandLine {
     QString screenshot; ///< window mode: save a PNG of the window here, then exit
     double screenshotAfterS = 3; ///< ... this many seconds after the window opens
     bool presentation = false; ///< window mode: start in presentation mode (large fonts)
+    std::optional<QSize> windowSize; ///< window mode: its size in pixels, over the saved one
     /// Fault injection at a time: (consumer index, seconds after start).
     struct TimedFault {
         int consumer = 0;

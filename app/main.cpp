@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QIcon>
+#include <QTimer>
 
 #include <cstdio>
 #include <cstdlib>
@@ -93,7 +94,22 @@ int main(int argc, char *argv[])
         window.controls()->setConfig(options.config);
     if (options.presentation)
         window.setPresentationMode(true);
+    if (options.windowSize)
+        window.resize(*options.windowSize);
     window.show();
+    // The window will not be smaller than its panels' minimum sizes: a screenshot or a projector asked for a
+    // smaller size gets a larger one, so say so rather than let it pass unnoticed. Checked once the event loop
+    // runs, after the layout requests that showing posts (fonts, style sheet); labels filling in later can still
+    // add a pixel.
+    if (options.windowSize) {
+        QTimer::singleShot(0, &window, [&window, asked = *options.windowSize] {
+            if (window.width() > asked.width() || window.height() > asked.height())
+                std::fprintf(stderr,
+                    "beam-me-up: --window-size %dx%d: the window's panels need at least %dx%d, so it is %dx%d\n",
+                    asked.width(), asked.height(), window.minimumWidth(), window.minimumHeight(), window.width(),
+                    window.height());
+        });
+    }
     if (options.scenario)
         window.playScenario(*options.scenario);
     if (!options.screenshot.isEmpty())

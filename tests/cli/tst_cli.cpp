@@ -45,6 +45,19 @@ class TestCli : public QObject
         return env;
     }
 
+    /// Runs the window offscreen with default settings until its --screenshot is written; returns the run.
+    static Result screenshot(const QString &png, const QStringList &arguments)
+    {
+        QTemporaryDir config;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path()); // no saved size or mode
+        return run(arguments
+                + QStringList{QStringLiteral("--screenshot"), png, QStringLiteral("--screenshot-after"),
+                    QStringLiteral("1")},
+            env);
+    }
+
 private slots:
     void testHelp()
     {
@@ -356,6 +369,65 @@ private slots:
         QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
     }
 
+    void testWindowSizeAndPresentation()
+    {
+        // A projector's size, larger than the window's minimum (its panels') in presentation mode too.
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        const QSize asked(1920, 1080);
+        const auto r = screenshot(png,
+            {QStringLiteral("--presentation"), QStringLiteral("--window-size"),
+                QStringLiteral("%1x%2").arg(asked.width()).arg(asked.height())});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(QImage(png).size(), asked);
+        QVERIFY2(!r.err.contains(QLatin1String("--window-size")), qPrintable(r.err));
+    }
+
+    void testWindowSizeBelowThePanelsIsExplained()
+    {
+        // The window cannot be smaller than its panels need: it gets the size asked for, or a larger one and a line
+        // on stderr that says why, with the sizes the screenshot really has.
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        const QSize asked(1280, 720);
+        const QString size = QStringLiteral("%1x%2").arg(asked.width()).arg(asked.height());
+        const auto r = screenshot(png, {QStringLiteral("--presentation"), QStringLiteral("--window-size"), size});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        if (image.size() == asked)
+            return;
+        const auto m = QRegularExpression(QStringLiteral("--window-size %1: the window's panels need at least "
+                                                         "(\\d+)x(\\d+), so it is (\\d+)x(\\d+)")
+                                              .arg(size))
+                           .match(r.err);
+        QVERIFY2(m.hasMatch(),
+            qPrintable(QStringLiteral("%1x%2, and stderr: %3").arg(image.width()).arg(image.height()).arg(r.err)));
+        const QSize minimum(m.captured(1).toInt(), m.captured(2).toInt());
+        QCOMPARE(QSize(m.captured(3).toInt(), m.captured(4).toInt()), asked.expandedTo(minimum));
+        QCOMPARE(image.size(), asked.expandedTo(minimum));
+    }
+
+    void testBadWindowSize_data()
+    {
+        QTest::addColumn<QString>("value");
+        for (const char *value : {"abc", "1920", "0x0", "100000x10", "1920x1080x3", "-1920x1080", "1920x-1080", "",
+                 "639x480", "640x479", "7681x4320", "7680x4321"})
+            QTest::newRow(*value ? value : "empty") << QString::fromLatin1(value);
+    }
+
+    void testBadWindowSize()
+    {
+        QFETCH(QString, value);
+        // No display: the refusal comes from the command line, before anything would open.
+        const auto r = run({QStringLiteral("--window-size"), value}, withoutDisplay());
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+        const QString line = r.err.section(QLatin1Char('\n'), 0, 0);
+        QVERIFY2(line.contains(QStringLiteral("--window-size: '%1'").arg(value)), qPrintable(r.err));
+        QVERIFY2(line.contains(QLatin1String("width 640..7680 and height 480..4320")), qPrintable(r.err));
+    }
+
     void testPlatformFlagPicksThePlugin()
     {
         // Qt's own -platform (e.g. vnc in Docker) works without DISPLAY, as for any Qt program.
@@ -456,6 +528,8 @@ private slots:
         // Window-only flags: refused rather than silently ignored.
         row("presentation", {QStringLiteral("--presentation")},
             "--presentation and --headless: presentation mode needs the window");
+        row("window size", {QStringLiteral("--window-size"), QStringLiteral("1920x1080")},
+            "--window-size and --headless: a window size needs the window");
     }
 
     void testBadArguments()
