@@ -15,6 +15,18 @@ namespace beam {
 namespace {
 
 struct Flags {
+    // Not addHelpOption(): it also lists --help-all, "help including Qt specific options", but this parser
+    // refuses Qt's own options (beam-me-up -reverse exits 2), except -platform, which --help lists already.
+    QCommandLineOption help{QStringList{QStringLiteral("h"), QStringLiteral("help")},
+        QStringLiteral("Displays help on commandline options.")};
+    // ... so --help-all is another name for --help, kept for whoever types it: the same help, exit 0, no window.
+    QCommandLineOption helpAll = [] {
+        QCommandLineOption option{QStringLiteral("help-all"), QStringLiteral("The same as --help.")};
+        option.setFlags(QCommandLineOption::HiddenFromHelp);
+        return option;
+    }();
+    QCommandLineOption version{
+        QStringList{QStringLiteral("v"), QStringLiteral("version")}, QStringLiteral("Displays version information.")};
     QCommandLineOption headless{
         QStringLiteral("headless"), QStringLiteral("Run without a window: console telemetry, JSON report.")};
     QCommandLineOption duration{QStringLiteral("duration"),
@@ -104,6 +116,12 @@ struct Flags {
     QCommandLineOption screenshot{QStringLiteral("screenshot"),
         QStringLiteral("Open the window, save a PNG of it to FILE after --screenshot-after seconds, exit."),
         QStringLiteral("file")};
+    QCommandLineOption presentation{QStringLiteral("presentation"),
+        QStringLiteral("Open the window in presentation mode: large fonts, for a projector (F11 toggles it).")};
+    QCommandLineOption windowSize{QStringLiteral("window-size"),
+        QStringLiteral("The window's size in pixels instead of the saved one, e.g. 1920x1080 (width 640..7680, height "
+                       "480..4320)."),
+        QStringLiteral("wxh")};
     QCommandLineOption screenshotAfter{QStringLiteral("screenshot-after"),
         QStringLiteral("Seconds before the screenshot, 0.1..3600 (default 3)."), QStringLiteral("seconds")};
     QCommandLineOption benchRuns{QStringLiteral("bench-runs"),
@@ -229,6 +247,9 @@ private:
 };
 
 constexpr double kMinScenarioS = 0.1; // the shortest duration_s a scenario file may have
+// --window-size: from a VGA projector to 8K UHD.
+constexpr QSize kMinWindowSize{640, 480};
+constexpr QSize kMaxWindowSize{7680, 4320};
 
 /// A file the run will write at its end: refuse an unwritable place before anything runs.
 void checkWritable(const QCommandLineParser &parser, const QCommandLineOption &option, QStringList &errors)
@@ -320,37 +341,48 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
     result.scenario = result.speed > 1 ? scenario.fasterBy(result.speed) : scenario;
 }
 
-} // namespace
-
-CommandLine parseCommandLine(const QStringList &arguments)
+/// Every flag, and the description --help starts with.
+void describeOptions(QCommandLineParser &parser, const Flags &f)
 {
-    CommandLine result;
-    Flags f;
-    QCommandLineParser parser;
     // Qt's own single-dash options (-platform vnc) read as long options, not as bundled letters.
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.setApplicationDescription(QStringLiteral(
         "BEAM Me Up: see concurrency happen. Paced producers, a bound on events in flight (back-pressure),\n"
         "a router that partitions by key, and serial consumers with fault injection, on a oneTBB flow graph."));
-    const auto help = parser.addHelpOption();
-    const auto version = parser.addVersionOption();
-    parser.addOptions({f.headless, f.duration, f.producers, f.consumers, f.rate, f.maxInFlight, f.workUs, f.ioUs,
-        f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson, f.quiet, f.bench,
-        f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy, f.maxRestarts, f.maxSeconds,
-        f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter, f.poisonKey, f.slowConsumer,
-        f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot, f.screenshotAfter, f.scenario,
-        f.lesson, f.junit, f.speed, f.platform, f.metricsPort, f.metricsBind});
-    result.helpText = parser.helpText();
+    parser.addOptions({f.help, f.helpAll, f.version, f.headless, f.duration, f.producers, f.consumers, f.rate,
+        f.maxInFlight, f.workUs, f.ioUs, f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed,
+        f.reportJson, f.quiet, f.bench, f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy,
+        f.maxRestarts, f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter,
+        f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
+        f.screenshotAfter, f.presentation, f.windowSize, f.scenario, f.lesson, f.junit, f.speed, f.platform,
+        f.metricsPort, f.metricsBind});
+}
 
+} // namespace
+
+QString helpText()
+{
+    const Flags f;
+    QCommandLineParser parser;
+    describeOptions(parser, f);
+    return parser.helpText();
+}
+
+CommandLine parseCommandLine(const QStringList &arguments)
+{
+    CommandLine result;
+    const Flags f;
+    QCommandLineParser parser;
+    describeOptions(parser, f);
     if (!parser.parse(arguments)) {
         result.errors << parser.errorText();
         return result;
     }
-    if (parser.isSet(help)) {
+    if (parser.isSet(f.help) || parser.isSet(f.helpAll)) {
         result.mode = CommandLine::Mode::Help;
         return result;
     }
-    if (parser.isSet(version)) {
+    if (parser.isSet(f.version)) {
         result.mode = CommandLine::Mode::Version;
         return result;
     }
@@ -500,6 +532,25 @@ CommandLine parseCommandLine(const QStringList &arguments)
 
     result.platform = parser.value(f.platform);
     result.screenshot = parser.value(f.screenshot);
+    result.presentation = parser.isSet(f.presentation);
+    if (parser.isSet(f.windowSize)) {
+        const QString text = parser.value(f.windowSize);
+        const auto parts = text.trimmed().split(QLatin1Char('x'), Qt::KeepEmptyParts, Qt::CaseInsensitive);
+        bool okWidth = false;
+        bool okHeight = false;
+        const QSize size(
+            parts.size() == 2 ? parts[0].toInt(&okWidth) : 0, parts.size() == 2 ? parts[1].toInt(&okHeight) : 0);
+        if (okWidth && okHeight && size.width() >= kMinWindowSize.width() && size.width() <= kMaxWindowSize.width()
+            && size.height() >= kMinWindowSize.height() && size.height() <= kMaxWindowSize.height())
+            result.windowSize = size;
+        else
+            read.fail(f.windowSize, text,
+                QStringLiteral("WIDTHxHEIGHT in pixels with width %1..%2 and height %3..%4, e.g. 1920x1080")
+                    .arg(kMinWindowSize.width())
+                    .arg(kMaxWindowSize.width())
+                    .arg(kMinWindowSize.height())
+                    .arg(kMaxWindowSize.height()));
+    }
     if (auto after = read.real(f.screenshotAfter, "0.1..3600")) {
         if (*after < 0.1 || *after > 3600)
             result.errors << QStringLiteral("--screenshot-after: %1 s is out of range 0.1..3600 s").arg(*after);
@@ -541,6 +592,10 @@ CommandLine parseCommandLine(const QStringList &arguments)
     checkWritable(parser, f.benchJson, result.errors);
     if (parser.isSet(f.headless) && !result.screenshot.isEmpty())
         result.errors << QStringLiteral("--screenshot and --headless: a screenshot needs the window");
+    if (parser.isSet(f.headless) && result.presentation)
+        result.errors << QStringLiteral("--presentation and --headless: presentation mode needs the window");
+    if (parser.isSet(f.headless) && parser.isSet(f.windowSize))
+        result.errors << QStringLiteral("--window-size and --headless: a window size needs the window");
     if (parser.isSet(f.headless) && parser.isSet(f.bench))
         result.errors << QStringLiteral("--bench and --headless: choose one");
     return result;

@@ -5,6 +5,7 @@
 #include "core/pipelineconfig.h"
 #include "scenario/scenario.h"
 
+#include <QSize>
 #include <QString>
 #include <QStringList>
 
@@ -28,6 +29,8 @@ struct CommandLine {
     QString platform; ///< window: the Qt platform plugin (-platform), empty: Qt's choice
     QString screenshot; ///< window mode: save a PNG of the window here, then exit
     double screenshotAfterS = 3; ///< ... this many seconds after the window opens
+    bool presentation = false; ///< window mode: start in presentation mode (large fonts)
+    std::optional<QSize> windowSize; ///< window mode: its size in pixels, over the saved one
     /// Fault injection at a time: (consumer index, seconds after start).
     struct TimedFault {
         int consumer = 0;
@@ -41,11 +44,14 @@ struct CommandLine {
     QString scenarioSource; ///< the file, or ":/lessons/NAME.json"
     QString junit; ///< headless scenario: write the assertions as JUnit XML here
     double speed = 1; ///< --speed: scenario time runs this many times faster
-    QString helpText;
     QStringList errors; ///< each names the flag, the value and what is allowed
 };
 
 /// Parses arguments (argv[0] first). Never exits; errors come back in `errors`.
 CommandLine parseCommandLine(const QStringList &arguments);
+
+/// The --help text. Qt's usage line names QCoreApplication's argv[0] (`<executable_name>` when there is no
+/// application object), so call it while one exists.
+QString helpText();
 
 } // namespace beam

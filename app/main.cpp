@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QIcon>
+#include <QTimer>
 
 #include <cstdio>
 #include <cstdlib>
@@ -49,9 +50,16 @@ int main(int argc, char *argv[])
         return beam::ExitUsage;
     }
     switch (options.mode) {
-    case beam::CommandLine::Mode::Help:
-        std::fputs(qPrintable(options.helpText), stdout);
+    case beam::CommandLine::Mode::Help: {
+        // The usage line is the application's argv[0]: a QCoreApplication needs no display, and it gets the
+        // program's name, as every other message says it, not the path the binary was started by.
+        int helpArgc = 1;
+        char name[] = "beam-me-up";
+        char *helpArgv[] = {name, nullptr};
+        const QCoreApplication app(helpArgc, helpArgv);
+        std::fputs(qPrintable(beam::helpText()), stdout);
         return beam::ExitOk;
+    }
     case beam::CommandLine::Mode::Version:
         std::printf("beam-me-up %s\n", BEAM_VERSION);
         return beam::ExitOk;
@@ -84,7 +92,24 @@ int main(int argc, char *argv[])
     // Settings given on the command line win over the saved ones (the window starts with them).
     if (!(options.config == beam::PipelineConfig{}))
         window.controls()->setConfig(options.config);
+    if (options.presentation)
+        window.setPresentationMode(true);
+    if (options.windowSize)
+        window.resize(*options.windowSize);
     window.show();
+    // The window will not be smaller than its panels' minimum sizes: a screenshot or a projector asked for a
+    // smaller size gets a larger one, so say so rather than let it pass unnoticed. Checked once the event loop
+    // runs, after the layout requests that showing posts (fonts, style sheet); labels filling in later can still
+    // add a pixel.
+    if (options.windowSize) {
+        QTimer::singleShot(0, &window, [&window, asked = *options.windowSize] {
+            if (window.width() > asked.width() || window.height() > asked.height())
+                std::fprintf(stderr,
+                    "beam-me-up: --window-size %dx%d: the window's panels need at least %dx%d, so it is %dx%d\n",
+                    asked.width(), asked.height(), window.minimumWidth(), window.minimumHeight(), window.width(),
+                    window.height());
+        });
+    }
     if (options.scenario)
         window.playScenario(*options.scenario);
     if (!options.screenshot.isEmpty())

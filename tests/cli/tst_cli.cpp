@@ -22,9 +22,11 @@ class TestCli : public QObject
         QString err;
     };
 
-    static Result run(const QStringList &arguments, int timeoutMs = 60000)
+    static Result run(const QStringList &arguments,
+        const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(), int timeoutMs = 60000)
     {
         QProcess process;
+        process.setProcessEnvironment(environment);
         process.start(QStringLiteral(BEAM_BINARY), arguments);
         if (!process.waitForFinished(timeoutMs)) {
             process.kill();
@@ -34,15 +36,53 @@ class TestCli : public QObject
             QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
     }
 
+    /// No display at all: a run that went on to the window would stop with exit 2 and "no display".
+    static QProcessEnvironment withoutDisplay()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            env.remove(QLatin1String(name));
+        return env;
+    }
+
+    /// Runs the window offscreen with default settings until its --screenshot is written; returns the run.
+    static Result screenshot(const QString &png, const QStringList &arguments)
+    {
+        QTemporaryDir config;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path()); // no saved size or mode
+        return run(arguments
+                + QStringList{QStringLiteral("--screenshot"), png, QStringLiteral("--screenshot-after"),
+                    QStringLiteral("1")},
+            env);
+    }
+
 private slots:
     void testHelp()
     {
-        const auto r = run({QStringLiteral("--help")});
+        const auto r = run({QStringLiteral("--help")}, withoutDisplay());
         QCOMPARE(r.exitCode, 0);
+        // The program's name: not "<executable_name>" (Qt's word when there is no application object), nor the
+        // path the test starts it by.
+        QCOMPARE(r.out.section(QLatin1Char('\n'), 0, 0), QStringLiteral("Usage: beam-me-up [options]"));
         for (const char *flag : {"--headless", "--duration", "--producers", "--consumers", "--rate", "--max-in-flight",
                  "--work-us", "--io-us", "--fault-rate", "--overload", "--interval", "--seed", "--report-json",
                  "--quiet", "--bench", "--bench-json", "--version"})
             QVERIFY2(r.out.contains(QLatin1String(flag)), flag);
+    }
+
+    void testHelpAllIsTheHelp()
+    {
+        // Qt's --help-all lists Qt's own options, which this command line refuses: here it is --help, unlisted.
+        const auto help = run({QStringLiteral("--help")}, withoutDisplay());
+        const auto all = run({QStringLiteral("--help-all")}, withoutDisplay());
+        QVERIFY2(all.exitCode == 0, qPrintable(all.err));
+        QVERIFY(all.err.isEmpty());
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.out.contains(QLatin1String("--headless")));
+        QCOMPARE(all.out, help.out);
+        QVERIFY2(!help.out.contains(QLatin1String("--help-all")), qPrintable(help.out));
     }
 
     void testVersion()
@@ -329,6 +369,65 @@ private slots:
         QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
     }
 
+    void testWindowSizeAndPresentation()
+    {
+        // A projector's size, larger than the window's minimum (its panels') in presentation mode too.
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        const QSize asked(1920, 1080);
+        const auto r = screenshot(png,
+            {QStringLiteral("--presentation"), QStringLiteral("--window-size"),
+                QStringLiteral("%1x%2").arg(asked.width()).arg(asked.height())});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(QImage(png).size(), asked);
+        QVERIFY2(!r.err.contains(QLatin1String("--window-size")), qPrintable(r.err));
+    }
+
+    void testWindowSizeBelowThePanelsIsExplained()
+    {
+        // The window cannot be smaller than its panels need: it gets the size asked for, or a larger one and a line
+        // on stderr that says why, with the sizes the screenshot really has.
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        const QSize asked(1280, 720);
+        const QString size = QStringLiteral("%1x%2").arg(asked.width()).arg(asked.height());
+        const auto r = screenshot(png, {QStringLiteral("--presentation"), QStringLiteral("--window-size"), size});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        if (image.size() == asked)
+            return;
+        const auto m = QRegularExpression(QStringLiteral("--window-size %1: the window's panels need at least "
+                                                         "(\\d+)x(\\d+), so it is (\\d+)x(\\d+)")
+                                              .arg(size))
+                           .match(r.err);
+        QVERIFY2(m.hasMatch(),
+            qPrintable(QStringLiteral("%1x%2, and stderr: %3").arg(image.width()).arg(image.height()).arg(r.err)));
+        const QSize minimum(m.captured(1).toInt(), m.captured(2).toInt());
+        QCOMPARE(QSize(m.captured(3).toInt(), m.captured(4).toInt()), asked.expandedTo(minimum));
+        QCOMPARE(image.size(), asked.expandedTo(minimum));
+    }
+
+    void testBadWindowSize_data()
+    {
+        QTest::addColumn<QString>("value");
+        for (const char *value : {"abc", "1920", "0x0", "100000x10", "1920x1080x3", "-1920x1080", "1920x-1080", "",
+                 "639x480", "640x479", "7681x4320", "7680x4321"})
+            QTest::newRow(*value ? value : "empty") << QString::fromLatin1(value);
+    }
+
+    void testBadWindowSize()
+    {
+        QFETCH(QString, value);
+        // No display: the refusal comes from the command line, before anything would open.
+        const auto r = run({QStringLiteral("--window-size"), value}, withoutDisplay());
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+        const QString line = r.err.section(QLatin1Char('\n'), 0, 0);
+        QVERIFY2(line.contains(QStringLiteral("--window-size: '%1'").arg(value)), qPrintable(r.err));
+        QVERIFY2(line.contains(QLatin1String("width 640..7680 and height 480..4320")), qPrintable(r.err));
+    }
+
     void testPlatformFlagPicksThePlugin()
     {
         // Qt's own -platform (e.g. vnc in Docker) works without DISPLAY, as for any Qt program.
@@ -426,6 +525,11 @@ private slots:
         row("on escalation", {QStringLiteral("--on-escalation"), QStringLiteral("panic")}, "one of stop, restart");
         row("kill consumer", {QStringLiteral("--kill-consumer"), QStringLiteral("9@1")},
             "INDEX@SECONDS with index 0..7");
+        // Window-only flags: refused rather than silently ignored.
+        row("presentation", {QStringLiteral("--presentation")},
+            "--presentation and --headless: presentation mode needs the window");
+        row("window size", {QStringLiteral("--window-size"), QStringLiteral("1920x1080")},
+            "--window-size and --headless: a window size needs the window");
     }
 
     void testBadArguments()
