@@ -303,6 +303,9 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     m_recent.push_back(snapshot);
     while (m_recent.size() > 2 && m_recent.front()->elapsedS < s.elapsedS - 2.5)
         m_recent.pop_front();
+    m_cpu.push_back(s.cpuPercent);
+    while (m_cpu.size() > 100) // 10 s of snapshots at the default 100 ms
+        m_cpu.pop_front();
     // Warnings show in the strip above the charts while they hold (not in the status bar, where they would
     // run under the badge).
     m_warningCount += static_cast<int>(m_monitor.observe(s).size());
@@ -409,9 +412,13 @@ void MainWindow::scheduleScreenshot(const QString &path, double seconds)
         for (const QPointF &p : recent)
             sum += p.y();
         const auto latest = m_bridge->latest();
-        std::printf("window: %.0f events/s processed (mean of the last 10 s), longest event-loop stall %lld ms "
-                    "(longest redraw %lld ms), RSS %.1f MB, lost %lld\n",
-            recent.isEmpty() ? 0.0 : sum / static_cast<double>(recent.size()), static_cast<long long>(m_maxStallMs),
+        double cpu = 0;
+        for (double c : m_cpu)
+            cpu += c;
+        std::printf("window: %.0f events/s processed (mean of the last 10 s), CPU %.1f%% of a core (same 10 s), "
+                    "longest event-loop stall %lld ms (longest redraw %lld ms), RSS %.1f MB, lost %lld\n",
+            recent.isEmpty() ? 0.0 : sum / static_cast<double>(recent.size()),
+            m_cpu.empty() ? 0.0 : cpu / static_cast<double>(m_cpu.size()), static_cast<long long>(m_maxStallMs),
             static_cast<long long>(m_maxRedrawMs), latest ? static_cast<double>(latest->rssBytes) / (1 << 20) : 0.0,
             latest ? static_cast<long long>(latest->lost) : 0LL);
         std::fflush(stdout);

@@ -97,6 +97,7 @@ private:
     QPointer<QDialog> m_help;
     QLabel *m_warnings = nullptr; ///< the warnings strip above the charts
     std::deque<SnapshotPtr> m_recent; ///< about the last 2.5 s of snapshots, for Little's law
+    std::deque<double> m_cpu; ///< the process's CPU % of one core per snapshot, the last 10 s, for the record
     WarningMonitor m_monitor;
     int m_warningCount = 0; ///< warnings raised in this run
     TelemetryHistory m_history;
