@@ -180,8 +180,14 @@ MainWindow::MainWindow(QWidget *parent)
         const qint64 late = m_beat.restart() - m_heartbeat->interval();
         m_maxStallMs = std::max(m_maxStallMs, late);
     });
-    m_beat.start();
-    m_heartbeat->start();
+    // The heartbeat starts with the first snapshot shown: what it measures is the window during a run, not
+    // the start-up (styles, fonts and the first layout).
+    connect(m_bridge, &EngineBridge::snapshotReady, this, [this] {
+        if (!m_heartbeat->isActive()) {
+            m_beat.start();
+            m_heartbeat->start();
+        }
+    });
 
     showState(EngineState::Idle);
     // A newcomer sees it move at once: the window starts the pipeline with the current settings.
