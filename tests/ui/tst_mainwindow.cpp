@@ -609,8 +609,9 @@ private slots:
         watchdog.start(10000);
         const int rc = QApplication::exec();
         QCOMPARE(rc, 0);
-        QVERIFY(!window->isVisible());
-        QVERIFY(!help || !help->isVisible());
+        // Nothing of the program is left on screen: not the window, not the help.
+        for (QWidget *w : QApplication::topLevelWidgets())
+            QVERIFY2(!w->isVisible(), qPrintable(w->windowTitle()));
         QVERIFY(window->bridge()->engine() == nullptr); // stopped and handed to a helper thread to finish
         QVERIFY(window->bridge()->state() != EngineState::Running);
         delete window; // joins that thread
