@@ -248,8 +248,10 @@ void ChartPanel::setTimeTicks(Plot &plot, double from, double to)
     const int fit = std::clamp(static_cast<int>(width / (m_textPx * 4.5)), 2, 6);
     const double step = ticks::niceStep((to - from) / fit);
     QList<double> values;
-    for (double t = std::ceil(from / step - 1e-9) * step; t <= to + 1e-9; t += step)
-        values << t;
+    const auto firstTick = static_cast<qint64>(std::ceil(from / step - 1e-9));
+    const auto lastTick = static_cast<qint64>(std::floor(to / step + 1e-9));
+    for (qint64 i = firstTick; i <= lastTick; ++i)
+        values << static_cast<double>(i) * step; // a multiple, not a running sum: 0.1 + 0.2 is not 0.3
     plot.x->setRange(from, to);
     if (values == plot.xTicks || values.isEmpty())
         return;

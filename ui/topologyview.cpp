@@ -133,7 +133,7 @@ void TopologyView::rebuild()
         double w = 0;
         for (const QString &l : lines)
             w = std::max(w, fm.horizontalAdvance(l));
-        return QSizeF(std::ceil(w + 2 * pad), std::ceil(lines.size() * lh + 2 * pad + extra));
+        return QSizeF(std::ceil(w + 2 * pad), std::ceil(static_cast<double>(lines.size()) * lh + 2 * pad + extra));
     };
     // Boxes are sized to their text: the numbers of the latest snapshot with one more digit of room, so a
     // growing number rarely outgrows its box; when one does, the next update lays the diagram out again.
@@ -157,8 +157,9 @@ void TopologyView::rebuild()
     const QSizeF limiterSize
         = boxFor({tr("limiter"), tr("in flight now"), QStringLiteral("%L1 / %L1").arg(limit)}, px * 0.45 + pad);
     const QSizeF routerSize = boxFor({tr("router"), tr("%L1/s").arg(room(rate * m_producerCount))});
-    const QSizeF consumerSize = boxFor({QStringLiteral("C%1 ↻%2").arg(m_consumerCount - 1).arg(room(restarts)),
-        tr("CRASHED"), tr("busy %1%").arg(100), tr("idle %1%").arg(100), tr("q %L1").arg(room(queue))});
+    const QSizeF consumerSize
+        = boxFor({QStringLiteral("C%1 ↻%2").arg(m_consumerCount - 1).arg(room(static_cast<double>(restarts))),
+            tr("CRASHED"), tr("busy %1%").arg(100), tr("idle %1%").arg(100), tr("q %L1").arg(room(queue))});
     const QSizeF cell(px * 1.3, px * 1.3);
     const double headerH = 2 * lh + 2 * pad;
     const QString routerEdgeText = tr("hash(key)\nmod %1").arg(m_consumerCount);
