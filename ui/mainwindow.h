@@ -79,6 +79,7 @@ protected:
 private:
     void buildMenus();
     void showSnapshot(const SnapshotPtr &snapshot);
+    void drawPanels();
     void showState(EngineState state);
     void showAbout();
     void applyLook();
@@ -97,6 +98,10 @@ private:
     QPointer<QDialog> m_help;
     QLabel *m_warnings = nullptr; ///< the warnings strip above the charts
     std::deque<SnapshotPtr> m_recent; ///< about the last 2.5 s of snapshots, for Little's law
+    static constexpr int kPanelRedrawMs = 190; ///< about every other snapshot at the default 100 ms
+    QTimer *m_panelTimer = nullptr; ///< runs for kPanelRedrawMs after each redraw of charts, tiles and status
+    bool m_panelsDirty = false; ///< a snapshot arrived that they have not drawn yet
+    SnapshotPtr m_shown; ///< the newest snapshot shown
     std::deque<double> m_cpu; ///< the process's CPU % of one core per snapshot, the last 10 s, for the record
     WarningMonitor m_monitor;
     int m_warningCount = 0; ///< warnings raised in this run
@@ -119,6 +124,7 @@ private:
     QFont m_baseFont;
     QTimer *m_heartbeat = nullptr; ///< fires every 10 ms; how late it fires is how long the event loop stalled
     QElapsedTimer m_beat;
+    bool m_heartbeatPending = false;
     qint64 m_maxStallMs = 0;
     qint64 m_maxRedrawMs = 0; ///< the longest time one snapshot took to show (charts, topology, status)
 };
