@@ -72,6 +72,7 @@ TopologyView::Node TopologyView::makeNode(const QRectF &rect, bool gauge)
     node.text = makeText(QString(), rect.topLeft() + QPointF(pad, pad));
     node.text->setParentItem(node.box);
     node.text->setPos(rect.topLeft() + QPointF(pad, pad));
+    node.text->setBrush(visual::textOn(visual::State::Idle)); // text on a fill takes the fill's text colour
     if (gauge) {
         const double h = m_textPx * 0.45;
         auto *track = scene()->addRect(
@@ -94,6 +95,7 @@ TopologyView::Frame TopologyView::makeFrame(const QRectF &rect, double headerH)
     frame.header->setZValue(-1);
     const double pad = m_textPx * 0.4;
     frame.text = makeText(QString(), rect.topLeft() + QPointF(pad, pad));
+    frame.text->setParentItem(frame.header); // drawn on the header's fill, in the fill's text colour
     frame.text->setBrush(visual::textOn(visual::State::Idle));
     return frame;
 }
@@ -395,7 +397,8 @@ void TopologyView::update(const Snapshot &s)
             doing = tr("CRASHED"); // the word and a thick border for a while; the fill keeps the live state
         const QString restarts = c.restarts > 0 ? QStringLiteral(" ↻%1").arg(c.restarts) : QString();
         paintNode(node, state, tr("C%1%2\n%3\nq %L4").arg(c.index).arg(restarts, doing).arg(c.queueDepth));
-        node.box->setPen(crashed ? QPen(lineColour(m_dark), 4) : QPen(lineColour(m_dark), compact() ? 1 : 1.5));
+        // The crash border is drawn in the fill's text colour, so it shows on the fill in light and dark mode.
+        node.box->setPen(crashed ? QPen(visual::textOn(state), 4) : QPen(lineColour(m_dark), compact() ? 1 : 1.5));
         node.box->setToolTip(tr("C%1: %2, busy %3%, I/O %4%, queue %L5, restarts %6, processed %L7")
                                  .arg(c.index)
                                  .arg(visual::name(state))

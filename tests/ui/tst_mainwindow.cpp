@@ -15,6 +15,7 @@
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
 #include <QGraphicsTextItem>
 #include <QGraphicsView>
@@ -436,7 +437,27 @@ private slots:
         QVERIFY(visual::contrast(state->palette().color(state->foregroundRole()),
                     window.statusBar()->palette().color(window.statusBar()->backgroundRole()))
             >= 4.5);
-        window.setDarkMode(false);
+        // Every text the topology draws, on the fill behind it (a node's or a header's), or on the background;
+        // in dark mode and in light.
+        for (bool dark : {true, false}) {
+            window.setDarkMode(dark);
+            QTRY_VERIFY(window.bridge()->latest() != nullptr);
+            window.topology()->showSnapshot(*window.bridge()->latest());
+            int texts = 0;
+            for (QGraphicsItem *item : window.topology()->scene()->items()) {
+                auto *text = dynamic_cast<QGraphicsSimpleTextItem *>(item);
+                if (!text || text->text().isEmpty())
+                    continue;
+                ++texts;
+                const auto *fill = dynamic_cast<QGraphicsRectItem *>(text->parentItem());
+                const QColor behind = fill ? fill->brush().color() : window.topology()->backgroundBrush().color();
+                QVERIFY2(visual::contrast(text->brush().color(), behind) >= 4.5,
+                    qPrintable(QStringLiteral("%1 (%2 on %3, dark %4)")
+                                   .arg(text->text(), text->brush().color().name(), behind.name())
+                                   .arg(dark)));
+            }
+            QVERIFY(texts > 10);
+        }
         QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 200);
     }
 
