@@ -249,7 +249,8 @@ void ChartPanel::setTimeTicks(Plot &plot, double from, double to)
     const double step = ticks::niceStep((to - from) / fit);
     QList<double> values;
     const auto firstTick = static_cast<qint64>(std::ceil(from / step - 1e-9));
-    const auto lastTick = static_cast<qint64>(std::floor(to / step + 1e-9));
+    // No tick in the last tenth of the span: a label there would hang over the edge and be elided.
+    const auto lastTick = static_cast<qint64>(std::floor((to - 0.1 * (to - from)) / step + 1e-9));
     for (qint64 i = firstTick; i <= lastTick; ++i)
         values << static_cast<double>(i) * step; // a multiple, not a running sum: 0.1 + 0.2 is not 0.3
     plot.x->setRange(from, to);

@@ -121,11 +121,16 @@ void StatTiles::showSnapshot(const Snapshot &s, const LittlesLaw &law)
                 .arg(std::abs(law.trendPerSec), 0, 'f', 0),
             QStringLiteral("warn"));
     } else {
-        set(Tile::Little,
-            QStringLiteral("%1 ≈ %2")
-                .arg(law.inFlightMean, 0, 'f', law.inFlightMean < 10 ? 1 : 0)
-                .arg(law.predicted, 0, 'f', law.predicted < 10 ? 1 : 0),
-            tr("steady: mean in flight L ≈ λ×W (last %1 s)").arg(law.windowS, 0, 'g', 2));
+        // Steady is not enough for "≈": events stuck in flight (a tree that gave up) keep L flat while λ is 0.
+        const bool agree = std::abs(law.inFlightMean - law.predicted)
+            <= std::max(0.5, 0.15 * std::max(law.inFlightMean, law.predicted));
+        const auto figure = [](double v) { return QString::number(v, 'f', v < 10 ? 1 : 0); };
+        if (agree)
+            set(Tile::Little, QStringLiteral("%1 ≈ %2").arg(figure(law.inFlightMean), figure(law.predicted)),
+                tr("steady: mean in flight L ≈ λ×W (last %1 s)").arg(law.windowS, 0, 'g', 2));
+        else
+            set(Tile::Little, QStringLiteral("%1 ≠ %2").arg(figure(law.inFlightMean), figure(law.predicted)),
+                tr("steady, yet mean in flight L ≠ λ×W: events wait without finishing"), QStringLiteral("warn"));
     }
 }
 

@@ -426,7 +426,9 @@ void TopologyView::update(const Snapshot &s)
             second += tr(" · escalations %1").arg(s.escalations);
         } else if (frame == &m_consumerSup) {
             name = tr("consumers sup.");
-            if (!gaveUp)
+            if (gaveUp)
+                second = tr("GAVE UP\ncrashes %L1").arg(s.crashesRandom + s.crashesKilled + s.crashesHang);
+            else
                 second = tr("%1\n%2/%3 in %4 s\ncrashes %L5")
                              .arg(QString::fromStdString(sup.strategy))
                              .arg(sup.restartsInWindow)
@@ -435,8 +437,8 @@ void TopologyView::update(const Snapshot &s)
                              .arg(s.crashesRandom + s.crashesKilled + s.crashesHang);
         } else {
             name = tr("producers sup.");
-            if (!gaveUp)
-                second = tr("%1/%2 in %3 s").arg(sup.restartsInWindow).arg(sup.maxRestarts).arg(sup.maxSeconds);
+            second = gaveUp ? tr("GAVE UP")
+                            : tr("%1/%2 in %3 s").arg(sup.restartsInWindow).arg(sup.maxRestarts).arg(sup.maxSeconds);
         }
         paintFrame(*frame, gaveUp, name + QLatin1Char('\n') + second);
     }

@@ -532,6 +532,14 @@ private slots:
         view.showSnapshot(s);
         QCOMPARE(view.consumerState(0), visual::State::GaveUp);
         QVERIFY(view.texts().join(QLatin1Char(' ')).contains(QLatin1String("GAVE UP")));
+        // Every text stays inside the box or header it is written on (nothing runs over an edge).
+        for (QGraphicsItem *item : view.scene()->items()) {
+            auto *text = dynamic_cast<QGraphicsSimpleTextItem *>(item);
+            if (!text || text->text().isEmpty() || !text->parentItem())
+                continue;
+            QVERIFY2(
+                text->parentItem()->sceneBoundingRect().contains(text->sceneBoundingRect()), qPrintable(text->text()));
+        }
     }
 
     void testChartsSpeakInUnits()
@@ -558,6 +566,33 @@ private slots:
         // The tiles show the same snapshot as the status bar: lost 0, in good standing.
         QCOMPARE(window.tiles()->value(StatTiles::Tile::Lost), QStringLiteral("0"));
         QCOMPARE(window.tiles()->tone(StatTiles::Tile::Lost), QStringLiteral("good"));
+    }
+
+    void testLittlesLawTileSaysWhatItMeans()
+    {
+        StatTiles tiles;
+        Snapshot s;
+        LittlesLaw law;
+        tiles.showSnapshot(s, law);
+        QVERIFY(!tiles.value(StatTiles::Tile::Little).contains(QChar(0x2248))); // no judgement without history
+        law.known = true;
+        law.inFlightMean = 1200;
+        law.trendPerSec = 800;
+        tiles.showSnapshot(s, law);
+        QCOMPARE(tiles.value(StatTiles::Tile::Little), tr("not steady"));
+        QVERIFY(tiles.detail(StatTiles::Tile::Little).contains(tr("rising %L1/s").arg(800)));
+        QCOMPARE(tiles.tone(StatTiles::Tile::Little), QStringLiteral("warn"));
+        law.steady = true;
+        law.predicted = 1180;
+        tiles.showSnapshot(s, law);
+        QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("1200 ≈ 1180"));
+        QCOMPARE(tiles.tone(StatTiles::Tile::Little), QString());
+        // Steady but stuck: one event in flight, nothing finishing. "≈" would be a false claim.
+        law.inFlightMean = 1;
+        law.predicted = 0;
+        tiles.showSnapshot(s, law);
+        QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("1.0 ≠ 0.0"));
+        QCOMPARE(tiles.tone(StatTiles::Tile::Little), QStringLiteral("warn"));
     }
 
     void testMnemonicsAreUnique()
