@@ -125,6 +125,9 @@ MainWindow::MainWindow(QWidget *parent)
     QSettings settings;
     m_controls->load(settings);
     m_charts->setWindowSeconds(settings.value(QStringLiteral("view/window_s"), 60).toInt());
+    // Smoothing is on unless turned off: a rate counted per 100 ms interval jumps between bursts (a held-back
+    // producer emits when credits come back; I/O completions arrive in clumps) and paints a solid block.
+    m_smoothAction->setChecked(settings.value(QStringLiteral("view/smooth"), true).toBool());
     m_darkChosen = settings.contains(QStringLiteral("view/dark"));
     m_dark = settings.value(QStringLiteral("view/dark"), systemDark).toBool();
     {
@@ -588,6 +591,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QSettings settings;
     m_controls->save(settings);
     settings.setValue(QStringLiteral("view/window_s"), m_charts->windowSeconds());
+    settings.setValue(QStringLiteral("view/smooth"), m_smoothAction->isChecked());
     if (m_darkChosen)
         settings.setValue(QStringLiteral("view/dark"), m_dark);
     settings.setValue(QStringLiteral("view/presentation"), m_presentation);

@@ -130,7 +130,7 @@ void StatTiles::showSnapshot(const Snapshot &s, const LittlesLaw &law)
                 tr("steady: mean in flight L ≈ λ×W (last %1 s)").arg(law.windowS, 0, 'g', 2));
         else
             set(Tile::Little, QStringLiteral("%1 ≠ %2").arg(figure(law.inFlightMean), figure(law.predicted)),
-                tr("steady, yet mean in flight L ≠ λ×W: events wait without finishing"), QStringLiteral("warn"));
+                tr("L steady, yet ≠ λ×W: a backlog drains or events are stuck"), QStringLiteral("warn"));
     }
 }
 
