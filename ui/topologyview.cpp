@@ -185,8 +185,9 @@ void TopologyView::rebuild()
     const double rowLabelW = fm.horizontalAdvance(QStringLiteral("C240–255")) + pad;
     const auto consumersSize = [&](int columns) {
         if (compact()) {
-            const int rows = (m_consumerCount + kCompactRow - 1) / kCompactRow;
-            const double w = rowLabelW + kCompactRow * (cell.width() + 2) - 2;
+            const int rows = (m_consumerCount + columns - 1) / columns;
+            const double w = std::max(rowLabelW + columns * (cell.width() + 2) - 2,
+                fm.horizontalAdvance(tr("longest queue C%1 (%L2)").arg(m_consumerCount - 1).arg(room(queue))));
             const double h = rows * (cell.height() + 2) - 2 + 2 * lh; // and the busiest, named below
             return QSizeF(std::max(w, consumerHeaderW) + 2 * pad, consumerHeaderH + pad + h + pad);
         }
@@ -200,7 +201,16 @@ void TopologyView::rebuild()
     const QSizeF pane = QSizeF(viewport()->size()) - QSizeF(8, 8);
     int columns = 1;
     double bestScale = -1;
-    for (int c = 1; c <= (compact() ? 1 : m_consumerCount); ++c) {
+    // Boxes: any column count. The compact grid: rows of 4 to 32 cells, so its row labels stay round.
+    QList<int> candidates;
+    if (compact()) {
+        for (int c : {4, 8, 16, 32})
+            candidates << c;
+    } else {
+        for (int c = 1; c <= m_consumerCount; ++c)
+            candidates << c;
+    }
+    for (int c : candidates) {
         const QSizeF cs = consumersSize(c);
         const double w = fixedW + cs.width();
         const double h = headerH + pad + std::max({producersH, cs.height(), limiterSize.height()}) + pad;
@@ -246,10 +256,10 @@ void TopologyView::rebuild()
     const QPointF origin = consumersRect.topLeft() + QPointF(pad, consumerHeaderH + pad);
     if (compact()) {
         for (int i = 0; i < m_consumerCount; ++i) {
-            const int row = i / kCompactRow;
-            const int col = i % kCompactRow;
+            const int row = i / columns;
+            const int col = i % columns;
             if (col == 0) {
-                const int last = std::min(m_consumerCount, i + kCompactRow) - 1;
+                const int last = std::min(m_consumerCount, i + columns) - 1;
                 m_rowLabels.push_back(makeText(QStringLiteral("C%1–%2").arg(i).arg(last),
                     origin + QPointF(0, row * (cell.height() + 2) + (cell.height() - lh) / 2)));
             }
@@ -260,7 +270,7 @@ void TopologyView::rebuild()
             node.box->setCursor(Qt::PointingHandCursor);
             m_consumers.push_back(node);
         }
-        const int rows = (m_consumerCount + kCompactRow - 1) / kCompactRow;
+        const int rows = (m_consumerCount + columns - 1) / columns;
         m_worst = makeText(QString(), origin + QPointF(0, rows * (cell.height() + 2) + pad / 2));
     } else {
         const int rows = (m_consumerCount + columns - 1) / columns;

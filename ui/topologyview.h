@@ -19,8 +19,8 @@ namespace beam {
 /// box that prints what Flink prints (rate, busy %, held back %, queue depth) and is filled with its state's
 /// colour (visual::State), inside the frames of the supervisors that own them (pipeline around everything,
 /// producers and consumers around their children). Arrows carry heads and rates; the router's edge says how
-/// it partitions (hash(key) mod N). Up to 32 consumers get a box each; more get a compact grid, one row of
-/// cells per 16 consumers with the busiest called out by name.
+/// it partitions (hash(key) mod N). Up to 16 consumers get a box each; more get a compact grid of cells (4 to 32
+/// to a row, whichever fills the pane best) with the busiest and the longest queue called out by name.
 ///
 /// The diagram is laid out in pixels of the view's text size, the grid's column count chosen so the diagram
 /// fills the pane, then scaled to fit it: a bigger pane draws bigger text. A crash paints its consumer "down"
@@ -81,8 +81,7 @@ private:
     [[nodiscard]] bool compact() const { return m_consumerCount > kMaxBoxes; }
     void update(const Snapshot &s);
 
-    static constexpr int kMaxBoxes = 32; ///< more consumers than this are drawn as a compact grid
-    static constexpr int kCompactRow = 16;
+    static constexpr int kMaxBoxes = 16; ///< more consumers than this are drawn as a compact grid
 
     int m_producerCount = 1;
     int m_consumerCount = 8;
