@@ -544,7 +544,6 @@ void MainWindow::applyLook()
     qApp->setStyleSheet(sheet);
     m_charts->setLook(m_dark, m_textPx);
     m_topology->setLook(m_dark, m_textPx);
-    m_tiles->setTextPx(m_textPx);
     // On a projector the tiles carry the totals and the topology takes the larger share: it is the hero.
     m_totals->setVisible(!m_presentation);
     const int width = std::max(m_split->width(), 800);

@@ -12,6 +12,17 @@
 
 namespace beam {
 
+namespace {
+/// Applies the stylesheet again (after a property or size it selects on changed).
+void repolish(std::initializer_list<QWidget *> widgets)
+{
+    for (QWidget *w : widgets) {
+        w->style()->unpolish(w);
+        w->style()->polish(w);
+    }
+}
+} // namespace
+
 StatTiles::StatTiles(QWidget *parent)
     : QFrame(parent)
 {
@@ -51,18 +62,6 @@ StatTiles::StatTiles(QWidget *parent)
     }
 }
 
-void StatTiles::setTextPx(int px)
-{
-    Q_UNUSED(px) // sizes come from the stylesheet (statTitle, statValue, statDetail), switched with the mode
-    for (Item &item : m_items) {
-        for (QWidget *w : {static_cast<QWidget *>(item.title), static_cast<QWidget *>(item.value),
-                 static_cast<QWidget *>(item.detail)}) {
-            w->style()->unpolish(w);
-            w->style()->polish(w);
-        }
-    }
-}
-
 void StatTiles::set(Tile tile, const QString &value, const QString &detail, const QString &tone)
 {
     Item &item = m_items[static_cast<int>(tile)];
@@ -72,11 +71,7 @@ void StatTiles::set(Tile tile, const QString &value, const QString &detail, cons
         item.detail->setText(detail);
     if (item.frame->property("tone").toString() != tone) {
         item.frame->setProperty("tone", tone);
-        for (QWidget *w : {static_cast<QWidget *>(item.frame), static_cast<QWidget *>(item.title),
-                 static_cast<QWidget *>(item.value), static_cast<QWidget *>(item.detail)}) {
-            w->style()->unpolish(w);
-            w->style()->polish(w);
-        }
+        repolish({item.frame, item.title, item.value, item.detail});
     }
 }
 

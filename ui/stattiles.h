@@ -26,8 +26,6 @@ public:
     explicit StatTiles(QWidget *parent = nullptr);
 
     void showSnapshot(const Snapshot &snapshot, const LittlesLaw &law);
-    /// Pixel size of the tiles' titles; values are drawn at about twice that.
-    void setTextPx(int px);
     [[nodiscard]] QString value(Tile tile) const;
     [[nodiscard]] QString detail(Tile tile) const;
     /// The tile's tone: "", "good", "warn" or "bad" (a dynamic property the stylesheet colours).
