@@ -95,9 +95,10 @@ QString format(double value, Unit unit)
     case Unit::Percent:
         return compact(value) + QLatin1Char('%');
     case Unit::Megabytes:
+        // As top and htop print memory: short enough for a narrow axis at projector size ("300 MB" was cut).
         if (a >= 1024)
-            return compact(value / 1024) + QStringLiteral(" GB");
-        return compact(value) + QStringLiteral(" MB");
+            return compact(value / 1024) + QLatin1Char('G');
+        return value == 0 ? QStringLiteral("0") : compact(value) + QLatin1Char('M');
     case Unit::Seconds:
         if (a >= 60 && std::fmod(a, 60) == 0)
             return compact(value / 60) + QStringLiteral(" min");

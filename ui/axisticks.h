@@ -15,7 +15,7 @@ enum class Unit {
     Plain, ///< a count or a rate: 950, 9.5k, 1.2M
     Microseconds, ///< a duration given in µs: 950 µs, 1.5 ms, 2 s
     Percent, ///< 0..100: 40%
-    Megabytes, ///< resident memory in MB: 64 MB, 1.5 GB
+    Megabytes, ///< resident memory in MB, as top prints it: 64M, 1.5G
     Seconds, ///< time on the x axis: 30 s, 2 min
 };
 

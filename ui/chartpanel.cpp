@@ -68,7 +68,7 @@ ChartPanel::ChartPanel(QWidget *parent)
         addChart(tr("Held back, restart budget"), ticks::Unit::Percent, false,
             {{Series::BackpressurePercent, tr("producers held"), Ink::Primary, Qt::SolidLine, false},
                 {Series::BudgetPercent, tr("budget used"), Ink::Secondary, Qt::SolidLine, false}}),
-        addChart(tr("Memory, resident"), ticks::Unit::Megabytes, false,
+        addChart(tr("Memory, resident bytes"), ticks::Unit::Megabytes, false,
             {{Series::RssMegabytes, tr("RSS"), Ink::Primary, Qt::SolidLine, false}}),
     };
     m_plots[static_cast<int>(Chart::HeldBack)].fixedPercent = true;
@@ -126,7 +126,7 @@ QWidget *ChartPanel::addChart(const QString &title, ticks::Unit unit, bool log, 
     }
     auto *view = new QChartView(chart);
     view->setRenderHint(QPainter::Antialiasing, false); // software-painted lines: antialiasing doubled the paint time
-    view->setMinimumSize(200, 120);
+    view->setMinimumSize(150, 100);
     view->setFrameShape(QFrame::NoFrame);
     m_views.append(view);
     auto *box = new QFrame;
@@ -169,7 +169,6 @@ void ChartPanel::setLook(bool dark, int textPx)
     m_textPx = textPx;
     const QColor background = visual::chartBackground(dark);
     const QColor text = dark ? QColor(0xEE, 0xEE, 0xEE) : QColor(0x11, 0x11, 0x11);
-    const QColor grid = dark ? QColor(0x48, 0x48, 0x50) : QColor(0xD8, 0xD8, 0xD8);
     QFont font = this->font();
     font.setPixelSize(textPx);
     QFont titleFont = font;
@@ -181,13 +180,10 @@ void ChartPanel::setLook(bool dark, int textPx)
         plot.yTicks.clear();
         chart->setBackgroundBrush(background);
         chart->setPlotAreaBackgroundVisible(false);
-        chart->setMargins(QMargins(2, textPx / 2, textPx * 3 / 2, 2)); // room for the last time label
-        for (QCategoryAxis *axis : {plot.x, plot.y}) {
-            axis->setLabelsFont(font);
-            axis->setLabelsBrush(text);
-            axis->setLinePenColor(text);
-            axis->setGridLineColor(grid);
-        }
+        // Room above for the top value label (it is centred on the top tick) and right for the last time label.
+        chart->setMargins(QMargins(2, textPx, textPx * 3 / 2, 2));
+        styleAxis(plot.x);
+        styleAxis(plot.y);
         for (const Line &l : plot.lines)
             styleLine(l);
         updateLegend(plot);
@@ -238,6 +234,17 @@ void ChartPanel::setValueTicks(Plot &plot, const QList<double> &values)
     // The axis measures its width when the chart lays out; new labels need a new layout, or they are elided.
     plot.y->setLabelsVisible(false);
     plot.y->setLabelsVisible(true);
+}
+
+void ChartPanel::styleAxis(QCategoryAxis *axis) const
+{
+    QFont font = this->font();
+    font.setPixelSize(m_textPx);
+    const QColor text = m_dark ? QColor(0xEE, 0xEE, 0xEE) : QColor(0x11, 0x11, 0x11);
+    axis->setLabelsFont(font);
+    axis->setLabelsBrush(text);
+    axis->setLinePenColor(text);
+    axis->setGridLineColor(m_dark ? QColor(0x48, 0x48, 0x50) : QColor(0xD8, 0xD8, 0xD8));
 }
 
 void ChartPanel::setTimeTicks(Plot &plot, double from, double to)
@@ -296,9 +303,9 @@ void ChartPanel::redraw(const TelemetryHistory &history)
         }
         setTimeTicks(plot, from, to);
         // As many value ticks as the plot's height holds: a category axis elides a label taller than its
-        // category, so each needs about two text heights.
+        // category (measured: a category of 2.5 text heights keeps its label, one of 2.2 loses it), so each gets 3.
         const double height = plot.chart->plotArea().height() > 0 ? plot.chart->plotArea().height() : 200;
-        const int fit = std::clamp(static_cast<int>(height / (m_textPx * 2.2)), 1, 5);
+        const int fit = std::clamp(static_cast<int>(height / (m_textPx * 3.0)), 1, 5);
         if (plot.fixedPercent) {
             setValueTicks(plot, ticks::linear(100, fit).values());
         } else if (plot.log) {

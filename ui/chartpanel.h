@@ -94,6 +94,7 @@ private:
     void updateLegend(Plot &plot);
     void setValueTicks(Plot &plot, const QList<double> &values);
     void setTimeTicks(Plot &plot, double from, double to);
+    void styleAxis(QCategoryAxis *axis) const;
     void placeMarkers();
     void styleLine(const Line &line);
 

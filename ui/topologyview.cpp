@@ -40,7 +40,7 @@ TopologyView::TopologyView(QWidget *parent)
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setFrameShape(QFrame::NoFrame);
-    setMinimumSize(360, 260);
+    setMinimumSize(280, 220);
     setToolTip(tr("Click a consumer to kill it: its supervisor restarts it and no event is lost."));
     rebuild();
 }

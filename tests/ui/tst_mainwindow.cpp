@@ -383,10 +383,12 @@ private slots:
         QVERIFY(QFontInfo(window.menuBar()->font()).pixelSize() >= kMinPx);
 
         // Text drawn in the charts and the topology, as rendered: font size times every scale on the way.
-        int items = 0;
+        int views = 0;
         for (QGraphicsView *view : window.findChildren<QGraphicsView *>()) {
             if (!view->isVisible())
                 continue;
+            ++views;
+            int items = 0;
             const QRectF shown = view->mapToScene(view->viewport()->rect()).boundingRect();
             for (QGraphicsItem *item : view->scene()->items()) {
                 QString text;
@@ -403,10 +405,23 @@ private slots:
                 ++items;
                 const double px = QFontInfo(font).pixelSize() * view->transform().m11() * item->sceneTransform().m11();
                 QVERIFY2(px >= kMinPx - 0.01, qPrintable(QStringLiteral("'%1' renders at %2 px").arg(text).arg(px)));
-                QVERIFY2(!elided(text), qPrintable(text));
+                QVERIFY2(!elided(text),
+                    qPrintable(QStringLiteral("%1 in %2 at %3,%4 (%5)")
+                                   .arg(text, QLatin1String(view->metaObject()->className()))
+                                   .arg(item->sceneBoundingRect().x())
+                                   .arg(item->sceneBoundingRect().y())
+                                   .arg(QLatin1String(typeid(*item).name()))
+                        + [&] {
+                              QStringList all;
+                              for (int c = 0; c < int(ChartPanel::Chart::Count); ++c)
+                                  all << window.charts()->valueLabels(ChartPanel::Chart(c)).join(QLatin1Char('|'));
+                              return all.join(QStringLiteral(" ; "));
+                          }()));
             }
+            // At least two ticks on each axis of a chart; every node of the topology.
+            QVERIFY2(items >= 4, qPrintable(QString::number(items)));
         }
-        QVERIFY(items > 40); // tick labels of six charts and every node of the topology
+        QCOMPARE(views, 7); // six charts and the topology
 
         // The caption is the largest text after the tiles' numbers.
         auto *caption = window.findChild<QLabel *>(QStringLiteral("lessonCaption"));

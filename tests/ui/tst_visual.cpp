@@ -138,8 +138,9 @@ private slots:
         QTest::newRow("s, not 1e+06") << 1e6 << int(U::Microseconds) << QStringLiteral("1 s");
         QTest::newRow("ns") << 0.1 << int(U::Microseconds) << QStringLiteral("100 ns");
         QTest::newRow("percent") << 40.0 << int(U::Percent) << QStringLiteral("40%");
-        QTest::newRow("MB") << 64.0 << int(U::Megabytes) << QStringLiteral("64 MB");
-        QTest::newRow("GB") << 1536.0 << int(U::Megabytes) << QStringLiteral("1.5 GB");
+        QTest::newRow("MB") << 64.0 << int(U::Megabytes) << QStringLiteral("64M");
+        QTest::newRow("GB") << 1536.0 << int(U::Megabytes) << QStringLiteral("1.5G");
+        QTest::newRow("no memory") << 0.0 << int(U::Megabytes) << QStringLiteral("0");
         QTest::newRow("seconds") << 30.0 << int(U::Seconds) << QStringLiteral("30 s");
         QTest::newRow("minutes") << 120.0 << int(U::Seconds) << QStringLiteral("2 min");
         QTest::newRow("zero") << 0.0 << int(U::Plain) << QStringLiteral("0");
