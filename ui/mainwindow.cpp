@@ -338,13 +338,12 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     m_warnings->setVisible(!warnings.isEmpty());
     if (!warnings.isEmpty())
         m_warnings->setText(QStringLiteral("⚠ ") + warnings.join(QStringLiteral("\n⚠ ")));
-    m_topology->showSnapshot(s);
     m_everLost = std::max(m_everLost, s.lost);
     m_shown = snapshot;
     // The charts, tiles and status bar redraw at most five times a second: redrawing six charts (new points and
     // a scrolled time axis) is most of the window's CPU, a number that changes ten times a second is harder to
-    // read, and at 5 Hz a chart still moves as the eye follows it. The topology, the warnings and the lesson
-    // see every snapshot.
+    // read, and at 5 Hz a chart still moves as the eye follows it. The topology is drawn with them, from the same
+    // snapshot, so every figure on screen at one instant agrees; the warnings and the lesson see every snapshot.
     if (m_panelTimer->isActive()) {
         m_panelsDirty = true; // drawn when the timer fires, so the last snapshot of a run is never left out
     } else {
@@ -360,6 +359,7 @@ void MainWindow::drawPanels()
     const Snapshot &s = *m_shown;
     m_tiles->showSnapshot(s, littlesLaw({m_recent.begin(), m_recent.end()}));
     m_charts->redraw(m_history);
+    m_topology->showSnapshot(s);
     if (s.gaveUp)
         m_state->setText(tr("engine: supervision gave up — nothing is processed; Reset to start again"));
     m_totals->setText(tr("produced %L1 · processed %L2 · dead-lettered %L3 · dropped %L4 · in flight now %L5")
