@@ -330,8 +330,11 @@ void LessonPanel::showSnapshot(const SnapshotPtr &snapshot)
     m_recent.push_back(snapshot);
     while (m_recent.size() > 2 && m_recent.front()->elapsedS < snapshot->elapsedS - kRecentS)
         m_recent.pop_front();
+}
+
+void LessonPanel::showReadouts(const Snapshot &s)
+{
     const auto r = recentFigures({m_recent.begin(), m_recent.end()}, kRecentS);
-    const Snapshot &s = *snapshot;
     const PipelineConfig &c = s.config;
     QStringList parts;
     parts << tr("<b>limiter</b> %1% full now")

@@ -55,8 +55,11 @@ public slots:
     void abandon(const QString &why);
     /// The number of warnings raised so far in this run (the report's `warnings`).
     void setWarningCount(int count) { m_warnings = count; }
-    /// Every snapshot the window shows, for the readouts and the assertions.
+    /// Every snapshot, for the assertions (their recent figures).
     void showSnapshot(const beam::SnapshotPtr &snapshot);
+    /// The utilisation readouts for `snapshot`; the window calls it when it draws the rest of the screen, so
+    /// every figure shown at one instant comes from one snapshot.
+    void showReadouts(const beam::Snapshot &snapshot);
 
 signals:
     /// The lesson starts over: the engine was reset, the history should be too.

@@ -360,6 +360,7 @@ void MainWindow::drawPanels()
     m_tiles->showSnapshot(s, littlesLaw({m_recent.begin(), m_recent.end()}));
     m_charts->redraw(m_history);
     m_topology->showSnapshot(s);
+    m_lessons->showReadouts(s);
     if (s.gaveUp)
         m_state->setText(tr("engine: supervision gave up — nothing is processed; Reset to start again"));
     m_totals->setText(tr("produced %L1 · processed %L2 · dead-lettered %L3 · dropped %L4 · in flight now %L5")
