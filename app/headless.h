@@ -5,7 +5,7 @@
 
 namespace beam {
 
-/// Exit codes of the headless mode (DESIGN.md).
+/// Exit codes of the headless mode (the README lists them under "Exit codes").
 enum ExitCode : int { ExitOk = 0, ExitUsage = 2, ExitLost = 3, ExitEscalated = 4, ExitAssertion = 5 };
 
 /// Runs the engine without a window: a console line a second, a summary, an optional JSON report.

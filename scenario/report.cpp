@@ -78,9 +78,9 @@ LittlesLaw littlesLaw(const std::vector<std::shared_ptr<const Snapshot>> &histor
         return law;
     const RecentFigures now = recentFigures(history, windowS);
     law.inFlightMean = now.inFlightMean;
-    law.throughputPerSec = now.processedPerSec;
-    law.latencyMeanUs = now.latencyMeanUs;
     law.predicted = now.processedPerSec * now.latencyMeanUs / 1e6;
+    law.agrees
+        = std::abs(law.inFlightMean - law.predicted) <= std::max(0.5, 0.15 * std::max(law.inFlightMean, law.predicted));
     // The window before: the history up to the last snapshot at or before the start of this window.
     const double cut = history.back()->elapsedS - windowS;
     auto end = history.end();
@@ -93,7 +93,6 @@ LittlesLaw littlesLaw(const std::vector<std::shared_ptr<const Snapshot>> &histor
     if (now.windowS < 0.8 * windowS || previous.windowS < 0.8 * windowS)
         return law;
     law.known = true;
-    law.previousInFlightMean = previous.inFlightMean;
     const double moved = now.inFlightMean - previous.inFlightMean;
     law.trendPerSec = moved / windowS;
     law.steady = std::abs(moved) <= std::max(2.0, 0.1 * std::max(now.inFlightMean, previous.inFlightMean));

@@ -34,13 +34,13 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
 struct LittlesLaw {
     double windowS = 0; ///< the window each mean covers
     double inFlightMean = 0; ///< L over the last window
-    double previousInFlightMean = 0; ///< L over the window before it
-    double throughputPerSec = 0; ///< lambda: events leaving per second
-    double latencyMeanUs = 0; ///< W
-    double predicted = 0; ///< lambda x W
+    double predicted = 0; ///< lambda x W: events leaving per second times their mean latency, same window
     double trendPerSec = 0; ///< how fast L moves: (L - previous L) / window
     bool known = false; ///< two full windows of history were there to judge
-    bool steady = false; ///< L moved by less than 10% (and less than 2 events) across the two windows
+    bool steady = false; ///< L moved by at most 10% of itself, or at most 2 events, across the two windows
+    /// L and lambda x W are within 15% of each other (or half an event). Steady is not enough for the law to hold:
+    /// events stuck in flight (a tree that gave up) keep L flat while nothing leaves.
+    bool agrees = false;
 };
 
 /// Judges Little's law over `history` (snapshots in time order, at least two windows of them to judge).

@@ -128,7 +128,6 @@ QWidget *ChartPanel::addChart(const QString &title, ticks::Unit unit, bool log, 
     view->setRenderHint(QPainter::Antialiasing, false); // software-painted lines: antialiasing doubled the paint time
     view->setMinimumSize(150, 100);
     view->setFrameShape(QFrame::NoFrame);
-    m_views.append(view);
     auto *box = new QFrame;
     box->setObjectName(QStringLiteral("chartBox"));
     auto *column = new QVBoxLayout(box);
@@ -168,7 +167,7 @@ void ChartPanel::setLook(bool dark, int textPx)
     m_dark = dark;
     m_textPx = textPx;
     const QColor background = visual::chartBackground(dark);
-    const QColor text = dark ? QColor(0xEE, 0xEE, 0xEE) : QColor(0x11, 0x11, 0x11);
+    const QColor text = visual::textOnBackground(dark);
     QFont font = this->font();
     font.setPixelSize(textPx);
     QFont titleFont = font;
@@ -240,7 +239,7 @@ void ChartPanel::styleAxis(QCategoryAxis *axis) const
 {
     QFont font = this->font();
     font.setPixelSize(m_textPx);
-    const QColor text = m_dark ? QColor(0xEE, 0xEE, 0xEE) : QColor(0x11, 0x11, 0x11);
+    const QColor text = visual::textOnBackground(m_dark);
     axis->setLabelsFont(font);
     axis->setLabelsBrush(text);
     axis->setLinePenColor(text);
@@ -375,7 +374,7 @@ void ChartPanel::placeMarkers()
     labelFont.setPixelSize(m_textPx + 2);
     labelFont.setBold(true);
     const QColor marker = visual::ink(visual::Ink::Marker, m_dark);
-    const QColor text = m_dark ? QColor(0xEE, 0xEE, 0xEE) : QColor(0x11, 0x11, 0x11);
+    const QColor text = visual::textOnBackground(m_dark);
     for (auto &m : m_markers) {
         if (m.lines.empty()) {
             for (const Plot &plot : m_plots) {

@@ -43,14 +43,11 @@ public:
     [[nodiscard]] bool frozen() const { return m_frozen; }
     /// Noisy series (rates, latency) drawn as a one-second moving average.
     void setSmoothing(bool on);
-    [[nodiscard]] bool smoothing() const { return m_smoothing; }
     /// Colours for a light or dark window, fonts for a desk or a projector (pixel size of the smallest text).
     void setLook(bool dark, int textPx);
     void redraw(const TelemetryHistory &history);
     /// Points currently shown by one series (for tests).
     [[nodiscard]] int pointCount(Series series) const;
-    [[nodiscard]] QList<QChartView *> views() const { return m_views; }
-    [[nodiscard]] QChartView *view(Chart chart) const { return m_views.value(static_cast<int>(chart)); }
     /// A chart's title as shown ("Throughput, events/s"): the names lessons use for it.
     [[nodiscard]] QString title(Chart chart) const;
     /// The legend under a chart, as plain text ("processed, produced, dropped").
@@ -105,7 +102,6 @@ private:
         std::vector<QScatterSeries *> labels; ///< one per chart: a point at the top carrying the number
     };
     std::vector<Marker> m_markers;
-    QList<QChartView *> m_views;
     std::vector<Plot> m_plots;
     int m_windowS = 60;
     bool m_frozen = false;

@@ -318,9 +318,6 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     if (!snapshot)
         return;
     const Snapshot &s = *snapshot;
-    QElapsedTimer redraw;
-    redraw.start();
-    const auto measured = qScopeGuard([&] { m_maxRedrawMs = std::max(m_maxRedrawMs, redraw.elapsed()); });
     m_history.add(s);
     if (!m_recent.empty() && s.elapsedS < m_recent.back()->elapsedS)
         m_recent.clear(); // a new run
@@ -357,6 +354,9 @@ void MainWindow::drawPanels()
     if (!m_shown)
         return;
     const Snapshot &s = *m_shown;
+    QElapsedTimer redraw;
+    redraw.start();
+    const auto measured = qScopeGuard([&] { m_maxRedrawMs = std::max(m_maxRedrawMs, redraw.elapsed()); });
     m_tiles->showSnapshot(s, littlesLaw({m_recent.begin(), m_recent.end()}));
     m_charts->redraw(m_history);
     m_topology->showSnapshot(s);

@@ -49,10 +49,7 @@ public:
     [[nodiscard]] QDockWidget *controlsDock() const { return m_controlsDock; }
     /// The help window, while it is open.
     [[nodiscard]] QDialog *helpWindow() const { return m_help; }
-    [[nodiscard]] bool presentationMode() const { return m_presentation; }
     [[nodiscard]] bool darkMode() const { return m_dark; }
-    /// The smallest text the window draws now, in pixels.
-    [[nodiscard]] int textPx() const { return m_textPx; }
     /// The warnings holding now, one line each (also shown above the charts).
     [[nodiscard]] QStringList activeWarnings() const;
     /// Opens the Lessons panel and plays `scenario` from the start.
@@ -126,7 +123,7 @@ private:
     QElapsedTimer m_beat;
     bool m_heartbeatPending = false;
     qint64 m_maxStallMs = 0;
-    qint64 m_maxRedrawMs = 0; ///< the longest time one snapshot took to show (charts, topology, status)
+    qint64 m_maxRedrawMs = 0; ///< the longest drawPanels() took (charts, tiles, topology, readouts, status)
 };
 
 } // namespace beam

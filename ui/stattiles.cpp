@@ -116,11 +116,8 @@ void StatTiles::showSnapshot(const Snapshot &s, const LittlesLaw &law)
                 .arg(std::abs(law.trendPerSec), 0, 'f', 0),
             QStringLiteral("warn"));
     } else {
-        // Steady is not enough for "≈": events stuck in flight (a tree that gave up) keep L flat while λ is 0.
-        const bool agree = std::abs(law.inFlightMean - law.predicted)
-            <= std::max(0.5, 0.15 * std::max(law.inFlightMean, law.predicted));
         const auto figure = [](double v) { return QString::number(v, 'f', v < 10 ? 1 : 0); };
-        if (agree)
+        if (law.agrees)
             set(Tile::Little, QStringLiteral("%1 ≈ %2").arg(figure(law.inFlightMean), figure(law.predicted)),
                 tr("steady: mean in flight L ≈ λ×W (last %1 s)").arg(law.windowS, 0, 'g', 2));
         else

@@ -16,16 +16,6 @@ namespace beam {
 namespace {
 constexpr double kCrashShownS = 1.2; // a crash stays on screen this long, whatever the redraw rate
 
-QColor lineColour(bool dark)
-{
-    return dark ? QColor(0xD8, 0xD8, 0xD8) : QColor(0x30, 0x30, 0x30);
-}
-
-QColor textColour(bool dark)
-{
-    return dark ? QColor(0xEE, 0xEE, 0xEE) : QColor(0x11, 0x11, 0x11);
-}
-
 QString percent(double share)
 {
     return QString::number(std::lround(std::clamp(share, 0.0, 1.0) * 100));
@@ -60,14 +50,15 @@ QGraphicsSimpleTextItem *TopologyView::makeText(const QString &text, const QPoin
     f.setBold(bold);
     auto *item = scene()->addSimpleText(text, f);
     item->setPos(at);
-    item->setBrush(textColour(m_dark));
+    item->setBrush(visual::textOnBackground(m_dark));
     return item;
 }
 
 TopologyView::Node TopologyView::makeNode(const QRectF &rect, bool gauge)
 {
     Node node;
-    node.box = scene()->addRect(rect, QPen(lineColour(m_dark), 1.5), visual::fill(visual::State::Idle));
+    node.box = scene()->addRect(
+        rect, QPen(visual::ink(visual::Ink::Threshold, m_dark), 1.5), visual::fill(visual::State::Idle));
     const double pad = m_textPx * 0.4;
     node.text = makeText(QString(), rect.topLeft() + QPointF(pad, pad));
     node.text->setParentItem(node.box);
@@ -88,10 +79,11 @@ TopologyView::Node TopologyView::makeNode(const QRectF &rect, bool gauge)
 TopologyView::Frame TopologyView::makeFrame(const QRectF &rect, double headerH)
 {
     Frame frame;
-    frame.frame = scene()->addRect(rect, QPen(lineColour(m_dark), 1.5, Qt::DashLine), Qt::NoBrush);
+    frame.frame
+        = scene()->addRect(rect, QPen(visual::ink(visual::Ink::Threshold, m_dark), 1.5, Qt::DashLine), Qt::NoBrush);
     frame.frame->setZValue(-2);
     frame.header = scene()->addRect(QRectF(rect.topLeft(), QSizeF(rect.width(), headerH)),
-        QPen(lineColour(m_dark), 1.5), visual::fill(visual::State::Idle));
+        QPen(visual::ink(visual::Ink::Threshold, m_dark), 1.5), visual::fill(visual::State::Idle));
     frame.header->setZValue(-1);
     const double pad = m_textPx * 0.4;
     frame.text = makeText(QString(), rect.topLeft() + QPointF(pad, pad));
@@ -102,7 +94,7 @@ TopologyView::Frame TopologyView::makeFrame(const QRectF &rect, double headerH)
 
 void TopologyView::arrow(const QPointF &from, const QPointF &to)
 {
-    const QColor colour = lineColour(m_dark);
+    const QColor colour = visual::ink(visual::Ink::Threshold, m_dark);
     const double head = m_textPx * 0.6;
     const QLineF line(from, to);
     const QPointF unit = (to - from) / std::max(1e-9, line.length());
@@ -265,7 +257,8 @@ void TopologyView::rebuild()
             }
             const QRectF r(origin + QPointF(rowLabelW + col * (cell.width() + 2), row * (cell.height() + 2)), cell);
             Node node;
-            node.box = scene()->addRect(r, QPen(lineColour(m_dark), 1), visual::fill(visual::State::Idle));
+            node.box = scene()->addRect(
+                r, QPen(visual::ink(visual::Ink::Threshold, m_dark), 1), visual::fill(visual::State::Idle));
             node.box->setData(0, i);
             node.box->setCursor(Qt::PointingHandCursor);
             m_consumers.push_back(node);
@@ -408,7 +401,8 @@ void TopologyView::update(const Snapshot &s)
         const QString restarts = c.restarts > 0 ? QStringLiteral(" ↻%1").arg(c.restarts) : QString();
         paintNode(node, state, tr("C%1%2\n%3\nq %L4").arg(c.index).arg(restarts, doing).arg(c.queueDepth));
         // The crash border is drawn in the fill's text colour, so it shows on the fill in light and dark mode.
-        node.box->setPen(crashed ? QPen(visual::textOn(state), 4) : QPen(lineColour(m_dark), compact() ? 1 : 1.5));
+        node.box->setPen(crashed ? QPen(visual::textOn(state), 4)
+                                 : QPen(visual::ink(visual::Ink::Threshold, m_dark), compact() ? 1 : 1.5));
         node.box->setToolTip(tr("C%1: %2, busy %3%, I/O %4%, queue %L5, restarts %6, processed %L7")
                                  .arg(c.index)
                                  .arg(visual::name(state))

@@ -102,6 +102,11 @@ QColor chartBackground(bool dark)
     return dark ? QColor(0x1E, 0x1E, 0x22) : QColor(Qt::white);
 }
 
+QColor textOnBackground(bool dark)
+{
+    return dark ? QColor(0xEE, 0xEE, 0xEE) : QColor(0x11, 0x11, 0x11);
+}
+
 QColor ink(Ink ink, bool dark)
 {
     // Light: the darker Okabe-Ito colours (the light ones vanish on white). Dark: the lighter ones.

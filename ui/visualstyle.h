@@ -45,6 +45,8 @@ enum class Ink { Primary, Secondary, Tertiary, Threshold, Marker };
 [[nodiscard]] QColor ink(Ink ink, bool dark);
 /// The charts' plot background in each theme.
 [[nodiscard]] QColor chartBackground(bool dark);
+/// Text drawn straight on that background (tick labels, edge labels), in each theme.
+[[nodiscard]] QColor textOnBackground(bool dark);
 
 /// The smallest text the window draws in presentation mode, in pixels: 1/250 of the distance to the back row
 /// (8 m) at 1080 lines.

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The whole engine under random configurations and timelines of actions: the invariants of DESIGN.md.
+// The whole engine under random configurations and timelines of actions: its invariants (conservation: produced =
+// processed + dead-lettered + dropped + in flight; in flight within the bound; one consumer's failure never loses
+// an event).
 #include "../core/ledger.h"
 #include "core/engine.h"
 

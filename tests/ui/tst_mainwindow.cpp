@@ -598,6 +598,7 @@ private slots:
         QVERIFY(tiles.detail(StatTiles::Tile::Little).contains(tr("rising %L1/s").arg(800)));
         QCOMPARE(tiles.tone(StatTiles::Tile::Little), QStringLiteral("warn"));
         law.steady = true;
+        law.agrees = true;
         law.predicted = 1180;
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("1200 ≈ 1180"));
@@ -605,6 +606,7 @@ private slots:
         // Steady but stuck: one event in flight, nothing finishing. "≈" would be a false claim.
         law.inFlightMean = 1;
         law.predicted = 0;
+        law.agrees = false;
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("1.0 ≠ 0.0"));
         QCOMPARE(tiles.tone(StatTiles::Tile::Little), QStringLiteral("warn"));

@@ -157,14 +157,14 @@ private slots:
     void testLittlesLawJudgesSteadiness()
     {
         // 3 s of snapshots at 100 ms: in flight flat at 100, then the same with in flight climbing.
-        const auto run = [](double growthPerS) {
+        const auto run = [](double growthPerS, double processedPerSec = 10000) {
             std::vector<std::shared_ptr<const Snapshot>> history;
             for (int i = 1; i <= 30; ++i) {
                 auto s = std::make_shared<Snapshot>();
                 s->elapsedS = i * 0.1;
                 s->intervalS = 0.1;
                 s->inFlight = static_cast<std::int64_t>(100 + growthPerS * s->elapsedS);
-                s->processedPerSec = 10000;
+                s->processedPerSec = processedPerSec;
                 s->interval.mean = 10000; // 10 ms: lambda x W = 100
                 s->interval.count = 1000;
                 history.push_back(s);
@@ -176,6 +176,11 @@ private slots:
         QVERIFY(flat.steady);
         QCOMPARE(qRound(flat.predicted), 100);
         QCOMPARE(qRound(flat.inFlightMean), 100);
+        QVERIFY(flat.agrees);
+        // Steady but stuck: 100 in flight and nothing leaving. The law does not hold, and says so.
+        const LittlesLaw stuck = run(0, 0);
+        QVERIFY(stuck.steady);
+        QVERIFY(!stuck.agrees);
         const LittlesLaw growing = run(500);
         QVERIFY(growing.known);
         QVERIFY(!growing.steady);
