@@ -90,7 +90,8 @@ private:
     QWidget *addChart(const QString &title, ticks::Unit unit, bool log, const QList<LineSpec> &lines);
     void updateLegend(Plot &plot);
     void setValueTicks(Plot &plot, const QList<double> &values);
-    void setTimeTicks(Plot &plot, double from, double to);
+    /// Returns whether the labels changed; with `mayRelabel` false they change only if there are none yet.
+    bool setTimeTicks(Plot &plot, double from, double to, bool mayRelabel);
     void styleAxis(QCategoryAxis *axis) const;
     void placeMarkers();
     void styleLine(const Line &line);
