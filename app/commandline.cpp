@@ -338,7 +338,7 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
         scenario.config.seed = result.config.seed;
     for (auto &step : scenario.timeline)
         step.configAfter.seed = scenario.config.seed;
-    result.scenario = result.speed > 1 ? scenario.fasterBy(result.speed) : scenario;
+    result.scenario = scenario; // played faster by the player, which knows --speed
 }
 
 /// Every flag, and the description --help starts with.

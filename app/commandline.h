@@ -39,7 +39,7 @@ struct CommandLine {
     std::vector<TimedFault> kills;
     std::vector<TimedFault> hangs;
     /// --scenario FILE or --lesson NAME: the timeline to play (headless: run it and check its assertions;
-    /// window: play it in the Lessons panel). Already sped up by --speed.
+    /// window: play it in the Lessons panel). As written; the player applies --speed.
     std::optional<Scenario> scenario;
     QString scenarioSource; ///< the file, or ":/lessons/NAME.json"
     QString junit; ///< headless scenario: write the assertions as JUnit XML here

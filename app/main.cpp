@@ -111,7 +111,7 @@ int main(int argc, char *argv[])
         });
     }
     if (options.scenario)
-        window.playScenario(*options.scenario);
+        window.playScenario(*options.scenario, options.speed);
     if (!options.screenshot.isEmpty())
         window.scheduleScreenshot(options.screenshot, options.screenshotAfterS);
     return QApplication::exec();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "metrics.h"
 
+#include "core/engine.h"
+
 #include <prometheus/collectable.h>
 #include <prometheus/exposer.h>
 #include <prometheus/metric_family.h>
@@ -207,6 +209,15 @@ MetricsEndpoint::~MetricsEndpoint() = default;
 void MetricsEndpoint::publish(MetricsSample sample)
 {
     m_collector->publish(std::move(sample));
+}
+
+void MetricsPublisher::publish(const Engine &engine, bool now)
+{
+    const auto at = std::chrono::steady_clock::now();
+    if (!m_endpoint || (!now && at - m_publishedAt < m_interval))
+        return;
+    m_publishedAt = at;
+    m_endpoint->publish(makeMetricsSample(engine.latest(), engine.latencyHistogram()));
 }
 
 } // namespace beam

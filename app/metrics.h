@@ -4,6 +4,7 @@
 #include "core/histogram.h"
 #include "core/snapshot.h"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -16,6 +17,8 @@ struct MetricFamily;
 } // namespace prometheus
 
 namespace beam {
+
+class Engine;
 
 /// What one scrape reports: the newest snapshot and the latency histogram folded into Prometheus buckets.
 struct MetricsSample {
@@ -63,6 +66,23 @@ private:
     std::shared_ptr<Collector> m_collector;
     std::unique_ptr<prometheus::Exposer> m_exposer;
     std::string m_url;
+};
+
+/// Publishes the engine's newest figures to an endpoint, at most once per sampling interval unless asked to
+/// now. Without an endpoint it does nothing.
+class MetricsPublisher
+{
+public:
+    MetricsPublisher(MetricsEndpoint *endpoint, int intervalMs)
+        : m_endpoint(endpoint)
+        , m_interval(intervalMs)
+    { }
+    void publish(const Engine &engine, bool now = false);
+
+private:
+    MetricsEndpoint *m_endpoint;
+    std::chrono::milliseconds m_interval;
+    std::chrono::steady_clock::time_point m_publishedAt{};
 };
 
 } // namespace beam

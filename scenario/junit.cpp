@@ -15,7 +15,10 @@ QString writeJUnit(const QString &path, const QString &suite, const QString &cla
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return QStringLiteral("cannot write '%1': %2").arg(path, file.errorString());
-    const auto failures = std::count_if(cases.begin(), cases.end(), [](const JUnitCase &c) { return !c.passed; });
+    const auto failures
+        = std::count_if(cases.begin(), cases.end(), [](const JUnitCase &c) { return !c.passed && !c.error; });
+    const auto errors = std::count_if(cases.begin(), cases.end(), [](const JUnitCase &c) { return c.error; });
+    const auto skipped = std::count_if(cases.begin(), cases.end(), [](const JUnitCase &c) { return c.skipped; });
     QXmlStreamWriter xml(&file);
     xml.setAutoFormatting(true);
     xml.writeStartDocument();
@@ -23,13 +26,15 @@ QString writeJUnit(const QString &path, const QString &suite, const QString &cla
     xml.writeAttribute(QStringLiteral("name"), QStringLiteral("beam-me-up scenarios"));
     xml.writeAttribute(QStringLiteral("tests"), QString::number(cases.size()));
     xml.writeAttribute(QStringLiteral("failures"), QString::number(failures));
+    xml.writeAttribute(QStringLiteral("errors"), QString::number(errors));
+    xml.writeAttribute(QStringLiteral("skipped"), QString::number(skipped));
     xml.writeAttribute(QStringLiteral("time"), QString::number(durationS, 'f', 3));
     xml.writeStartElement(QStringLiteral("testsuite"));
     xml.writeAttribute(QStringLiteral("name"), suite);
     xml.writeAttribute(QStringLiteral("tests"), QString::number(cases.size()));
     xml.writeAttribute(QStringLiteral("failures"), QString::number(failures));
-    xml.writeAttribute(QStringLiteral("errors"), QStringLiteral("0"));
-    xml.writeAttribute(QStringLiteral("skipped"), QStringLiteral("0"));
+    xml.writeAttribute(QStringLiteral("errors"), QString::number(errors));
+    xml.writeAttribute(QStringLiteral("skipped"), QString::number(skipped));
     xml.writeAttribute(QStringLiteral("time"), QString::number(durationS, 'f', 3));
     xml.writeAttribute(QStringLiteral("timestamp"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
     for (const auto &c : cases) {
@@ -37,11 +42,16 @@ QString writeJUnit(const QString &path, const QString &suite, const QString &cla
         xml.writeAttribute(QStringLiteral("classname"), className);
         xml.writeAttribute(QStringLiteral("name"), c.name);
         xml.writeAttribute(QStringLiteral("time"), QStringLiteral("0")); // a duration: judging takes no time
-        if (!c.passed) {
-            xml.writeStartElement(QStringLiteral("failure"));
+        if (c.error || !c.passed) {
+            xml.writeStartElement(c.error ? QStringLiteral("error") : QStringLiteral("failure"));
             xml.writeAttribute(QStringLiteral("message"), c.message);
-            xml.writeAttribute(QStringLiteral("type"), QStringLiteral("AssertionFailed"));
+            xml.writeAttribute(
+                QStringLiteral("type"), c.error ? QStringLiteral("RunBroken") : QStringLiteral("AssertionFailed"));
             xml.writeCharacters(c.message);
+            xml.writeEndElement();
+        } else if (c.skipped) {
+            xml.writeStartElement(QStringLiteral("skipped"));
+            xml.writeAttribute(QStringLiteral("message"), c.message);
             xml.writeEndElement();
         } else {
             xml.writeTextElement(QStringLiteral("system-out"),

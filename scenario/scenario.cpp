@@ -56,6 +56,63 @@ struct Parser {
         return value.toDouble();
     }
 
+    /// An assertion as written at `path`, checked against the report's shape and the run's length.
+    std::optional<Assertion> assertion(const QString &text, const QString &path, const Scenario &scenario)
+    {
+        // The fields a report has, with one supervisor and one dead letter to show the arrays' elements.
+        static const QJsonObject sample = [] {
+            Snapshot shapeOf;
+            shapeOf.supervisors.emplace_back();
+            ReportInputs inputsOf;
+            inputsOf.deadLetters.emplace_back();
+            return reportJson(shapeOf, inputsOf);
+        }();
+        auto parsed = parseAssertion(text);
+        if (const auto *message = std::get_if<QString>(&parsed)) {
+            error(path, *message);
+            return std::nullopt;
+        }
+        auto a = std::get<Assertion>(parsed);
+        // Check the field against a report's shape; array elements against the sample's first element.
+        QStringList parts = a.path.split(QLatin1Char('.'));
+        bool indexOk = true;
+        for (qsizetype k = 0; k < parts.size(); ++k) {
+            const QJsonValue parent = valueAt(sample, parts.mid(0, k).join(QLatin1Char('.')));
+            if (k > 0 && parent.isArray()) {
+                bool ok = false;
+                indexOk = indexOk && parts[k].toInt(&ok) >= 0 && ok;
+                parts[k] = QStringLiteral("0");
+            }
+        }
+        const QJsonValue shape = valueAt(sample, parts.join(QLatin1Char('.')));
+        if (!indexOk || shape.isUndefined() || shape.isObject() || shape.isArray()) {
+            error(path,
+                shape.isObject() || shape.isArray()
+                    ? QStringLiteral("\"%1\" is not a single value; name one of its fields").arg(a.path)
+                    : QStringLiteral("the report has no field \"%1\" (fields: %2)")
+                          .arg(a.path, sample.keys().join(QStringLiteral(", "))));
+            return std::nullopt;
+        }
+        const bool typeMatches = shape.isNull() || shape.type() == a.expected.type();
+        if (!typeMatches) {
+            const auto kind = [](const QJsonValue &v) {
+                return v.isBool()  ? QStringLiteral("true or false")
+                    : v.isString() ? QStringLiteral("a string")
+                                   : QStringLiteral("a number");
+            };
+            error(path, QStringLiteral("%1 is %2, so compare it with %2").arg(a.path, kind(shape)));
+            return std::nullopt;
+        }
+        if (a.atS && *a.atS > scenario.durationS) {
+            error(path,
+                QStringLiteral("@%1s is after the end of the run (duration_s = %2)")
+                    .arg(*a.atS)
+                    .arg(scenario.durationS));
+            return std::nullopt;
+        }
+        return a;
+    }
+
     void step(const QJsonValue &value, const QString &path, Scenario &scenario, PipelineConfig &running)
     {
         if (!value.isObject()) {
@@ -71,14 +128,18 @@ struct Parser {
         for (const auto &key : o.keys()) {
             if (key == QLatin1String("set") || key == QLatin1String("action") || key == QLatin1String("caption"))
                 ++kinds;
-            else if (key != QLatin1String("at_s") && key != QLatin1String("target"))
+            else if (key != QLatin1String("at_s") && key != QLatin1String("target") && key != QLatin1String("check"))
                 error(path + QLatin1Char('.') + key,
-                    QStringLiteral("unknown key (a step has \"at_s\", one of \"set\", \"action\", \"caption\", and "
-                                   "\"target\" for kill_consumer)"));
+                    QStringLiteral("unknown key (a step has \"at_s\", one of \"set\", \"action\", \"caption\", "
+                                   "\"target\" for kill_consumer and \"check\" for a caption)"));
         }
         if (kinds != 1) {
             error(
                 path, QStringLiteral("expected exactly one of \"set\", \"action\" or \"caption\", got %1").arg(kinds));
+            return;
+        }
+        if (o.contains(QStringLiteral("check")) && !o.contains(QStringLiteral("caption"))) {
+            error(path + QStringLiteral(".check"), QStringLiteral("only a caption takes checks"));
             return;
         }
         if (o.contains(QStringLiteral("target")) && !o.contains(QStringLiteral("action"))) {
@@ -155,6 +216,31 @@ struct Parser {
                 return;
             }
             s.caption = caption.toString();
+            const auto checks = o.value(QStringLiteral("check"));
+            if (!checks.isUndefined() && (!checks.isArray() || checks.toArray().isEmpty())) {
+                expected(path + QStringLiteral(".check"),
+                    QStringLiteral("a non-empty array of assertion strings such as \"recent.p99_us > 100\""), checks);
+                return;
+            }
+            const auto lines = checks.toArray();
+            for (int i = 0; i < lines.size(); ++i) {
+                const QString at = path + QStringLiteral(".check[%1]").arg(i);
+                if (!lines[i].isString()) {
+                    expected(at, QStringLiteral("an assertion string such as \"recent.p99_us > 100\""), lines[i]);
+                    continue;
+                }
+                if (auto a = assertion(lines[i].toString(), at, scenario)) {
+                    if (a->atS && *a->atS < s.atS) {
+                        error(at,
+                            QStringLiteral("@%1s is before the caption appears (at_s = %2); a caption's check is "
+                                           "judged while it is on screen")
+                                .arg(*a->atS)
+                                .arg(s.atS));
+                        continue;
+                    }
+                    s.checks.append(*a);
+                }
+            }
         }
         s.configAfter = running;
         scenario.timeline.append(s);
@@ -211,7 +297,23 @@ Scenario Scenario::fasterBy(double speed) const
         if (a.atS)
             *a.atS /= speed;
     }
+    for (auto &step : faster.timeline) {
+        for (auto &a : step.checks)
+            *a.atS /= speed;
+    }
     return faster;
+}
+
+QList<Scenario::Claim> Scenario::claims() const
+{
+    QList<Claim> all;
+    for (const auto &a : expect)
+        all.append({a, -1});
+    for (qsizetype i = 0; i < timeline.size(); ++i) {
+        for (const auto &a : timeline[i].checks)
+            all.append({a, static_cast<int>(i)});
+    }
+    return all;
 }
 
 std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const QString &fileName)
@@ -271,6 +373,30 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
         PipelineConfig running = scenario.config;
         for (const auto &[at, i] : order)
             p.step(steps[i], QStringLiteral("$.timeline[%1]").arg(i), scenario, running);
+        // A caption is on screen until the next one replaces it; its checks are judged within that time.
+        for (qsizetype i = 0; i < scenario.timeline.size(); ++i) {
+            auto &step = scenario.timeline[i];
+            if (step.kind != ScenarioStep::Kind::Caption)
+                continue;
+            double until = scenario.durationS;
+            for (qsizetype j = i + 1; j < scenario.timeline.size(); ++j) {
+                if (scenario.timeline[j].kind == ScenarioStep::Kind::Caption) {
+                    until = scenario.timeline[j].atS;
+                    break;
+                }
+            }
+            for (auto &check : step.checks) {
+                if (!check.atS) {
+                    check.atS = until;
+                } else if (*check.atS > until) {
+                    p.error(QStringLiteral("$.timeline (caption at %1 s)").arg(step.atS),
+                        QStringLiteral("check \"%1\" is judged at %2 s, after the caption left the screen at %3 s")
+                            .arg(check.text)
+                            .arg(*check.atS)
+                            .arg(until));
+                }
+            }
+        }
     } else if (!timeline.isUndefined()) {
         p.expected(QStringLiteral("$.timeline"), QStringLiteral("an array of steps"), timeline);
     }
@@ -278,60 +404,14 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
     const auto expect = root.value(QStringLiteral("expect"));
     if (expect.isArray()) {
         const auto lines = expect.toArray();
-        // The fields a report has, with one supervisor and one dead letter to show the arrays' elements.
-        Snapshot shapeOf;
-        shapeOf.supervisors.emplace_back();
-        ReportInputs inputsOf;
-        inputsOf.deadLetters.emplace_back();
-        const QJsonObject sample = reportJson(shapeOf, inputsOf);
         for (int i = 0; i < lines.size(); ++i) {
             const QString path = QStringLiteral("$.expect[%1]").arg(i);
             if (!lines[i].isString()) {
                 p.expected(path, QStringLiteral("an assertion string such as \"lost == 0\""), lines[i]);
                 continue;
             }
-            auto parsed = parseAssertion(lines[i].toString());
-            if (const auto *message = std::get_if<QString>(&parsed)) {
-                p.error(path, *message);
-                continue;
-            }
-            auto a = std::get<Assertion>(parsed);
-            // Check the field against a report's shape; array elements against the sample's first element.
-            QStringList parts = a.path.split(QLatin1Char('.'));
-            bool indexOk = true;
-            for (qsizetype k = 0; k < parts.size(); ++k) {
-                const QJsonValue parent = valueAt(sample, parts.mid(0, k).join(QLatin1Char('.')));
-                if (k > 0 && parent.isArray()) {
-                    bool ok = false;
-                    indexOk = indexOk && parts[k].toInt(&ok) >= 0 && ok;
-                    parts[k] = QStringLiteral("0");
-                }
-            }
-            const QJsonValue shape = valueAt(sample, parts.join(QLatin1Char('.')));
-            if (!indexOk || shape.isUndefined() || shape.isObject() || shape.isArray()) {
-                p.error(path,
-                    shape.isObject() || shape.isArray()
-                        ? QStringLiteral("\"%1\" is not a single value; name one of its fields").arg(a.path)
-                        : QStringLiteral("the report has no field \"%1\" (fields: %2)")
-                              .arg(a.path, sample.keys().join(QStringLiteral(", "))));
-                continue;
-            }
-            const bool typeMatches = shape.isNull() || shape.type() == a.expected.type();
-            if (!typeMatches) {
-                const auto kind = [](const QJsonValue &v) {
-                    return v.isBool()  ? QStringLiteral("true or false")
-                        : v.isString() ? QStringLiteral("a string")
-                                       : QStringLiteral("a number");
-                };
-                p.error(path, QStringLiteral("%1 is %2, so compare it with %2").arg(a.path, kind(shape)));
-                continue;
-            }
-            if (a.atS && *a.atS > scenario.durationS)
-                p.error(path,
-                    QStringLiteral("@%1s is after the end of the run (duration_s = %2)")
-                        .arg(*a.atS)
-                        .arg(scenario.durationS));
-            scenario.expect.append(a);
+            if (auto a = p.assertion(lines[i].toString(), path, scenario))
+                scenario.expect.append(*a);
         }
     } else if (!expect.isUndefined()) {
         p.expected(QStringLiteral("$.expect"), QStringLiteral("an array of assertion strings"), expect);

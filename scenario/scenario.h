@@ -23,6 +23,9 @@ struct ScenarioStep {
     Action action = Action::Pause;
     int target = 0; ///< kill_consumer: the consumer index
     QString caption;
+    /// caption: the claims it makes, judged while it is on screen. Without "@<s>s:" a check is judged when the
+    /// caption leaves the screen (the next caption's time, or the end of the run).
+    QList<Assertion> checks;
 
     /// "set consumers = 4, work_us = 100" / "kill consumer 3" / the caption.
     [[nodiscard]] QString describe() const;
@@ -39,6 +42,13 @@ struct Scenario {
     PipelineConfig config; ///< at the start
     QList<ScenarioStep> timeline; ///< ordered by time (stable for equal times)
     QList<Assertion> expect;
+    /// Every assertion with where it was written: the `expect` list (caption -1), then each caption's checks
+    /// (caption = its index in the timeline).
+    struct Claim {
+        Assertion assertion;
+        int caption = -1;
+    };
+    [[nodiscard]] QList<Claim> claims() const;
 
     /// The same scenario with every time divided by `speed` (>= 1): for short CI runs of long lessons.
     [[nodiscard]] Scenario fasterBy(double speed) const;

@@ -82,7 +82,8 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     layout->addWidget(new QLabel(tr("Utilisation (Little's law is a tile above the charts)")));
     layout->addWidget(m_rho);
 
-    connect(m_playPause, &QPushButton::clicked, this, [this] { m_playing ? pause() : resume(); });
+    connect(m_playPause, &QPushButton::clicked, this, [this] { playing() ? pause() : resume(); });
+    m_clock.start();
     connect(m_stepButton, &QPushButton::clicked, this, &LessonPanel::step);
     connect(m_restartButton, &QPushButton::clicked, this, &LessonPanel::restart);
     m_tick.setInterval(kTickMs);
@@ -90,57 +91,51 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     updateTransport();
 }
 
-void LessonPanel::play(const Scenario &scenario)
+void LessonPanel::play(const Scenario &scenario, double speed)
 {
-    m_scenario = scenario;
-    m_title->setText(scenario.name);
-    m_description->setText(scenario.description);
+    m_player.reset(); // it refers to this stage; a new one for the new lesson
+    m_player.emplace(
+        scenario, static_cast<ScenarioStage &>(*this),
+        [this] { return static_cast<double>(m_clock.nsecsElapsed()) / 1e9; }, speed);
+    const Scenario &played = m_player->scenario();
+    m_title->setText(played.name);
+    m_description->setText(played.description);
     m_steps->clear();
-    for (const auto &s : scenario.timeline) {
+    for (const auto &s : played.timeline) {
         const QString text
             = s.kind == ScenarioStep::Kind::Caption ? QStringLiteral("“%1”").arg(s.caption) : s.describe();
         // Numbered as the markers on the charts are.
         m_steps->addItem(QStringLiteral("%1.  %2 s  %3").arg(m_steps->count() + 1).arg(s.atS, 0, 'g', 4).arg(text));
     }
     m_expect->clear();
-    m_verdicts.assign(static_cast<std::size_t>(scenario.expect.size()), {});
-    for (const auto &a : scenario.expect)
-        m_expect->addItem(QStringLiteral("○  %1").arg(a.text));
+    for (const auto &v : m_player->verdicts()) {
+        m_expect->addItem(QString());
+        showClaim(m_expect->count() - 1, v);
+    }
     restart();
 }
 
 void LessonPanel::restart()
 {
-    if (!m_scenario)
+    if (!m_player)
         return;
     m_bridge->reset();
     emit restarted();
     m_charts->clearMarkers();
-    m_controls->setConfig(m_scenario->config); // the controls show the lesson's settings...
-    m_bridge->setConfig(m_scenario->config); // ...and the engine starts with them, not after the debounce
+    const PipelineConfig &config = m_player->scenario().config;
+    m_controls->setConfig(config); // the controls show the lesson's settings...
+    m_bridge->setConfig(config); // ...and the engine starts with them, not after the debounce
     m_recent.clear();
-    m_next = 0;
-    m_finished = false;
-    m_offsetS = 0;
     m_warnings = 0;
-    std::fill(m_verdicts.begin(), m_verdicts.end(), Verdict{});
-    for (int i = 0; i < m_expect->count(); ++i) {
-        m_expect->item(i)->setText(QStringLiteral("○  %1").arg(m_scenario->expect[i].text));
-        m_expect->item(i)->setForeground(palette().color(QPalette::Text));
-    }
+    m_caption->clear();
     for (int i = 0; i < m_steps->count(); ++i)
         m_steps->item(i)->setCheckState(Qt::Unchecked);
-    m_caption->clear();
     m_bridge->start();
-    m_playing = true;
-    m_clock.start();
+    m_player->start();
+    for (std::size_t i = 0; i < m_player->verdicts().size(); ++i)
+        showClaim(static_cast<int>(i), m_player->verdicts()[i]);
     m_tick.start();
     tick();
-}
-
-double LessonPanel::position() const
-{
-    return m_offsetS + (m_playing ? static_cast<double>(m_clock.elapsed()) / 1000.0 : 0.0);
 }
 
 QString LessonPanel::caption() const
@@ -150,86 +145,61 @@ QString LessonPanel::caption() const
 
 std::pair<int, int> LessonPanel::verdicts() const
 {
-    int passed = 0;
-    int failed = 0;
-    for (const auto &v : m_verdicts) {
-        if (v.decided && !v.skipped)
-            (v.passed ? passed : failed) += 1;
-    }
-    return {passed, failed};
+    return m_player ? std::pair{m_player->passed(), m_player->failed()} : std::pair{0, 0};
 }
 
 void LessonPanel::abandon(const QString &why)
 {
-    if (!m_scenario || m_finished)
+    if (!m_player || m_player->finished())
         return;
-    m_finished = true;
-    m_playing = false;
+    m_player->abandon();
     m_tick.stop();
-    m_caption->setText(tr("The lesson stopped: %1. Restart lesson plays it again.").arg(why));
+    m_caption->setText(tr("The lesson stopped: %1. Replay lesson plays it again.").arg(why));
     updateTransport();
 }
 
 void LessonPanel::pause()
 {
-    if (!m_playing)
-        return;
-    m_offsetS = position();
-    m_playing = false;
+    if (m_player)
+        m_player->pause();
     updateTransport();
 }
 
 void LessonPanel::resume()
 {
-    if (m_playing || !m_scenario || m_finished)
-        return;
-    m_playing = true;
-    m_clock.start();
+    if (m_player)
+        m_player->resume();
     updateTransport();
 }
 
 void LessonPanel::step()
 {
-    if (!m_scenario || m_next >= m_scenario->timeline.size())
+    if (!m_player)
         return;
-    // Jump the clock to the next step's time; everything due by then fires now. Timed assertions jumped over
-    // are not judged: the engine has not run that long, so their verdict would mean nothing.
-    const double to = std::max(position(), m_scenario->timeline[m_next].atS);
-    for (qsizetype i = 0; i < m_scenario->expect.size(); ++i) {
-        auto &v = m_verdicts[static_cast<std::size_t>(i)];
-        const auto &a = m_scenario->expect[i];
-        if (v.decided || !a.atS || *a.atS > to)
-            continue;
-        v = {true, false, true, tr("%1: not judged (Next step jumped past it)").arg(a.text)};
-        m_expect->item(static_cast<int>(i))->setText(QStringLiteral("–  ") + v.message);
-    }
-    m_offsetS = to;
-    if (m_playing)
-        m_clock.start();
+    m_player->step();
     tick();
 }
 
 void LessonPanel::tick()
 {
-    if (!m_scenario)
+    if (!m_player)
         return;
-    const double now = std::min(position(), m_scenario->durationS);
-    while (m_next < m_scenario->timeline.size() && m_scenario->timeline[m_next].atS <= now)
-        fire(m_scenario->timeline[m_next++]);
-    judge(false);
-    m_progress->setMaximum(static_cast<int>(m_scenario->durationS * 10));
+    m_player->advance();
+    const double now = m_player->position();
+    const double duration = m_player->scenario().durationS;
+    m_progress->setMaximum(static_cast<int>(duration * 10));
     m_progress->setValue(static_cast<int>(now * 10));
-    m_progress->setFormat(QStringLiteral("%1 / %2 s").arg(now, 0, 'f', 1).arg(m_scenario->durationS, 0, 'f', 0));
-    if (now >= m_scenario->durationS && !m_finished) {
-        m_finished = true;
-        m_playing = false;
-        m_offsetS = m_scenario->durationS;
+    m_progress->setFormat(QStringLiteral("%1 / %2 s").arg(now, 0, 'f', 1).arg(duration, 0, 'f', 0));
+    if (m_player->reachedEnd() && !m_player->finished()) {
+        const QJsonObject final = report();
+        if (final.isEmpty())
+            return; // no snapshot yet: judged on the next tick
+        m_player->finish(final);
         m_tick.stop();
-        judge(true);
         const auto [passed, failed] = verdicts();
         m_caption->setText(m_caption->text() + QStringLiteral("\n\n")
-            + tr("End of the lesson: %1 of %2 expectations held. The pipeline keeps running; Restart plays it "
-                 "again.")
+            + tr("End of the lesson: %1 of %2 expectations held. The pipeline keeps running; Replay lesson plays "
+                 "it again.")
                   .arg(passed)
                   .arg(passed + failed));
         emit finished();
@@ -237,9 +207,8 @@ void LessonPanel::tick()
     updateTransport();
 }
 
-void LessonPanel::fire(const ScenarioStep &s)
+void LessonPanel::apply(const ScenarioStep &s, int index)
 {
-    const int index = m_next - 1;
     if (auto *item = m_steps->item(index)) {
         item->setCheckState(Qt::Checked);
         m_steps->setCurrentItem(item);
@@ -278,7 +247,7 @@ void LessonPanel::fire(const ScenarioStep &s)
     }
 }
 
-QJsonObject LessonPanel::report() const
+QJsonObject LessonPanel::report()
 {
     const auto latest = m_bridge->latest();
     if (!latest || !m_bridge->engine())
@@ -296,28 +265,33 @@ QJsonObject LessonPanel::report() const
     return reportJson(*latest, in);
 }
 
-void LessonPanel::judge(bool atEnd)
+void LessonPanel::judged(int index, const Verdict &verdict)
 {
-    if (!m_scenario)
+    showClaim(index, verdict);
+}
+
+void LessonPanel::showClaim(int index, const Verdict &v)
+{
+    auto *item = m_expect->item(index);
+    if (!item)
         return;
-    const double now = position();
-    QJsonObject current;
-    for (qsizetype i = 0; i < m_scenario->expect.size(); ++i) {
-        auto &v = m_verdicts[static_cast<std::size_t>(i)];
-        const auto &a = m_scenario->expect[i];
-        const bool due = a.atS ? *a.atS <= now : atEnd;
-        if (v.decided || !due)
-            continue;
-        if (current.isEmpty())
-            current = report();
-        if (current.isEmpty())
-            continue;
-        const auto result = evaluate(a, current);
-        v = {true, result.passed, false, result.message};
-        auto *item = m_expect->item(static_cast<int>(i));
+    const QString where = v.caption < 0 ? QString() : tr("step %1: ").arg(v.caption + 1);
+    switch (v.state) {
+    case Verdict::State::Pending:
+        item->setText(QStringLiteral("○  %1%2").arg(where, v.assertion.text));
+        item->setForeground(palette().color(QPalette::Text));
+        break;
+    case Verdict::State::Passed:
+    case Verdict::State::Failed:
         item->setText(
-            QStringLiteral("%1  %2").arg(result.passed ? QStringLiteral("✓") : QStringLiteral("✗"), result.message));
-        item->setForeground(result.passed ? QColor(40, 150, 60) : QColor(200, 40, 40));
+            QStringLiteral("%1  %2%3")
+                .arg(v.state == Verdict::State::Passed ? QStringLiteral("✓") : QStringLiteral("✗"), where, v.message));
+        item->setForeground(v.state == Verdict::State::Passed ? QColor(40, 150, 60) : QColor(200, 40, 40));
+        break;
+    case Verdict::State::Skipped:
+        item->setText(QStringLiteral("–  %1%2").arg(where, v.message));
+        item->setForeground(palette().color(QPalette::Text));
+        break;
     }
 }
 
@@ -362,10 +336,11 @@ void LessonPanel::showReadouts(const Snapshot &s)
 
 void LessonPanel::updateTransport()
 {
-    const bool loaded = m_scenario.has_value();
-    m_playPause->setEnabled(loaded && !m_finished);
-    m_playPause->setText(m_playing ? tr("Pause lesso&n") : tr("Play lesso&n"));
-    m_stepButton->setEnabled(loaded && m_next < (loaded ? m_scenario->timeline.size() : 0));
+    const bool loaded = m_player.has_value();
+    const bool finished = loaded && m_player->finished();
+    m_playPause->setEnabled(loaded && !finished);
+    m_playPause->setText(playing() ? tr("Pause lesso&n") : tr("Play lesso&n"));
+    m_stepButton->setEnabled(loaded && !finished && m_player->nextStep() < m_player->scenario().timeline.size());
     m_restartButton->setEnabled(loaded);
 }
 

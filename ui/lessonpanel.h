@@ -3,6 +3,7 @@
 
 #include "enginebridge.h"
 #include "scenario/scenario.h"
+#include "scenario/scenarioplayer.h"
 
 #include <QElapsedTimer>
 #include <QTimer>
@@ -30,21 +31,28 @@ class ControlPanel;
 /// The lesson's clock is its own: Pause stops the timeline (the engine runs on, so the picture stays live
 /// while the teacher talks), Step jumps to the next step, Restart resets the engine and starts over.
 /// Threads: GUI thread only; it reaches the engine only through the bridge and the control panel.
-class LessonPanel : public QWidget
+class LessonPanel : public QWidget, private ScenarioStage
 {
     Q_OBJECT
 
 public:
     LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPanel *charts, QWidget *parent = nullptr);
 
-    void play(const Scenario &scenario);
-    [[nodiscard]] bool playing() const { return m_playing; }
-    [[nodiscard]] bool loaded() const { return m_scenario.has_value(); }
-    [[nodiscard]] double position() const;
+    /// Plays `scenario` from the start, `speed` times faster than written (--speed).
+    void play(const Scenario &scenario, double speed = 1.0);
+    [[nodiscard]] bool playing() const { return m_player && m_player->playing(); }
+    [[nodiscard]] bool loaded() const { return m_player.has_value(); }
+    [[nodiscard]] double position() const { return m_player ? m_player->position() : 0.0; }
+    /// The text under the charts now: the caption, or why the lesson ended.
     [[nodiscard]] QString caption() const;
-    [[nodiscard]] int stepsDone() const { return m_next; }
-    /// Assertions decided so far: (passed, failed).
+    [[nodiscard]] int stepsDone() const { return m_player ? m_player->nextStep() : 0; }
+    /// Assertions and caption checks decided so far: (passed, failed).
     [[nodiscard]] std::pair<int, int> verdicts() const;
+    /// Every claim of the lesson with its verdict so far (empty when none is loaded).
+    [[nodiscard]] std::vector<Verdict> claims() const
+    {
+        return m_player ? m_player->verdicts() : std::vector<Verdict>{};
+    }
 
 public slots:
     void pause();
@@ -68,29 +76,20 @@ signals:
 
 private:
     void tick();
-    void fire(const ScenarioStep &step);
-    void judge(bool atEnd);
-    [[nodiscard]] QJsonObject report() const;
+    // ScenarioStage: the player carries out steps through the controls and the bridge, as a teacher would.
+    void apply(const ScenarioStep &step, int index) override;
+    QJsonObject report() override;
+    void judged(int index, const Verdict &verdict) override;
+    void showClaim(int index, const Verdict &verdict);
     void updateTransport();
 
     EngineBridge *m_bridge;
     ControlPanel *m_controls;
     ChartPanel *m_charts;
-    std::optional<Scenario> m_scenario;
-    int m_next = 0;
-    bool m_playing = false;
-    bool m_finished = false;
-    double m_offsetS = 0; ///< lesson time accumulated before the current run of the clock
-    QElapsedTimer m_clock;
+    QElapsedTimer m_clock; ///< the player's clock
+    std::optional<ScenarioPlayer> m_player;
     QTimer m_tick;
     std::deque<SnapshotPtr> m_recent; ///< about the last two seconds, for the readouts
-    struct Verdict {
-        bool decided = false;
-        bool passed = false;
-        bool skipped = false; ///< jumped over by Next step: neither passed nor failed
-        QString message;
-    };
-    std::vector<Verdict> m_verdicts;
     int m_warnings = 0;
 
     QLabel *m_title = nullptr;

@@ -389,10 +389,10 @@ QStringList MainWindow::activeWarnings() const
     return lines;
 }
 
-void MainWindow::playScenario(const Scenario &scenario)
+void MainWindow::playScenario(const Scenario &scenario, double speed)
 {
     m_lessonDock->show();
-    m_lessons->play(scenario);
+    m_lessons->play(scenario, speed);
 }
 
 void MainWindow::playLesson(const QString &resource)

@@ -52,8 +52,8 @@ public:
     [[nodiscard]] bool darkMode() const { return m_dark; }
     /// The warnings holding now, one line each (also shown above the charts).
     [[nodiscard]] QStringList activeWarnings() const;
-    /// Opens the Lessons panel and plays `scenario` from the start.
-    void playScenario(const Scenario &scenario);
+    /// Opens the Lessons panel and plays `scenario` from the start, `speed` times faster than written.
+    void playScenario(const Scenario &scenario, double speed = 1.0);
     [[nodiscard]] const TelemetryHistory &history() const { return m_history; }
     [[nodiscard]] QString conservationText() const;
     /// The longest the GUI event loop went without running, in milliseconds (measured by a 10 ms heartbeat).

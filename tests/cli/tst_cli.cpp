@@ -236,8 +236,11 @@ private slots:
         QFile file(junit);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QString xml = QString::fromUtf8(file.readAll());
-        QCOMPARE(xml.count(QLatin1String("<testcase ")), 5);
+        // The five assertions, then the run's own outcome: nothing lost, supervision held.
+        QCOMPARE(xml.count(QLatin1String("<testcase ")), 7);
+        QVERIFY(xml.contains(QLatin1String("name=\"no event lost\"")));
         QVERIFY(xml.contains(QLatin1String("failures=\"0\"")));
+        QVERIFY(xml.contains(QLatin1String("errors=\"0\"")));
     }
 
     void testFalseAssertionExitsFive()
@@ -314,10 +317,18 @@ private slots:
             "{\"name\": \"storm\", \"duration_s\": 10, \"config\": {\"rate\": 20000},"
             " \"timeline\": [{\"at_s\": 0.3, \"set\": {\"crash_rate\": 0.5}}],"
             " \"expect\": [\"@0.1s: gave_up == false\", \"lost == 0\"]}");
-        const auto r
-            = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario, QStringLiteral("--quiet")});
+        const QString junit = dir.filePath(QStringLiteral("out.xml"));
+        const auto r = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario,
+            QStringLiteral("--quiet"), QStringLiteral("--junit"), junit});
         QCOMPARE(r.exitCode, 4); // only an end-of-run assertion on gave_up makes giving up the expected outcome
         QVERIFY(r.out.contains(QLatin1String("assertions: 2 of 2 passed")));
+        // Every assertion passed, yet the run broke: CI's report panel must not show it green.
+        QFile file(junit);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString xml = QString::fromUtf8(file.readAll());
+        QVERIFY2(xml.contains(QLatin1String("<error message=\"")) && xml.contains(QLatin1String("errors=\"1\"")),
+            qPrintable(xml));
+        QVERIFY(xml.contains(QLatin1String("name=\"supervision did not give up\"")));
     }
 
     void testHelpListsEveryLesson()

@@ -272,6 +272,27 @@ private slots:
         QVERIFY(untouched == PipelineConfig{});
     }
 
+    void testJUnitCountsErrorsAndSkips()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("out.xml"));
+        JUnitCase broken{QStringLiteral("no event lost"), false, QStringLiteral("lost 3"), 9.0};
+        broken.error = true;
+        JUnitCase skipped{QStringLiteral("@3s: lost == 0"), true, QStringLiteral("not judged"), 4.0};
+        skipped.skipped = true;
+        const QList<JUnitCase> cases{
+            {QStringLiteral("lost == 0"), false, QStringLiteral("lost = 3"), 9.0}, broken, skipped};
+        QVERIFY(writeJUnit(path, QStringLiteral("Demo"), QStringLiteral("beam.demo"), 9.0, cases).isEmpty());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString xml = QString::fromUtf8(file.readAll());
+        QCOMPARE(xml.count(QLatin1String("failures=\"1\"")), 2); // <testsuites> and <testsuite>
+        QCOMPARE(xml.count(QLatin1String("errors=\"1\"")), 2);
+        QCOMPARE(xml.count(QLatin1String("skipped=\"1\"")), 2);
+        QVERIFY(xml.contains(QLatin1String("<error message=\"lost 3\" type=\"RunBroken\"")));
+        QVERIFY(xml.contains(QLatin1String("<skipped message=\"not judged\"")));
+    }
+
     void testJUnitFollowsTheFormat()
     {
         QTemporaryDir dir;

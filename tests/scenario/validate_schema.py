@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Every built-in lesson validates against resources/scenario.schema.json, and the schema rejects what the
-parser rejects for a kill without a target and a target on a caption (the schema and the parser agree)."""
+parser rejects for a kill without a target, a target on a caption and checks anywhere but on a caption (the schema and the parser agree)."""
 import glob
 import json
 import sys
@@ -26,6 +26,9 @@ for bad in (
     {"name": "x", "duration_s": 5, "timeline": [{"at_s": 1, "caption": "a", "target": 2}]},
     {"name": "x", "duration_s": 5, "config": {"consumer": 2}},
     {"name": "x", "duration_s": 5, "expect": ["lost is zero"]},
+    {"name": "x", "duration_s": 5, "timeline": [{"at_s": 1, "set": {"consumers": 2}, "check": ["lost == 0"]}]},
+    {"name": "x", "duration_s": 5, "timeline": [{"at_s": 1, "caption": "a", "check": []}]},
+    {"name": "x", "duration_s": 5, "timeline": [{"at_s": 1, "caption": "a", "check": ["lost is zero"]}]},
 ):
     if validator.is_valid(bad):
         print(f"the schema accepts what the parser rejects: {json.dumps(bad)}")

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+#include "scenarioplayer.h"
+
+#include <algorithm>
+
+namespace beam {
+
+ScenarioPlayer::ScenarioPlayer(const Scenario &scenario, ScenarioStage &stage, Clock clock, double speed)
+    : m_scenario(speed > 1.0 ? scenario.fasterBy(speed) : scenario)
+    , m_stage(stage)
+    , m_clock(std::move(clock))
+{
+    for (const auto &claim : m_scenario.claims())
+        m_verdicts.push_back({claim.assertion, claim.caption, Verdict::State::Pending, {}, 0});
+}
+
+void ScenarioPlayer::start()
+{
+    for (auto &v : m_verdicts)
+        v = {v.assertion, v.caption, Verdict::State::Pending, {}, 0};
+    m_next = 0;
+    m_caption = -1;
+    m_started = true;
+    m_finished = false;
+    m_playing = true;
+    m_offsetS = 0;
+    m_runStart = m_clock();
+    advance();
+}
+
+double ScenarioPlayer::position() const
+{
+    const double running = m_playing ? m_clock() - m_runStart : 0.0;
+    return std::min(m_offsetS + running, m_scenario.durationS);
+}
+
+void ScenarioPlayer::pause()
+{
+    if (!m_playing)
+        return;
+    m_offsetS = position();
+    m_playing = false;
+}
+
+void ScenarioPlayer::resume()
+{
+    if (m_playing || !m_started || m_finished)
+        return;
+    m_playing = true;
+    m_runStart = m_clock();
+}
+
+void ScenarioPlayer::step()
+{
+    if (!m_started || m_finished || m_next >= m_scenario.timeline.size())
+        return;
+    const double to = std::max(position(), m_scenario.timeline[m_next].atS);
+    for (std::size_t i = 0; i < m_verdicts.size(); ++i) {
+        auto &v = m_verdicts[i];
+        if (v.decided() || !v.assertion.atS || *v.assertion.atS > to)
+            continue;
+        v.state = Verdict::State::Skipped;
+        v.message = QStringLiteral("%1: not judged (jumped past it)").arg(v.assertion.text);
+        v.atS = to;
+        m_stage.judged(static_cast<int>(i), v);
+    }
+    m_offsetS = to;
+    m_runStart = m_clock();
+    advance();
+}
+
+void ScenarioPlayer::advance()
+{
+    if (!m_started || m_finished)
+        return;
+    const double now = position();
+    // Assertions due before a step are judged before it changes anything: a check of the caption on screen
+    // is judged as the next caption replaces it.
+    while (m_next < m_scenario.timeline.size() && m_scenario.timeline[m_next].atS <= now) {
+        judgeDue(m_scenario.timeline[m_next].atS);
+        fireDue(m_scenario.timeline[m_next].atS);
+    }
+    judgeDue(now);
+}
+
+void ScenarioPlayer::fireDue(double upTo)
+{
+    while (m_next < m_scenario.timeline.size() && m_scenario.timeline[m_next].atS <= upTo) {
+        const int index = m_next++;
+        const auto &s = m_scenario.timeline[index];
+        if (s.kind == ScenarioStep::Kind::Caption)
+            m_caption = index;
+        m_stage.apply(s, index);
+    }
+}
+
+void ScenarioPlayer::judgeDue(double upTo)
+{
+    QJsonObject report;
+    for (std::size_t i = 0; i < m_verdicts.size(); ++i) {
+        const auto &v = m_verdicts[i];
+        // Due strictly before upTo when a step is at upTo, so that a check at a caption's last instant is
+        // judged before the next caption; at the end of the run everything at the duration is left to finish().
+        const bool due
+            = v.assertion.atS && (*v.assertion.atS < upTo || (*v.assertion.atS == upTo && upTo < m_scenario.durationS));
+        if (v.decided() || !due)
+            continue;
+        if (report.isEmpty())
+            report = m_stage.report();
+        if (report.isEmpty())
+            return; // no report yet: asked again on the next advance
+        decide(i, evaluate(v.assertion, report), position());
+    }
+}
+
+void ScenarioPlayer::decide(std::size_t index, const AssertionResult &result, double atS)
+{
+    auto &v = m_verdicts[index];
+    v.state = result.passed ? Verdict::State::Passed : Verdict::State::Failed;
+    v.message = result.message;
+    v.atS = atS;
+    m_stage.judged(static_cast<int>(index), v);
+}
+
+void ScenarioPlayer::finish(const QJsonObject &final, const QString &why)
+{
+    if (!m_started || m_finished)
+        return;
+    const double end = position();
+    for (std::size_t i = 0; i < m_verdicts.size(); ++i) {
+        auto &v = m_verdicts[i];
+        if (v.decided())
+            continue;
+        const bool atEnd = !v.assertion.atS || *v.assertion.atS >= m_scenario.durationS;
+        if (atEnd && why.isEmpty()) {
+            decide(i, evaluate(v.assertion, final), end);
+        } else if (!v.assertion.atS) {
+            decide(i, evaluate(v.assertion, final), end); // an end-of-run assertion is judged on any end
+        } else {
+            decide(i,
+                {false, {},
+                    QStringLiteral("%1: not reached, the run ended at %2 s%3")
+                        .arg(v.assertion.text)
+                        .arg(end, 0, 'f', 1)
+                        .arg(why.isEmpty() ? QString() : QStringLiteral(" (") + why + QLatin1Char(')'))},
+                end);
+        }
+    }
+    m_finished = true;
+    m_playing = false;
+    m_offsetS = end;
+}
+
+void ScenarioPlayer::abandon()
+{
+    if (!m_started || m_finished)
+        return;
+    m_offsetS = position();
+    m_finished = true;
+    m_playing = false;
+}
+
+int ScenarioPlayer::passed() const
+{
+    return static_cast<int>(std::count_if(
+        m_verdicts.begin(), m_verdicts.end(), [](const Verdict &v) { return v.state == Verdict::State::Passed; }));
+}
+
+int ScenarioPlayer::failed() const
+{
+    return static_cast<int>(std::count_if(
+        m_verdicts.begin(), m_verdicts.end(), [](const Verdict &v) { return v.state == Verdict::State::Failed; }));
+}
+
+bool ScenarioPlayer::judgesGivingUp() const
+{
+    return std::any_of(m_verdicts.begin(), m_verdicts.end(), [](const Verdict &v) {
+        return v.assertion.path == QLatin1String("gave_up") && !v.assertion.atS && v.caption < 0;
+    });
+}
+
+QList<JUnitCase> ScenarioPlayer::junitCases() const
+{
+    QList<JUnitCase> cases;
+    for (const auto &v : m_verdicts) {
+        const QString name = v.caption < 0 ? v.assertion.text
+                                           : QStringLiteral("caption %1: %2").arg(v.caption + 1).arg(v.assertion.text);
+        JUnitCase c{name, v.state == Verdict::State::Passed || v.state == Verdict::State::Skipped, v.message, v.atS};
+        c.skipped = v.state == Verdict::State::Skipped;
+        cases.append(c);
+    }
+    return cases;
+}
+
+} // namespace beam
