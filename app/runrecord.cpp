@@ -45,7 +45,9 @@ ReportInputs RunRecord::inputs(double runS) const
     in.notice = m_engine.notice();
     in.deadLetters = m_engine.deadLetters();
     in.warnings = m_warnings;
-    in.recent = recentFigures(m_engine.history());
+    const auto history = m_engine.history();
+    in.recent = recentFigures(history);
+    in.littles = littlesLaw(history);
     return in;
 }
 

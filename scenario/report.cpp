@@ -39,12 +39,25 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
     double latencyWeight = 0;
     double busySum = 0;
     int busyCount = 0;
+    const Snapshot &last = *history.back();
+    f.rssMb = num(last.rssBytes) / (1024.0 * 1024.0);
+    f.inFlightNow = num(last.inFlight);
     for (auto it = history.rbegin(); it != history.rend(); ++it) {
         const Snapshot &s = **it;
         if (s.elapsedS <= end - windowS || s.intervalS <= 0)
             break;
         const double dt = s.intervalS;
         covered += dt;
+        f.droppedPerSec += s.droppedPerSec * dt;
+        f.failedPerSec += s.failedPerSec * dt;
+        f.latencyP50Us += s.interval.p50 * num(s.interval.count);
+        f.latencyP99Us = std::max(f.latencyP99Us, s.interval.p99);
+        f.latencyMaxUs = std::max(f.latencyMaxUs, s.interval.max);
+        for (const auto &p : s.producers)
+            f.heldBackMaxRatio = std::max(f.heldBackMaxRatio, p.backpressureRatio);
+        const auto previous = std::next(it);
+        if (previous != history.rend())
+            f.restartsPerSec += num(s.restarts - std::min(s.restarts, (*previous)->restarts));
         f.processedPerSec += s.processedPerSec * dt;
         f.producedPerSec += s.producedPerSec * dt;
         f.backpressureRatio += s.backpressureRatio * dt;
@@ -59,6 +72,9 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
         }
     }
     if (covered > 0) {
+        f.droppedPerSec /= covered;
+        f.failedPerSec /= covered;
+        f.restartsPerSec /= covered;
         f.processedPerSec /= covered;
         f.producedPerSec /= covered;
         f.backpressureRatio /= covered;
@@ -66,6 +82,7 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
     }
     f.windowS = covered;
     f.latencyMeanUs = latencyWeight > 0 ? f.latencyMeanUs / latencyWeight : 0;
+    f.latencyP50Us = latencyWeight > 0 ? f.latencyP50Us / latencyWeight : 0;
     f.consumerBusyMean = busyCount > 0 ? busySum / busyCount : 0;
     return f;
 }
@@ -156,12 +173,25 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     recent[QStringLiteral("backpressure_pct")] = r.backpressureRatio * 100.0;
     recent[QStringLiteral("in_flight_mean")] = r.inFlightMean;
     recent[QStringLiteral("latency_mean_us")] = r.latencyMeanUs;
+    recent[QStringLiteral("latency_p50_us")] = r.latencyP50Us;
+    recent[QStringLiteral("latency_p99_us")] = r.latencyP99Us;
+    recent[QStringLiteral("latency_max_us")] = r.latencyMaxUs;
+    recent[QStringLiteral("dropped_per_s")] = r.droppedPerSec;
+    recent[QStringLiteral("failed_per_s")] = r.failedPerSec;
+    recent[QStringLiteral("restarts_per_s")] = r.restartsPerSec;
+    recent[QStringLiteral("held_back_max_pct")] = r.heldBackMaxRatio * 100.0;
+    recent[QStringLiteral("rss_mb")] = r.rssMb;
+    recent[QStringLiteral("in_flight_now")] = r.inFlightNow;
     report[QStringLiteral("recent")] = recent;
     QJsonObject little;
     const double predicted = r.processedPerSec * r.latencyMeanUs / 1e6;
     little[QStringLiteral("in_flight")] = r.inFlightMean;
     little[QStringLiteral("throughput_x_latency")] = predicted;
     little[QStringLiteral("ratio")] = r.inFlightMean > 0 ? predicted / r.inFlightMean : 0.0;
+    // The law relates means over a time in which the system neither fills nor drains: read the ratio only
+    // when `steady` (two full windows, L moved by at most 10% between them).
+    little[QStringLiteral("steady")] = in.littles.known && in.littles.steady;
+    little[QStringLiteral("trend_per_s")] = in.littles.trendPerSec;
     report[QStringLiteral("littles_law")] = little;
     QJsonObject rho;
     rho[QStringLiteral("consumers_measured")] = r.consumerBusyMean;

@@ -23,6 +23,16 @@ struct RecentFigures {
     double inFlightMean = 0; ///< L, time-weighted
     double latencyMeanUs = 0; ///< W, weighted by the number of events finished
     double consumerBusyMean = 0; ///< mean busy ratio of the active consumers: their measured utilisation rho
+    // What the charts show over the window, so a caption's claim about a chart can be checked:
+    double latencyP50Us = 0; ///< the intervals' p50, weighted by events finished (the Latency chart's p50 line)
+    double latencyP99Us = 0; ///< the highest interval p99 (the top of the chart's p99 line)
+    double latencyMaxUs = 0; ///< the highest latency finished in the window
+    double droppedPerSec = 0;
+    double failedPerSec = 0; ///< failed attempts
+    double restartsPerSec = 0; ///< consumer restarts
+    double heldBackMaxRatio = 0; ///< the most held back any producer was over one interval, 0..1
+    double rssMb = 0; ///< resident memory at the end of the window
+    double inFlightNow = 0; ///< in flight at the end of the window
 };
 
 RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &history, double windowS = 1.0);
@@ -64,6 +74,7 @@ struct ReportInputs {
     std::vector<DeadLetter> deadLetters; ///< the last 20 are reported
     int warnings = 0; ///< warnings raised so far
     RecentFigures recent;
+    LittlesLaw littles; ///< over the same window, with whether the system is steady
 };
 
 /// The JSON report (field names documented in the README; scenario assertions address them by dotted path).

@@ -261,7 +261,9 @@ QJsonObject LessonPanel::report()
     in.peakRssBytes = process.peakRssBytes;
     in.cpuPercentAvg = latest->cpuPercent; // the window has no run-long average: the last interval's
     in.warnings = m_warnings;
-    in.recent = recentFigures({m_recent.begin(), m_recent.end()});
+    const std::vector<SnapshotPtr> recent(m_recent.begin(), m_recent.end());
+    in.recent = recentFigures(recent, kRecentS);
+    in.littles = littlesLaw(recent, kRecentS);
     return reportJson(*latest, in);
 }
 
@@ -302,7 +304,8 @@ void LessonPanel::showSnapshot(const SnapshotPtr &snapshot)
     if (!m_recent.empty() && snapshot->elapsedS < m_recent.back()->elapsedS)
         m_recent.clear(); // a new run
     m_recent.push_back(snapshot);
-    while (m_recent.size() > 2 && m_recent.front()->elapsedS < snapshot->elapsedS - kRecentS)
+    // Two windows and a little: Little's law compares the last window with the one before.
+    while (m_recent.size() > 2 && m_recent.front()->elapsedS < snapshot->elapsedS - 2.5 * kRecentS)
         m_recent.pop_front();
 }
 
