@@ -124,7 +124,9 @@ int runHeadless(const CommandLine &options)
 
     // Every 5 ms: faults and steps that are due, warnings, metrics; a console line each second.
     double nextLine = 1.0;
-    while (!g_stopRequested.load() && !engine.gaveUp()) {
+    // A run ends when the top-level supervisor gives up, unless a scenario plays: its captions go on to
+    // explain what happened (in the window as headless), so it plays to its end on the stopped pipeline.
+    while (!g_stopRequested.load() && (player || !engine.gaveUp())) {
         const double now = record.elapsedS();
         faults.injectDue(engine, now);
         if (player)

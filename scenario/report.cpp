@@ -67,6 +67,7 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
         for (const auto &c : s.consumers) {
             if (c.active) {
                 busySum += c.busyRatio;
+                f.consumerIoWaitMean += c.ioWaitRatio;
                 ++busyCount;
             }
         }
@@ -84,6 +85,7 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
     f.latencyMeanUs = latencyWeight > 0 ? f.latencyMeanUs / latencyWeight : 0;
     f.latencyP50Us = latencyWeight > 0 ? f.latencyP50Us / latencyWeight : 0;
     f.consumerBusyMean = busyCount > 0 ? busySum / busyCount : 0;
+    f.consumerIoWaitMean = busyCount > 0 ? f.consumerIoWaitMean / busyCount : 0;
     return f;
 }
 
@@ -195,6 +197,7 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     report[QStringLiteral("littles_law")] = little;
     QJsonObject rho;
     rho[QStringLiteral("consumers_measured")] = r.consumerBusyMean;
+    rho[QStringLiteral("consumers_io_wait")] = r.consumerIoWaitMean;
     const auto model = consumerRhoModel(s.config, r.producedPerSec);
     rho[QStringLiteral("consumers_model")] = model ? QJsonValue(*model) : QJsonValue();
     rho[QStringLiteral("limiter")] = s.limit > 0 ? num(s.inFlight) / num(s.limit) : 0.0;

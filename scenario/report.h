@@ -23,6 +23,7 @@ struct RecentFigures {
     double inFlightMean = 0; ///< L, time-weighted
     double latencyMeanUs = 0; ///< W, weighted by the number of events finished
     double consumerBusyMean = 0; ///< mean busy ratio of the active consumers: their measured utilisation rho
+    double consumerIoWaitMean = 0; ///< mean share of the time the active consumers waited on I/O
     // What the charts show over the window, so a caption's claim about a chart can be checked:
     double latencyP50Us = 0; ///< the intervals' p50, weighted by events finished (the Latency chart's p50 line)
     double latencyP99Us = 0; ///< the highest interval p99 (the top of the chart's p99 line)

@@ -132,7 +132,7 @@ void ScenarioPlayer::finish(const QJsonObject &final, const QString &why)
         if (v.decided())
             continue;
         const bool atEnd = !v.assertion.atS || *v.assertion.atS >= m_scenario.durationS;
-        if (atEnd && why.isEmpty()) {
+        if (atEnd && (why.isEmpty() || reachedEnd())) {
             decide(i, evaluate(v.assertion, final), end);
         } else if (!v.assertion.atS) {
             decide(i, evaluate(v.assertion, final), end); // an end-of-run assertion is judged on any end

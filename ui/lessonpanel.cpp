@@ -318,21 +318,34 @@ void LessonPanel::showReadouts(const Snapshot &s)
                  .arg(s.limit > 0 ? 100.0 * static_cast<double>(s.inFlight) / static_cast<double>(s.limit) : 0.0, 0,
                      'f', 0);
     const auto model = consumerRhoModel(c, r.producedPerSec);
-    parts << (model ? tr("<b>consumers</b> ρ = %1").arg(*model, 0, 'f', 2)
+    parts << (model ? tr("<b>consumers</b> ρ = %1 by the model (arrival × service time / consumers), measured %2")
+                          .arg(*model, 0, 'f', 2)
+                          .arg(r.consumerBusyMean + r.consumerIoWaitMean, 0, 'f', 2)
                     : tr("<b>consumers</b> busy %1% (no work set: capacity is the CPU's)")
                           .arg(r.consumerBusyMean * 100.0, 0, 'f', 0));
-    const double serviceUs = c.workUs + c.ioUs;
-    if (serviceUs > 0 && c.consumers <= 16) {
+    if (c.consumers <= 16) {
+        // Measured, not computed: the share of the last second each consumer was busy or waiting on its I/O.
+        std::vector<double> share(static_cast<std::size_t>(c.consumers), 0.0);
+        std::vector<double> covered(share.size(), 0.0);
+        for (const auto &snapshot : m_recent) {
+            if (snapshot->elapsedS <= s.elapsedS - kRecentS)
+                continue;
+            for (const auto &consumer : snapshot->consumers) {
+                const auto i = static_cast<std::size_t>(consumer.index);
+                if (!consumer.active || i >= share.size())
+                    continue;
+                share[i] += (consumer.busyRatio + consumer.ioWaitRatio) * snapshot->intervalS;
+                covered[i] += snapshot->intervalS;
+            }
+        }
         QStringList each;
-        for (int i = 0; i < c.consumers; ++i) {
-            const double factor = c.slowConsumer && c.slowConsumer->index == i ? c.slowConsumer->factor : 1.0;
-            const double rho = r.producedPerSec / c.consumers * serviceUs * factor / 1e6;
-            each << (rho >= 1.0 ? QStringLiteral("<span style='color:#c62828'>#%1 %2</span>")
-                                : QStringLiteral("#%1 %2"))
+        for (std::size_t i = 0; i < share.size(); ++i) {
+            const double rho = covered[i] > 0 ? share[i] / covered[i] : 0.0;
+            each << (rho >= 0.95 ? QStringLiteral("<b>#%1 %2</b>") : QStringLiteral("#%1 %2"))
                         .arg(i)
                         .arg(rho, 0, 'f', 2);
         }
-        parts << tr("per consumer: %1").arg(each.join(QStringLiteral(" · ")));
+        parts << tr("measured per consumer: %1").arg(each.join(QStringLiteral(" · ")));
     }
     m_rho->setText(tr("Utilisation ρ = arrival / capacity — %1").arg(parts.join(QStringLiteral(" · "))));
 }
