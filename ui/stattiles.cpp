@@ -102,7 +102,8 @@ void StatTiles::showSnapshot(const Snapshot &s, const LittlesLaw &law)
         fullness >= 0.9 ? QStringLiteral("warn") : QString());
     const std::uint64_t crashes = s.crashesRandom + s.crashesKilled + s.crashesHang;
     set(Tile::Restarts, QStringLiteral("%L1").arg(s.restarts),
-        s.gaveUp ? tr("GAVE UP · escalations %1").arg(s.escalations) : tr("crashes %L1 · escalations %2").arg(crashes).arg(s.escalations),
+        s.gaveUp ? tr("GAVE UP · escalations %1").arg(s.escalations)
+                 : tr("crashes %L1 · escalations %2").arg(crashes).arg(s.escalations),
         s.gaveUp ? QStringLiteral("bad") : QString());
     set(Tile::Lost, QStringLiteral("%L1").arg(s.lost),
         s.lost == 0 ? tr("every event accounted for") : tr("events vanished: a bug"),

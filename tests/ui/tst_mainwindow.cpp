@@ -12,6 +12,7 @@
 #include <QAbstractButton>
 #include <QComboBox>
 #include <QDialog>
+#include <QDir>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
@@ -24,6 +25,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStatusBar>
@@ -93,6 +95,52 @@ class TestMainWindow : public QObject
     }
 
 private slots:
+    void testEveryCaptionNamesChartsTheWindowHas()
+    {
+        // A caption that says "bottom left" is wrong as soon as the layout changes (it was: bottom left became
+        // Failures); a caption names its chart, and that chart must exist under that name.
+        MainWindow window;
+        auto *charts = window.findChild<ChartPanel *>();
+        QVERIFY(charts);
+        QStringList titles;
+        for (int i = 0; i < static_cast<int>(ChartPanel::Chart::Count); ++i)
+            titles << charts->title(static_cast<ChartPanel::Chart>(i));
+        static const QRegularExpression place(
+            QStringLiteral(
+                R"(\b(top|bottom|upper|lower)[ -](left|right)\b|\b(on|at) the (left|right|top|bottom)\b|\((top|bottom|left|right)\b)"),
+            QRegularExpression::CaseInsensitiveOption);
+        static const QRegularExpression named(QStringLiteral(R"(\b[Tt]he ([A-Z][A-Za-z ,']*?) chart\b)"));
+        const QStringList lessons = QDir(QStringLiteral(":/lessons")).entryList({QStringLiteral("*.json")});
+        QVERIFY(lessons.size() >= 7);
+        int namedCharts = 0;
+        for (const QString &file : lessons) {
+            const auto loaded = loadScenario(QStringLiteral(":/lessons/") + file);
+            QVERIFY2(std::holds_alternative<Scenario>(loaded), qPrintable(file));
+            for (const auto &step : std::get<Scenario>(loaded).timeline) {
+                if (step.kind != ScenarioStep::Kind::Caption)
+                    continue;
+                const auto where = place.match(step.caption);
+                QVERIFY2(!where.hasMatch(),
+                    qPrintable(QStringLiteral("%1 at %2 s points at a place (\"%3\"); name the chart instead")
+                                   .arg(file)
+                                   .arg(step.atS)
+                                   .arg(where.captured(0))));
+                for (auto it = named.globalMatch(step.caption); it.hasNext();) {
+                    const QString name = it.next().captured(1);
+                    const bool exists = std::any_of(titles.begin(), titles.end(),
+                        [&](const QString &title) { return title.startsWith(name, Qt::CaseInsensitive); });
+                    QVERIFY2(exists,
+                        qPrintable(QStringLiteral("%1 at %2 s names \"the %3 chart\"; the charts are: %4")
+                                       .arg(file)
+                                       .arg(step.atS)
+                                       .arg(name, titles.join(QStringLiteral(" | ")))));
+                    ++namedCharts;
+                }
+            }
+        }
+        QVERIFY(namedCharts >= 8); // the lessons do name charts: the pattern above is not dead
+    }
+
     void initTestCase()
     {
         // Settings of a developer's own session never leak into the tests, nor the tests' into theirs.
