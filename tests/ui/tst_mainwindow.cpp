@@ -172,7 +172,7 @@ private slots:
                                     " \"timeline\": [{\"at_s\": 0, \"caption\": \"first\"},"
                                     " {\"at_s\": 0.5, \"set\": {\"consumers\": 5}},"
                                     " {\"at_s\": 0.5, \"action\": \"kill_consumer\", \"target\": 4},"
-                                    " {\"at_s\": 3, \"caption\": \"last\"}],"
+                                    " {\"at_s\": 3, \"caption\": \"last\", \"check\": [\"lost == 0\"]}],"
                                     " \"expect\": [\"@1s: lost == 0\", \"lost == 0\", \"lost > 0\"]}",
             QStringLiteral("t.json"));
         QVERIFY(std::holds_alternative<Scenario>(parsed));
@@ -205,10 +205,16 @@ private slots:
         QCOMPARE(lesson->stepsDone(), 4);
         QCOMPARE(lesson->verdicts(), std::make_pair(0, 0));
         lesson->resume();
-        // At the end the two end assertions are judged: one holds, the false one fails, and the caption says so.
-        QTRY_VERIFY_WITH_TIMEOUT(lesson->verdicts().first + lesson->verdicts().second == 2, 5000);
-        QCOMPARE(lesson->verdicts(), std::make_pair(1, 1));
-        QVERIFY(lesson->caption().contains(QLatin1String("1 of 2 expectations held")));
+        // At the end the two end assertions and the last caption's check are judged: two hold, the false one
+        // fails, and the caption says so; the check is listed under its step's number, as the markers are.
+        QTRY_VERIFY_WITH_TIMEOUT(lesson->verdicts().first + lesson->verdicts().second == 3, 5000);
+        QCOMPARE(lesson->verdicts(), std::make_pair(2, 1));
+        QVERIFY(lesson->caption().contains(QLatin1String("2 of 3 expectations held")));
+        auto *expect = lesson->findChild<QListWidget *>(QStringLiteral("lessonExpect"));
+        QVERIFY(expect);
+        QCOMPARE(expect->count(), 4);
+        QVERIFY2(expect->item(3)->text().startsWith(QStringLiteral("✓  step 4: lost == 0")),
+            qPrintable(expect->item(3)->text()));
         // Restart after the end: the engine is reset and the lesson plays from the beginning.
         lesson->restart();
         QCOMPARE(lesson->caption(), QStringLiteral("first"));
