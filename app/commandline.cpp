@@ -270,7 +270,7 @@ QStringList lessonNames()
 {
     return {QStringLiteral("steady-state"), QStringLiteral("slow-consumer"), QStringLiteral("overload-three-ways"),
         QStringLiteral("let-it-crash"), QStringLiteral("crash-storm"), QStringLiteral("scaling-out"),
-        QStringLiteral("littles-law")};
+        QStringLiteral("littles-law"), QStringLiteral("schedulers")};
 }
 
 /// --scenario / --lesson / --junit / --speed. A scenario brings its own configuration, so configuration flags

@@ -150,6 +150,18 @@ std::vector<MetricFamily> metricFamilies(const MetricsSample &sample)
     }
     families.push_back(std::move(crashes));
 
+    MetricFamily schedulers{"beam_scheduler_utilisation",
+        "Share of the last sampling interval each engine thread spent running graph work, 0..1 (an I/O wait is not "
+        "work).",
+        MetricType::Gauge, {}};
+    for (const auto &t : s.threads) {
+        ClientMetric metric;
+        metric.label = {{"thread", t.name}, {"kind", t.kind == ThreadSample::Kind::Executor ? "executor" : "producer"}};
+        metric.gauge.value = t.utilisation;
+        schedulers.metric.push_back(std::move(metric));
+    }
+    families.push_back(std::move(schedulers));
+
     ClientMetric latency;
     const auto &bounds = latencyBoundsS();
     for (std::size_t i = 0; i < bounds.size(); ++i)

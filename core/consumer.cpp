@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/consumer.h"
 
+#include "core/threadactivity.h"
+
 #include <stdexcept>
 
 namespace beam {
@@ -110,6 +112,10 @@ Consumer::Counters Consumer::counters() const
 void Consumer::receive(Batch *batch)
 {
     const std::int64_t start = nowNs();
+    // The thread running this body records it (an executor, or a producer running the graph itself).
+    ThreadActivity *activity = ThreadActivity::current();
+    if (activity)
+        activity->enter(start);
     const int workUs = m_context.workUs.load(std::memory_order_relaxed);
     const int ioUs = m_context.ioUs.load(std::memory_order_relaxed);
     if (m_context.slowIndex.load(std::memory_order_relaxed) == m_index) {
@@ -142,7 +148,10 @@ void Consumer::receive(Batch *batch)
         run(next);
     }
     settle();
-    m_busyNs.add(static_cast<std::uint64_t>(nowNs() - start));
+    const std::int64_t end = nowNs();
+    m_busyNs.add(static_cast<std::uint64_t>(end - start));
+    if (activity)
+        activity->leave(m_index, start, end);
 }
 
 void Consumer::handleSignal(Batch *batch)

@@ -8,6 +8,7 @@
 #include "core/producer.h"
 #include "core/router.h"
 #include "core/supervision.h"
+#include "core/threadactivity.h"
 
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/info.h>
@@ -46,6 +47,31 @@ std::string oneTbbVersion()
 namespace {
 
 constexpr std::size_t kHistoryCapacity = 6000; // ten minutes at the default 100 ms
+constexpr std::int64_t kRecentSlicesNs = 1'500'000'000; // what ThreadSample::recent covers
+
+/// One thread's sample: busy share over the interval (from `previousBusy`, updated) and its life, and its recent
+/// slices in seconds since `startNs`.
+ThreadSample sampleThread(const ThreadActivity &activity, std::string name, ThreadSample::Kind kind,
+    std::uint64_t &previousBusy, std::int64_t now, double dt, std::int64_t startNs)
+{
+    ThreadSample t;
+    t.name = std::move(name);
+    t.kind = kind;
+    // A body running when the previous sample read it may end a hair before that read's clock: never go back.
+    const std::uint64_t busy = std::max(activity.busyNs(), previousBusy);
+    t.utilisation = std::clamp(static_cast<double>(busy - previousBusy) / 1e9 / dt, 0.0, 1.0);
+    previousBusy = busy;
+    const std::int64_t ended = activity.endedNs();
+    t.running = ended == 0;
+    const std::int64_t life = (ended != 0 ? ended : now) - activity.beganNs();
+    t.utilisationRun = life > 0 ? std::clamp(static_cast<double>(busy) / static_cast<double>(life), 0.0, 1.0) : 0.0;
+    const auto seconds = [startNs](std::int64_t ns) { return static_cast<double>(ns - startNs) / 1e9; };
+    const auto slices = activity.slices(now - kRecentSlicesNs);
+    t.recent.reserve(slices.size());
+    for (const auto &slice : slices)
+        t.recent.push_back({seconds(slice.startNs), seconds(slice.endNs), slice.consumer});
+    return t;
+}
 
 LatencySummary summarise(const Histogram &histogram)
 {
@@ -113,6 +139,8 @@ struct Engine::Impl {
         std::vector<std::uint64_t> consumerBusy = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
         std::vector<std::uint64_t> consumerIoWait = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
         std::vector<Producer::Counters> producerCounters;
+        std::vector<std::uint64_t> executorBusy;
+        std::vector<std::uint64_t> producerBusy; ///< by producer index
     } previous;
 
     mutable std::mutex historyMutex;
@@ -158,6 +186,13 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
     const std::int64_t now = nowNs();
     const double dt = std::max(1e-9, static_cast<double>(now - previous.ns) / 1e9);
 
+    // Executor threads first, then producer threads.
+    previous.executorBusy.resize(static_cast<std::size_t>(executor.threadCount()));
+    for (int i = 0; i < executor.threadCount(); ++i) {
+        s.threads.push_back(sampleThread(executor.activity(i), "executor " + std::to_string(i),
+            ThreadSample::Kind::Executor, previous.executorBusy[static_cast<std::size_t>(i)], now, dt, startNs));
+    }
+
     {
         std::lock_guard lock(mutex);
         s.config = config;
@@ -182,6 +217,12 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
                 s.producers.push_back(p);
             }
             previous.producerCounters[static_cast<std::size_t>(producer->index())] = c;
+        }
+        previous.producerBusy.resize(producers.size());
+        for (const auto &producer : producers) {
+            s.threads.push_back(sampleThread(producer->activity(), "producer " + std::to_string(producer->index()),
+                ThreadSample::Kind::Producer, previous.producerBusy[static_cast<std::size_t>(producer->index())], now,
+                dt, startNs));
         }
     }
     s.inFlight = context.admission.inFlight();
@@ -282,7 +323,20 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
     previous.dropped = s.dropped;
     previous.latency = std::move(cumulative);
 
+    // Only the newest snapshot in the history keeps the threads' recent slices (up to some 100 KB a thread): the
+    // one it replaces is swapped for a copy without them. Whoever still holds the original keeps it whole.
+    std::shared_ptr<Snapshot> lighter;
+    if (latest) { // written only here, under sampleMutex
+        const auto &threads = latest->threads;
+        if (std::any_of(threads.begin(), threads.end(), [](const ThreadSample &t) { return !t.recent.empty(); })) {
+            lighter = std::make_shared<Snapshot>(*latest);
+            for (auto &t : lighter->threads)
+                std::vector<ThreadSlice>().swap(t.recent);
+        }
+    }
     std::lock_guard lock(historyMutex);
+    if (lighter && !history.empty() && history.back() == latest)
+        history.back() = std::move(lighter);
     history.push_back(snapshot);
     while (history.size() > kHistoryCapacity)
         history.pop_front();

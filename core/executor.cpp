@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/executor.h"
 
+#include "core/enginecontext.h"
+
 #include <chrono>
 
 namespace beam {
@@ -16,7 +18,10 @@ Executor::Executor(int threads)
     , m_context(tbb::task_group_context::isolated,
           tbb::task_group_context::default_traits | tbb::task_group_context::concurrent_wait)
     , m_threadCount(threads)
-{ }
+{
+    for (int i = 0; i < threads; ++i)
+        m_activity.push_back(std::make_unique<ThreadActivity>(kActivityCapacity));
+}
 
 Executor::~Executor()
 {
@@ -27,8 +32,11 @@ void Executor::start(tbb::flow::graph &graph)
 {
     m_graph = &graph;
     m_stop = false;
-    for (int i = 0; i < m_threadCount; ++i)
-        m_threads.emplace_back([this] { run(); });
+    const std::int64_t now = nowNs();
+    for (int i = 0; i < m_threadCount; ++i) {
+        m_activity[static_cast<std::size_t>(i)]->setLife(now, 0);
+        m_threads.emplace_back([this, i] { run(i); });
+    }
 }
 
 void Executor::stop()
@@ -40,11 +48,17 @@ void Executor::stop()
     m_wake.notify_all();
     for (auto &thread : m_threads)
         thread.join();
+    if (!m_threads.empty()) {
+        const std::int64_t now = nowNs();
+        for (auto &activity : m_activity)
+            activity->setLife(activity->beganNs(), now);
+    }
     m_threads.clear();
 }
 
-void Executor::run()
+void Executor::run(int index)
 {
+    ThreadActivity::bind(m_activity[static_cast<std::size_t>(index)].get());
     // `seen` is read before each wait for the graph: work put in after that read either is found by the wait
     // or has changed the counter, so the thread runs the graph again instead of sleeping.
     std::uint64_t seen = m_submitted.load(std::memory_order_seq_cst);
@@ -59,8 +73,10 @@ void Executor::run()
             m_sleeping.fetch_add(1, std::memory_order_seq_cst);
             m_wake.wait(lock, [&] { return m_stop || m_submitted.load(std::memory_order_seq_cst) != seen; });
             m_sleeping.fetch_sub(1, std::memory_order_seq_cst);
-            if (m_stop)
+            if (m_stop) {
+                ThreadActivity::bind(nullptr);
                 return;
+            }
             seen = m_submitted.load(std::memory_order_seq_cst);
         }
         // Runs tasks until the graph has none outstanding, then returns.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/threadactivity.h"
+
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
@@ -23,8 +25,11 @@ namespace beam {
 /// never sleeps at all. Here oneTBB still schedules every task (stealing, bypass, the nodes' queues); only
 /// the idle policy is ours. See docs/executor.md for the measurements.
 ///
+/// Each thread records what it runs in a ThreadActivity of its own (activity(), for the schedulers view).
+///
 /// Threads: notify() from any thread after it put work into the graph from outside; start() and stop() from
-/// the owning thread. The graph must be made inside arena().execute() with concurrentWaitContext().
+/// the owning thread; activity() from any thread. The graph must be made inside arena().execute() with
+/// concurrentWaitContext().
 class Executor
 {
 public:
@@ -65,14 +70,25 @@ public:
     /// Lets every thread finish its current wait and joins them.
     void stop();
 
+    /// Executor threads (not counting a producer running the graph in tryRunHere()).
+    [[nodiscard]] int threadCount() const { return m_threadCount; }
+    /// What executor thread `index` ran and how busy it was.
+    [[nodiscard]] const ThreadActivity &activity(int index) const
+    {
+        return *m_activity[static_cast<std::size_t>(index)];
+    }
+    /// Slices each executor thread's ring holds.
+    static constexpr std::size_t kActivityCapacity = 8192;
+
 private:
-    void run();
+    void run(int index);
 
     tbb::task_arena m_arena;
     tbb::task_group_context m_context;
     tbb::flow::graph *m_graph = nullptr;
     const int m_threadCount;
     std::vector<std::thread> m_threads;
+    std::vector<std::unique_ptr<ThreadActivity>> m_activity; ///< one per thread, written by that thread only
     alignas(64) std::atomic<std::uint64_t> m_submitted{0};
     alignas(64) std::atomic<int> m_sleeping{0};
     std::atomic<bool> m_inlineRunner{false};

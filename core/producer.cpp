@@ -28,6 +28,7 @@ Producer::~Producer()
 void Producer::start()
 {
     m_stop = false;
+    m_activity.setLife(nowNs(), 0);
     m_thread = std::thread([this] { run(); });
 }
 
@@ -39,8 +40,10 @@ void Producer::requestStop()
 
 void Producer::join()
 {
-    if (m_thread.joinable())
+    if (m_thread.joinable()) {
         m_thread.join();
+        m_activity.setLife(m_activity.beganNs(), nowNs());
+    }
 }
 
 Producer::Counters Producer::counters() const
@@ -63,6 +66,7 @@ std::int64_t Producer::batchBound() const
 
 void Producer::run()
 {
+    ThreadActivity::bind(&m_activity);
     std::uint64_t rate = 0;
     std::int64_t epochNs = 0;
     std::uint64_t dueSinceEpoch = 0; ///< events taken care of since the epoch (emitted or skipped)
@@ -155,6 +159,7 @@ void Producer::run()
         if (rate == 0)
             m_offered.add(static_cast<std::uint64_t>(want));
     }
+    ThreadActivity::bind(nullptr);
 }
 
 void Producer::emitBatch(std::int64_t count, std::int64_t admitted, std::int64_t createdNs)
@@ -189,6 +194,8 @@ void Producer::emitBatch(std::int64_t count, std::int64_t admitted, std::int64_t
     }
     // Dropped before produced: a reader that sees this batch in `produced` sees its drops too.
     m_produced.add(static_cast<std::uint64_t>(count));
+    // Busy from the clock read that made these events due (admission included) to here: one more read a batch.
+    m_activity.leave(ThreadActivity::kOther, createdNs, nowNs());
     if (batch)
         m_emit(batch);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/enginecontext.h"
+#include "core/threadactivity.h"
 
 #include <atomic>
 #include <functional>
@@ -16,7 +17,10 @@ namespace beam {
 /// held back is measured (back-pressure). Debt accrued while held back is capped at 50 ms worth of events
 /// (or one batch), so a producer released after a long stall does not fire a burst of stale events.
 ///
-/// Threads: start(), requestStop() and join() from the owning thread; counters from any thread.
+/// Its thread records its busy time in a ThreadActivity (activity()): creating and handing over a batch, and
+/// any graph work it runs itself (Executor::tryRunHere()); never a wait for credits or for the clock.
+///
+/// Threads: start(), requestStop() and join() from the owning thread; counters and activity() from any thread.
 class Producer
 {
 public:
@@ -43,8 +47,13 @@ public:
     /// Reads `dropped` after `produced`, so every dropped event of a counted batch is seen.
     [[nodiscard]] Counters counters() const;
 
+    /// What this producer's thread ran and how busy it was.
+    [[nodiscard]] const ThreadActivity &activity() const { return m_activity; }
+
     /// Upper bound on events in one message.
     static constexpr std::int64_t kMaxBatch = 1024;
+    /// Slices the producer thread's ring holds.
+    static constexpr std::size_t kActivityCapacity = 4096;
 
 private:
     void run();
@@ -62,6 +71,7 @@ private:
     SoloCounter m_dropped;
     SoloCounter m_offered;
     SoloCounter m_blockedNs;
+    ThreadActivity m_activity{kActivityCapacity};
 };
 
 } // namespace beam

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "core/router.h"
 
+#include "core/threadactivity.h"
+
 namespace beam {
 
 Router::Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &consumers)
     : m_consumers(consumers)
     , m_node(graph, tbb::flow::serial, [this](Batch *batch) {
+        ThreadActivity *activity = ThreadActivity::current();
+        const std::int64_t start = activity ? nowNs() : 0;
         route(batch);
+        if (activity)
+            activity->leave(ThreadActivity::kOther, start, nowNs());
         return tbb::flow::continue_msg();
     })
 { }

@@ -72,6 +72,36 @@ struct ProducerSample {
     double backpressureRatio = 0; ///< share of the interval spent held back, 0..1
 };
 
+/// A stretch of graph work on one engine thread: one consumer's body, or other work. Consecutive runs of the same
+/// consumer less than 2 us apart are one slice.
+struct ThreadSlice {
+    double startS = 0; ///< seconds since the engine started
+    double endS = 0; ///< seconds since the engine started, >= startS
+    /// the consumer whose body ran (its index), or -1 for work that is not a consumer's body: the router, and a
+    /// producer's own work (making a batch and handing it over)
+    int consumer = -1;
+};
+
+/// One engine thread, for a schedulers view: how busy it is and what it ran. Busy means running graph work:
+/// node bodies (consumers, router) on any thread, and on a producer thread also the producer's own work. A
+/// consumer waiting on simulated I/O is not running: that time is nobody's busy time.
+struct ThreadSample {
+    /// Which kind of thread.
+    enum class Kind {
+        Executor, ///< one of the threads that run the graph
+        Producer, ///< a producer's thread; it also runs the graph itself when it finds the executors asleep
+    };
+    std::string name; ///< "executor 0", "executor 1", ..., "producer 0", ...
+    Kind kind = Kind::Executor; ///< executor or producer
+    bool running = true; ///< false once the thread stopped (a removed producer; every thread after stop)
+    double utilisation = 0; ///< busy share of the last interval, 0..1
+    double utilisationRun = 0; ///< busy share since the thread started (until it stopped), 0..1
+    /// What ran over about the last 1.5 s, oldest first, in order and never overlapping. Only the newest
+    /// snapshot of Engine::history() has it. A thread keeps its newest 8192 slices (a producer 4096), so a
+    /// thread running more bodies than that in 1.5 s shows a shorter stretch.
+    std::vector<ThreadSlice> recent;
+};
+
 /// One immutable reading of the whole engine, made by the sampler at a fixed interval.
 /// Totals are cumulative since start; "PerSec" values and `interval` latency cover the last interval.
 struct Snapshot {
@@ -123,6 +153,8 @@ struct Snapshot {
 
     std::vector<ConsumerSample> consumers; ///< every consumer, retired ones included until drained
     std::vector<ProducerSample> producers; ///< every producer
+    /// every engine thread: the executor threads, then every producer thread ever started, stopped ones too
+    std::vector<ThreadSample> threads;
 };
 
 } // namespace beam

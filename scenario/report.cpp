@@ -42,6 +42,7 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
     const Snapshot &last = *history.back();
     f.rssMb = num(last.rssBytes) / (1024.0 * 1024.0);
     f.inFlightNow = num(last.inFlight);
+    std::map<std::string, double> threadCovered;
     for (auto it = history.rbegin(); it != history.rend(); ++it) {
         const Snapshot &s = **it;
         if (s.elapsedS <= end - windowS || s.intervalS <= 0)
@@ -71,7 +72,13 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
                 ++busyCount;
             }
         }
+        for (const auto &t : s.threads) {
+            f.threadUtilisation[t.name] += t.utilisation * dt;
+            threadCovered[t.name] += dt;
+        }
     }
+    for (auto &[name, busy] : f.threadUtilisation)
+        busy /= threadCovered[name]; // over the part of the window the thread was sampled in
     if (covered > 0) {
         f.droppedPerSec /= covered;
         f.failedPerSec /= covered;
@@ -201,6 +208,27 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     const auto model = consumerRhoModel(s.config, r.producedPerSec);
     rho[QStringLiteral("consumers_model")] = model ? QJsonValue(*model) : QJsonValue();
     rho[QStringLiteral("limiter")] = s.limit > 0 ? num(s.inFlight) / num(s.limit) : 0.0;
+    report[QStringLiteral("utilisation")] = rho;
+    // Many consumers, few threads: how busy each engine thread was running graph work (an I/O wait is not).
+    QJsonArray schedulers;
+    double executorsBusy = 0;
+    for (const auto &t : s.threads) {
+        QJsonObject thread;
+        thread[QStringLiteral("name")] = QString::fromStdString(t.name);
+        thread[QStringLiteral("kind")]
+            = t.kind == ThreadSample::Kind::Executor ? QStringLiteral("executor") : QStringLiteral("producer");
+        thread[QStringLiteral("utilisation")] = t.utilisationRun;
+        const auto recentBusy = r.threadUtilisation.find(t.name);
+        thread[QStringLiteral("utilisation_recent")]
+            = recentBusy != r.threadUtilisation.end() ? recentBusy->second : t.utilisation;
+        if (t.kind == ThreadSample::Kind::Executor)
+            executorsBusy += thread[QStringLiteral("utilisation_recent")].toDouble();
+        schedulers.append(thread);
+    }
+    report[QStringLiteral("schedulers")] = schedulers;
+    // The executor threads together, in cores: oneTBB does not share work evenly between them, so one lane may
+    // be full while another idles; their sum is what the work costs.
+    rho[QStringLiteral("executors_busy_cores")] = executorsBusy;
     report[QStringLiteral("utilisation")] = rho;
 
     report[QStringLiteral("restarts")] = num(s.restarts);

@@ -7,8 +7,10 @@
 
 #include <QJsonObject>
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace beam {
@@ -34,6 +36,8 @@ struct RecentFigures {
     double heldBackMaxRatio = 0; ///< the most held back any producer was over one interval, 0..1
     double rssMb = 0; ///< resident memory at the end of the window
     double inFlightNow = 0; ///< in flight at the end of the window
+    /// each engine thread's busy share (ThreadSample::utilisation), time-weighted, by thread name
+    std::map<std::string, double> threadUtilisation;
 };
 
 RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &history, double windowS = 1.0);

@@ -59,10 +59,11 @@ struct Parser {
     /// An assertion as written at `path`, checked against the report's shape and the run's length.
     std::optional<Assertion> assertion(const QString &text, const QString &path, const Scenario &scenario)
     {
-        // The fields a report has, with one supervisor and one dead letter to show the arrays' elements.
+        // The fields a report has, with one supervisor, thread and dead letter to show the arrays' elements.
         static const QJsonObject sample = [] {
             Snapshot shapeOf;
             shapeOf.supervisors.emplace_back();
+            shapeOf.threads.emplace_back();
             ReportInputs inputsOf;
             inputsOf.deadLetters.emplace_back();
             return reportJson(shapeOf, inputsOf);

@@ -4,6 +4,7 @@
 #include "chartpanel.h"
 #include "controlpanel.h"
 #include "lessonpanel.h"
+#include "schedulersview.h"
 #include "statelegend.h"
 #include "stattiles.h"
 #include "topologyview.h"
@@ -61,6 +62,8 @@ MainWindow::MainWindow(QWidget *parent)
     topologyLayout->setSpacing(2);
     topologyLayout->addWidget(m_topology, 1);
     topologyLayout->addWidget(new StateLegend);
+    m_schedulers = new SchedulersView;
+    topologyLayout->addWidget(m_schedulers);
     m_split = new QSplitter(Qt::Horizontal);
     m_split->addWidget(m_charts);
     m_split->addWidget(topologyPane);
@@ -294,10 +297,11 @@ void MainWindow::buildMenus()
     connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
 
     QMenu *lessons = menuBar()->addMenu(tr("&Lessons"));
-    const std::pair<const char *, QString> builtIn[] = {{"steady-state", tr("&1 Steady state")},
-        {"slow-consumer", tr("&2 Slow consumer")}, {"overload-three-ways", tr("&3 Overload three ways")},
-        {"let-it-crash", tr("&4 Let it crash")}, {"crash-storm", tr("&5 Crash storm")},
-        {"scaling-out", tr("&6 Scaling out")}, {"littles-law", tr("&7 Little's law")}};
+    const std::pair<const char *, QString> builtIn[]
+        = {{"steady-state", tr("&1 Steady state")}, {"slow-consumer", tr("&2 Slow consumer")},
+            {"overload-three-ways", tr("&3 Overload three ways")}, {"let-it-crash", tr("&4 Let it crash")},
+            {"crash-storm", tr("&5 Crash storm")}, {"scaling-out", tr("&6 Scaling out")},
+            {"littles-law", tr("&7 Little's law")}, {"schedulers", tr("&8 Schedulers: many actors, few threads")}};
     for (const auto &[id, title] : builtIn) {
         const QString resource = QStringLiteral(":/lessons/%1.json").arg(QLatin1String(id));
         lessons->addAction(title, this, [this, resource] { playLesson(resource); });
@@ -360,6 +364,7 @@ void MainWindow::drawPanels()
     m_tiles->showSnapshot(s, littlesLaw({m_recent.begin(), m_recent.end()}));
     m_charts->redraw(m_history);
     m_topology->showSnapshot(s);
+    m_schedulers->showSnapshot(s);
     m_lessons->showReadouts(s);
     if (s.gaveUp)
         m_state->setText(tr("engine: supervision gave up — nothing is processed; Reset to start again"));
@@ -545,6 +550,7 @@ void MainWindow::applyLook()
     qApp->setStyleSheet(sheet);
     m_charts->setLook(m_dark, m_textPx);
     m_topology->setLook(m_dark, m_textPx);
+    m_schedulers->setLook(m_dark, m_textPx);
     // On a projector the tiles carry the totals and the topology takes the larger share: it is the hero.
     m_totals->setVisible(!m_presentation);
     const int width = std::max(m_split->width(), 800);

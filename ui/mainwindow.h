@@ -27,6 +27,7 @@ class ChartPanel;
 class ControlPanel;
 class LessonPanel;
 class StatTiles;
+class SchedulersView;
 class TopologyView;
 
 /// The window: controls on the left, live charts and the topology in the middle, totals and a conservation
@@ -87,6 +88,7 @@ private:
     ControlPanel *m_controls = nullptr;
     ChartPanel *m_charts = nullptr;
     TopologyView *m_topology = nullptr;
+    SchedulersView *m_schedulers = nullptr;
     LessonPanel *m_lessons = nullptr;
     QDockWidget *m_lessonDock = nullptr;
     StatTiles *m_tiles = nullptr;

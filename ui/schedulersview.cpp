@@ -40,7 +40,11 @@ void SchedulersView::setLook(bool dark, int textPx)
 
 void SchedulersView::showSnapshot(const Snapshot &snapshot)
 {
-    m_threads = snapshot.threads;
+    m_threads.clear();
+    for (const auto &t : snapshot.threads) {
+        if (t.running) // a removed producer's lane would stay empty for ever
+            m_threads.push_back(t);
+    }
     m_endS = snapshot.elapsedS;
     const double from = m_endS - kWindowS;
     m_busy.assign(m_threads.size(), 0.0);

@@ -23,6 +23,7 @@ private slots:
         QTest::newRow("crash-storm") << QStringLiteral("crash-storm") << QString();
         QTest::newRow("scaling-out") << QStringLiteral("scaling-out") << QString();
         QTest::newRow("littles-law") << QStringLiteral("littles-law") << QString();
+        QTest::newRow("schedulers") << QStringLiteral("schedulers") << QString();
     }
 
     void testLessonRunsHeadless()

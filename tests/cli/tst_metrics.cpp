@@ -105,6 +105,11 @@ private slots:
         QVERIFY(first->contains(QLatin1String("# TYPE beam_event_latency_seconds histogram")));
         QVERIFY(first->contains(QLatin1String("beam_event_latency_seconds_bucket{le=\"+Inf\"}")));
         QVERIFY(first->contains(QLatin1String("beam_consumer_crashes_total{cause=\"killed\"}")));
+        // One utilisation gauge per engine thread.
+        QVERIFY(first->contains(QLatin1String("# TYPE beam_scheduler_utilisation gauge")));
+        QVERIFY(first->contains(QLatin1String("thread=\"executor 0\"")));
+        QVERIFY(first->contains(QLatin1String("kind=\"producer\",thread=\"producer 0\"}"))
+            || first->contains(QLatin1String("thread=\"producer 0\",kind=\"producer\"}")));
 
         // The counters move between two scrapes a second apart (5000 events/s are produced).
         QTest::qWait(1200);

@@ -251,6 +251,47 @@ private slots:
         QCOMPARE(valueAt(report, QStringLiteral("littles_law.ratio")).toDouble(), 1.0);
     }
 
+    void testReportListsTheSchedulers()
+    {
+        // Two snapshots of the last second: executor 0 was busy 0.2 then 0.6 of its intervals (0.1 s, 0.3 s).
+        const auto snapshot = [](double elapsedS, double intervalS, double executorBusy) {
+            auto s = std::make_shared<Snapshot>();
+            s->elapsedS = elapsedS;
+            s->intervalS = intervalS;
+            ThreadSample executor;
+            executor.name = "executor 0";
+            executor.utilisation = executorBusy;
+            executor.utilisationRun = 0.25;
+            ThreadSample producer;
+            producer.name = "producer 0";
+            producer.kind = ThreadSample::Kind::Producer;
+            producer.utilisation = 0.05;
+            producer.utilisationRun = 0.04;
+            s->threads = {executor, producer};
+            return s;
+        };
+        const std::vector<std::shared_ptr<const Snapshot>> history{snapshot(1.1, 0.1, 0.2), snapshot(1.4, 0.3, 0.6)};
+        ReportInputs in;
+        in.recent = recentFigures(history);
+        QCOMPARE(in.recent.threadUtilisation.at("executor 0"), (0.2 * 0.1 + 0.6 * 0.3) / 0.4);
+        const auto report = reportJson(*history.back(), in);
+        QCOMPARE(valueAt(report, QStringLiteral("schedulers.0.name")).toString(), QStringLiteral("executor 0"));
+        QCOMPARE(valueAt(report, QStringLiteral("schedulers.0.kind")).toString(), QStringLiteral("executor"));
+        QCOMPARE(valueAt(report, QStringLiteral("schedulers.0.utilisation")).toDouble(), 0.25);
+        QCOMPARE(valueAt(report, QStringLiteral("schedulers.0.utilisation_recent")).toDouble(), 0.5);
+        QCOMPARE(valueAt(report, QStringLiteral("schedulers.1.kind")).toString(), QStringLiteral("producer"));
+        QCOMPARE(valueAt(report, QStringLiteral("schedulers.1.utilisation_recent")).toDouble(), 0.05);
+        // Without recent figures, the last interval stands in.
+        QCOMPARE(
+            valueAt(reportJson(*history.front(), ReportInputs{}), QStringLiteral("schedulers.0.utilisation_recent"))
+                .toDouble(),
+            0.2);
+        // A scenario may assert on a thread.
+        QVERIFY(errorsOf("{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"schedulers.0.utilisation_recent < 0.3\", "
+                         "\"schedulers.1.kind == \\\"producer\\\"\"]}")
+                    .isEmpty());
+    }
+
     void testConfigRoundTrip()
     {
         PipelineConfig c;
