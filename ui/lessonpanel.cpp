@@ -11,6 +11,8 @@
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QScopeGuard>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -32,6 +34,7 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     auto *layout = new QVBoxLayout(this);
     m_title = new QLabel(tr("No lesson playing"));
     m_title->setObjectName(QStringLiteral("lessonTitle"));
+    m_title->setWordWrap(true); // a long lesson name must not widen the panel and squeeze the charts
     m_description = new QLabel(tr("Choose one from the Lessons menu. The readouts below work for any run."));
     m_description->setWordWrap(true);
     m_caption = new QLabel;
@@ -272,11 +275,23 @@ void LessonPanel::judged(int index, const Verdict &verdict)
     showClaim(index, verdict);
 }
 
+namespace {
+/// A report path such as "utilisation.executors_busy_cores" is one long word: a list that wraps words would
+/// widen the whole panel for it (and squeeze the charts). A zero-width space after each dot and underscore lets
+/// it wrap there.
+QString breakable(QString text)
+{
+    static const QRegularExpression joints(QStringLiteral("([._])(?=[A-Za-z])"));
+    return text.replace(joints, QStringLiteral("\\1\u200B"));
+}
+} // namespace
+
 void LessonPanel::showClaim(int index, const Verdict &v)
 {
     auto *item = m_expect->item(index);
     if (!item)
         return;
+    const auto done = qScopeGuard([item] { item->setText(breakable(item->text())); });
     const QString where = v.caption < 0 ? QString() : tr("step %1: ").arg(v.caption + 1);
     switch (v.state) {
     case Verdict::State::Pending:

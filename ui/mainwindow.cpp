@@ -398,6 +398,12 @@ void MainWindow::playScenario(const Scenario &scenario, double speed)
 {
     m_lessonDock->show();
     m_lessons->play(scenario, speed);
+    // The panel's width is the window's choice, not the lesson's: left to the panel's contents, a lesson with
+    // long words (report paths) took 800 of 1920 pixels and squeezed the charts until their ticks elided.
+    QTimer::singleShot(0, this, [this] {
+        resizeDocks(
+            {m_lessonDock}, {std::max(m_lessonDock->minimumSizeHint().width(), width() * 27 / 100)}, Qt::Horizontal);
+    });
 }
 
 void MainWindow::playLesson(const QString &resource)

@@ -60,7 +60,11 @@ void SchedulersView::showSnapshot(const Snapshot &snapshot)
                     consumers.insert(slice.consumer);
             }
         }
-        m_busy[i] = std::clamp(busy / kWindowS, 0.0, 1.0);
+        // Over the part of the window the ring still holds (a wrapped ring's oldest slice is after `from`).
+        const auto &slices = m_threads[i].recent;
+        const double known
+            = slices.size() >= kRingFull && slices.front().startS > from ? m_endS - slices.front().startS : kWindowS;
+        m_busy[i] = known > 0 ? std::clamp(busy / known, 0.0, 1.0) : 0.0;
     }
     m_consumersSeen = static_cast<int>(consumers.size());
     if (static_cast<int>(m_threads.size()) != property("lanes").toInt()) {
@@ -120,15 +124,47 @@ void SchedulersView::paintEvent(QPaintEvent * /*event*/)
         p.drawText(QRect(0, y, labelW - m_textPx / 2, lineH), Qt::AlignRight | Qt::AlignVCenter, labels[i]);
         const QRectF lane(labelW, y + lineH * 0.15, width() - labelW - 2, lineH * 0.7);
         p.fillRect(lane, laneBackground);
-        for (const auto &slice : m_threads[i].recent) {
+        // One column per pixel, filled from the bottom as far as the thread was busy in that column's time and
+        // coloured by the consumer that ran longest there: a 20 us body is not drawn a pixel wide, so the area
+        // filled is the busy share the label prints.
+        const int columns = std::max(1, static_cast<int>(lane.width()));
+        const double columnS = kWindowS / columns;
+        std::vector<double> busy(static_cast<std::size_t>(columns), 0.0);
+        std::vector<double> longest(busy.size(), 0.0);
+        std::vector<int> who(busy.size(), -1);
+        const auto &slices = m_threads[i].recent;
+        for (const auto &slice : slices) {
             const double start = std::max(slice.startS, from);
             const double end = std::min(slice.endS, m_endS);
             if (end <= start)
                 continue;
-            const double x0 = lane.left() + (start - from) / kWindowS * lane.width();
-            // At least a pixel: a 20 us body is real work even where it is narrower than a pixel.
-            const double w = std::max(1.0, (end - start) / kWindowS * lane.width());
-            p.fillRect(QRectF(x0, lane.top(), w, lane.height()), consumerColour(slice.consumer));
+            const int first = std::clamp(static_cast<int>((start - from) / columnS), 0, columns - 1);
+            const int last = std::clamp(static_cast<int>((end - from) / columnS), 0, columns - 1);
+            for (int c = first; c <= last; ++c) {
+                const double piece = std::min(end, from + (c + 1) * columnS) - std::max(start, from + c * columnS);
+                if (piece <= 0)
+                    continue;
+                const auto k = static_cast<std::size_t>(c);
+                busy[k] += piece;
+                if (piece > longest[k]) {
+                    longest[k] = piece;
+                    who[k] = slice.consumer;
+                }
+            }
+        }
+        for (int c = 0; c < columns; ++c) {
+            const auto k = static_cast<std::size_t>(c);
+            const double share = std::clamp(busy[k] / columnS, 0.0, 1.0);
+            if (share <= 0)
+                continue;
+            const double h = share * lane.height();
+            p.fillRect(QRectF(lane.left() + c, lane.bottom() - h, 1.0, h), consumerColour(who[k]));
+        }
+        // A ring that wrapped within the window: before its oldest slice nothing is known, and that is drawn
+        // hatched, not as idle.
+        if (slices.size() >= kRingFull && !slices.empty() && slices.front().startS > from) {
+            const double unknown = (slices.front().startS - from) / kWindowS * lane.width();
+            p.fillRect(QRectF(lane.left(), lane.top(), unknown, lane.height()), QBrush(text, Qt::BDiagPattern));
         }
         p.setPen(QPen(text, 1));
         p.setBrush(Qt::NoBrush);

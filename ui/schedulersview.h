@@ -8,7 +8,7 @@
 namespace beam {
 
 /// Many actors, few threads: one lane per engine thread (executor threads and producers) over the last
-/// 1.5 s, each slice coloured by the consumer whose body ran there, with the share of that time the thread was
+/// second, each slice coloured by the consumer whose body ran there, with the share of that time the thread was
 /// busy. The percentage is measured from the slices drawn, so the number and the lane always agree.
 ///
 /// Threads: GUI thread only; it reads snapshots the bridge hands it.
@@ -35,7 +35,9 @@ protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
-    static constexpr double kWindowS = 1.5;
+    static constexpr double kWindowS = 1.0;
+    /// A thread's ring holds at least this many slices (a producer's 4096); a lane with as many wrapped.
+    static constexpr std::size_t kRingFull = 4096;
 
     std::vector<ThreadSample> m_threads;
     std::vector<double> m_busy;
