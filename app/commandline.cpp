@@ -132,7 +132,7 @@ struct Flags {
         QStringLiteral("file")};
     QCommandLineOption lesson{QStringLiteral("lesson"),
         QStringLiteral("Play a built-in lesson: steady-state, slow-consumer, overload-three-ways, let-it-crash, "
-                       "crash-storm, scaling-out, littles-law."),
+                       "crash-storm, scaling-out, littles-law, schedulers."),
         QStringLiteral("name")};
     QCommandLineOption junit{QStringLiteral("junit"),
         QStringLiteral("With --scenario or --lesson, headless: write one JUnit test case per assertion to FILE."),

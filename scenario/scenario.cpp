@@ -334,7 +334,8 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
     const auto root = document.object();
     Scenario scenario;
     static const QStringList keys{QStringLiteral("$schema"), QStringLiteral("name"), QStringLiteral("description"),
-        QStringLiteral("duration_s"), QStringLiteral("config"), QStringLiteral("timeline"), QStringLiteral("expect")};
+        QStringLiteral("duration_s"), QStringLiteral("config"), QStringLiteral("timeline"), QStringLiteral("expect"),
+        QStringLiteral("view")};
     for (const auto &key : root.keys()) {
         if (!keys.contains(key))
             p.error(QStringLiteral("$.") + key,
@@ -351,6 +352,11 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
     if (!description.isUndefined() && !description.isString())
         p.expected(QStringLiteral("$.description"), QStringLiteral("a string"), description);
     scenario.description = description.toString();
+    const auto view = root.value(QStringLiteral("view"));
+    if (!view.isUndefined() && view != QJsonValue(QStringLiteral("topology"))
+        && view != QJsonValue(QStringLiteral("schedulers")))
+        p.expected(QStringLiteral("$.view"), QStringLiteral("\"topology\" or \"schedulers\""), view);
+    scenario.view = view.toString();
     scenario.durationS
         = p.seconds(root.value(QStringLiteral("duration_s")), QStringLiteral("$.duration_s"), 0.1, kMaxDurationS)
               .value_or(kMaxDurationS);

@@ -38,6 +38,7 @@ QString toString(ScenarioStep::Action action);
 struct Scenario {
     QString name;
     QString description;
+    QString view; ///< the window's view to open with the lesson: "topology" (the default) or "schedulers"
     double durationS = 0;
     PipelineConfig config; ///< at the start
     QList<ScenarioStep> timeline; ///< ordered by time (stable for equal times)

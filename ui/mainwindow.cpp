@@ -32,6 +32,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QTabWidget>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -62,11 +63,21 @@ MainWindow::MainWindow(QWidget *parent)
     topologyLayout->setSpacing(2);
     topologyLayout->addWidget(m_topology, 1);
     topologyLayout->addWidget(new StateLegend);
+    // The schedulers' lanes get a tab of their own: under the topology they took the height its text needs to
+    // stay readable from the back row.
     m_schedulers = new SchedulersView;
-    topologyLayout->addWidget(m_schedulers);
+    auto *schedulersPane = new QWidget;
+    auto *schedulersLayout = new QVBoxLayout(schedulersPane);
+    schedulersLayout->addWidget(m_schedulers);
+    schedulersLayout->addStretch(1);
+    m_views = new QTabWidget;
+    m_views->setObjectName(QStringLiteral("views"));
+    m_views->setDocumentMode(true);
+    m_views->addTab(topologyPane, tr("Topology"));
+    m_views->addTab(schedulersPane, tr("Schedulers"));
     m_split = new QSplitter(Qt::Horizontal);
     m_split->addWidget(m_charts);
-    m_split->addWidget(topologyPane);
+    m_split->addWidget(m_views);
     m_split->setStretchFactor(0, 5);
     m_split->setStretchFactor(1, 4);
     m_split->setChildrenCollapsible(false);
@@ -397,6 +408,7 @@ QStringList MainWindow::activeWarnings() const
 void MainWindow::playScenario(const Scenario &scenario, double speed)
 {
     m_lessonDock->show();
+    m_views->setCurrentIndex(scenario.view == QLatin1String("schedulers") ? 1 : 0);
     m_lessons->play(scenario, speed);
     // The panel's width is the window's choice, not the lesson's: left to the panel's contents, a lesson with
     // long words (report paths) took 800 of 1920 pixels and squeezed the charts until their ticks elided.

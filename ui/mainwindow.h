@@ -14,6 +14,7 @@
 #include <deque>
 
 QT_BEGIN_NAMESPACE
+class QTabWidget;
 class QLabel;
 class QAction;
 class QSplitter;
@@ -89,6 +90,7 @@ private:
     ChartPanel *m_charts = nullptr;
     TopologyView *m_topology = nullptr;
     SchedulersView *m_schedulers = nullptr;
+    QTabWidget *m_views = nullptr; ///< Topology | Schedulers
     LessonPanel *m_lessons = nullptr;
     QDockWidget *m_lessonDock = nullptr;
     StatTiles *m_tiles = nullptr;

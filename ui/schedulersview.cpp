@@ -87,7 +87,7 @@ QStringList SchedulersView::laneLabels() const
 QSize SchedulersView::sizeHint() const
 {
     const int lanes = std::max<int>(1, static_cast<int>(m_threads.size()));
-    return {m_textPx * 30, m_textPx * 2 + lanes * (m_textPx * 2) + m_textPx / 2};
+    return {m_textPx * 30, lineHeight() * (1 + lanes) + m_textPx / 4};
 }
 
 QSize SchedulersView::minimumSizeHint() const
@@ -102,7 +102,7 @@ void SchedulersView::paintEvent(QPaintEvent * /*event*/)
     QFont font = this->font();
     font.setPixelSize(m_textPx);
     p.setFont(font);
-    const int lineH = m_textPx * 2;
+    const int lineH = lineHeight();
     const int labelW = std::min(width() / 3, m_textPx * 11);
     // The heading says what the picture is: how many consumers shared how few threads.
     int executors = 0;
@@ -122,7 +122,7 @@ void SchedulersView::paintEvent(QPaintEvent * /*event*/)
         const int y = lineH + static_cast<int>(i) * lineH;
         p.setPen(text);
         p.drawText(QRect(0, y, labelW - m_textPx / 2, lineH), Qt::AlignRight | Qt::AlignVCenter, labels[i]);
-        const QRectF lane(labelW, y + lineH * 0.15, width() - labelW - 2, lineH * 0.7);
+        const QRectF lane(labelW, y + lineH * 0.1, width() - labelW - 2, lineH * 0.8);
         p.fillRect(lane, laneBackground);
         // One column per pixel, filled from the bottom as far as the thread was busy in that column's time and
         // coloured by the consumer that ran longest there: a 20 us body is not drawn a pixel wide, so the area

@@ -35,6 +35,9 @@ protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
+    /// A lane is a text line and more: the lanes have a tab of their own.
+    [[nodiscard]] int lineHeight() const { return m_textPx * 5 / 2; }
+
     static constexpr double kWindowS = 1.0;
     /// A thread's ring holds at least this many slices (a producer's 4096); a lane with as many wrapped.
     static constexpr std::size_t kRingFull = 4096;

@@ -5,6 +5,7 @@
 #include "controlpanel.h"
 #include "lessonpanel.h"
 #include "mainwindow.h"
+#include "schedulersview.h"
 #include "stattiles.h"
 #include "topologyview.h"
 #include "visualstyle.h"
@@ -29,6 +30,7 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -95,6 +97,32 @@ class TestMainWindow : public QObject
     }
 
 private slots:
+    void testSchedulersLessonOpensTheLanesAndTheirNumbersAgree()
+    {
+        MainWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto lesson = loadScenario(QStringLiteral(":/lessons/schedulers.json"));
+        QVERIFY(std::holds_alternative<Scenario>(lesson));
+        window.playScenario(std::get<Scenario>(lesson));
+        auto *views = window.findChild<QTabWidget *>(QStringLiteral("views"));
+        QVERIFY(views);
+        QCOMPARE(views->tabText(views->currentIndex()), QStringLiteral("Schedulers"));
+        auto *lanes = window.findChild<SchedulersView *>();
+        QVERIFY(lanes && lanes->isVisible());
+        // Two executor threads and the producer, each with a lane; CPU-bound work fills them.
+        QTRY_VERIFY_WITH_TIMEOUT(lanes->laneLabels().size() >= 3, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(lanes->laneBusy()[0] + lanes->laneBusy()[1] > 0.3, 10000);
+        // The percentage printed is the busy share drawn.
+        const auto busy = lanes->laneBusy();
+        const auto labels = lanes->laneLabels();
+        for (std::size_t i = 0; i < busy.size(); ++i)
+            QVERIFY2(labels[static_cast<int>(i)].endsWith(QStringLiteral(" · %1%").arg(std::lround(busy[i] * 100))),
+                qPrintable(labels[static_cast<int>(i)]));
+        QVERIFY(labels[0].startsWith(QLatin1String("executor 0")));
+    }
+
     void testEveryCaptionNamesChartsTheWindowHas()
     {
         // A caption that says "bottom left" is wrong as soon as the layout changes (it was: bottom left became
