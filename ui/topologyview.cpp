@@ -357,6 +357,9 @@ void TopologyView::update(const Snapshot &s)
         tr("router\n%L1/s").arg(qRound64(s.producedPerSec - s.droppedPerSec)));
     m_routerEdge->setText(tr("hash(key)\nmod %1").arg(m_consumerCount));
 
+    if (s.elapsedS < m_lastElapsedS)
+        m_crashSeen.clear(); // a new run: its counts start again from zero
+    m_lastElapsedS = s.elapsedS;
     int busiest = -1;
     double busiestShare = -1;
     int longest = -1;
@@ -365,10 +368,13 @@ void TopologyView::update(const Snapshot &s)
         if (!c.active || c.index >= static_cast<int>(m_consumers.size()))
             continue;
         Node &node = m_consumers[static_cast<std::size_t>(c.index)];
-        if (c.crashes > node.crashes)
-            node.flashUntilS = s.elapsedS + kCrashShownS;
-        node.crashes = c.crashes;
-        const bool crashed = s.elapsedS < node.flashUntilS;
+        if (m_crashSeen.size() <= static_cast<std::size_t>(c.index))
+            m_crashSeen.resize(static_cast<std::size_t>(c.index) + 1, {c.crashes, -1});
+        CrashSeen &seen = m_crashSeen[static_cast<std::size_t>(c.index)];
+        if (c.crashes > seen.crashes)
+            seen.flashUntilS = s.elapsedS + kCrashShownS;
+        seen.crashes = c.crashes;
+        const bool crashed = s.elapsedS < seen.flashUntilS;
         const double idle = std::max(0.0, 1.0 - c.busyRatio - c.ioWaitRatio);
         State state = State::Idle;
         QString doing = tr("idle %1%").arg(percent(idle));

@@ -57,13 +57,20 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
+    /// What a consumer's crash count was and until when its last crash is shown. Kept apart from the nodes,
+    /// which a relayout makes anew: a node that forgot its count would show every consumer CRASHED at once.
+    struct CrashSeen {
+        std::uint64_t crashes = 0;
+        double flashUntilS = -1; ///< snapshot time until which a crash is shown
+    };
+    std::vector<CrashSeen> m_crashSeen;
+    double m_lastElapsedS = -1;
+
     struct Node {
         QGraphicsRectItem *box = nullptr;
         QGraphicsRectItem *gauge = nullptr; ///< the limiter's share of slots in use
         QGraphicsSimpleTextItem *text = nullptr;
         visual::State state = visual::State::Idle;
-        std::uint64_t crashes = 0;
-        double flashUntilS = -1; ///< snapshot time until which a crash is shown
     };
     struct Frame {
         QGraphicsRectItem *frame = nullptr;
