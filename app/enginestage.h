@@ -39,7 +39,7 @@ public:
 private:
     struct Due {
         CommandLine::TimedFault fault;
-        bool kill; ///< else hang
+        bool kill = true; ///< else hang
     };
     std::vector<Due> m_due;
 };

@@ -225,14 +225,14 @@ struct Parser {
             }
             const auto lines = checks.toArray();
             for (int i = 0; i < lines.size(); ++i) {
-                const QString at = path + QStringLiteral(".check[%1]").arg(i);
+                const QString where = path + QStringLiteral(".check[%1]").arg(i);
                 if (!lines[i].isString()) {
-                    expected(at, QStringLiteral("an assertion string such as \"recent.p99_us > 100\""), lines[i]);
+                    expected(where, QStringLiteral("an assertion string such as \"recent.p99_us > 100\""), lines[i]);
                     continue;
                 }
-                if (auto a = assertion(lines[i].toString(), at, scenario)) {
+                if (auto a = assertion(lines[i].toString(), where, scenario)) {
                     if (a->atS && *a->atS < s.atS) {
-                        error(at,
+                        error(where,
                             QStringLiteral("@%1s is before the caption appears (at_s = %2); a caption's check is "
                                            "judged while it is on screen")
                                 .arg(*a->atS)

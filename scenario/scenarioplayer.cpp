@@ -131,11 +131,10 @@ void ScenarioPlayer::finish(const QJsonObject &final, const QString &why)
         auto &v = m_verdicts[i];
         if (v.decided())
             continue;
-        const bool atEnd = !v.assertion.atS || *v.assertion.atS >= m_scenario.durationS;
-        if (atEnd && (why.isEmpty() || reachedEnd())) {
+        // An end-of-run assertion is judged on any end; one timed at the end, only if the run got there.
+        const bool timedAtEnd = v.assertion.atS && *v.assertion.atS >= m_scenario.durationS;
+        if (!v.assertion.atS || (timedAtEnd && (why.isEmpty() || reachedEnd()))) {
             decide(i, evaluate(v.assertion, final), end);
-        } else if (!v.assertion.atS) {
-            decide(i, evaluate(v.assertion, final), end); // an end-of-run assertion is judged on any end
         } else {
             decide(i,
                 {false, {},

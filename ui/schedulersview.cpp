@@ -121,7 +121,8 @@ void SchedulersView::paintEvent(QPaintEvent * /*event*/)
     for (std::size_t i = 0; i < m_threads.size(); ++i) {
         const int y = lineH + static_cast<int>(i) * lineH;
         p.setPen(text);
-        p.drawText(QRect(0, y, labelW - m_textPx / 2, lineH), Qt::AlignRight | Qt::AlignVCenter, labels[i]);
+        p.drawText(QRect(0, y, labelW - m_textPx / 2, lineH), Qt::AlignRight | Qt::AlignVCenter,
+            labels[static_cast<qsizetype>(i)]);
         const QRectF lane(labelW, y + lineH * 0.1, width() - labelW - 2, lineH * 0.8);
         p.fillRect(lane, laneBackground);
         // One column per pixel, filled from the bottom as far as the thread was busy in that column's time and
