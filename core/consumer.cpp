@@ -491,7 +491,9 @@ void Consumer::settle()
         m_node.try_put(redelivery);
     }
     if (finished > 0) {
-        m_progressNs.set(static_cast<std::uint64_t>(nowNs()));
+        const std::int64_t now = nowNs();
+        m_progressNs.set(static_cast<std::uint64_t>(now));
+        m_finishedTally.add(finished, now);
         m_context.admission.release(static_cast<std::int64_t>(finished));
     }
 }

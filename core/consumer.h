@@ -70,6 +70,8 @@ public:
     /// Any thread: the counters as of now (each one exact, together not a single instant).
     [[nodiscard]] Counters counters() const;
     [[nodiscard]] const LatencyRecorder &latency() const { return m_latency; }
+    /// Events that reached a final outcome here, with when (for the time-weighted mean in flight).
+    [[nodiscard]] const TimedTally &finishedTally() const { return m_finishedTally; }
     /// From a crash to the replacement processing again.
     [[nodiscard]] const LatencyRecorder &recovery() const { return m_recovery; }
 
@@ -143,6 +145,7 @@ private:
     SoloCounter m_requeued; ///< events put back for redelivery
     SoloCounter m_progressNs;
     SoloCounter m_enqueued; ///< written by the router
+    TimedTally m_finishedTally; ///< events that reached a final outcome, with when their credits went back
 };
 
 } // namespace beam

@@ -134,6 +134,7 @@ struct Engine::Impl {
         std::uint64_t processed = 0;
         std::uint64_t failed = 0;
         std::uint64_t dropped = 0;
+        std::uint64_t inFlightArea = 0; ///< event·ns, modulo 2^64
         Histogram latency;
         std::vector<std::uint64_t> consumerProcessed = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
         std::vector<std::uint64_t> consumerBusy = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
@@ -185,6 +186,7 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
     Snapshot &s = *snapshot;
     const std::int64_t now = nowNs();
     const double dt = std::max(1e-9, static_cast<double>(now - previous.ns) / 1e9);
+    std::uint64_t inFlightArea = 0; // admitted minus finished, integrated over time up to `now`
 
     // Executor threads first, then producer threads.
     previous.executorBusy.resize(static_cast<std::size_t>(executor.threadCount()));
@@ -217,6 +219,7 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
                 s.producers.push_back(p);
             }
             previous.producerCounters[static_cast<std::size_t>(producer->index())] = c;
+            inFlightArea += producer->admittedTally().areaAt(now);
         }
         previous.producerBusy.resize(producers.size());
         for (const auto &producer : producers) {
@@ -239,6 +242,7 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
         s.retried += c.retried;
         s.deadLettered += c.deadLettered;
         s.abandoned += c.abandoned;
+        inFlightArea -= consumer.finishedTally().areaAt(now);
         consumer.latency().addTo(cumulative);
         ConsumerSample cs;
         cs.index = i;
@@ -296,6 +300,7 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
     s.producedPerSec = static_cast<double>(s.produced - previous.produced) / dt;
     s.processedPerSec = static_cast<double>(s.processed - previous.processed) / dt;
     s.failedPerSec = static_cast<double>(s.failed - previous.failed) / dt;
+    s.inFlightMean = static_cast<double>(static_cast<std::int64_t>(inFlightArea - previous.inFlightArea)) / 1e9 / dt;
     s.droppedPerSec = static_cast<double>(s.dropped - previous.dropped) / dt;
     double pressure = 0;
     for (const auto &p : s.producers)
@@ -321,6 +326,7 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
     previous.processed = s.processed;
     previous.failed = s.failed;
     previous.dropped = s.dropped;
+    previous.inFlightArea = inFlightArea;
     previous.latency = std::move(cumulative);
 
     // Only the newest snapshot in the history keeps the threads' recent slices (up to some 100 KB a thread): the

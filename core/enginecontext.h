@@ -27,6 +27,46 @@ private:
     std::atomic<std::uint64_t> m_value{0};
 };
 
+/// Events counted together with the time each was counted, so that a reader can integrate a count over time
+/// exactly: with A(t) events counted by time t at times t_i, the area under A up to t is A(t)·t − Σ t_i. The
+/// engine keeps one for events admitted (per producer) and one for events finished (per consumer); the area
+/// between them over an interval, divided by its length, is the time-weighted mean number in flight, which is
+/// the L of Little's law (a 10 Hz sample of the in-flight count is not: it misses every burst between samples).
+/// One writer at a time; any reader. The pair (count, Σ t_i) is published under a sequence number, so a reader
+/// never combines a count with a sum from another update.
+class alignas(64) TimedTally
+{
+public:
+    void add(std::uint64_t count, std::int64_t atNs)
+    {
+        const auto sequence = m_sequence.load(std::memory_order_relaxed);
+        m_sequence.store(sequence + 1, std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_release);
+        m_count.store(m_count.load(std::memory_order_relaxed) + count, std::memory_order_relaxed);
+        m_timeSum.store(m_timeSum.load(std::memory_order_relaxed) + count * static_cast<std::uint64_t>(atNs),
+            std::memory_order_relaxed);
+        m_sequence.store(sequence + 2, std::memory_order_release);
+    }
+    /// The area under the count from the start up to `atNs`, in event·ns, modulo 2^64: the difference of two
+    /// readings is exact while it stays below 2^63 (an hour with a million in flight is 3.6·10^18).
+    [[nodiscard]] std::uint64_t areaAt(std::int64_t atNs) const
+    {
+        for (;;) {
+            const auto before = m_sequence.load(std::memory_order_acquire);
+            const auto count = m_count.load(std::memory_order_relaxed);
+            const auto timeSum = m_timeSum.load(std::memory_order_relaxed);
+            std::atomic_thread_fence(std::memory_order_acquire);
+            if ((before & 1U) == 0 && m_sequence.load(std::memory_order_relaxed) == before)
+                return count * static_cast<std::uint64_t>(atNs) - timeSum;
+        }
+    }
+
+private:
+    std::atomic<std::uint64_t> m_sequence{0};
+    std::atomic<std::uint64_t> m_count{0};
+    std::atomic<std::uint64_t> m_timeSum{0};
+};
+
 inline std::int64_t nowNs()
 {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())

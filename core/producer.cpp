@@ -192,6 +192,8 @@ void Producer::emitBatch(std::int64_t count, std::int64_t admitted, std::int64_t
         }
         m_dropped.add(static_cast<std::uint64_t>(shed));
     }
+    if (admitted > 0)
+        m_admittedTally.add(static_cast<std::uint64_t>(admitted), createdNs);
     // Dropped before produced: a reader that sees this batch in `produced` sees its drops too.
     m_produced.add(static_cast<std::uint64_t>(count));
     // Busy from the clock read that made these events due (admission included) to here: one more read a batch.

@@ -47,6 +47,9 @@ public:
     /// Reads `dropped` after `produced`, so every dropped event of a counted batch is seen.
     [[nodiscard]] Counters counters() const;
 
+    /// Events this producer admitted into the graph, with when (for the time-weighted mean in flight).
+    [[nodiscard]] const TimedTally &admittedTally() const { return m_admittedTally; }
+
     /// What this producer's thread ran and how busy it was.
     [[nodiscard]] const ThreadActivity &activity() const { return m_activity; }
 
@@ -71,6 +74,7 @@ private:
     SoloCounter m_dropped;
     SoloCounter m_offered;
     SoloCounter m_blockedNs;
+    TimedTally m_admittedTally; ///< events admitted into the graph, with their admission time
     ThreadActivity m_activity{kActivityCapacity};
 };
 

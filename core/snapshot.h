@@ -119,6 +119,9 @@ struct Snapshot {
     std::uint64_t dropped = 0; ///< events shed by the drop policy
     std::uint64_t abandoned = 0; ///< released unprocessed by "stop now"
     std::int64_t inFlight = 0; ///< admitted, no final outcome yet
+    /// The time-weighted mean of `inFlight` over the interval (every admission and completion counted at its
+    /// time, not sampled): the L of Little's law.
+    double inFlightMean = 0;
     std::int64_t limit = 0; ///< the bound in force (the safety cap under the unbounded policy)
     std::int64_t inFlightHigh = 0; ///< highest in flight during the interval
     std::int64_t maxInFlightObserved = 0; ///< highest in flight since start

@@ -62,7 +62,7 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
         f.processedPerSec += s.processedPerSec * dt;
         f.producedPerSec += s.producedPerSec * dt;
         f.backpressureRatio += s.backpressureRatio * dt;
-        f.inFlightMean += num(s.inFlight) * dt;
+        f.inFlightMean += s.inFlightMean * dt;
         f.latencyMeanUs += s.interval.mean * num(s.interval.count);
         latencyWeight += num(s.interval.count);
         for (const auto &c : s.consumers) {

@@ -164,6 +164,7 @@ private slots:
                 s->elapsedS = i * 0.1;
                 s->intervalS = 0.1;
                 s->inFlight = static_cast<std::int64_t>(100 + growthPerS * s->elapsedS);
+                s->inFlightMean = static_cast<double>(s->inFlight);
                 s->processedPerSec = processedPerSec;
                 s->interval.mean = 10000; // 10 ms: lambda x W = 100
                 s->interval.count = 1000;
