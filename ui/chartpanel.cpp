@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "chartpanel.h"
+#include "decimate.h"
 
 #include <QCategoryAxis>
 #include <QChart>
@@ -21,6 +22,7 @@ namespace beam {
 namespace {
 constexpr double kLatencyFloorUs = 0.1; // a log axis cannot show 0
 constexpr int kSmoothPoints = 10; // one second at the default sampling interval
+constexpr double kPxPerBucket = 5; // drawing keeps a lowest and a highest sample per this many pixels
 
 /// Category boundaries must rise strictly; a label sits on its boundary, so the first one needs a start just
 /// below it.
@@ -293,6 +295,9 @@ void ChartPanel::redraw(const TelemetryHistory &history)
         }
         double high = 0;
         double low = 1e300;
+        // A thick line costs its stroking per segment: a 60 s window holds 600 samples a series and a 10 min one
+        // 6,000, for some 800 pixels. Each 5 px column keeps its lowest and highest sample, so spikes stay.
+        const int buckets = std::max(20, static_cast<int>(plot.chart->plotArea().width() / kPxPerBucket));
         for (const Line &l : plot.lines) {
             auto points = history.points(l.spec.series, m_windowS);
             if (m_smoothing && l.spec.smoothable)
@@ -304,7 +309,7 @@ void ChartPanel::redraw(const TelemetryHistory &history)
                     p.setY(std::log10(std::max(p.y(), kLatencyFloorUs)));
                 }
             }
-            l.line->replace(points);
+            l.line->replace(decimateMinMax(points, buckets));
         }
         relabelled = setTimeTicks(plot, from, to, !relabelled) || relabelled;
         // As many value ticks as the plot's height holds: a category axis elides a label taller than its

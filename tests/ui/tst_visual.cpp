@@ -2,6 +2,7 @@
 // The visual language as numbers: every state's text is readable on its fill, every chart ink stands out from
 // its background, ticks are round and speak in units, and Little's law is only judged in a steady state.
 #include "axisticks.h"
+#include "decimate.h"
 #include "scenario/report.h"
 #include "visualstyle.h"
 
@@ -14,6 +15,37 @@ class TestVisual : public QObject
     Q_OBJECT
 
 private slots:
+    void testDecimationKeepsSpikesAndEnds()
+    {
+        QList<QPointF> flat;
+        for (int i = 0; i < 600; ++i)
+            flat.append(QPointF(i * 0.1, 1.0 + (i % 3) * 0.01));
+        flat[300].setY(50); // a crash's latency spike
+        flat[401].setY(-5); // and a trough
+        const auto thin = decimateMinMax(flat, 50);
+        QVERIFY2(thin.size() <= 2 * 50 + 2, qPrintable(QString::number(thin.size())));
+        QVERIFY(thin.size() >= 50);
+        QCOMPARE(thin.front(), flat.front());
+        QCOMPARE(thin.back(), flat.back());
+        QVERIFY(thin.contains(flat[300]));
+        QVERIFY(thin.contains(flat[401]));
+        for (qsizetype i = 0; i < thin.size(); ++i) {
+            QVERIFY(flat.contains(thin[i])); // only points that were measured
+            if (i > 0)
+                QVERIFY(thin[i].x() > thin[i - 1].x());
+        }
+        // Few enough points already: drawn as they are.
+        const QList<QPointF> few(flat.begin(), flat.begin() + 80);
+        QCOMPARE(decimateMinMax(few, 50), few);
+        // A gap in time leaves empty buckets, and nothing is invented for them.
+        QList<QPointF> gap(flat.begin(), flat.begin() + 200);
+        for (int i = 0; i < 200; ++i)
+            gap.append(QPointF(100 + i * 0.1, 2.0));
+        const auto thinGap = decimateMinMax(gap, 40);
+        for (const QPointF &p : thinGap)
+            QVERIFY(gap.contains(p));
+    }
+
     void testContrastFormula()
     {
         // WCAG's own reference points: black on white is 21:1, a colour on itself 1:1.
