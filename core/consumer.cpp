@@ -56,9 +56,12 @@ Consumer::Consumer(tbb::flow::graph &graph, int index, EngineContext &context)
     : m_index(index)
     , m_context(context)
     , m_node(graph, tbb::flow::serial,
-          [this](Batch *batch) {
+          [this](Batch *batch, Node::output_ports_type &ports) {
               receive(batch);
-              return tbb::flow::continue_msg();
+              if (m_settleMessages > 0) {
+                  std::get<0>(ports).try_put(m_settleMessages); // to the limiter's decrementer
+                  m_settleMessages = 0;
+              }
           })
     , m_random(mix64(context.seed ^ (0xC0FFEEULL + static_cast<std::uint64_t>(index))))
 {
@@ -252,6 +255,7 @@ void Consumer::run(Batch *batch)
             const auto rest = events.size() - i;
             m_abandoned.add(rest);
             m_settleFinal += rest;
+            releaseSlots(events.data() + i, events.data() + events.size());
             delete batch;
             return;
         }
@@ -362,14 +366,32 @@ Consumer::Attempt Consumer::attempt(Event &event, std::int64_t &doneNs)
 void Consumer::record(const Event &event, std::int64_t doneNs)
 {
     m_latency.record(static_cast<std::uint64_t>(doneNs - event.createdNs));
+    releaseSlots(&event, &event + 1);
     if (m_settings.sink)
         m_settings.sink->record(m_index, event, Outcome::Processed);
+}
+
+void Consumer::releaseSlots(const Event *first, const Event *last)
+{
+    MessageSlots *slots = m_context.slots;
+    if (!slots)
+        return;
+    while (first != last) {
+        const std::uint16_t slot = first->slot;
+        const Event *run = first;
+        while (run != last && run->slot == slot)
+            ++run;
+        if (slots->finish(slot, static_cast<std::uint32_t>(run - first)))
+            ++m_settleMessages;
+        first = run;
+    }
 }
 
 void Consumer::recordAll(const Event *first, const Event *last, std::int64_t doneNs)
 {
     // Events made in one producer wake-up share a creation time, so a sub-batch is a few runs of equal
     // latency: one histogram update per run records every event exactly.
+    releaseSlots(first, last);
     while (first != last) {
         const std::int64_t created = first->createdNs;
         const Event *run = first;
@@ -397,6 +419,7 @@ void Consumer::deadLetter(const Event &event, const char *reason)
 {
     m_deadLettered.add(1);
     ++m_settleFinal;
+    releaseSlots(&event, &event + 1);
     m_context.deadLetters.add(event, reason);
     if (m_settings.sink)
         m_settings.sink->record(m_index, event, Outcome::DeadLettered);
@@ -457,6 +480,7 @@ void Consumer::abandonAll(Batch *batch)
     if (!m_retry.empty()) {
         m_abandoned.add(m_retry.size());
         m_settleFinal += m_retry.size();
+        releaseSlots(m_retry.data(), m_retry.data() + m_retry.size());
         m_retry.clear();
     }
     for (Batch *held : m_backlog)
@@ -471,6 +495,7 @@ void Consumer::abandonBatch(Batch *batch, std::size_t from, bool taken)
         m_taken.add(count);
     m_abandoned.add(count);
     m_settleFinal += count;
+    releaseSlots(batch->events.data() + from, batch->events.data() + batch->events.size());
     delete batch;
 }
 

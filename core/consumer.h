@@ -14,7 +14,8 @@
 
 namespace beam {
 
-/// A serial consumer: a oneTBB function_node with its own queue (its mailbox) and private state, supervised.
+/// A serial consumer: a oneTBB multifunction_node with its own queue (its mailbox) and private state, supervised.
+/// Its one output port carries "messages done" to the limiter's decrementer (joined by an edge in the engine).
 ///
 /// The consumer boundary: whatever processing throws stops here. A *message failure* (fault rate, poison key)
 /// is redelivered through the consumer's own queue until max attempts, then dead-lettered. A *crash* (crash
@@ -50,6 +51,9 @@ public:
     void poke() { signal(Batch::Signal::Poke); } ///< run the body once (used by "stop now")
 
     [[nodiscard]] int index() const { return m_index; }
+    using Node = tbb::flow::multifunction_node<Batch *, std::tuple<int>>;
+    /// The port that sends how many messages this consumer finished (their last events) after each run.
+    [[nodiscard]] tbb::flow::sender<int> &completions() { return tbb::flow::output_port<0>(m_node); }
     [[nodiscard]] State state() const { return m_state.load(std::memory_order_acquire); }
     [[nodiscard]] std::uint64_t incarnation() const { return m_publicIncarnation.load(std::memory_order_acquire); }
 
@@ -103,11 +107,13 @@ private:
     void abandonAll(Batch *batch);
     void abandonBatch(Batch *batch, std::size_t from, bool taken);
     void deadLetter(const Event &event, const char *reason);
+    /// Gives finished events back to their messages' slots, counting the messages that are now done.
+    void releaseSlots(const Event *first, const Event *last);
     void settle();
 
     const int m_index;
     EngineContext &m_context;
-    tbb::flow::function_node<Batch *> m_node;
+    Node m_node;
 
     // Body-only state: touched by one invocation at a time.
     Settings m_settings;
@@ -115,6 +121,7 @@ private:
     decltype(Batch::events) m_retry;
     std::uint64_t m_settleProcessed = 0;
     std::uint64_t m_settleFinal = 0; ///< events whose credit goes back at the next settle()
+    int m_settleMessages = 0; ///< messages whose last event ended here since the last settle()
     bool m_waiting = false; ///< an event's simulated I/O is in progress
     int m_staleResumes = 0; ///< I/O resumes still to come for incarnations that crashed
     Batch *m_pending = nullptr; ///< the batch of that event

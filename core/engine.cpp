@@ -112,6 +112,12 @@ struct Engine::Impl {
     EngineContext context;
     Executor executor; ///< declared before the graph: the graph uses its arena and context until destroyed
     std::unique_ptr<tbb::flow::graph> graph;
+    // The graph's nodes: producers put into `intake`, which buffers what the limiter refuses; the limiter lets
+    // at most MessageSlots::kCount messages past it; the router partitions; each consumer's completions port is
+    // joined to the limiter's decrementer. Declared after the graph, so they go before it.
+    MessageSlots slots;
+    std::unique_ptr<tbb::flow::queue_node<Batch *>> intake;
+    std::unique_ptr<tbb::flow::limiter_node<Batch *, int>> limiter;
     std::array<std::unique_ptr<Consumer>, Router::kMaxConsumers> consumers;
     std::atomic<int> createdConsumers{0};
     std::unique_ptr<Router> router;
@@ -151,8 +157,11 @@ struct Engine::Impl {
 
 void Engine::Impl::ensureConsumers(int count)
 {
-    for (int i = createdConsumers.load(); i < count; ++i)
+    for (int i = createdConsumers.load(); i < count; ++i) {
         consumers[static_cast<std::size_t>(i)] = std::make_unique<Consumer>(*graph, i, context);
+        if (limiter)
+            tbb::flow::make_edge(consumers[static_cast<std::size_t>(i)]->completions(), limiter->decrementer());
+    }
     if (count > createdConsumers.load())
         createdConsumers.store(count, std::memory_order_release);
 }
@@ -162,7 +171,10 @@ void Engine::Impl::setProducerCount(int count)
     while (static_cast<int>(running.size()) < count) {
         const int index = static_cast<int>(producers.size());
         producers.push_back(std::make_unique<Producer>(index, context, [this](Batch *batch) {
-            router->input().try_put(batch);
+            if (intake)
+                intake->try_put(batch);
+            else
+                router->input().try_put(batch);
             // An idle graph and an event with no CPU work: run it here, in microseconds, rather than wake
             // another core (tens of microseconds on a virtual machine). Otherwise hand it over.
             if (!(executor.idle() && context.workUs.load(std::memory_order_relaxed) == 0 && executor.tryRunHere()))
@@ -290,6 +302,10 @@ std::shared_ptr<const Snapshot> Engine::Impl::sample()
     if (s.state != EngineState::Stopped)
         s.lost = std::max<std::int64_t>(0, s.lost); // while running, a negative value is only read skew
     s.limit = context.admission.limit();
+    if (context.slots) {
+        s.messagesInFlight = context.slots->inUse();
+        s.messageSlots = MessageSlots::kCount;
+    }
     s.inFlightHigh = std::max(s.inFlight, context.admission.takeHighWater());
     s.maxInFlightObserved = context.admission.maxObserved();
     s.safetyCapHit = context.safetyCapHit.load();
@@ -402,7 +418,16 @@ std::vector<ConfigError> Engine::start()
     d->context.executor = &d->executor;
     d->executor.arena().execute(
         [this] { d->graph = std::make_unique<tbb::flow::graph>(d->executor.concurrentWaitContext()); });
-    d->router = std::make_unique<Router>(*d->graph, d->consumers);
+#ifdef BEAM_LIMITER_NODE
+    d->context.slots = &d->slots;
+    d->router = std::make_unique<Router>(*d->graph, d->consumers, &d->slots);
+    d->intake = std::make_unique<tbb::flow::queue_node<Batch *>>(*d->graph);
+    d->limiter = std::make_unique<tbb::flow::limiter_node<Batch *, int>>(*d->graph, MessageSlots::kCount);
+    tbb::flow::make_edge(*d->intake, *d->limiter);
+    tbb::flow::make_edge(*d->limiter, d->router->input());
+#else
+    d->router = std::make_unique<Router>(*d->graph, d->consumers, nullptr);
+#endif
     d->ensureConsumers(d->config.consumers);
     d->router->setConsumerCount(d->config.consumers);
 

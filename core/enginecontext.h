@@ -5,6 +5,7 @@
 #include "core/deadletters.h"
 #include "core/event.h"
 #include "core/executor.h"
+#include "core/messageslots.h"
 #include "core/pipelineconfig.h"
 #include "core/timerservice.h"
 
@@ -113,6 +114,7 @@ struct EngineContext {
     TimerService timers;
     Executor *executor = nullptr; ///< told about work put into the graph from outside it (timer callbacks)
     DeadLetterQueue deadLetters;
+    MessageSlots *slots = nullptr; ///< the limiter's slots (null when the graph has no limiter_node)
     ConsumerObserver *observer = nullptr; ///< the supervision tree, told when a consumer goes down
 
     // Read by every thread once per batch, written only by reconfiguration: a cache line of their own.

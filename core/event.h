@@ -10,12 +10,14 @@
 
 namespace beam {
 
-/// One unit of work. 24 bytes, copied by value into batches; never allocated on its own.
+/// One unit of work. 24 bytes (the slot fills what was padding), copied by value into batches; never allocated on its
+/// own.
 struct Event {
     std::uint64_t id = 0; ///< producer index in the top 16 bits, sequence below: unique for a run
     std::int64_t createdNs = 0; ///< steady clock at creation
     std::uint32_t key = 0; ///< partition key: equal keys go to the same consumer, in order
     std::uint16_t attempts = 0; ///< processing attempts so far
+    std::uint16_t slot = 0; ///< the limiter slot of the message it came in (MessageSlots), set by the router
 };
 
 /// A micro-batch: the unit that moves through the flow graph. Owned by whoever holds the pointer.

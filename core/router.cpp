@@ -5,8 +5,10 @@
 
 namespace beam {
 
-Router::Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &consumers)
+Router::Router(
+    tbb::flow::graph &graph, const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &consumers, MessageSlots *slots)
     : m_consumers(consumers)
+    , m_slots(slots)
     , m_node(graph, tbb::flow::serial, [this](Batch *batch) {
         ThreadActivity *activity = ThreadActivity::current();
         const std::int64_t start = activity ? nowNs() : 0;
@@ -20,6 +22,12 @@ Router::Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consume
 void Router::route(Batch *batch)
 {
     const int count = consumerCount();
+    if (m_slots) {
+        // The message passed the limiter: it holds a slot until its last event ends, wherever that happens.
+        const std::uint16_t slot = m_slots->take(static_cast<std::uint32_t>(batch->events.size()));
+        for (Event &event : batch->events)
+            event.slot = slot;
+    }
     if (count == 1) {
         m_consumers[0]->enqueue(batch);
         return;

@@ -14,14 +14,19 @@ namespace beam {
 /// Partitions each batch by key hash onto the active consumers, like Flow's partitioning: equal keys always
 /// meet the same consumer while the consumer count stays the same, so per-key order is kept.
 ///
-/// Threads: input() from producer threads (the node queues); the body runs serially on oneTBB workers.
+/// Per-consumer delivery is a direct Consumer::enqueue() (a try_put on that consumer's node) from this body, not
+/// an edge: oneTBB has no node with a number of output ports that changes while the graph runs.
+///
+/// Threads: input() from the limiter (the node queues); the body runs serially on oneTBB workers.
 /// setConsumerCount() from the control thread, after the consumers it names exist.
 class Router
 {
 public:
     static constexpr int kMaxConsumers = 256;
 
-    Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &consumers);
+    /// `slots`: the limiter's slots, one taken per message and stamped on its events (null: no limiter).
+    Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &consumers,
+        MessageSlots *slots);
 
     tbb::flow::function_node<Batch *> &input() { return m_node; }
     void setConsumerCount(int count) { m_count.store(count, std::memory_order_release); }
@@ -38,6 +43,7 @@ private:
     void route(Batch *batch);
 
     const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &m_consumers;
+    MessageSlots *m_slots;
     std::atomic<int> m_count{1};
     tbb::flow::function_node<Batch *> m_node;
 };

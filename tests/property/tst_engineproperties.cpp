@@ -118,6 +118,60 @@ private slots:
         });
         QVERIFY(ok);
     }
+
+    void testBoundHoldsWhileTheLimitMoves()
+    {
+        // The limit moves at random while events flow, often below what is already in flight. Between two
+        // snapshots, in flight may only rise up to the limit in force (before or after the one change between
+        // them) or stay under what was already in flight: nothing is admitted over the bound, under back-pressure
+        // and drop alike. Unbounded only promises conservation. Every policy ends with every slot back.
+        const bool ok = rc::check("the bound holds through limit changes, every policy", [] {
+            PipelineConfig config;
+            config.producers = *rc::gen::inRange(1, 4);
+            config.consumers = *rc::gen::inRange(1, 9);
+            config.overload
+                = *rc::gen::element(OverloadPolicy::Backpressure, OverloadPolicy::Drop, OverloadPolicy::Unbounded);
+            config.maxInFlight = *rc::gen::element<std::int64_t>(1, 8, 100, 2000);
+            config.rate = *rc::gen::element<std::uint64_t>(5000, 50000, 200000);
+            config.workUs = *rc::gen::element(0, 0, 2, 20);
+            config.ioUs = *rc::gen::element(0, 0, 100);
+            config.faultRate = *rc::gen::element(0.0, 0.0, 0.2);
+            config.intervalMs = 10;
+            const auto limits = *rc::gen::container<std::vector<std::int64_t>>(
+                *rc::gen::inRange(1, 8), rc::gen::element<std::int64_t>(1, 3, 20, 150, 1000, 5000));
+
+            beam::test::Ledger ledger;
+            Engine engine(config);
+            engine.setOutcomeSink(&ledger);
+            RC_ASSERT(engine.start().empty());
+            for (const std::int64_t limit : limits) {
+                std::this_thread::sleep_for(15ms); // let in flight build up under the limit in force
+                engine.sampleNow();
+                PipelineConfig next = engine.config();
+                next.maxInFlight = limit;
+                RC_ASSERT(engine.reconfigure(next).empty());
+                engine.sampleNow();
+            }
+            std::this_thread::sleep_for(15ms);
+            engine.stop(StopMode::Drain, 5s);
+            const auto history = engine.history();
+            if (config.overload != OverloadPolicy::Unbounded) {
+                for (std::size_t i = 1; i < history.size(); ++i) {
+                    const Snapshot &before = *history[i - 1];
+                    const Snapshot &s = *history[i];
+                    RC_ASSERT(s.inFlightHigh <= std::max({before.limit, s.limit, before.inFlight}));
+                }
+            }
+            for (const auto &s : history)
+                RC_ASSERT(s->messagesInFlight <= s->messageSlots);
+            const auto final = engine.latest();
+            RC_ASSERT(
+                beam::test::conservationProblem(*final, config.overload == OverloadPolicy::Drop) == std::string());
+            RC_ASSERT(beam::test::exactlyOnceProblem(ledger, *final) == std::string());
+            RC_ASSERT(final->messagesInFlight == 0); // every message gave its slot back
+        });
+        QVERIFY(ok);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEngineProperties)
