@@ -366,6 +366,7 @@ Consumer::Attempt Consumer::attempt(Event &event, std::int64_t &doneNs)
 void Consumer::record(const Event &event, std::int64_t doneNs)
 {
     m_latency.record(static_cast<std::uint64_t>(doneNs - event.createdNs));
+    m_finishedTally.add(1, doneNs); // the same instant that ends its latency, so L and W share their bounds
     releaseSlots(&event, &event + 1);
     if (m_settings.sink)
         m_settings.sink->record(m_index, event, Outcome::Processed);
@@ -392,6 +393,7 @@ void Consumer::recordAll(const Event *first, const Event *last, std::int64_t don
     // Events made in one producer wake-up share a creation time, so a sub-batch is a few runs of equal
     // latency: one histogram update per run records every event exactly.
     releaseSlots(first, last);
+    m_finishedTally.add(static_cast<std::uint64_t>(last - first), doneNs);
     while (first != last) {
         const std::int64_t created = first->createdNs;
         const Event *run = first;
@@ -505,6 +507,7 @@ void Consumer::settle()
     if (m_settleProcessed > 0)
         m_processed.add(m_settleProcessed);
     const std::uint64_t finished = m_settleProcessed + m_settleFinal;
+    const std::uint64_t endedUnprocessed = m_settleFinal; // processed events were tallied when they were done
     m_settleProcessed = 0;
     m_settleFinal = 0;
     if (!m_retry.empty()) {
@@ -518,7 +521,8 @@ void Consumer::settle()
     if (finished > 0) {
         const std::int64_t now = nowNs();
         m_progressNs.set(static_cast<std::uint64_t>(now));
-        m_finishedTally.add(finished, now);
+        if (endedUnprocessed > 0)
+            m_finishedTally.add(endedUnprocessed, now);
         m_context.admission.release(static_cast<std::int64_t>(finished));
     }
 }

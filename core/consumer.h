@@ -152,7 +152,9 @@ private:
     SoloCounter m_requeued; ///< events put back for redelivery
     SoloCounter m_progressNs;
     SoloCounter m_enqueued; ///< written by the router
-    TimedTally m_finishedTally; ///< events that reached a final outcome, with when their credits went back
+    /// Events that reached a final outcome, with when: a processed event at the instant its latency ends, others
+    /// when their credits go back.
+    TimedTally m_finishedTally;
 };
 
 } // namespace beam
