@@ -102,11 +102,11 @@ struct Engine::Impl {
     void samplerLoop();
     void stopSampler();
 
+    // Members are declared in the order they depend on each other and destroyed in reverse: whatever uses
+    // another member is declared after it. Producers come last (see there).
     // Guarded by `mutex`: configuration, producers, lifecycle.
     mutable std::mutex mutex;
     PipelineConfig config;
-    std::vector<std::unique_ptr<Producer>> producers; ///< every producer ever started (their counts stay)
-    std::vector<Producer *> running;
     std::atomic<EngineState> state{EngineState::Idle};
 
     EngineContext context;
@@ -147,6 +147,12 @@ struct Engine::Impl {
     mutable std::mutex historyMutex;
     std::deque<std::shared_ptr<const Snapshot>> history;
     std::shared_ptr<const Snapshot> latest;
+
+    // Declared last so they are destroyed first: a producer's destructor stops it (requestStop() wakes the
+    // context's admission) and its emit callback uses the router and the executor, so every producer must be
+    // gone before the context, the executor, the graph and the router are.
+    std::vector<std::unique_ptr<Producer>> producers; ///< every producer ever started (their counts stay)
+    std::vector<Producer *> running; ///< the producers running now, guarded by `mutex`
 };
 
 void Engine::Impl::ensureConsumers(int count)

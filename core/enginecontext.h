@@ -10,9 +10,43 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace beam {
+
+/// Under AddressSanitizer, marks an object's storage unusable once the object is destroyed, so that a thread
+/// still using it (a producer outliving the context it wakes) is reported at once instead of reading memory
+/// that merely has not been reused yet. Declare it as the object's first member: it is destroyed last. Does
+/// nothing in other builds.
+class LifetimeCanary
+{
+public:
+    LifetimeCanary(const void *object, std::size_t size)
+        : m_object(object)
+        , m_size(size)
+    {
+#if defined(__SANITIZE_ADDRESS__)
+        ASAN_UNPOISON_MEMORY_REGION(m_object, m_size);
+#endif
+    }
+    ~LifetimeCanary()
+    {
+#if defined(__SANITIZE_ADDRESS__)
+        ASAN_POISON_MEMORY_REGION(m_object, m_size);
+#endif
+    }
+    LifetimeCanary(const LifetimeCanary &) = delete;
+    LifetimeCanary &operator=(const LifetimeCanary &) = delete;
+
+private:
+    const void *m_object;
+    std::size_t m_size;
+};
 
 /// A counter with exactly one writer at a time (relaxed load + store, no locked instruction) on its own cache
 /// line, readable from any thread. The writer publishes with release so readers can order their reads.
@@ -109,6 +143,7 @@ struct EngineContext {
         admission.setLimit(config.overload == OverloadPolicy::Unbounded ? config.safetyCap : config.maxInFlight);
     }
 
+    LifetimeCanary canary{this, sizeof(EngineContext)}; ///< first: destroyed after every other member
     Admission admission;
     TimerService timers;
     Executor *executor = nullptr; ///< told about work put into the graph from outside it (timer callbacks)
