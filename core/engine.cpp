@@ -500,8 +500,10 @@ std::vector<ConfigError> Engine::reconfigure(const PipelineConfig &config)
         return {};
 
     d->context.apply(config);
-    d->supervision->reconfigure(config);
+    // Consumers exist before anything can name them: a crash may reach the supervisor at any moment, and a
+    // one_for_all, rest_for_one or escalating decision stops every child the supervisor counts.
     d->ensureConsumers(config.consumers);
+    d->supervision->reconfigure(config);
     d->router->setConsumerCount(config.consumers);
     d->setProducerCount(config.producers);
     return {};

@@ -36,6 +36,47 @@ private slots:
         QVERIFY(engine->latest()->lost == 0);
         engine.reset(); // the destructor the bug was in
     }
+
+    void testCrashWhileConsumersAreAdded_data()
+    {
+        QTest::addColumn<int>("strategy");
+        QTest::addColumn<int>("maxRestarts");
+        QTest::newRow("one_for_all") << int(RestartStrategy::OneForAll) << 1'000'000;
+        QTest::newRow("rest_for_one") << int(RestartStrategy::RestForOne) << 1'000'000;
+        QTest::newRow("escalation") << int(RestartStrategy::OneForOne) << 1;
+    }
+
+    /// A crash that reaches the supervisor while reconfigure() adds consumers: one_for_all and rest_for_one stop
+    /// every sibling the supervisor counts, and so does an escalation. Before the fix the supervisor counted the
+    /// new consumers before they existed and stopped a null one. A stress loop: crashes arrive all the time,
+    /// and each round adds 255 consumers at once.
+    void testCrashWhileConsumersAreAdded()
+    {
+        QFETCH(int, strategy);
+        QFETCH(int, maxRestarts);
+        for (int round = 0; round < 12; ++round) {
+            PipelineConfig config;
+            config.producers = 2;
+            config.consumers = 1;
+            config.rate.reset();
+            config.maxInFlight = 4000;
+            config.crashRate = 0.3;
+            config.maxAttempts = 100;
+            config.strategy = RestartStrategy(strategy);
+            config.maxRestarts = maxRestarts;
+            config.topMaxRestarts = 1'000'000;
+            config.onEscalation = EscalationPolicy::Restart;
+            config.seed = static_cast<std::uint64_t>(round + 1);
+            Engine engine(config);
+            QVERIFY(engine.start().empty());
+            QTRY_VERIFY_WITH_TIMEOUT(engine.sampleNow()->crashesRandom > 0, 5000);
+            config.consumers = PipelineConfig::kMaxConsumers;
+            QVERIFY(engine.reconfigure(config).empty());
+            std::this_thread::sleep_for(20ms);
+            engine.stop(StopMode::Now);
+            QCOMPARE(engine.latest()->lost, std::int64_t{0});
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLifetime)
