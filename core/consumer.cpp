@@ -81,6 +81,11 @@ void Consumer::enqueue(Batch *batch)
 
 void Consumer::signal(Batch::Signal signal, std::uint64_t incarnation)
 {
+    // Also called from outside the graph (the watchdog, kill, hang, the timer thread): once the engine has
+    // stopped, nothing may reach the graph any more.
+    const PutGate::Pass pass(m_context.gate);
+    if (!pass)
+        return;
     auto *token = new Batch;
     token->signal = signal;
     token->incarnation = incarnation;
@@ -307,9 +312,12 @@ void Consumer::runWithIo(Batch *batch, std::size_t from)
         m_pendingIndex = i;
         m_ioStartNs = nowNs();
         const auto wait = std::chrono::microseconds(m_settings.ioUs);
-        m_context.timers.schedule(TimerService::Clock::now() + wait, [this] {
+        m_context.timers.schedule(TimerService::Clock::now() + wait, [this, &context = m_context] {
+            const PutGate::Pass pass(context.gate);
+            if (!pass)
+                return; // the engine stopped: no graph to resume in (and this consumer may be gone)
             m_node.try_put(&m_resumeToken);
-            m_context.executor->notify();
+            context.executor->notify();
         });
         return;
     }

@@ -193,12 +193,16 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
         // Releasing is immediate; what is still in flight after this is lost, and the final snapshot says so.
         waitForEmpty(std::chrono::steady_clock::now() + std::chrono::seconds(5));
     }
-    // Timers (I/O resumes, delayed restarts) touch consumers and the executor: run out of them while both live.
+    // The rest of the stop order (docs/engine-lifetime.md): nothing outside the graph may put into it any
+    // more, then the graph runs out, then its threads stop. Its last wait is then really the last: no task is
+    // left for ~graph() to run after the consumers are destroyed.
+    d->sampler.stop(); // its watchdog signals consumers
+    // Pending timers (I/O resumes, delayed restarts) still reach the running graph.
     d->context.timers.flush();
-    d->executor.stop();
-    d->graph->wait_for_all();
-    d->context.timers.flush();
-    d->sampler.stop();
+    d->context.gate.close(); // from here on, every put from outside the graph is refused
+    d->context.timers.shutdown(); // runs what the flush left, joins the timer thread; later timers are dropped
+    d->executor.stop(); // each thread finishes its wait first
+    d->graph->wait_for_all(); // whatever the threads left: the last tasks this graph runs
     d->state = EngineState::Stopped;
     d->sampler.sample();
 }

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <thread>
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -101,6 +102,51 @@ private:
     std::atomic<std::uint64_t> m_timeSum{0};
 };
 
+/// Closes the graph to puts from outside it once the engine stops. A thread that puts into the graph from
+/// outside a node body (the timer thread, the sampler's watchdog, the control thread's kill and hang) holds a
+/// Pass while it puts; close() refuses every later Pass and waits for the ones in progress, so after it nothing
+/// new reaches the graph from outside and the graph's last wait really is the last: no task is left for
+/// ~graph() to run after the consumers are gone.
+///
+/// Threads: Pass from any thread; close() from the engine's control thread. A Pass costs two atomic
+/// read-modify-writes; producers, the hot path, never need one (they are joined before the gate closes).
+class PutGate
+{
+public:
+    class Pass
+    {
+    public:
+        explicit Pass(PutGate &gate)
+            : m_gate(gate)
+        {
+            m_gate.m_inside.fetch_add(1, std::memory_order_seq_cst);
+            m_open = !m_gate.m_closed.load(std::memory_order_seq_cst);
+        }
+        ~Pass() { m_gate.m_inside.fetch_sub(1, std::memory_order_seq_cst); }
+        Pass(const Pass &) = delete;
+        Pass &operator=(const Pass &) = delete;
+        /// True when the put may go ahead.
+        explicit operator bool() const { return m_open; }
+
+    private:
+        PutGate &m_gate;
+        bool m_open = false;
+    };
+
+    /// Refuses every Pass from now on and returns once no Pass granted before is still held.
+    void close()
+    {
+        m_closed.store(true, std::memory_order_seq_cst);
+        while (m_inside.load(std::memory_order_seq_cst) != 0)
+            std::this_thread::yield();
+    }
+    [[nodiscard]] bool closed() const { return m_closed.load(std::memory_order_acquire); }
+
+private:
+    std::atomic<int> m_inside{0};
+    std::atomic<bool> m_closed{false};
+};
+
 inline std::int64_t nowNs()
 {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -144,6 +190,7 @@ struct EngineContext {
     }
 
     LifetimeCanary canary{this, sizeof(EngineContext)}; ///< first: destroyed after every other member
+    PutGate gate; ///< before the timers: their callbacks ask it even while the timer service is destroyed
     Admission admission;
     TimerService timers;
     Executor *executor = nullptr; ///< told about work put into the graph from outside it (timer callbacks)
