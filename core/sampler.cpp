@@ -105,6 +105,13 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     const double dt = std::max(1e-9, static_cast<double>(now - m_previous.ns) / 1e9);
     std::uint64_t inFlightArea = 0; // admitted minus finished, integrated over time up to `now`
 
+    // The latency histogram before anything else: every event it counts was produced before the producers'
+    // counts below are read, so one snapshot never shows more latencies than events produced.
+    Histogram cumulative;
+    const int created = m_sources.createdConsumers.load(std::memory_order_acquire);
+    for (int i = 0; i < created; ++i)
+        m_sources.consumers[static_cast<std::size_t>(i)]->latency().addTo(cumulative);
+
     // Executor threads first, then producer threads.
     m_previous.executorBusy.resize(static_cast<std::size_t>(m_sources.executor.threadCount()));
     for (int i = 0; i < m_sources.executor.threadCount(); ++i) {
@@ -148,9 +155,7 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     }
     s.inFlight = m_sources.context.admission.inFlight();
 
-    Histogram cumulative;
     Histogram recovery;
-    const int created = m_sources.createdConsumers.load(std::memory_order_acquire);
     const int active = m_sources.router ? m_sources.router->consumerCount() : 0;
     for (int i = 0; i < created; ++i) {
         const Consumer &consumer = *m_sources.consumers[static_cast<std::size_t>(i)];
@@ -161,7 +166,6 @@ std::shared_ptr<const Snapshot> Sampler::sample()
         s.deadLettered += c.deadLettered;
         s.abandoned += c.abandoned;
         inFlightArea -= consumer.finishedTally().areaAt(now);
-        consumer.latency().addTo(cumulative);
         ConsumerSample cs;
         cs.index = i;
         cs.active = i < active;
@@ -233,6 +237,7 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     }
     s.interval = summarise(cumulative.since(m_previous.latency));
     s.cumulative = summarise(cumulative);
+    s.latencyHistogram = std::make_shared<const Histogram>(cumulative);
 
     const auto process = ProcessStats::read();
     s.cpuPercent = static_cast<double>(process.cpuNs - m_previous.cpuNs) / 1e9 / dt * 100.0;
@@ -247,15 +252,18 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     m_previous.inFlightArea = inFlightArea;
     m_previous.latency = std::move(cumulative);
 
-    // Only the newest snapshot in the history keeps the threads' recent slices (up to some 100 KB a thread): the
-    // one it replaces is swapped for a copy without them. Whoever still holds the original keeps it whole.
+    // Only the newest snapshot in the history keeps the threads' recent slices (up to some 100 KB a thread) and
+    // the latency histogram (18 KB): the one it replaces is swapped for a copy without them. Whoever still holds the
+    // original keeps it whole.
     std::shared_ptr<Snapshot> lighter;
     if (m_latest) { // written only here, under m_sampleMutex
         const auto &threads = m_latest->threads;
-        if (std::any_of(threads.begin(), threads.end(), [](const ThreadSample &t) { return !t.recent.empty(); })) {
+        if (m_latest->latencyHistogram
+            || std::any_of(threads.begin(), threads.end(), [](const ThreadSample &t) { return !t.recent.empty(); })) {
             lighter = std::make_shared<Snapshot>(*m_latest);
             for (auto &t : lighter->threads)
                 std::vector<ThreadSlice>().swap(t.recent);
+            lighter->latencyHistogram.reset();
         }
     }
     std::lock_guard lock(m_historyMutex);

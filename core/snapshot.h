@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/histogram.h"
 #include "core/pipelineconfig.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -150,6 +152,10 @@ struct Snapshot {
 
     LatencySummary interval; ///< creation-to-completion latency over the last interval, microseconds
     LatencySummary cumulative; ///< the same since start
+    /// The cumulative latency histogram (nanoseconds) this snapshot's summaries come from, read before the
+    /// producers' counts: its count never exceeds `produced`. Only the newest snapshot of Engine::history()
+    /// keeps it (older ones have it null, to bound memory).
+    std::shared_ptr<const Histogram> latencyHistogram;
 
     double cpuPercent = 0; ///< of one core, over the interval
     std::uint64_t rssBytes = 0; ///< resident set of the process
