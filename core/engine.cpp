@@ -58,6 +58,7 @@ struct Engine::Impl {
     mutable std::mutex mutex;
     PipelineConfig config;
     std::atomic<EngineState> state{EngineState::Idle};
+    std::atomic<bool> stopNowRequested{false}; ///< requestStopNow(): a drain gives up waiting
 
     EngineContext context;
     Executor executor; ///< declared before the graph: the graph uses its arena and context until destroyed
@@ -181,14 +182,15 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
         d->setProducerCount(0);
     }
 
-    const auto waitForEmpty = [this](std::chrono::steady_clock::time_point deadline) {
-        while (d->context.admission.inFlight() > 0 && std::chrono::steady_clock::now() < deadline)
+    const auto waitForEmpty = [this](std::chrono::steady_clock::time_point deadline, bool interruptible) {
+        while (d->context.admission.inFlight() > 0 && std::chrono::steady_clock::now() < deadline
+            && !(interruptible && d->stopNowRequested.load()))
             std::this_thread::sleep_for(std::chrono::microseconds(500));
         return d->context.admission.inFlight() == 0;
     };
     // A pipeline whose supervisor gave up has consumers that will not run again: nothing would drain.
     const bool canDrain = mode == StopMode::Drain && !d->supervision->gaveUp();
-    const bool drained = canDrain && waitForEmpty(std::chrono::steady_clock::now() + drainTimeout);
+    const bool drained = canDrain && waitForEmpty(std::chrono::steady_clock::now() + drainTimeout, true);
     if (!drained) {
         // Stop now: consumers release everything they hold, counted as abandoned; timers fire at once.
         d->context.abandon = true;
@@ -196,7 +198,7 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
         for (int i = 0; i < d->createdConsumers.load(); ++i)
             d->consumers[static_cast<std::size_t>(i)]->poke();
         // Releasing is immediate; what is still in flight after this is lost, and the final snapshot says so.
-        waitForEmpty(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+        waitForEmpty(std::chrono::steady_clock::now() + std::chrono::seconds(5), false);
     }
     // The rest of the stop order (docs/engine-lifetime.md): nothing outside the graph may put into it any
     // more, then the graph runs out, then its threads stop. Its last wait is then really the last: no task is
@@ -210,6 +212,11 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
     d->executor.runUntilIdle(); // whatever the threads left: the last tasks this graph runs
     d->state = EngineState::Stopped;
     d->sampler.sample();
+}
+
+void Engine::requestStopNow()
+{
+    d->stopNowRequested = true;
 }
 
 std::vector<ConfigError> Engine::reconfigure(const PipelineConfig &config)

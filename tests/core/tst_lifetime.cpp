@@ -206,6 +206,30 @@ private slots:
         QVERIFY2(std::chrono::steady_clock::now() - stopFrom < 10s, "stop() waited for a producer running the graph");
         QCOMPARE(engine.latest()->lost, std::int64_t{0});
     }
+
+    /// The engine side: requestStopNow() ends a drain in progress; what was in flight is abandoned and counted.
+    void testRequestStopNowEndsADrain()
+    {
+        PipelineConfig config;
+        config.consumers = 1;
+        config.workUs = 2000;
+        config.rate = 100000;
+        config.maxInFlight = 5000;
+        Engine engine(config);
+        QVERIFY(engine.start().empty());
+        QTRY_VERIFY_WITH_TIMEOUT(engine.sampleNow()->inFlight > 1000, 10000);
+        std::thread drain([&engine] { engine.stop(StopMode::Drain, std::chrono::seconds(30)); });
+        QTRY_VERIFY_WITH_TIMEOUT(engine.state() == EngineState::Draining, 5000);
+        const auto from = std::chrono::steady_clock::now();
+        engine.requestStopNow();
+        drain.join();
+        QVERIFY2(std::chrono::steady_clock::now() - from < 3s, "the drain did not stop now");
+        const auto s = engine.latest();
+        QVERIFY(s->state == EngineState::Stopped);
+        QVERIFY(s->abandoned > 0);
+        QCOMPARE(s->lost, std::int64_t{0});
+        QCOMPARE(s->produced, s->processed + s->deadLettered + s->dropped + s->abandoned);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLifetime)
