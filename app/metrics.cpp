@@ -145,7 +145,7 @@ std::vector<MetricFamily> metricFamilies(const MetricsSample &sample)
 
     MetricFamily crashes{"beam_consumer_crashes_total", "Consumer crashes by cause.", MetricType::Counter, {}};
     for (const auto &[cause, value] : {std::pair{"random", s.crashesRandom}, std::pair{"killed", s.crashesKilled},
-             std::pair{"hang", s.crashesHang}}) {
+             std::pair{"hang", s.crashesHang}, std::pair{"exception", s.crashesException}}) {
         ClientMetric metric;
         metric.label = {{"cause", cause}};
         metric.counter.value = number(value);

@@ -138,7 +138,7 @@ std::vector<ConfigError> Engine::start()
     d->context.executor = &d->executor;
     d->executor.arena().execute(
         [this] { d->graph = std::make_unique<tbb::flow::graph>(d->executor.concurrentWaitContext()); });
-    d->router = std::make_unique<Router>(*d->graph, d->consumers);
+    d->router = std::make_unique<Router>(*d->graph, d->consumers, d->context);
     d->ensureConsumers(d->config.consumers);
     d->router->setConsumerCount(d->config.consumers);
 

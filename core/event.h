@@ -45,6 +45,7 @@ enum class CrashCause : std::uint8_t {
     Random, ///< the crash rate hit
     Killed, ///< "kill consumer N"
     Hang, ///< no progress within the hang timeout
+    Exception, ///< an exception got past the consumer's attempt boundary (e.g. memory ran out in its bookkeeping)
     Count
 };
 

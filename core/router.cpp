@@ -5,12 +5,19 @@
 
 namespace beam {
 
-Router::Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &consumers)
+Router::Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &consumers,
+    EngineContext &context)
     : m_consumers(consumers)
+    , m_context(context)
     , m_node(graph, tbb::flow::serial, [this](Batch *batch) {
         ThreadActivity *activity = ThreadActivity::current();
         const std::int64_t start = activity ? nowNs() : 0;
-        route(batch);
+        try {
+            route(batch);
+        } catch (...) {
+            // The node boundary: nothing may reach oneTBB (it would rethrow on an executor thread, unhandled).
+            recover(batch);
+        }
         if (activity)
             activity->leave(ThreadActivity::kOther, start, nowNs());
         return tbb::flow::continue_msg();
@@ -19,26 +26,56 @@ Router::Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consume
 
 void Router::route(Batch *batch)
 {
+    // On an exception, `batch` holds exactly the events not handed over yet (recover() redelivers them).
     const int count = consumerCount();
     if (count == 1) {
         m_consumers[0]->enqueue(batch);
         return;
     }
-    std::array<Batch *, kMaxConsumers> parts{};
+    std::array<std::unique_ptr<Batch>, kMaxConsumers> parts{};
     const std::size_t expected = batch->events.size() / static_cast<std::size_t>(count) * 2 + 4;
     for (const Event &event : batch->events) {
-        Batch *&part = parts[static_cast<std::size_t>(partition(event.key, count))];
+        auto &part = parts[static_cast<std::size_t>(partition(event.key, count))];
         if (!part) {
-            part = new Batch;
+            part = std::make_unique<Batch>();
             part->events.reserve(expected);
         }
         part->events.push_back(event);
     }
-    delete batch;
     for (int i = 0; i < count; ++i) {
-        if (parts[static_cast<std::size_t>(i)])
-            m_consumers[static_cast<std::size_t>(i)]->enqueue(parts[static_cast<std::size_t>(i)]);
+        auto &part = parts[static_cast<std::size_t>(i)];
+        if (!part)
+            continue;
+        try {
+            m_consumers[static_cast<std::size_t>(i)]->enqueue(part.get());
+        } catch (...) {
+            // What was not handed over goes back into `batch`: its capacity holds them all, nothing allocates.
+            batch->events.clear();
+            for (int j = i; j < count; ++j) {
+                if (const auto &rest = parts[static_cast<std::size_t>(j)])
+                    batch->events.insert(batch->events.end(), rest->events.begin(), rest->events.end());
+            }
+            throw;
+        }
+        part.release();
     }
+    delete batch;
+}
+
+void Router::recover(Batch *batch)
+{
+    m_exceptions.add(1);
+    try {
+        m_node.try_put(batch); // redelivered through this node's queue: routed again after what is queued
+        return;
+    } catch (...) { }
+    // Not even that: the events end here, dead-lettered and counted (the dead-letter list would need memory).
+    const auto count = batch->events.size();
+    m_deadLettered.add(count);
+    const std::int64_t now = nowNs();
+    m_finishedTally.add(count, now);
+    delete batch;
+    m_context.admission.release(static_cast<std::int64_t>(count));
 }
 
 } // namespace beam

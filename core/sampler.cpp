@@ -183,6 +183,8 @@ std::shared_ptr<const Snapshot> Sampler::sample()
         s.crashesRandom += c.crashes[static_cast<std::size_t>(CrashCause::Random)];
         s.crashesKilled += c.crashes[static_cast<std::size_t>(CrashCause::Killed)];
         s.crashesHang += c.crashes[static_cast<std::size_t>(CrashCause::Hang)];
+        s.crashesException += c.crashes[static_cast<std::size_t>(CrashCause::Exception)];
+        s.exceptionsCaught += c.exceptions;
         consumer.recovery().addTo(recovery);
         switch (consumer.state()) {
         case Consumer::State::Running:
@@ -206,6 +208,13 @@ std::shared_ptr<const Snapshot> Sampler::sample()
         if (cs.active || cs.queueDepth > 0)
             s.consumers.push_back(cs);
     }
+
+    if (m_sources.router) {
+        s.deadLettered += m_sources.router->deadLettered();
+        s.exceptionsCaught += m_sources.router->exceptions();
+        inFlightArea -= m_sources.router->finishedTally().areaAt(now);
+    }
+    s.exceptionsCaught += m_sources.executor.escapedExceptions();
 
     s.lost = static_cast<std::int64_t>(s.produced - s.dropped) - s.inFlight
         - static_cast<std::int64_t>(s.processed + s.deadLettered + s.abandoned);

@@ -137,6 +137,10 @@ struct Snapshot {
     std::uint64_t crashesRandom = 0; ///< crashes by cause
     std::uint64_t crashesKilled = 0; ///< crashes by "kill consumer"
     std::uint64_t crashesHang = 0; ///< crashes by the hang timeout
+    std::uint64_t crashesException = 0; ///< crashes by an exception past the attempt boundary (e.g. out of memory)
+    /// exceptions caught where a node body meets oneTBB (consumers, router) and at the executor, which would
+    /// otherwise have ended the program; each was recovered from without losing an event
+    std::uint64_t exceptionsCaught = 0;
     std::uint64_t redelivered = 0; ///< events handed to a replacement after a crash
     std::uint64_t escalations = 0; ///< supervisors that exceeded their intensity and escalated
     std::uint64_t pipelineRestarts = 0; ///< whole-pipeline restarts (EscalationPolicy::Restart)

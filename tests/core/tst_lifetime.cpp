@@ -12,11 +12,44 @@
 
 #include <atomic>
 #include <chrono>
+#include <new>
 #include <thread>
 #include <vector>
 
 using namespace beam;
 using namespace std::chrono_literals;
+
+namespace {
+
+/// An outcome sink that throws std::bad_alloc instead of recording every `every`-th outcome, `times` times:
+/// an exception thrown from inside a consumer's node body, past its attempt boundary. A thrown record did not
+/// happen (the event has no outcome yet).
+class ThrowingLedger : public beam::test::Ledger
+{
+public:
+    ThrowingLedger(int every, int times)
+        : m_every(every)
+        , m_left(times)
+    { }
+    void record(int consumer, const Event &event, Outcome outcome) override
+    {
+        if (outcome != Outcome::Dropped && m_left.load() > 0 && m_calls.fetch_add(1) % m_every == m_every - 1) {
+            m_left.fetch_sub(1);
+            m_thrown.fetch_add(1);
+            throw std::bad_alloc();
+        }
+        Ledger::record(consumer, event, outcome);
+    }
+    [[nodiscard]] int thrown() const { return m_thrown.load(); }
+
+private:
+    const int m_every;
+    std::atomic<int> m_left;
+    std::atomic<int> m_calls{0};
+    std::atomic<int> m_thrown{0};
+};
+
+} // namespace
 
 class TestLifetime : public QObject
 {
@@ -229,6 +262,48 @@ private slots:
         QVERIFY(s->abandoned > 0);
         QCOMPARE(s->lost, std::int64_t{0});
         QCOMPARE(s->produced, s->processed + s->deadLettered + s->dropped + s->abandoned);
+    }
+
+    void testExceptionInANodeBody_data()
+    {
+        QTest::addColumn<int>("ioUs");
+        QTest::addColumn<double>("faultRate");
+        QTest::newRow("plain") << 0 << 0.0;
+        QTest::newRow("faults") << 0 << 0.2;
+        QTest::newRow("I/O and faults") << 200 << 0.2;
+    }
+
+    /// A std::bad_alloc thrown inside a consumer's body, past the attempt boundary. Before the fix oneTBB
+    /// rethrew it on an executor thread with no handler: std::terminate. Now the body catches it: a crash of
+    /// that consumer (cause exception), counted; the engine keeps running and every event still ends exactly
+    /// once (the ledger checks ids), processed or dead-lettered.
+    void testExceptionInANodeBody()
+    {
+        QFETCH(int, ioUs);
+        QFETCH(double, faultRate);
+        PipelineConfig config;
+        config.producers = 2;
+        config.consumers = 4;
+        config.rate = 20000;
+        config.maxInFlight = 500;
+        config.ioUs = ioUs;
+        config.faultRate = faultRate;
+        config.maxRestarts = 1'000'000;
+        ThrowingLedger ledger(997, 20);
+        Engine engine(config);
+        engine.setOutcomeSink(&ledger);
+        QVERIFY(engine.start().empty());
+        QTRY_VERIFY_WITH_TIMEOUT(ledger.thrown() == 20, 20000);
+        const auto processed = engine.sampleNow()->processed;
+        QTRY_VERIFY_WITH_TIMEOUT(engine.sampleNow()->processed > processed + 1000, 10000); // still running
+        engine.stop(StopMode::Drain);
+        const auto s = engine.latest();
+        QCOMPARE(s->exceptionsCaught, std::uint64_t{20});
+        QCOMPARE(s->crashesException, std::uint64_t{20});
+        auto problem = beam::test::conservationProblem(*s);
+        QVERIFY2(problem.empty(), problem.c_str());
+        problem = beam::test::exactlyOnceProblem(ledger, *s);
+        QVERIFY2(problem.empty(), problem.c_str());
     }
 };
 
