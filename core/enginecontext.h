@@ -27,6 +27,7 @@ namespace beam {
 class LifetimeCanary
 {
 public:
+    /// Watches `size` bytes at `object`: the object it is the first member of.
     LifetimeCanary(const void *object, std::size_t size)
         : m_object(object)
         , m_size(size)
@@ -113,9 +114,11 @@ private:
 class PutGate
 {
 public:
+    /// Held by a thread while it puts into the graph from outside; test it before putting.
     class Pass
     {
     public:
+        /// Enters `gate`; the pass is open unless the gate was closed.
         explicit Pass(PutGate &gate)
             : m_gate(gate)
         {
@@ -140,6 +143,7 @@ public:
         while (m_inside.load(std::memory_order_seq_cst) != 0)
             std::this_thread::yield();
     }
+    /// True once close() was called.
     [[nodiscard]] bool closed() const { return m_closed.load(std::memory_order_acquire); }
 
 private:

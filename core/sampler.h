@@ -34,16 +34,16 @@ public:
     /// What a sample reads: the engine's parts, by reference (they outlive the sampler).
     struct Sources {
         std::mutex &engineMutex; ///< guards config, state changes and the producer lists
-        const PipelineConfig &config;
-        const std::atomic<EngineState> &state;
-        const std::vector<std::unique_ptr<Producer>> &producers;
-        const std::vector<Producer *> &running;
-        EngineContext &context;
-        Executor &executor;
-        const std::array<std::unique_ptr<Consumer>, Router::kMaxConsumers> &consumers;
-        const std::atomic<int> &createdConsumers;
-        const std::unique_ptr<Router> &router;
-        const std::unique_ptr<Supervision> &supervision;
+        const PipelineConfig &config; ///< the configuration in force
+        const std::atomic<EngineState> &state; ///< the engine's state
+        const std::vector<std::unique_ptr<Producer>> &producers; ///< every producer ever started
+        const std::vector<Producer *> &running; ///< the producers running now
+        EngineContext &context; ///< admission, counters shared by the engine's threads
+        Executor &executor; ///< its threads' activity
+        const std::array<std::unique_ptr<Consumer>, Router::kMaxConsumers> &consumers; ///< created ones first
+        const std::atomic<int> &createdConsumers; ///< how many consumers exist
+        const std::unique_ptr<Router> &router; ///< null before start
+        const std::unique_ptr<Supervision> &supervision; ///< null before start
     };
 
     explicit Sampler(const Sources &sources);
