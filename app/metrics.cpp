@@ -76,13 +76,16 @@ const std::vector<double> &latencyBoundsS()
     return bounds;
 }
 
-MetricsSample makeMetricsSample(std::shared_ptr<const Snapshot> snapshot, const Histogram &latencyNs)
+MetricsSample makeMetricsSample(std::shared_ptr<const Snapshot> snapshot)
 {
     const auto &bounds = latencyBoundsS();
     MetricsSample sample;
     sample.snapshot = std::move(snapshot);
     std::vector<std::uint64_t> perBucket(bounds.size() + 1, 0);
     double sumNs = 0;
+    static const Histogram empty;
+    const Histogram &latencyNs
+        = sample.snapshot && sample.snapshot->latencyHistogram ? *sample.snapshot->latencyHistogram : empty;
     const auto &counts = latencyNs.counts();
     for (int i = 0; i < static_cast<int>(counts.size()); ++i) {
         const std::uint64_t count = counts[static_cast<std::size_t>(i)];
@@ -142,7 +145,7 @@ std::vector<MetricFamily> metricFamilies(const MetricsSample &sample)
 
     MetricFamily crashes{"beam_consumer_crashes_total", "Consumer crashes by cause.", MetricType::Counter, {}};
     for (const auto &[cause, value] : {std::pair{"random", s.crashesRandom}, std::pair{"killed", s.crashesKilled},
-             std::pair{"hang", s.crashesHang}}) {
+             std::pair{"hang", s.crashesHang}, std::pair{"exception", s.crashesException}}) {
         ClientMetric metric;
         metric.label = {{"cause", cause}};
         metric.counter.value = number(value);
@@ -229,7 +232,7 @@ void MetricsPublisher::publish(const Engine &engine, bool now)
     if (!m_endpoint || (!now && at - m_publishedAt < m_interval))
         return;
     m_publishedAt = at;
-    m_endpoint->publish(makeMetricsSample(engine.latest(), engine.latencyHistogram()));
+    m_endpoint->publish(makeMetricsSample(engine.latest()));
 }
 
 } // namespace beam

@@ -30,9 +30,11 @@ struct MetricsSample {
 /// The upper bounds of the latency histogram's buckets, in seconds (1 us .. 10 s).
 const std::vector<double> &latencyBoundsS();
 
-/// Folds the engine's log-linear latency histogram (nanoseconds) into the Prometheus buckets; each of its
-/// buckets counts at its midpoint, so a bound is honoured within the histogram's 1% resolution.
-MetricsSample makeMetricsSample(std::shared_ptr<const Snapshot> snapshot, const Histogram &latencyNs);
+/// Folds the snapshot's log-linear latency histogram (nanoseconds) into the Prometheus buckets; each of its
+/// buckets counts at its midpoint, so a bound is honoured within the histogram's 1% resolution. Every family of
+/// a scrape then comes from this one snapshot (counters, gauges and the histogram alike), so the histogram's
+/// count never exceeds the events produced. A snapshot without a histogram gives empty buckets.
+MetricsSample makeMetricsSample(std::shared_ptr<const Snapshot> snapshot);
 
 /// The metric families of one sample, in Prometheus' data model: counters from the snapshot's monotonic
 /// totals, gauges from its current values, the latency histogram. Empty when the sample has no snapshot.

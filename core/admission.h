@@ -67,9 +67,12 @@ public:
         m_waiters.fetch_sub(1, std::memory_order_seq_cst);
     }
 
-    /// Wakes every waiting producer, e.g. to let it see a stop request or a new limit.
+    /// Wakes every waiting producer, e.g. to let it see a stop request or a new limit. A producer that starts
+    /// waiting just after this looked finds the news when its wait times out.
     void wakeAll()
     {
+        if (m_waiters.load(std::memory_order_seq_cst) == 0)
+            return;
         {
             std::lock_guard lock(m_mutex);
         }

@@ -78,12 +78,23 @@ Consumer::~Consumer()
 
 void Consumer::enqueue(Batch *batch)
 {
-    m_enqueued.add(batch->events.size());
-    m_node.try_put(batch);
+    const auto count = batch->events.size();
+    m_enqueued.add(count);
+    try {
+        m_node.try_put(batch);
+    } catch (...) {
+        m_enqueued.set(m_enqueued.get() - count); // the router is the only writer
+        throw; // not taken: the router keeps the batch
+    }
 }
 
 void Consumer::signal(Batch::Signal signal, std::uint64_t incarnation)
 {
+    // Also called from outside the graph (the watchdog, kill, hang, the timer thread): once the engine has
+    // stopped, nothing may reach the graph any more.
+    const PutGate::Pass pass(m_context.gate);
+    if (!pass)
+        return;
     auto *token = new Batch;
     token->signal = signal;
     token->incarnation = incarnation;
@@ -102,6 +113,7 @@ Consumer::Counters Consumer::counters() const
     c.abandoned = m_abandoned.get();
     c.redelivered = m_redelivered.get();
     c.restarts = m_restarts.get();
+    c.exceptions = m_exceptions.get();
     for (std::size_t i = 0; i < c.crashes.size(); ++i)
         c.crashes[i] = m_crashes[i].get();
     c.busyNs = m_busyNs.get();
@@ -136,25 +148,69 @@ void Consumer::receive(Batch *batch)
     m_settings.sink = m_context.sink;
 
     const bool abandoning = m_context.abandon.load(std::memory_order_relaxed);
-    if (batch->signal != Batch::Signal::None)
-        handleSignal(batch);
-    else if (abandoning)
-        abandonAll(batch);
-    else if (state() != State::Running || m_waiting)
-        m_backlog.push_back(batch);
-    else
-        run(batch);
+    try {
+        if (batch->signal != Batch::Signal::None) {
+            handleSignal(batch);
+        } else if (abandoning) {
+            abandonAll(batch);
+        } else if (state() != State::Running || m_waiting) {
+            hold(batch, 0);
+            m_backlog.push_back(batch);
+            hold(nullptr, 0);
+        } else {
+            run(batch);
+        }
 
-    while (!abandoning && state() == State::Running && !m_waiting && !m_backlog.empty()) {
-        Batch *next = m_backlog.front();
-        m_backlog.pop_front();
-        run(next);
+        while (!abandoning && state() == State::Running && !m_waiting && !m_backlog.empty()) {
+            Batch *next = m_backlog.front();
+            m_backlog.pop_front();
+            run(next);
+        }
+        settle();
+    } catch (...) {
+        // The node boundary: an exception that got past the attempt boundary (an allocation failing in the
+        // bookkeeping, an outcome sink throwing) must not reach oneTBB, which would rethrow it on an executor
+        // thread with no handler. It is a crash of this consumer: counted, and no event is lost.
+        recoverFromException();
     }
-    settle();
     const std::int64_t end = nowNs();
     m_busyNs.add(static_cast<std::uint64_t>(end - start));
     if (activity)
         activity->leave(m_index, start, end);
+}
+
+void Consumer::recoverFromException()
+{
+    m_exceptions.add(1);
+    Batch *held = m_inHand;
+    const std::size_t from = m_inHandFrom;
+    hold(nullptr, 0);
+    try {
+        if (state() != State::Down) {
+            // Like any crash: the event in hand and everything held go to the replacement, which the supervisor
+            // starts. (crash() takes `held` only once it has kept its events.)
+            crash(CrashCause::Exception, held, from);
+        } else if (held) {
+            // Already down (the exception came after it went down): keep the rest of the batch with the others.
+            // Only a batch that was being queued can be in hand here: not taken yet, still counted as queued.
+            m_backlog.push_front(held);
+        }
+    } catch (...) {
+        // Recovering failed too (memory is really short): the events in hand end here, dead-lettered and
+        // counted (the dead-letter list, which would need memory, does not get them).
+        if (held) {
+            const auto rest = held->events.size() - from;
+            m_deadLettered.add(rest);
+            m_settleFinal += rest;
+            releaseSlots(held->events.data() + from, held->events.data() + held->events.size());
+            delete held;
+        }
+    }
+    try {
+        settle();
+    } catch (...) {
+        // settle() returns credits before anything that allocates; the retries stay for the next message.
+    }
 }
 
 void Consumer::handleSignal(Batch *batch)
@@ -202,16 +258,8 @@ void Consumer::handleSignal(Batch *batch)
             goDown(nullptr, 0);
         return;
     case Batch::Signal::Restart:
-        if (state() == State::Down) {
-            // A fresh incarnation: new state, the held events go first.
-            ++m_incarnation;
-            m_random = Random(mix64(m_context.seed ^ (static_cast<std::uint64_t>(m_index) << 32) ^ m_incarnation));
-            m_publicIncarnation.store(m_incarnation, std::memory_order_release);
-            m_restarts.add(1);
-            m_recovery.record(static_cast<std::uint64_t>(nowNs() - m_downSinceNs));
-            m_progressNs.set(static_cast<std::uint64_t>(nowNs()));
-            m_state.store(State::Running, std::memory_order_release);
-        }
+        if (state() == State::Down)
+            startIncarnation();
         return;
     case Batch::Signal::Poke:
     case Batch::Signal::None:
@@ -219,9 +267,22 @@ void Consumer::handleSignal(Batch *batch)
     }
 }
 
+void Consumer::startIncarnation()
+{
+    // A fresh incarnation: new state, the held events go first.
+    ++m_incarnation;
+    m_random = Random(mix64(m_context.seed ^ (static_cast<std::uint64_t>(m_index) << 32) ^ m_incarnation));
+    m_publicIncarnation.store(m_incarnation, std::memory_order_release);
+    m_restarts.add(1);
+    m_recovery.record(static_cast<std::uint64_t>(nowNs() - m_downSinceNs));
+    m_progressNs.set(static_cast<std::uint64_t>(nowNs()));
+    m_state.store(State::Running, std::memory_order_release);
+}
+
 void Consumer::run(Batch *batch)
 {
     m_taken.add(batch->events.size());
+    hold(batch, 0);
     if (m_settings.ioUs > 0) {
         runWithIo(batch, 0);
         return;
@@ -237,8 +298,8 @@ void Consumer::run(Batch *batch)
             fresh = fresh && event.attempts <= m_settings.maxAttempts;
         }
         if (fresh) {
-            recordAll(events.data(), events.data() + events.size(), nowNs());
-            m_settleProcessed += events.size();
+            recordAll(0, events.size(), nowNs());
+            hold(nullptr, 0);
             delete batch;
             return;
         }
@@ -246,9 +307,10 @@ void Consumer::run(Batch *batch)
             --event.attempts; // an event kept from a crash may be out of attempts: take the general path
     }
 
-    // Successful events are compacted to the front, then stamped with one clock read for the whole batch
-    // (when there is no per-event work, they all finish at that instant).
-    std::size_t kept = 0;
+    // Successful events are recorded in runs, each stamped with one clock read (when there is no per-event
+    // work, they all finish at that instant): a run ends at a failure, a crash or the end of the batch.
+    // Everything before the event in hand has its outcome, so an exception leaves nothing half done.
+    std::size_t okFrom = 0; ///< events [okFrom, i) succeeded and are not recorded yet
     for (std::size_t i = 0; i < events.size(); ++i) {
         if (timedEach && m_context.abandon.load(std::memory_order_relaxed)) {
             // Stop now takes effect between events, not after a batch that may hold seconds of work.
@@ -256,6 +318,7 @@ void Consumer::run(Batch *batch)
             m_abandoned.add(rest);
             m_settleFinal += rest;
             releaseSlots(events.data() + i, events.data() + events.size());
+            hold(nullptr, 0);
             delete batch;
             return;
         }
@@ -264,28 +327,27 @@ void Consumer::run(Batch *batch)
         switch (attempt(event, doneNs)) {
         case Attempt::Ok:
             if (timedEach) {
-                record(event, doneNs);
-                ++m_settleProcessed;
-            } else {
-                events[kept++] = event;
+                record(i, doneNs);
+                okFrom = i + 1;
             }
             break;
         case Attempt::Failed:
+            if (okFrom < i)
+                recordAll(okFrom, i, nowNs());
             fail(event, m_failure);
+            hold(batch, i + 1);
+            okFrom = i + 1;
             break;
         case Attempt::Crashed:
-            if (kept > 0) {
-                recordAll(events.data(), events.data() + kept, nowNs());
-                m_settleProcessed += kept;
-            }
+            if (okFrom < i)
+                recordAll(okFrom, i, nowNs());
             crash(CrashCause::Random, batch, i);
             return;
         }
     }
-    if (kept > 0) {
-        recordAll(events.data(), events.data() + kept, nowNs());
-        m_settleProcessed += kept;
-    }
+    if (okFrom < events.size())
+        recordAll(okFrom, events.size(), nowNs());
+    hold(nullptr, 0);
     delete batch;
 }
 
@@ -297,6 +359,7 @@ void Consumer::runWithIo(Batch *batch, std::size_t from)
         switch (attempt(events[i], doneNs)) {
         case Attempt::Failed:
             fail(events[i], m_failure);
+            hold(batch, i + 1);
             continue;
         case Attempt::Crashed:
             crash(CrashCause::Random, batch, i);
@@ -304,19 +367,25 @@ void Consumer::runWithIo(Batch *batch, std::size_t from)
         case Attempt::Ok:
             break;
         }
-        // The CPU part is done; the I/O part waits on the timer thread, not on a worker.
+        // The CPU part is done; the I/O part waits on the timer thread, not on a worker. Scheduling may throw:
+        // the batch stays in hand until it is pending.
+        const auto wait = std::chrono::microseconds(m_settings.ioUs);
+        m_context.timers.schedule(TimerService::Clock::now() + wait, [this, &context = m_context] {
+            const PutGate::Pass pass(context.gate);
+            if (!pass)
+                return; // the engine stopped: no graph to resume in (and this consumer may be gone)
+            m_node.try_put(&m_resumeToken);
+            context.executor->notify();
+        });
         m_waiting = true;
         m_resumeArrived = false;
         m_pending = batch;
         m_pendingIndex = i;
         m_ioStartNs = nowNs();
-        const auto wait = std::chrono::microseconds(m_settings.ioUs);
-        m_context.timers.schedule(TimerService::Clock::now() + wait, [this] {
-            m_node.try_put(&m_resumeToken);
-            m_context.executor->notify();
-        });
+        hold(nullptr, 0);
         return;
     }
+    hold(nullptr, 0);
     delete batch;
 }
 
@@ -326,10 +395,10 @@ void Consumer::resumeAfterIo()
     const std::size_t index = m_pendingIndex;
     m_pending = nullptr;
     m_waiting = false;
+    hold(batch, index);
     const std::int64_t now = nowNs();
     m_ioWaitNs.add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - m_ioStartNs)));
-    record(batch->events[index], now);
-    ++m_settleProcessed;
+    record(index, now);
     runWithIo(batch, index + 1);
 }
 
@@ -363,13 +432,16 @@ Consumer::Attempt Consumer::attempt(Event &event, std::int64_t &doneNs)
     }
 }
 
-void Consumer::record(const Event &event, std::int64_t doneNs)
+void Consumer::record(std::size_t index, std::int64_t doneNs)
 {
+    const Event &event = m_inHand->events[index];
+    if (m_settings.sink)
+        m_settings.sink->record(m_index, event, Outcome::Processed); // may throw: then nothing is counted
     m_latency.record(static_cast<std::uint64_t>(doneNs - event.createdNs));
     m_finishedTally.add(1, doneNs); // the same instant that ends its latency, so L and W share their bounds
     releaseSlots(&event, &event + 1);
-    if (m_settings.sink)
-        m_settings.sink->record(m_index, event, Outcome::Processed);
+    ++m_settleProcessed;
+    m_inHandFrom = index + 1;
 }
 
 void Consumer::releaseSlots(const Event *first, const Event *last)
@@ -388,10 +460,19 @@ void Consumer::releaseSlots(const Event *first, const Event *last)
     }
 }
 
-void Consumer::recordAll(const Event *first, const Event *last, std::int64_t doneNs)
+void Consumer::recordAll(std::size_t from, std::size_t to, std::int64_t doneNs)
 {
+    const Event *events = m_inHand->events.data();
+    if (m_settings.sink) {
+        // One at a time, so that an outcome sink that throws leaves every event either counted or in hand.
+        for (std::size_t i = from; i < to; ++i)
+            record(i, doneNs);
+        return;
+    }
     // Events made in one producer wake-up share a creation time, so a sub-batch is a few runs of equal
     // latency: one histogram update per run records every event exactly.
+    const Event *first = events + from;
+    const Event *last = events + to;
     releaseSlots(first, last);
     m_finishedTally.add(static_cast<std::uint64_t>(last - first), doneNs);
     while (first != last) {
@@ -400,12 +481,10 @@ void Consumer::recordAll(const Event *first, const Event *last, std::int64_t don
         while (run != last && run->createdNs == created)
             ++run;
         m_latency.record(static_cast<std::uint64_t>(doneNs - created), static_cast<std::uint64_t>(run - first));
-        if (m_settings.sink) {
-            for (const Event *event = first; event != run; ++event)
-                m_settings.sink->record(m_index, *event, Outcome::Processed);
-        }
         first = run;
     }
+    m_settleProcessed += to - from;
+    m_inHandFrom = to;
 }
 
 void Consumer::fail(const Event &event, const char *reason)
@@ -419,53 +498,65 @@ void Consumer::fail(const Event &event, const char *reason)
 
 void Consumer::deadLetter(const Event &event, const char *reason)
 {
+    m_context.deadLetters.add(event, reason); // never throws (an entry it cannot store is skipped)
+    if (m_settings.sink)
+        m_settings.sink->record(m_index, event, Outcome::DeadLettered); // may throw: then nothing is counted
     m_deadLettered.add(1);
     ++m_settleFinal;
     releaseSlots(&event, &event + 1);
-    m_context.deadLetters.add(event, reason);
-    if (m_settings.sink)
-        m_settings.sink->record(m_index, event, Outcome::DeadLettered);
 }
 
 void Consumer::crash(CrashCause cause, Batch *current, std::size_t from)
 {
+    goDown(current, from); // may throw before it changed anything; then `current` is still in hand
+    hold(nullptr, 0);
     m_crashes[causeIndex(cause)].add(1);
-    goDown(current, from);
-    if (m_context.observer)
+    if (!m_context.observer)
+        return;
+    try {
         m_context.observer->consumerCrashed(m_index, cause);
+    } catch (...) {
+        // The supervisor could not take the news (it allocates): restart at once, as one_for_one would, rather
+        // than stay down holding events nobody would restart.
+        m_exceptions.add(1);
+        startIncarnation();
+    }
 }
 
 void Consumer::goDown(Batch *current, std::size_t from)
 {
     // State is lost; events are not. Everything this incarnation held goes back to the front of its queue,
     // in order, for the replacement: the pending I/O's event, the batch being processed from the event that
-    // crashed, then events awaiting redelivery.
-    m_state.store(State::Down, std::memory_order_release);
-    m_downSinceNs = nowNs();
-    auto *kept = new Batch;
+    // crashed, then events awaiting redelivery. What may throw (allocating) comes before any change.
+    auto kept = std::make_unique<Batch>();
     if (m_waiting) {
         kept->events.assign(
             m_pending->events.begin() + static_cast<std::ptrdiff_t>(m_pendingIndex), m_pending->events.end());
+    }
+    if (current) {
+        kept->events.insert(
+            kept->events.end(), current->events.begin() + static_cast<std::ptrdiff_t>(from), current->events.end());
+    }
+    kept->events.insert(kept->events.end(), m_retry.begin(), m_retry.end());
+    if (!kept->events.empty())
+        m_backlog.push_front(kept.get());
+
+    m_state.store(State::Down, std::memory_order_release);
+    m_downSinceNs = nowNs();
+    if (m_waiting) {
         delete m_pending;
         m_pending = nullptr;
         m_waiting = false;
         if (!m_resumeArrived)
             ++m_staleResumes;
     }
-    if (current) {
-        kept->events.insert(
-            kept->events.end(), current->events.begin() + static_cast<std::ptrdiff_t>(from), current->events.end());
-        delete current;
-    }
-    kept->events.insert(kept->events.end(), m_retry.begin(), m_retry.end());
+    delete current;
     m_retry.clear();
-    if (kept->events.empty()) {
-        delete kept;
+    if (kept->events.empty())
         return;
-    }
     m_redelivered.add(kept->events.size());
     m_requeued.add(kept->events.size());
-    m_backlog.push_front(kept);
+    kept.release(); // now owned by the backlog
 }
 
 void Consumer::abandonAll(Batch *batch)
@@ -510,20 +601,27 @@ void Consumer::settle()
     const std::uint64_t endedUnprocessed = m_settleFinal; // processed events were tallied when they were done
     m_settleProcessed = 0;
     m_settleFinal = 0;
-    if (!m_retry.empty()) {
-        auto *redelivery = new Batch;
-        redelivery->events.swap(m_retry);
-        const auto count = redelivery->events.size();
-        m_retried.add(count);
-        m_requeued.add(count);
-        m_node.try_put(redelivery);
-    }
     if (finished > 0) {
         const std::int64_t now = nowNs();
         m_progressNs.set(static_cast<std::uint64_t>(now));
         if (endedUnprocessed > 0)
             m_finishedTally.add(endedUnprocessed, now);
         m_context.admission.release(static_cast<std::int64_t>(finished));
+    }
+    if (!m_retry.empty()) {
+        // Allocating may throw: the retries then stay where they are (a crash keeps them).
+        auto redelivery = std::make_unique<Batch>();
+        redelivery->events.swap(m_retry);
+        const auto count = redelivery->events.size();
+        try {
+            m_node.try_put(redelivery.get());
+        } catch (...) {
+            m_retry.swap(redelivery->events); // a put that throws has not taken the batch
+            throw;
+        }
+        redelivery.release();
+        m_retried.add(count);
+        m_requeued.add(count);
     }
 }
 

@@ -66,6 +66,7 @@ public:
         std::uint64_t redelivered = 0; ///< events handed to a replacement after a crash
         std::uint64_t restarts = 0;
         std::array<std::uint64_t, static_cast<std::size_t>(CrashCause::Count)> crashes{};
+        std::uint64_t exceptions = 0; ///< exceptions caught at the node boundary (each one a crash, or its fallback)
         std::uint64_t busyNs = 0;
         std::uint64_t ioWaitNs = 0; ///< time spent waiting on simulated I/O, counted when each wait ends
         std::int64_t queueDepth = 0;
@@ -99,8 +100,18 @@ private:
     void runWithIo(Batch *batch, std::size_t from);
     void resumeAfterIo();
     Attempt attempt(Event &event, std::int64_t &doneNs);
-    void record(const Event &event, std::int64_t doneNs);
-    void recordAll(const Event *first, const Event *last, std::int64_t doneNs);
+    /// Events of the batch in hand reach the outcome Processed: one, or [from, to) at the same time.
+    void record(std::size_t index, std::int64_t doneNs);
+    void recordAll(std::size_t from, std::size_t to, std::int64_t doneNs);
+    /// The batch whose events from `from` on have no outcome yet (null: none). What an exception leaves there
+    /// is kept by recoverFromException().
+    void hold(Batch *batch, std::size_t from)
+    {
+        m_inHand = batch;
+        m_inHandFrom = from;
+    }
+    void recoverFromException();
+    void startIncarnation();
     void fail(const Event &event, const char *reason);
     void goDown(Batch *current, std::size_t from);
     void crash(CrashCause cause, Batch *current, std::size_t from);
@@ -128,8 +139,10 @@ private:
     std::size_t m_pendingIndex = 0;
     std::int64_t m_ioStartNs = 0; ///< when the pending I/O began
     std::deque<Batch *> m_backlog; ///< messages that arrived while waiting, or while down or hung
-    Batch m_resumeToken{{}, Batch::Signal::IoResume, 0}; ///< the one message a timer sends back
+    Batch m_resumeToken{{}, Batch::Signal::IoResume, 0, false}; ///< the one message a timer sends back
     std::int64_t m_downSinceNs = 0;
+    Batch *m_inHand = nullptr; ///< see hold()
+    std::size_t m_inHandFrom = 0;
     std::uint64_t m_incarnation = 0;
 
     bool m_resumeArrived = false; ///< the pending I/O's resume came while hung
@@ -145,6 +158,7 @@ private:
     SoloCounter m_abandoned;
     SoloCounter m_redelivered;
     SoloCounter m_restarts;
+    SoloCounter m_exceptions;
     std::array<SoloCounter, static_cast<std::size_t>(CrashCause::Count)> m_crashes;
     SoloCounter m_busyNs;
     SoloCounter m_ioWaitNs;

@@ -27,10 +27,15 @@ public:
     static constexpr std::size_t kCapacity = 1000; ///< entries kept; older ones are forgotten
 
     /// Records `event` as dead-lettered for `reason` (a string literal); the oldest entry goes when full.
-    void add(const Event &event, const char *reason)
+    /// Never throws: an entry it cannot store (memory ran out) is skipped; the counts are elsewhere.
+    void add(const Event &event, const char *reason) noexcept
     {
         std::lock_guard lock(m_mutex);
-        m_entries.push_back({event.id, event.key, event.attempts, reason});
+        try {
+            m_entries.push_back({event.id, event.key, event.attempts, reason});
+        } catch (...) {
+            return;
+        }
         if (m_entries.size() > kCapacity)
             m_entries.pop_front();
     }

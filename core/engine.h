@@ -46,6 +46,10 @@ public:
     void resume();
     /// Stops; with Drain, waits until nothing is in flight or `drainTimeout` passed (then stops now).
     void stop(StopMode mode = StopMode::Drain, std::chrono::milliseconds drainTimeout = std::chrono::seconds(10));
+    /// Any thread, returns at once: a stop(Drain) in progress (or one that starts later) stops waiting for the
+    /// events in flight and stops now instead; they are released unprocessed and counted as abandoned. For a
+    /// window closing while its engine drains.
+    void requestStopNow();
 
     /// Applies a new configuration to the running engine; takes effect within one sampling interval.
     /// The seed is fixed for a run. Returns the violations (and changes nothing) when invalid.

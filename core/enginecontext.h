@@ -9,11 +9,49 @@
 #include "core/pipelineconfig.h"
 #include "core/timerservice.h"
 
+#include <oneapi/tbb/flow_graph.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <thread>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace beam {
+
+/// Under AddressSanitizer, marks an object's storage unusable once the object is destroyed, so that a thread
+/// still using it (a producer outliving the context it wakes) is reported at once instead of reading memory
+/// that merely has not been reused yet. Declare it as the object's first member: it is destroyed last. Does
+/// nothing in other builds.
+class LifetimeCanary
+{
+public:
+    /// Watches `size` bytes at `object`: the object it is the first member of.
+    LifetimeCanary(const void *object, std::size_t size)
+        : m_object(object)
+        , m_size(size)
+    {
+#if defined(__SANITIZE_ADDRESS__)
+        ASAN_UNPOISON_MEMORY_REGION(m_object, m_size);
+#endif
+    }
+    ~LifetimeCanary()
+    {
+#if defined(__SANITIZE_ADDRESS__)
+        ASAN_POISON_MEMORY_REGION(m_object, m_size);
+#endif
+    }
+    LifetimeCanary(const LifetimeCanary &) = delete;
+    LifetimeCanary &operator=(const LifetimeCanary &) = delete;
+
+private:
+    const void *m_object;
+    std::size_t m_size;
+};
 
 /// A counter with exactly one writer at a time (relaxed load + store, no locked instruction) on its own cache
 /// line, readable from any thread. The writer publishes with release so readers can order their reads.
@@ -68,6 +106,54 @@ private:
     std::atomic<std::uint64_t> m_timeSum{0};
 };
 
+/// Closes the graph to puts from outside it once the engine stops. A thread that puts into the graph from
+/// outside a node body (the timer thread, the sampler's watchdog, the control thread's kill and hang) holds a
+/// Pass while it puts; close() refuses every later Pass and waits for the ones in progress, so after it nothing
+/// new reaches the graph from outside and the graph's last wait really is the last: no task is left for
+/// ~graph() to run after the consumers are gone.
+///
+/// Threads: Pass from any thread; close() from the engine's control thread. A Pass costs two atomic
+/// read-modify-writes; producers, the hot path, never need one (they are joined before the gate closes).
+class PutGate
+{
+public:
+    /// Held by a thread while it puts into the graph from outside; test it before putting.
+    class Pass
+    {
+    public:
+        /// Enters `gate`; the pass is open unless the gate was closed.
+        explicit Pass(PutGate &gate)
+            : m_gate(gate)
+        {
+            m_gate.m_inside.fetch_add(1, std::memory_order_seq_cst);
+            m_open = !m_gate.m_closed.load(std::memory_order_seq_cst);
+        }
+        ~Pass() { m_gate.m_inside.fetch_sub(1, std::memory_order_seq_cst); }
+        Pass(const Pass &) = delete;
+        Pass &operator=(const Pass &) = delete;
+        /// True when the put may go ahead.
+        explicit operator bool() const { return m_open; }
+
+    private:
+        PutGate &m_gate;
+        bool m_open = false;
+    };
+
+    /// Refuses every Pass from now on and returns once no Pass granted before is still held.
+    void close()
+    {
+        m_closed.store(true, std::memory_order_seq_cst);
+        while (m_inside.load(std::memory_order_seq_cst) != 0)
+            std::this_thread::yield();
+    }
+    /// True once close() was called.
+    [[nodiscard]] bool closed() const { return m_closed.load(std::memory_order_acquire); }
+
+private:
+    std::atomic<int> m_inside{0};
+    std::atomic<bool> m_closed{false};
+};
+
 inline std::int64_t nowNs()
 {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -110,11 +196,15 @@ struct EngineContext {
         admission.setLimit(config.overload == OverloadPolicy::Unbounded ? config.safetyCap : config.maxInFlight);
     }
 
+    LifetimeCanary canary{this, sizeof(EngineContext)}; ///< first: destroyed after every other member
+    PutGate gate; ///< before the timers: their callbacks ask it even while the timer service is destroyed
     Admission admission;
     TimerService timers;
     Executor *executor = nullptr; ///< told about work put into the graph from outside it (timer callbacks)
     DeadLetterQueue deadLetters;
     MessageSlots *slots = nullptr; ///< the limiter's slots (null when the graph has no limiter_node)
+    /// The limiter's decrementer, for the rare end of a message outside a consumer (the router's last resort).
+    tbb::flow::receiver<int> *limiterDecrementer = nullptr;
     ConsumerObserver *observer = nullptr; ///< the supervision tree, told when a consumer goes down
 
     // Read by every thread once per batch, written only by reconfiguration: a cache line of their own.

@@ -40,6 +40,7 @@ struct Batch {
     std::vector<Event, tbb::scalable_allocator<Event>> events; ///< the events, in creation order
     Signal signal = Signal::None; ///< None for a batch of events
     std::uint64_t incarnation = ~std::uint64_t{0}; ///< Kill/Timeout: only this incarnation (all ones: any)
+    bool slotted = false; ///< its events hold a limiter slot already (a message the router put back)
 };
 
 /// Why a consumer went down.
@@ -47,6 +48,7 @@ enum class CrashCause : std::uint8_t {
     Random, ///< the crash rate hit
     Killed, ///< "kill consumer N"
     Hang, ///< no progress within the hang timeout
+    Exception, ///< an exception got past the consumer's attempt boundary (e.g. memory ran out in its bookkeeping)
     Count
 };
 

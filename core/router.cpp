@@ -5,14 +5,19 @@
 
 namespace beam {
 
-Router::Router(
-    tbb::flow::graph &graph, const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &consumers, MessageSlots *slots)
+Router::Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &consumers,
+    EngineContext &context)
     : m_consumers(consumers)
-    , m_slots(slots)
+    , m_context(context)
     , m_node(graph, tbb::flow::serial, [this](Batch *batch) {
         ThreadActivity *activity = ThreadActivity::current();
         const std::int64_t start = activity ? nowNs() : 0;
-        route(batch);
+        try {
+            route(batch);
+        } catch (...) {
+            // The node boundary: nothing may reach oneTBB (it would rethrow on an executor thread, unhandled).
+            recover(batch);
+        }
         if (activity)
             activity->leave(ThreadActivity::kOther, start, nowNs());
         return tbb::flow::continue_msg();
@@ -21,32 +26,71 @@ Router::Router(
 
 void Router::route(Batch *batch)
 {
+    // On an exception, `batch` holds exactly the events not handed over yet (recover() redelivers them).
     const int count = consumerCount();
-    if (m_slots) {
-        // The message passed the limiter: it holds a slot until its last event ends, wherever that happens.
-        const std::uint16_t slot = m_slots->take(static_cast<std::uint32_t>(batch->events.size()));
+    if (m_context.slots && !batch->slotted) {
+        // The message passed the limiter: it holds a slot until its last event ends, wherever that happens. A
+        // batch recover() put back already holds one.
+        const std::uint16_t slot = m_context.slots->take(static_cast<std::uint32_t>(batch->events.size()));
         for (Event &event : batch->events)
             event.slot = slot;
+        batch->slotted = true;
     }
     if (count == 1) {
         m_consumers[0]->enqueue(batch);
         return;
     }
-    std::array<Batch *, kMaxConsumers> parts{};
+    std::array<std::unique_ptr<Batch>, kMaxConsumers> parts{};
     const std::size_t expected = batch->events.size() / static_cast<std::size_t>(count) * 2 + 4;
     for (const Event &event : batch->events) {
-        Batch *&part = parts[static_cast<std::size_t>(partition(event.key, count))];
+        auto &part = parts[static_cast<std::size_t>(partition(event.key, count))];
         if (!part) {
-            part = new Batch;
+            part = std::make_unique<Batch>();
             part->events.reserve(expected);
         }
         part->events.push_back(event);
     }
-    delete batch;
     for (int i = 0; i < count; ++i) {
-        if (parts[static_cast<std::size_t>(i)])
-            m_consumers[static_cast<std::size_t>(i)]->enqueue(parts[static_cast<std::size_t>(i)]);
+        auto &part = parts[static_cast<std::size_t>(i)];
+        if (!part)
+            continue;
+        try {
+            m_consumers[static_cast<std::size_t>(i)]->enqueue(part.get());
+        } catch (...) {
+            // What was not handed over goes back into `batch`: its capacity holds them all, nothing allocates.
+            batch->events.clear();
+            for (int j = i; j < count; ++j) {
+                if (const auto &rest = parts[static_cast<std::size_t>(j)])
+                    batch->events.insert(batch->events.end(), rest->events.begin(), rest->events.end());
+            }
+            throw;
+        }
+        part.release();
     }
+    delete batch;
+}
+
+void Router::recover(Batch *batch)
+{
+    m_exceptions.add(1);
+    try {
+        m_node.try_put(batch); // redelivered through this node's queue: routed again after what is queued
+        return;
+    } catch (...) { }
+    // Not even that: the events end here, dead-lettered and counted (the dead-letter list would need memory).
+    const auto count = batch->events.size();
+    m_deadLettered.add(count);
+    const std::int64_t now = nowNs();
+    m_finishedTally.add(count, now);
+    int messagesDone = 0;
+    if (m_context.slots) {
+        for (const Event &event : batch->events)
+            messagesDone += m_context.slots->finish(event.slot, 1) ? 1 : 0;
+    }
+    delete batch;
+    m_context.admission.release(static_cast<std::int64_t>(count));
+    if (messagesDone > 0 && m_context.limiterDecrementer)
+        m_context.limiterDecrementer->try_put(messagesDone);
 }
 
 } // namespace beam

@@ -24,13 +24,20 @@ class Router
 public:
     static constexpr int kMaxConsumers = 256;
 
-    /// `slots`: the limiter's slots, one taken per message and stamped on its events (null: no limiter).
     Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &consumers,
-        MessageSlots *slots);
+        EngineContext &context);
 
     tbb::flow::function_node<Batch *> &input() { return m_node; }
     void setConsumerCount(int count) { m_count.store(count, std::memory_order_release); }
     [[nodiscard]] int consumerCount() const { return m_count.load(std::memory_order_acquire); }
+
+    /// Exceptions caught at the router's body (routing allocates): the batch's events not yet handed over are
+    /// redelivered through the router's own queue.
+    [[nodiscard]] std::uint64_t exceptions() const { return m_exceptions.get(); }
+    /// Events the router had to dead-letter because even redelivering them failed (memory really ran out).
+    [[nodiscard]] std::uint64_t deadLettered() const { return m_deadLettered.get(); }
+    /// Those events, with when their credits went back (for the time-weighted mean in flight).
+    [[nodiscard]] const TimedTally &finishedTally() const { return m_finishedTally; }
 
     /// Which of `count` consumers owns `key`.
     static int partition(std::uint32_t key, int count)
@@ -41,9 +48,13 @@ public:
 
 private:
     void route(Batch *batch);
+    void recover(Batch *batch);
 
     const std::array<std::unique_ptr<Consumer>, kMaxConsumers> &m_consumers;
-    MessageSlots *m_slots;
+    EngineContext &m_context;
+    SoloCounter m_exceptions; ///< written by the body only (serial)
+    SoloCounter m_deadLettered;
+    TimedTally m_finishedTally;
     std::atomic<int> m_count{1};
     tbb::flow::function_node<Batch *> m_node;
 };

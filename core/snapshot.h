@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/histogram.h"
 #include "core/pipelineconfig.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -139,6 +141,10 @@ struct Snapshot {
     std::uint64_t crashesRandom = 0; ///< crashes by cause
     std::uint64_t crashesKilled = 0; ///< crashes by "kill consumer"
     std::uint64_t crashesHang = 0; ///< crashes by the hang timeout
+    std::uint64_t crashesException = 0; ///< crashes by an exception past the attempt boundary (e.g. out of memory)
+    /// exceptions caught where a node body meets oneTBB (consumers, router) and at the executor, which would
+    /// otherwise have ended the program; each was recovered from without losing an event
+    std::uint64_t exceptionsCaught = 0;
     std::uint64_t redelivered = 0; ///< events handed to a replacement after a crash
     std::uint64_t escalations = 0; ///< supervisors that exceeded their intensity and escalated
     std::uint64_t pipelineRestarts = 0; ///< whole-pipeline restarts (EscalationPolicy::Restart)
@@ -154,6 +160,10 @@ struct Snapshot {
 
     LatencySummary interval; ///< creation-to-completion latency over the last interval, microseconds
     LatencySummary cumulative; ///< the same since start
+    /// The cumulative latency histogram (nanoseconds) this snapshot's summaries come from, read before the
+    /// producers' counts: its count never exceeds `produced`. Only the newest snapshot of Engine::history()
+    /// keeps it (older ones have it null, to bound memory).
+    std::shared_ptr<const Histogram> latencyHistogram;
 
     double cpuPercent = 0; ///< of one core, over the interval
     std::uint64_t rssBytes = 0; ///< resident set of the process

@@ -7,6 +7,15 @@ namespace beam {
 
 TimerService::~TimerService()
 {
+    shutdown();
+}
+
+void TimerService::shutdown()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_shutDown = true; // callbacks that flush() runs may schedule more: dropped
+    }
     flush();
     {
         std::lock_guard lock(m_mutex);
@@ -22,6 +31,8 @@ void TimerService::schedule(Clock::time_point deadline, std::function<void()> ca
     bool earliest = false;
     {
         std::lock_guard lock(m_mutex);
+        if (m_shutDown)
+            return;
         if (!m_thread.joinable())
             m_thread = std::thread([this] { run(); });
         earliest = m_entries.empty() || deadline < m_entries.top().deadline;

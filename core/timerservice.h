@@ -26,10 +26,14 @@ public:
     TimerService(const TimerService &) = delete;
     TimerService &operator=(const TimerService &) = delete;
 
+    /// Runs `callback` on the timer thread at `deadline`. After shutdown() the callback is dropped: the engine
+    /// has stopped and nothing it could do would reach a running graph.
     void schedule(Clock::time_point deadline, std::function<void()> callback);
     /// Runs every pending callback now, whatever its deadline (used by "stop now"), and returns only when no
     /// callback is running on the timer thread either, so the caller may then destroy what callbacks touch.
     void flush();
+    /// Runs every pending callback now, stops the timer thread and drops whatever is scheduled afterwards.
+    void shutdown();
     [[nodiscard]] std::size_t pending() const;
 
 private:
@@ -50,6 +54,7 @@ private:
     std::priority_queue<Entry, std::vector<Entry>, std::greater<>> m_entries;
     std::uint64_t m_order = 0;
     bool m_stopping = false;
+    bool m_shutDown = false; ///< schedule() drops callbacks
     bool m_inCallback = false; ///< the timer thread is running a callback (outside the lock)
     std::condition_variable m_callbackDone;
     std::thread m_thread;

@@ -21,6 +21,10 @@ EngineBridge::~EngineBridge()
 {
     if (m_engine)
         m_engine->stop(StopMode::Now);
+    // A drain in progress stops now (what is in flight is counted as abandoned), so joining it takes
+    // milliseconds, not the drain's timeout.
+    if (m_stopping)
+        m_stopping->requestStopNow();
     if (m_drainThread.joinable())
         m_drainThread.join();
     for (auto &r : m_retiring)
@@ -129,6 +133,8 @@ void EngineBridge::reset()
     if (m_engine)
         retire(std::move(m_engine));
     m_drainAbandoned = m_stopping != nullptr;
+    if (m_stopping)
+        m_stopping->requestStopNow(); // the run is forgotten: no reason to wait for its drain
     m_latest.reset();
     m_lastSequence = 0;
     m_poll.stop();

@@ -136,6 +136,48 @@ private slots:
         QCOMPARE(process.exitCode(), 0);
     }
 
+    /// Every family of one scrape comes from one snapshot: the latency histogram's count (events processed, as
+    /// its latencies were recorded) never exceeds the events produced. Before the fix the counters came from a
+    /// snapshot up to one interval old and the histogram was read live at publication, so at a high rate the
+    /// count ran ahead of produced in nearly every scrape.
+    void testOneSnapshotPerScrape()
+    {
+        const quint16 port = freePort();
+        QVERIFY(port != 0);
+        QProcess process;
+        process.start(QStringLiteral(BEAM_BINARY),
+            {QStringLiteral("--headless"), QStringLiteral("--quiet"), QStringLiteral("--duration"),
+                QStringLiteral("60"), QStringLiteral("--rate"), QStringLiteral("200000"), QStringLiteral("--producers"),
+                QStringLiteral("2"), QStringLiteral("--interval"), QStringLiteral("50"),
+                QStringLiteral("--metrics-port"), QString::number(port)});
+        QVERIFY(process.waitForStarted());
+        const auto stop = qScopeGuard([&process] {
+            process.kill();
+            process.waitForFinished();
+        });
+        const QString url = QStringLiteral("http://127.0.0.1:%1/metrics").arg(port);
+        QVERIFY(getWhenUp(url, process));
+        int compared = 0;
+        double lastProduced = 0;
+        for (int scrape = 0; scrape < 150; ++scrape) {
+            const auto body = get(url);
+            QVERIFY(body);
+            const auto v = values(*body);
+            const QString produced = QStringLiteral("beam_events_produced_total");
+            const QString count = QStringLiteral("beam_event_latency_seconds_count");
+            QVERIFY(v.count(produced) && v.count(count));
+            QVERIFY2(v.at(count) <= v.at(produced),
+                qPrintable(QStringLiteral("scrape %1: latency count %2 > produced %3")
+                               .arg(scrape)
+                               .arg(v.at(count), 0, 'f', 0)
+                               .arg(v.at(produced), 0, 'f', 0)));
+            compared += v.at(produced) > lastProduced;
+            lastProduced = v.at(produced);
+            QTest::qWait(10);
+        }
+        QVERIFY2(compared > 10, "the counters hardly moved: the run was not under load");
+    }
+
     void testPortInUseExitsTwo()
     {
         QTcpServer taken;

@@ -3,6 +3,7 @@
 // engine, a click on a consumer kills it and its supervisor restarts it, extreme values lose nothing.
 #include "chartpanel.h"
 #include "controlpanel.h"
+#include "enginebridge.h"
 #include "lessonpanel.h"
 #include "mainwindow.h"
 #include "schedulersview.h"
@@ -33,6 +34,8 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <memory>
 
 using namespace beam;
 
@@ -788,6 +791,30 @@ private slots:
         QVERIFY(lines.front().startsWith(QLatin1String("elapsed_s,produced_per_s,processed_per_s")));
         QImage png(dir.filePath(QStringLiteral("c.png")));
         QVERIFY(!png.isNull());
+    }
+
+    /// Closing the window while the engine drains (a slow consumer, thousands in flight) must not block the GUI
+    /// thread for the drain's 30 s timeout: the bridge tells the drain to stop now (the events in flight are
+    /// abandoned, counted) and joins it in milliseconds.
+    void testClosingDuringADrainDoesNotBlock()
+    {
+        auto bridge = std::make_unique<beam::EngineBridge>();
+        beam::PipelineConfig config;
+        config.consumers = 1;
+        config.workUs = 2000; // 500 events/s: 5000 in flight take 10 s to drain
+        config.rate = 100000;
+        config.maxInFlight = 5000;
+        bridge->setConfig(config);
+        bridge->start();
+        QVERIFY(bridge->engine());
+        QTRY_VERIFY_WITH_TIMEOUT(bridge->engine()->sampleNow()->inFlight > 1000, 10000);
+        bridge->stop(); // drains on a helper thread
+        QTRY_VERIFY_WITH_TIMEOUT(bridge->state() == beam::EngineState::Idle, 5000); // the engine moved to the drain
+        QElapsedTimer closing;
+        closing.start();
+        bridge->reset(); // what closeEvent() does
+        bridge.reset(); // and what ends the program
+        QVERIFY2(closing.elapsed() < 3000, qPrintable(QStringLiteral("closed after %1 ms").arg(closing.elapsed())));
     }
 };
 

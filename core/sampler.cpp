@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+#include "core/sampler.h"
+
+#include "core/consumer.h"
+#include "core/enginecontext.h"
+#include "core/executor.h"
+#include "core/processstats.h"
+#include "core/supervision.h"
+#include "core/threadactivity.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace beam {
+
+namespace {
+
+constexpr std::size_t kHistoryCapacity = 6000; // ten minutes at the default 100 ms
+constexpr std::int64_t kRecentSlicesNs = 1'500'000'000; // what ThreadSample::recent covers
+
+/// One thread's sample: busy share over the interval (from `previousBusy`, updated) and its life, and its recent
+/// slices in seconds since `startNs`.
+ThreadSample sampleThread(const ThreadActivity &activity, std::string name, ThreadSample::Kind kind,
+    std::uint64_t &previousBusy, std::int64_t now, double dt, std::int64_t startNs)
+{
+    ThreadSample t;
+    t.name = std::move(name);
+    t.kind = kind;
+    // A body running when the previous sample read it may end a hair before that read's clock: never go back.
+    const std::uint64_t busy = std::max(activity.busyNs(), previousBusy);
+    t.utilisation = std::clamp(static_cast<double>(busy - previousBusy) / 1e9 / dt, 0.0, 1.0);
+    previousBusy = busy;
+    const std::int64_t ended = activity.endedNs();
+    t.running = ended == 0;
+    const std::int64_t life = (ended != 0 ? ended : now) - activity.beganNs();
+    t.utilisationRun = life > 0 ? std::clamp(static_cast<double>(busy) / static_cast<double>(life), 0.0, 1.0) : 0.0;
+    const auto seconds = [startNs](std::int64_t ns) { return static_cast<double>(ns - startNs) / 1e9; };
+    const auto slices = activity.slices(now - kRecentSlicesNs);
+    t.recent.reserve(slices.size());
+    for (const auto &slice : slices)
+        t.recent.push_back({seconds(slice.startNs), seconds(slice.endNs), slice.consumer});
+    return t;
+}
+
+LatencySummary summarise(const Histogram &histogram)
+{
+    const auto us = [](std::uint64_t ns) { return static_cast<double>(ns) / 1000.0; };
+    LatencySummary summary;
+    summary.count = histogram.count();
+    summary.p50 = us(histogram.quantile(0.50));
+    summary.p90 = us(histogram.quantile(0.90));
+    summary.p99 = us(histogram.quantile(0.99));
+    summary.p999 = us(histogram.quantile(0.999));
+    summary.max = us(histogram.max());
+    summary.mean = histogram.mean() / 1000.0;
+    return summary;
+}
+
+} // namespace
+
+Sampler::Sampler(const Sources &sources)
+    : m_sources(sources)
+{ }
+
+Sampler::~Sampler()
+{
+    stop();
+}
+
+void Sampler::begin(std::int64_t startNs)
+{
+    std::lock_guard sampling(m_sampleMutex);
+    m_startNs = startNs;
+    m_previous.ns = startNs;
+    m_previous.cpuNs = ProcessStats::read().cpuNs;
+}
+
+void Sampler::start()
+{
+    {
+        std::lock_guard lock(m_threadMutex);
+        m_stop = false;
+    }
+    m_thread = std::thread([this] { loop(); });
+}
+
+std::shared_ptr<const Snapshot> Sampler::latest() const
+{
+    std::lock_guard lock(m_historyMutex);
+    return m_latest;
+}
+
+std::vector<std::shared_ptr<const Snapshot>> Sampler::history() const
+{
+    std::lock_guard lock(m_historyMutex);
+    return {m_history.begin(), m_history.end()};
+}
+
+std::shared_ptr<const Snapshot> Sampler::sample()
+{
+    std::lock_guard sampling(m_sampleMutex);
+    auto snapshot = std::make_shared<Snapshot>();
+    Snapshot &s = *snapshot;
+    const std::int64_t now = nowNs();
+    const double dt = std::max(1e-9, static_cast<double>(now - m_previous.ns) / 1e9);
+    std::uint64_t inFlightArea = 0; // admitted minus finished, integrated over time up to `now`
+
+    // The latency histogram before anything else: every event it counts was produced before the producers'
+    // counts below are read, so one snapshot never shows more latencies than events produced.
+    Histogram cumulative;
+    const int created = m_sources.createdConsumers.load(std::memory_order_acquire);
+    for (int i = 0; i < created; ++i)
+        m_sources.consumers[static_cast<std::size_t>(i)]->latency().addTo(cumulative);
+
+    // Executor threads first, then producer threads.
+    m_previous.executorBusy.resize(static_cast<std::size_t>(m_sources.executor.threadCount()));
+    for (int i = 0; i < m_sources.executor.threadCount(); ++i) {
+        s.threads.push_back(sampleThread(m_sources.executor.activity(i), "executor " + std::to_string(i),
+            ThreadSample::Kind::Executor, m_previous.executorBusy[static_cast<std::size_t>(i)], now, dt, m_startNs));
+    }
+
+    {
+        std::lock_guard lock(m_sources.engineMutex);
+        s.config = m_sources.config;
+        s.state = m_sources.state.load();
+        // Order matters: producers (produced, then dropped), then in flight, then consumers. Each event counted
+        // as produced is then already in flight or finished, so `lost` can only come out too low, never too high.
+        m_previous.producerCounters.resize(m_sources.producers.size());
+        for (const auto &producer : m_sources.producers) {
+            const auto c = producer->counters();
+            s.produced += c.produced;
+            s.dropped += c.dropped;
+            const auto before = m_previous.producerCounters[static_cast<std::size_t>(producer->index())];
+            if (std::find(m_sources.running.begin(), m_sources.running.end(), producer.get())
+                != m_sources.running.end()) {
+                ProducerSample p;
+                p.index = producer->index();
+                p.produced = c.produced;
+                p.dropped = c.dropped;
+                p.offeredPerSec = static_cast<double>(c.offered - before.offered) / dt;
+                p.achievedPerSec = static_cast<double>(c.produced - before.produced) / dt;
+                p.backpressureRatio
+                    = std::clamp(static_cast<double>(c.blockedNs - before.blockedNs) / 1e9 / dt, 0.0, 1.0);
+                s.producers.push_back(p);
+            }
+            m_previous.producerCounters[static_cast<std::size_t>(producer->index())] = c;
+            inFlightArea += producer->admittedTally().areaAt(now);
+        }
+        m_previous.producerBusy.resize(m_sources.producers.size());
+        for (const auto &producer : m_sources.producers) {
+            s.threads.push_back(sampleThread(producer->activity(), "producer " + std::to_string(producer->index()),
+                ThreadSample::Kind::Producer, m_previous.producerBusy[static_cast<std::size_t>(producer->index())], now,
+                dt, m_startNs));
+        }
+    }
+    s.inFlight = m_sources.context.admission.inFlight();
+
+    Histogram recovery;
+    const int active = m_sources.router ? m_sources.router->consumerCount() : 0;
+    for (int i = 0; i < created; ++i) {
+        const Consumer &consumer = *m_sources.consumers[static_cast<std::size_t>(i)];
+        const auto c = consumer.counters();
+        s.processed += c.processed;
+        s.failed += c.failed;
+        s.retried += c.retried;
+        s.deadLettered += c.deadLettered;
+        s.abandoned += c.abandoned;
+        inFlightArea -= consumer.finishedTally().areaAt(now);
+        ConsumerSample cs;
+        cs.index = i;
+        cs.active = i < active;
+        cs.processed = c.processed;
+        cs.failed = c.failed;
+        cs.deadLettered = c.deadLettered;
+        cs.queueDepth = c.queueDepth;
+        cs.processedPerSec
+            = static_cast<double>(c.processed - m_previous.consumerProcessed[static_cast<std::size_t>(i)]) / dt;
+        cs.restarts = c.restarts;
+        for (auto n : c.crashes)
+            cs.crashes += n;
+        s.restarts += c.restarts;
+        s.redelivered += c.redelivered;
+        s.crashesRandom += c.crashes[static_cast<std::size_t>(CrashCause::Random)];
+        s.crashesKilled += c.crashes[static_cast<std::size_t>(CrashCause::Killed)];
+        s.crashesHang += c.crashes[static_cast<std::size_t>(CrashCause::Hang)];
+        s.crashesException += c.crashes[static_cast<std::size_t>(CrashCause::Exception)];
+        s.exceptionsCaught += c.exceptions;
+        consumer.recovery().addTo(recovery);
+        switch (consumer.state()) {
+        case Consumer::State::Running:
+            cs.state = "running";
+            break;
+        case Consumer::State::Hung:
+            cs.state = "hung";
+            break;
+        case Consumer::State::Down:
+            cs.state = "down";
+            break;
+        }
+        cs.busyRatio = std::clamp(
+            static_cast<double>(c.busyNs - m_previous.consumerBusy[static_cast<std::size_t>(i)]) / 1e9 / dt, 0.0, 1.0);
+        m_previous.consumerProcessed[static_cast<std::size_t>(i)] = c.processed;
+        m_previous.consumerBusy[static_cast<std::size_t>(i)] = c.busyNs;
+        cs.ioWaitRatio = std::clamp(
+            static_cast<double>(c.ioWaitNs - m_previous.consumerIoWait[static_cast<std::size_t>(i)]) / 1e9 / dt, 0.0,
+            1.0);
+        m_previous.consumerIoWait[static_cast<std::size_t>(i)] = c.ioWaitNs;
+        if (cs.active || cs.queueDepth > 0)
+            s.consumers.push_back(cs);
+    }
+
+    if (m_sources.router) {
+        s.deadLettered += m_sources.router->deadLettered();
+        s.exceptionsCaught += m_sources.router->exceptions();
+        inFlightArea -= m_sources.router->finishedTally().areaAt(now);
+    }
+    s.exceptionsCaught += m_sources.executor.escapedExceptions();
+
+    s.lost = static_cast<std::int64_t>(s.produced - s.dropped) - s.inFlight
+        - static_cast<std::int64_t>(s.processed + s.deadLettered + s.abandoned);
+    if (s.state != EngineState::Stopped)
+        s.lost = std::max<std::int64_t>(0, s.lost); // while running, a negative value is only read skew
+    s.limit = m_sources.context.admission.limit();
+    if (m_sources.context.slots) {
+        s.messagesInFlight = m_sources.context.slots->inUse();
+        s.messageSlots = MessageSlots::kCount;
+    }
+    s.inFlightHigh = std::max(s.inFlight, m_sources.context.admission.takeHighWater());
+    s.maxInFlightObserved = m_sources.context.admission.maxObserved();
+    s.safetyCapHit = m_sources.context.safetyCapHit.load();
+
+    s.sequence = ++m_sequence;
+    s.elapsedS = static_cast<double>(now - m_startNs) / 1e9;
+    s.intervalS = dt;
+    s.producedPerSec = static_cast<double>(s.produced - m_previous.produced) / dt;
+    s.processedPerSec = static_cast<double>(s.processed - m_previous.processed) / dt;
+    s.failedPerSec = static_cast<double>(s.failed - m_previous.failed) / dt;
+    s.inFlightMean = static_cast<double>(static_cast<std::int64_t>(inFlightArea - m_previous.inFlightArea)) / 1e9 / dt;
+    s.droppedPerSec = static_cast<double>(s.dropped - m_previous.dropped) / dt;
+    double pressure = 0;
+    for (const auto &p : s.producers)
+        pressure += p.backpressureRatio;
+    s.backpressureRatio = s.producers.empty() ? 0.0 : pressure / static_cast<double>(s.producers.size());
+
+    s.recovery = summarise(recovery);
+    if (m_sources.supervision) {
+        m_sources.supervision->sample(s, now);
+        if (s.state != EngineState::Stopped)
+            m_sources.supervision->watch(now, created);
+    }
+    s.interval = summarise(cumulative.since(m_previous.latency));
+    s.cumulative = summarise(cumulative);
+    s.latencyHistogram = std::make_shared<const Histogram>(cumulative);
+
+    const auto process = ProcessStats::read();
+    s.cpuPercent = static_cast<double>(process.cpuNs - m_previous.cpuNs) / 1e9 / dt * 100.0;
+    s.rssBytes = process.rssBytes;
+
+    m_previous.ns = now;
+    m_previous.cpuNs = process.cpuNs;
+    m_previous.produced = s.produced;
+    m_previous.processed = s.processed;
+    m_previous.failed = s.failed;
+    m_previous.dropped = s.dropped;
+    m_previous.inFlightArea = inFlightArea;
+    m_previous.latency = std::move(cumulative);
+
+    // Only the newest snapshot in the history keeps the threads' recent slices (up to some 100 KB a thread) and
+    // the latency histogram (18 KB): the one it replaces is swapped for a copy without them. Whoever still holds the
+    // original keeps it whole.
+    std::shared_ptr<Snapshot> lighter;
+    if (m_latest) { // written only here, under m_sampleMutex
+        const auto &threads = m_latest->threads;
+        if (m_latest->latencyHistogram
+            || std::any_of(threads.begin(), threads.end(), [](const ThreadSample &t) { return !t.recent.empty(); })) {
+            lighter = std::make_shared<Snapshot>(*m_latest);
+            for (auto &t : lighter->threads)
+                std::vector<ThreadSlice>().swap(t.recent);
+            lighter->latencyHistogram.reset();
+        }
+    }
+    std::lock_guard lock(m_historyMutex);
+    if (lighter && !m_history.empty() && m_history.back() == m_latest)
+        m_history.back() = std::move(lighter);
+    m_history.push_back(snapshot);
+    while (m_history.size() > kHistoryCapacity)
+        m_history.pop_front();
+    m_latest = snapshot;
+    return snapshot;
+}
+
+void Sampler::loop()
+{
+    auto next = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_intervalMs.load());
+    std::unique_lock lock(m_threadMutex);
+    while (!m_stop) {
+        if (m_wake.wait_until(lock, next, [this] { return m_stop; }))
+            break;
+        lock.unlock();
+        sample();
+        lock.lock();
+        const auto now = std::chrono::steady_clock::now();
+        next += std::chrono::milliseconds(m_intervalMs.load());
+        if (next < now)
+            next = now + std::chrono::milliseconds(m_intervalMs.load());
+    }
+}
+
+void Sampler::stop()
+{
+    {
+        std::lock_guard lock(m_threadMutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+} // namespace beam

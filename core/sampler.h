@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/histogram.h"
+#include "core/pipelineconfig.h"
+#include "core/producer.h"
+#include "core/router.h"
+#include "core/snapshot.h"
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace beam {
+
+class Consumer;
+class Supervision;
+
+/// Turns the engine's counters into immutable snapshots: on its own thread at the sampling interval, or on
+/// demand (sampleNow()), one at a time. Keeps the history and the newest snapshot. It reads the engine's parts
+/// and never changes them, except that it runs the supervisor's watchdog after each sample while the engine runs.
+///
+/// Threads: start(), stop() and setInterval() from the engine's control thread; sample(), latest() and history()
+/// from any thread. The thread is stopped before any part it reads goes (the engine declares it after them).
+class Sampler
+{
+public:
+    /// What a sample reads: the engine's parts, by reference (they outlive the sampler).
+    struct Sources {
+        std::mutex &engineMutex; ///< guards config, state changes and the producer lists
+        const PipelineConfig &config; ///< the configuration in force
+        const std::atomic<EngineState> &state; ///< the engine's state
+        const std::vector<std::unique_ptr<Producer>> &producers; ///< every producer ever started
+        const std::vector<Producer *> &running; ///< the producers running now
+        EngineContext &context; ///< admission, counters shared by the engine's threads
+        Executor &executor; ///< its threads' activity
+        const std::array<std::unique_ptr<Consumer>, Router::kMaxConsumers> &consumers; ///< created ones first
+        const std::atomic<int> &createdConsumers; ///< how many consumers exist
+        const std::unique_ptr<Router> &router; ///< null before start
+        const std::unique_ptr<Supervision> &supervision; ///< null before start
+    };
+
+    explicit Sampler(const Sources &sources);
+    ~Sampler();
+    Sampler(const Sampler &) = delete;
+    Sampler &operator=(const Sampler &) = delete;
+
+    /// The run begins at `startNs`: rates of the first sample count from there.
+    void begin(std::int64_t startNs);
+    /// Starts the sampling thread.
+    void start();
+    /// Stops the sampling thread and joins it (no sample is taken by it afterwards). Idempotent.
+    void stop();
+    /// The sampling interval, from the next wait on.
+    void setInterval(int ms) { m_intervalMs.store(ms); }
+
+    /// Takes a snapshot now and returns it (also appended to the history and made the newest).
+    std::shared_ptr<const Snapshot> sample();
+    [[nodiscard]] std::shared_ptr<const Snapshot> latest() const;
+    [[nodiscard]] std::vector<std::shared_ptr<const Snapshot>> history() const;
+
+private:
+    void loop();
+
+    Sources m_sources;
+
+    std::thread m_thread;
+    std::mutex m_threadMutex;
+    std::condition_variable m_wake;
+    bool m_stop = false;
+    std::atomic<int> m_intervalMs{100};
+
+    std::mutex m_sampleMutex; ///< one sample at a time (the thread or sampleNow)
+    std::int64_t m_startNs = 0;
+    std::uint64_t m_sequence = 0;
+    struct Previous {
+        std::int64_t ns = 0;
+        std::int64_t cpuNs = 0;
+        std::uint64_t produced = 0;
+        std::uint64_t processed = 0;
+        std::uint64_t failed = 0;
+        std::uint64_t dropped = 0;
+        std::uint64_t inFlightArea = 0; ///< event·ns, modulo 2^64
+        Histogram latency;
+        std::vector<std::uint64_t> consumerProcessed = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
+        std::vector<std::uint64_t> consumerBusy = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
+        std::vector<std::uint64_t> consumerIoWait = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
+        std::vector<Producer::Counters> producerCounters; ///< by producer index
+        std::vector<std::uint64_t> executorBusy;
+        std::vector<std::uint64_t> producerBusy; ///< by producer index
+    } m_previous;
+
+    mutable std::mutex m_historyMutex;
+    std::deque<std::shared_ptr<const Snapshot>> m_history;
+    std::shared_ptr<const Snapshot> m_latest;
+};
+
+} // namespace beam
