@@ -80,48 +80,8 @@ void Executor::run(int index)
             seen = m_submitted.load(std::memory_order_seq_cst);
         }
         // Runs tasks until the graph has none outstanding, then returns.
-        m_arena.execute([this] { runGraph(); });
+        m_arena.execute([this] { waitForGraph(); });
     }
-}
-
-void Executor::runUntilIdle()
-{
-    m_arena.execute([this] { runGraph(); });
-}
-
-void Executor::runGraph()
-{
-    std::unique_lock lock(m_ownerMutex);
-    if (m_ownerWaiting) {
-        tbb::task_group help;
-        m_helpers.push_back(help.defer([] {}));
-        lock.unlock();
-        help.wait(); // runs graph tasks until the owner runs the task deferred above
-        return;
-    }
-    m_ownerWaiting = true;
-    lock.unlock();
-    waitForGraph();
-    lock.lock();
-    m_ownerWaiting = false;
-    for (auto &release : m_helpers)
-        m_arena.enqueue(std::move(release));
-    m_helpers.clear();
-}
-
-void Executor::waitForGraph()
-{
-    const int inside = m_graphWaiters.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (inside > m_graphWaitersHigh.load(std::memory_order_relaxed))
-        m_graphWaitersHigh.store(inside, std::memory_order_relaxed);
-    try {
-        m_graph->wait_for_all();
-    } catch (...) {
-        // A node body let an exception through: oneTBB rethrows it here, to the graph's waiter. There is no
-        // one to hand it to; the thread carries on (wait_for_all() has reset the graph's context).
-        m_escaped.fetch_add(1, std::memory_order_relaxed);
-    }
-    m_graphWaiters.fetch_sub(1, std::memory_order_relaxed);
 }
 
 } // namespace beam
