@@ -556,7 +556,7 @@ void Consumer::goDown(Batch *current, std::size_t from)
         return;
     m_redelivered.add(kept->events.size());
     m_requeued.add(kept->events.size());
-    kept.release(); // now owned by the backlog
+    static_cast<void>(kept.release()); // now owned by the backlog
 }
 
 void Consumer::abandonAll(Batch *batch)
@@ -619,7 +619,7 @@ void Consumer::settle()
             m_retry.swap(redelivery->events); // a put that throws has not taken the batch
             throw;
         }
-        redelivery.release();
+        static_cast<void>(redelivery.release()); // now owned by the node's queue
         m_retried.add(count);
         m_requeued.add(count);
     }

@@ -39,18 +39,20 @@ public:
         ASAN_UNPOISON_MEMORY_REGION(m_object, m_size);
 #endif
     }
+#if defined(__SANITIZE_ADDRESS__)
     ~LifetimeCanary()
     {
-#if defined(__SANITIZE_ADDRESS__)
         ASAN_POISON_MEMORY_REGION(m_object, m_size);
-#endif
     }
+#else
+    ~LifetimeCanary() = default;
+#endif
     LifetimeCanary(const LifetimeCanary &) = delete;
     LifetimeCanary &operator=(const LifetimeCanary &) = delete;
 
 private:
-    const void *m_object;
-    std::size_t m_size;
+    [[maybe_unused]] const void *m_object; // read only under ASan
+    [[maybe_unused]] std::size_t m_size;
 };
 
 /// A counter with exactly one writer at a time (relaxed load + store, no locked instruction) on its own cache

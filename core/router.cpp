@@ -65,7 +65,7 @@ void Router::route(Batch *batch)
             }
             throw;
         }
-        part.release();
+        static_cast<void>(part.release()); // now owned by the consumer's queue
     }
     delete batch;
 }
