@@ -39,7 +39,16 @@ private slots:
         QVERIFY(process.waitForFinished(120000));
         const QString out = QString::fromUtf8(process.readAllStandardOutput());
         const QString err = QString::fromUtf8(process.readAllStandardError());
-        QVERIFY2(process.exitCode() == 0, qPrintable(out + err));
+        // QTest cuts long messages: name the failed checks first, then what else the run said.
+        QStringList failed;
+        for (const QString &line : out.split(QLatin1Char('\n'))) {
+            if (line.contains(QLatin1String("FAIL")) && !line.startsWith(QLatin1String("[")))
+                failed << line.trimmed();
+        }
+        QVERIFY2(process.exitCode() == 0,
+            qPrintable(QStringLiteral("exit %1; %2 | %3")
+                           .arg(process.exitCode())
+                           .arg(failed.join(QStringLiteral(" | ")), err.right(600))));
         QVERIFY(out.contains(QLatin1String("assertions: ")));
         QVERIFY(!out.contains(QLatin1String("FAIL")));
         QVERIFY2(out.contains(QLatin1String("PASS caption ")), qPrintable(out)); // its captions are checked
