@@ -129,7 +129,7 @@ struct Snapshot {
     /// The limiter_node's own count, in messages: routed and not yet finished (MessageSlots), and its threshold
     /// (0 when the graph has no limiter). Events waiting in front of the limiter are in `inFlight`, not here.
     std::int64_t messagesInFlight = 0;
-    std::int64_t messageSlots = 0;
+    std::int64_t messageSlots = 0; ///< the limiter's threshold in messages (0: no limiter_node)
     std::int64_t maxInFlightObserved = 0; ///< highest in flight since start
     /// produced - processed - dead-lettered - dropped - abandoned - in flight, read in an order that can
     /// only over-count the right-hand side while running: above 0 means events vanished.

@@ -149,8 +149,8 @@ void TopologyView::rebuild()
     const QSizeF producerSize
         = boxFor({tr("P%1").arg(m_producerCount - 1), tr("%L1/s").arg(room(rate)), tr("held %1%").arg(100)});
     // Sized for the widest count the limiter can show: its threshold is 4,096 messages (MessageSlots::kCount).
-    const QSizeF limiterSize = boxFor(
-        {tr("limiter"), tr("events %L1 / %L1").arg(limit), tr("messages %L1 / %L1").arg(4096)}, px * 0.45 + pad);
+    const QSizeF limiterSize
+        = boxFor({tr("limiter"), tr("events %L1 / %L1").arg(limit), tr("slots %L1 / %L1").arg(4096)}, px * 0.45 + pad);
     const QSizeF routerSize = boxFor({tr("router"), tr("%L1/s").arg(room(rate * m_producerCount))});
     const QSizeF consumerSize
         = boxFor({QStringLiteral("C%1 ↻%2").arg(m_consumerCount - 1).arg(room(static_cast<double>(restarts))),
@@ -344,7 +344,7 @@ void TopologyView::update(const Snapshot &s)
         s.gaveUp              ? State::GaveUp
             : fullness >= 0.9 ? State::Held
                               : State::Idle,
-        s.messageSlots > 0 ? tr("limiter\nevents %L1 / %L2\nmessages %L3 / %L4")
+        s.messageSlots > 0 ? tr("limiter\nevents %L1 / %L2\nslots %L3 / %L4")
                                  .arg(s.inFlight)
                                  .arg(s.limit)
                                  .arg(s.messagesInFlight)
