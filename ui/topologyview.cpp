@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "topologyview.h"
 
+#include "axisticks.h"
+
 #include <QGraphicsPolygonItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsScene>
@@ -20,6 +22,23 @@ QString percent(double share)
 {
     return QString::number(std::lround(std::clamp(share, 0.0, 1.0) * 100));
 }
+
+// Numbers that grow with the run (rates, queues, restarts) are printed the way the axes print them once they
+// pass four digits ("9,999/s", then "10k/s", "412k/s", "1.2M/s"), so no number is ever wider than the
+// templates below and the boxes, sized for those, do not depend on how fast this run goes. Otherwise a fast
+// run widened the boxes, the diagram shrank to fit, and its text fell under the projector's 19 px.
+QString count(double value)
+{
+    const double v = std::max(0.0, value);
+    return v < 10'000 ? QStringLiteral("%L1").arg(std::llround(v)) : ticks::format(v, ticks::Unit::Plain);
+}
+QString rate(double perSec)
+{
+    return count(perSec) + QStringLiteral("/s");
+}
+// The widest each can print: three digits, a point and the widest unit letter.
+const QString kWidestCount = QStringLiteral("99.9M");
+const QString kWidestRate = QStringLiteral("99.9M/s");
 } // namespace
 
 TopologyView::TopologyView(QWidget *parent)
@@ -129,36 +148,22 @@ void TopologyView::rebuild()
             w = std::max(w, fm.horizontalAdvance(l));
         return QSizeF(std::ceil(w + 2 * pad), std::ceil(static_cast<double>(lines.size()) * lh + 2 * pad + extra));
     };
-    // Boxes are sized to their text: the numbers of the latest snapshot with one more digit of room, so a
-    // growing number rarely outgrows its box; when one does, the next update lays the diagram out again.
-    const auto room = [](double value) { return static_cast<qint64>(std::max(0.0, value)) * 10 + 9; };
-    double rate = 999;
-    double queue = 99;
-    std::uint64_t restarts = 9;
+    // Boxes are sized for the widest number each line can print (see count()), so the layout is the same for a
+    // slow run and a fast one; only the limiter's bound, a setting, sizes its box.
     std::int64_t limit = 1000;
-    if (m_last) {
-        for (const auto &p : m_last->producers)
-            rate = std::max(rate, std::max(p.achievedPerSec, p.offeredPerSec));
-        rate = std::max({rate, m_last->producedPerSec});
-        for (const auto &c : m_last->consumers) {
-            queue = std::max(queue, static_cast<double>(c.queueDepth));
-            restarts = std::max(restarts, c.restarts);
-        }
+    if (m_last)
         limit = std::max(limit, m_last->limit);
-    }
-    const QSizeF producerSize
-        = boxFor({tr("P%1").arg(m_producerCount - 1), tr("%L1/s").arg(room(rate)), tr("held %1%").arg(100)});
+    const QSizeF producerSize = boxFor({tr("P%1").arg(m_producerCount - 1), kWidestRate, tr("held %1%").arg(100)});
     // Sized for the widest count the limiter can show: its threshold is 4,096 messages (MessageSlots::kCount).
     const QSizeF limiterSize
         = boxFor({tr("limiter"), tr("events %L1 / %L1").arg(limit), tr("slots %L1 / %L1").arg(4096)}, px * 0.45 + pad);
-    const QSizeF routerSize = boxFor({tr("router"), tr("%L1/s").arg(room(rate * m_producerCount))});
-    const QSizeF consumerSize
-        = boxFor({QStringLiteral("C%1 ↻%2").arg(m_consumerCount - 1).arg(room(static_cast<double>(restarts))),
-            tr("CRASHED"), tr("busy %1%").arg(100), tr("idle %1%").arg(100), tr("q %L1").arg(room(queue))});
+    const QSizeF routerSize = boxFor({tr("router"), kWidestRate});
+    const QSizeF consumerSize = boxFor({QStringLiteral("C%1 ↻%2").arg(m_consumerCount - 1).arg(kWidestCount),
+        tr("CRASHED"), tr("busy %1%").arg(100), tr("idle %1%").arg(100), tr("q %1").arg(kWidestCount)});
     const QSizeF cell(px * 1.3, px * 1.3);
     const double headerH = 2 * lh + 2 * pad;
     const QString routerEdgeText = tr("hash(key)\nmod %1").arg(m_consumerCount);
-    const QString limiterEdgeText = tr("%L1/s").arg(room(rate * m_producerCount));
+    const QString limiterEdgeText = kWidestRate;
     const double routerGap = fm.horizontalAdvance(tr("hash(key)")) + 0.8 * px;
     const double limiterGap = fm.horizontalAdvance(limiterEdgeText) + 0.8 * px;
     const double producerGap = 1.5 * px;
@@ -180,7 +185,7 @@ void TopologyView::rebuild()
         if (compact()) {
             const int rows = (m_consumerCount + columns - 1) / columns;
             const double w = std::max(rowLabelW + columns * (cell.width() + 2) - 2,
-                fm.horizontalAdvance(tr("longest queue C%1 (%L2)").arg(m_consumerCount - 1).arg(room(queue))));
+                fm.horizontalAdvance(tr("longest queue C%1 (%2)").arg(m_consumerCount - 1).arg(kWidestCount)));
             const double h = rows * (cell.height() + 2) - 2 + 2 * lh; // and the busiest, named below
             return QSizeF(std::max(w, consumerHeaderW) + 2 * pad, consumerHeaderH + pad + h + pad);
         }
@@ -336,7 +341,7 @@ void TopologyView::update(const Snapshot &s)
             : p.achievedPerSec > 0 || p.offeredPerSec > 0 ? State::Busy
                                                           : State::Idle;
         paintNode(m_producers[i], state,
-            tr("P%1\n%L2/s\nheld %3%").arg(p.index).arg(qRound64(p.achievedPerSec)).arg(percent(p.backpressureRatio)));
+            tr("P%1\n%2\nheld %3%").arg(p.index).arg(rate(p.achievedPerSec), percent(p.backpressureRatio)));
     }
 
     const double fullness = s.limit > 0 ? static_cast<double>(s.inFlight) / static_cast<double>(s.limit) : 0.0;
@@ -355,12 +360,12 @@ void TopologyView::update(const Snapshot &s)
     const double h = m_textPx * 0.45;
     m_limiter.gauge->setRect(
         QRectF(box.left() + pad, box.bottom() - pad - h, (box.width() - 2 * pad) * std::clamp(fullness, 0.0, 1.0), h));
-    m_limiterEdge->setText(tr("%L1/s").arg(qRound64(s.producedPerSec - s.droppedPerSec)));
+    m_limiterEdge->setText(rate(s.producedPerSec - s.droppedPerSec));
     paintNode(m_router,
         s.gaveUp                   ? State::GaveUp
             : s.producedPerSec > 0 ? State::Busy
                                    : State::Idle,
-        tr("router\n%L1/s").arg(qRound64(s.producedPerSec - s.droppedPerSec)));
+        tr("router\n%1").arg(rate(s.producedPerSec - s.droppedPerSec)));
     m_routerEdge->setText(tr("hash(key)\nmod %1").arg(m_consumerCount));
 
     if (s.elapsedS < m_lastElapsedS)
@@ -410,8 +415,10 @@ void TopologyView::update(const Snapshot &s)
         }
         if (crashed && state != State::GaveUp)
             doing = tr("CRASHED"); // the word and a thick border for a while; the fill keeps the live state
-        const QString restarts = c.restarts > 0 ? QStringLiteral(" ↻%1").arg(c.restarts) : QString();
-        paintNode(node, state, tr("C%1%2\n%3\nq %L4").arg(c.index).arg(restarts, doing).arg(c.queueDepth));
+        const QString restarts
+            = c.restarts > 0 ? QStringLiteral(" ↻%1").arg(count(static_cast<double>(c.restarts))) : QString();
+        paintNode(node, state,
+            tr("C%1%2\n%3\nq %4").arg(c.index).arg(restarts, doing, count(static_cast<double>(c.queueDepth))));
         // The crash border is drawn in the fill's text colour, so it shows on the fill in light and dark mode.
         node.box->setPen(crashed ? QPen(visual::textOn(state), 4)
                                  : QPen(visual::ink(visual::Ink::Threshold, m_dark), compact() ? 1 : 1.5));
@@ -424,11 +431,11 @@ void TopologyView::update(const Snapshot &s)
                                  .arg(c.processed));
     }
     if (m_worst && busiest >= 0)
-        m_worst->setText(tr("busiest C%1 (%2%)\nlongest queue C%3 (%L4)")
+        m_worst->setText(tr("busiest C%1 (%2%)\nlongest queue C%3 (%4)")
                              .arg(busiest)
                              .arg(percent(busiestShare))
                              .arg(longest)
-                             .arg(longestQueue));
+                             .arg(count(static_cast<double>(longestQueue))));
 
     for (const auto &sup : s.supervisors) {
         Frame *frame = sup.name == "pipeline" ? &m_pipeline : sup.name == "producers" ? &m_producerSup : &m_consumerSup;

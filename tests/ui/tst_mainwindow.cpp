@@ -609,7 +609,7 @@ private slots:
         QVERIFY(view.consumerText(0).contains(QLatin1String("busy 80%")));
         QCOMPARE(view.consumerState(1), visual::State::IoWait);
         QVERIFY(view.consumerText(1).contains(QLatin1String("I/O 90%")));
-        QVERIFY(view.consumerText(1).contains(QStringLiteral("q %L1").arg(20000)));
+        QVERIFY(view.consumerText(1).contains(QLatin1String("q 20k")));
         QCOMPARE(view.consumerState(2), visual::State::Down);
         QVERIFY(view.consumerText(2).contains(QLatin1String("DOWN")));
         QCOMPARE(view.consumerState(3), visual::State::Idle);
