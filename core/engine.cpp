@@ -110,11 +110,16 @@ void Engine::Impl::setProducerCount(int count)
     while (static_cast<int>(running.size()) < count) {
         const int index = static_cast<int>(producers.size());
         producers.push_back(std::make_unique<Producer>(index, context, [this](Batch *batch) {
+            // An idle graph and events with no CPU work: route and process this batch here, in microseconds,
+            // rather than wake another core (tens of microseconds on a virtual machine); only this batch, so
+            // the producer is back to pacing at once. Otherwise hand it over.
+            const bool noCpuWork = context.workUs.load(std::memory_order_relaxed) == 0
+                && (context.slowIndex.load(std::memory_order_relaxed) < 0
+                    || context.slowFactor.load(std::memory_order_relaxed) <= 1);
+            if (noCpuWork && executor.idle() && executor.tryRunHere([this, batch] { putIntoGraph(batch); }))
+                return;
             putIntoGraph(batch);
-            // An idle graph and an event with no CPU work: run it here, in microseconds, rather than wake
-            // another core (tens of microseconds on a virtual machine). Otherwise hand it over.
-            if (!(executor.idle() && context.workUs.load(std::memory_order_relaxed) == 0 && executor.tryRunHere()))
-                executor.notify();
+            executor.notify();
         }));
         running.push_back(producers.back().get());
         running.back()->start();
@@ -230,7 +235,7 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
     d->context.gate.close(); // from here on, every put from outside the graph is refused
     d->context.timers.shutdown(); // runs what the flush left, joins the timer thread; later timers are dropped
     d->executor.stop(); // each thread finishes its wait first
-    d->graph->wait_for_all(); // whatever the threads left: the last tasks this graph runs
+    d->executor.runUntilIdle(); // whatever the threads left: the last tasks this graph runs
     d->state = EngineState::Stopped;
     d->sampler.sample();
 }

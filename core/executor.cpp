@@ -62,6 +62,11 @@ void Executor::run(int index)
     // `seen` is read before each wait for the graph: work put in after that read either is found by the wait
     // or has changed the counter, so the thread runs the graph again instead of sleeping.
     std::uint64_t seen = m_submitted.load(std::memory_order_seq_cst);
+    // Work put in and notify()d before this line ran (a producer or a consumer's signal right after start())
+    // is already counted in `seen`: the first wait is unconditional. Without it such work waited for the next
+    // notify(), and producers that run their batches inline do not notify: with a consumer's node held by a
+    // signal waiting in the arena's queue, 1 run in 8 of a crash storm on two cores processed nothing.
+    m_arena.execute([this] { runGraph(); });
     for (;;) {
         // Work often follows within microseconds (timer resumes, a busy producer): look for it briefly,
         // yielding the core, before paying for a sleep and a wake-up.
@@ -80,8 +85,48 @@ void Executor::run(int index)
             seen = m_submitted.load(std::memory_order_seq_cst);
         }
         // Runs tasks until the graph has none outstanding, then returns.
-        m_arena.execute([this] { waitForGraph(); });
+        m_arena.execute([this] { runGraph(); });
     }
+}
+
+void Executor::runUntilIdle()
+{
+    m_arena.execute([this] { runGraph(); });
+}
+
+void Executor::runGraph()
+{
+    std::unique_lock lock(m_ownerMutex);
+    if (m_ownerWaiting) {
+        tbb::task_group help;
+        m_helpers.push_back(help.defer([] {}));
+        lock.unlock();
+        help.wait(); // runs graph tasks until the owner runs the task deferred above
+        return;
+    }
+    m_ownerWaiting = true;
+    lock.unlock();
+    waitForGraph();
+    lock.lock();
+    m_ownerWaiting = false;
+    for (auto &release : m_helpers)
+        m_arena.enqueue(std::move(release));
+    m_helpers.clear();
+}
+
+void Executor::waitForGraph()
+{
+    const int inside = m_graphWaiters.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (inside > m_graphWaitersHigh.load(std::memory_order_relaxed))
+        m_graphWaitersHigh.store(inside, std::memory_order_relaxed);
+    try {
+        m_graph->wait_for_all();
+    } catch (...) {
+        // A node body let an exception through: oneTBB rethrows it here, to the graph's waiter. There is no
+        // one to hand it to; the thread carries on (wait_for_all() has reset the graph's context).
+        m_escaped.fetch_add(1, std::memory_order_relaxed);
+    }
+    m_graphWaiters.fetch_sub(1, std::memory_order_relaxed);
 }
 
 } // namespace beam

@@ -3,13 +3,18 @@
 // and stop. Several of these only show their bug under AddressSanitizer (the dev-asan preset), which reports a
 // use of a destroyed EngineContext (see LifetimeCanary) or of a freed consumer.
 #include "core/engine.h"
+#include "core/executor.h"
 #include "ledger.h"
+
+#include <oneapi/tbb/flow_graph.h>
 
 #include <QTest>
 
+#include <atomic>
 #include <chrono>
 #include <new>
 #include <thread>
+#include <vector>
 
 using namespace beam;
 using namespace std::chrono_literals;
@@ -94,7 +99,6 @@ private slots:
             config.rate.reset();
             config.maxInFlight = 4000;
             config.crashRate = 0.3;
-            config.workUs = 1; // no producer runs the graph itself: this test is not about that (see below)
             config.maxAttempts = 100;
             config.strategy = RestartStrategy(strategy);
             config.maxRestarts = maxRestarts;
@@ -159,6 +163,100 @@ private slots:
             const auto problem = beam::test::conservationProblem(*engine.latest());
             QVERIFY2(problem.empty(), problem.c_str());
         }
+    }
+
+    /// Work put in and notify()d before the executor's threads run is still run, with no later notify(). Before
+    /// the fix each thread read the notify counter as it began, so a notify() made before that was already
+    /// "seen" and the thread slept; a producer that runs its batches inline never notifies, and a run of a
+    /// crash storm (1 in 8 here) processed nothing at all. Started here before the threads exist, so it fails
+    /// every time without the fix.
+    void testWorkBeforeTheThreadsStartIsRun()
+    {
+        Executor executor(2);
+        std::unique_ptr<tbb::flow::graph> graph;
+        executor.arena().execute([&] { graph = std::make_unique<tbb::flow::graph>(executor.concurrentWaitContext()); });
+        std::atomic<int> done{0};
+        tbb::flow::function_node<int> node(*graph, tbb::flow::serial, [&](int) { done.fetch_add(1); });
+        node.try_put(1);
+        executor.notify();
+        executor.start(*graph);
+        QTRY_COMPARE_WITH_TIMEOUT(done.load(), 1, 5000);
+        executor.stop();
+        executor.runUntilIdle();
+    }
+
+    /// oneTBB's graph::wait_for_all() writes fields of the graph that are not atomic: only one thread at a time
+    /// may call it. Before the fix every executor thread called it (and a producer running the graph too); now
+    /// one thread owns the wait and the others help by waiting on a task group of their own. They still run
+    /// graph tasks side by side.
+    void testOneGraphWaiterAtATime()
+    {
+        constexpr int kThreads = 4;
+        Executor executor(kThreads);
+        std::unique_ptr<tbb::flow::graph> graph;
+        executor.arena().execute([&] { graph = std::make_unique<tbb::flow::graph>(executor.concurrentWaitContext()); });
+        std::atomic<int> running{0};
+        std::atomic<int> runningHigh{0};
+        std::atomic<int> done{0};
+        tbb::flow::function_node<int> node(*graph, tbb::flow::unlimited, [&](int) {
+            const int now = running.fetch_add(1) + 1;
+            for (int high = runningHigh.load(); now > high && !runningHigh.compare_exchange_weak(high, now);) { }
+            const auto until = std::chrono::steady_clock::now() + 50us;
+            while (std::chrono::steady_clock::now() < until) { }
+            running.fetch_sub(1);
+            done.fetch_add(1);
+        });
+        executor.start(*graph);
+        constexpr int kPutters = 3;
+        constexpr int kPuts = 4000;
+        std::vector<std::thread> putters;
+        for (int p = 0; p < kPutters; ++p) {
+            putters.emplace_back([&] {
+                for (int i = 0; i < kPuts; ++i) {
+                    node.try_put(i);
+                    executor.notify();
+                    if (i % 64 == 0)
+                        std::this_thread::sleep_for(200us); // let the graph go idle now and then
+                }
+            });
+        }
+        for (auto &putter : putters)
+            putter.join();
+        QTRY_COMPARE_WITH_TIMEOUT(done.load(), kPutters * kPuts, 20000);
+        executor.stop();
+        executor.runUntilIdle();
+        QCOMPARE(executor.graphWaitersHigh(), 1);
+        QVERIFY2(runningHigh.load() >= 2, "helping threads ran no graph task beside the owner");
+        QCOMPARE(executor.escapedExceptions(), std::uint64_t{0});
+    } // the node goes first, then the graph, then the executor
+
+    /// A producer that finds the graph idle runs its own batch itself. Before the fix it ran the graph until
+    /// the *whole* graph was idle: under a crash storm (rest_for_one over 256 consumers) that is never, so it
+    /// stopped pacing and reconfigure() and stop(), which join producers, waited for ever. Now it runs only the
+    /// tasks its batch made.
+    void testInlineRunIsBounded()
+    {
+        PipelineConfig config;
+        config.producers = 2;
+        config.consumers = PipelineConfig::kMaxConsumers;
+        config.rate.reset();
+        config.maxInFlight = 4000;
+        config.crashRate = 0.3;
+        config.maxAttempts = 100;
+        config.strategy = RestartStrategy::RestForOne;
+        config.maxRestarts = 1'000'000;
+        Engine engine(config);
+        QVERIFY(engine.start().empty());
+        QTRY_VERIFY_WITH_TIMEOUT(engine.sampleNow()->restarts > 1000, 20000);
+        const auto before = std::chrono::steady_clock::now();
+        config.producers = 1;
+        QVERIFY(engine.reconfigure(config).empty());
+        const auto joined = std::chrono::steady_clock::now() - before;
+        QVERIFY2(joined < 2s, "reconfigure() waited for a producer running the graph");
+        const auto stopFrom = std::chrono::steady_clock::now();
+        engine.stop(StopMode::Now);
+        QVERIFY2(std::chrono::steady_clock::now() - stopFrom < 10s, "stop() waited for a producer running the graph");
+        QCOMPARE(engine.latest()->lost, std::int64_t{0});
     }
 
     /// The engine side: requestStopNow() ends a drain in progress; what was in flight is abandoned and counted.
