@@ -202,7 +202,7 @@ void Consumer::recoverFromException()
             const auto rest = held->events.size() - from;
             m_deadLettered.add(rest);
             m_settleFinal += rest;
-            releaseSlots(held->events.data() + from, held->events.data() + held->events.size());
+            releaseSlots(*held, from, held->events.size());
             delete held;
         }
     }
@@ -307,6 +307,8 @@ void Consumer::run(Batch *batch)
             --event.attempts; // an event kept from a crash may be out of attempts: take the general path
     }
 
+    // Events may now end one by one or be kept by a crash: each carries its slot from here on.
+    batch->stampSlots();
     // Successful events are recorded in runs, each stamped with one clock read (when there is no per-event
     // work, they all finish at that instant): a run ends at a failure, a crash or the end of the batch.
     // Everything before the event in hand has its outcome, so an exception leaves nothing half done.
@@ -317,7 +319,7 @@ void Consumer::run(Batch *batch)
             const auto rest = events.size() - i;
             m_abandoned.add(rest);
             m_settleFinal += rest;
-            releaseSlots(events.data() + i, events.data() + events.size());
+            releaseSlots(*batch, i, events.size());
             hold(nullptr, 0);
             delete batch;
             return;
@@ -353,6 +355,7 @@ void Consumer::run(Batch *batch)
 
 void Consumer::runWithIo(Batch *batch, std::size_t from)
 {
+    batch->stampSlots(); // its events end one by one, or wait in I/O where a crash may keep them
     auto &events = batch->events;
     for (std::size_t i = from; i < events.size(); ++i) {
         std::int64_t doneNs = 0;
@@ -439,9 +442,19 @@ void Consumer::record(std::size_t index, std::int64_t doneNs)
         m_settings.sink->record(m_index, event, Outcome::Processed); // may throw: then nothing is counted
     m_latency.record(static_cast<std::uint64_t>(doneNs - event.createdNs));
     m_finishedTally.add(1, doneNs); // the same instant that ends its latency, so L and W share their bounds
-    releaseSlots(&event, &event + 1);
+    releaseSlots(*m_inHand, index, index + 1);
     ++m_settleProcessed;
     m_inHandFrom = index + 1;
+}
+
+void Consumer::releaseSlots(const Batch &batch, std::size_t from, std::size_t to)
+{
+    if (!batch.uniform) {
+        releaseSlots(batch.events.data() + from, batch.events.data() + to);
+        return;
+    }
+    if (m_context.slots && to > from && m_context.slots->finish(batch.slot, static_cast<std::uint32_t>(to - from)))
+        ++m_settleMessages;
 }
 
 void Consumer::releaseSlots(const Event *first, const Event *last)
@@ -473,7 +486,7 @@ void Consumer::recordAll(std::size_t from, std::size_t to, std::int64_t doneNs)
     // latency: one histogram update per run records every event exactly.
     const Event *first = events + from;
     const Event *last = events + to;
-    releaseSlots(first, last);
+    releaseSlots(*m_inHand, from, to);
     m_finishedTally.add(static_cast<std::uint64_t>(last - first), doneNs);
     while (first != last) {
         const std::int64_t created = first->createdNs;
@@ -529,6 +542,11 @@ void Consumer::goDown(Batch *current, std::size_t from)
     // in order, for the replacement: the pending I/O's event, the batch being processed from the event that
     // crashed, then events awaiting redelivery. What may throw (allocating) comes before any change.
     auto kept = std::make_unique<Batch>();
+    // The kept events carry their own slots from now on.
+    if (m_waiting)
+        m_pending->stampSlots();
+    if (current)
+        current->stampSlots();
     if (m_waiting) {
         kept->events.assign(
             m_pending->events.begin() + static_cast<std::ptrdiff_t>(m_pendingIndex), m_pending->events.end());
@@ -588,7 +606,7 @@ void Consumer::abandonBatch(Batch *batch, std::size_t from, bool taken)
         m_taken.add(count);
     m_abandoned.add(count);
     m_settleFinal += count;
-    releaseSlots(batch->events.data() + from, batch->events.data() + batch->events.size());
+    releaseSlots(*batch, from, batch->events.size());
     delete batch;
 }
 

@@ -120,6 +120,8 @@ private:
     void deadLetter(const Event &event, const char *reason);
     /// Gives finished events back to their messages' slots, counting the messages that are now done.
     void releaseSlots(const Event *first, const Event *last);
+    /// The same for events [from, to) of `batch`, which may be uniform (one slot for all, none in the events).
+    void releaseSlots(const Batch &batch, std::size_t from, std::size_t to);
     void settle();
 
     const int m_index;

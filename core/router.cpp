@@ -30,10 +30,9 @@ void Router::route(Batch *batch)
     const int count = consumerCount();
     if (m_context.slots && !batch->slotted) {
         // The message passed the limiter: it holds a slot until its last event ends, wherever that happens. A
-        // batch recover() put back already holds one.
-        const std::uint16_t slot = m_context.slots->take(static_cast<std::uint32_t>(batch->events.size()));
-        for (Event &event : batch->events)
-            event.slot = slot;
+        // batch recover() put back already holds one. Written once for the batch, not into each event.
+        batch->slot = m_context.slots->take(static_cast<std::uint32_t>(batch->events.size()));
+        batch->uniform = true;
         batch->slotted = true;
     }
     if (count == 1) {
@@ -47,6 +46,8 @@ void Router::route(Batch *batch)
         if (!part) {
             part = std::make_unique<Batch>();
             part->events.reserve(expected);
+            part->uniform = batch->uniform; // a part of one message holds that message's slot
+            part->slot = batch->slot;
         }
         part->events.push_back(event);
     }
@@ -84,6 +85,7 @@ void Router::recover(Batch *batch)
     m_finishedTally.add(count, now);
     int messagesDone = 0;
     if (m_context.slots) {
+        batch->stampSlots();
         for (const Event &event : batch->events)
             messagesDone += m_context.slots->finish(event.slot, 1) ? 1 : 0;
     }
