@@ -81,15 +81,16 @@ void printSummary(const Snapshot &s, const ReportInputs &in, double runS)
         us(static_cast<double>(latency.max())), static_cast<long long>(s.maxInFlightObserved),
         static_cast<long long>(s.config.maxInFlight), in.cpuPercentAvg,
         static_cast<double>(in.peakRssBytes) / (1024.0 * 1024.0));
-    const std::uint64_t crashTotal = s.crashesRandom + s.crashesKilled + s.crashesHang;
+    const std::uint64_t crashTotal = s.crashes();
     if (s.restarts + crashTotal + s.escalations > 0) {
-        std::printf("         supervision: crashes %llu (random %llu, killed %llu, hang %llu), restarts %llu, "
-                    "redelivered %llu, escalations %llu, recovery p50 %.1f us, p99 %.1f us%s\n",
+        std::printf(
+            "         supervision: crashes %llu (random %llu, killed %llu, hang %llu, exception %llu), restarts %llu, "
+            "redelivered %llu, escalations %llu, recovery p50 %.1f us, p99 %.1f us%s\n",
             static_cast<unsigned long long>(crashTotal), static_cast<unsigned long long>(s.crashesRandom),
             static_cast<unsigned long long>(s.crashesKilled), static_cast<unsigned long long>(s.crashesHang),
-            static_cast<unsigned long long>(s.restarts), static_cast<unsigned long long>(s.redelivered),
-            static_cast<unsigned long long>(s.escalations), s.recovery.p50, s.recovery.p99,
-            s.gaveUp ? "; the top-level supervisor GAVE UP" : "");
+            static_cast<unsigned long long>(s.crashesException), static_cast<unsigned long long>(s.restarts),
+            static_cast<unsigned long long>(s.redelivered), static_cast<unsigned long long>(s.escalations),
+            s.recovery.p50, s.recovery.p99, s.gaveUp ? "; the top-level supervisor GAVE UP" : "");
     }
     if (in.warnings > 0)
         std::printf("         warnings: %d (printed as they were raised)\n", in.warnings);

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <atomic>
+#include <cassert>
 #include <cstdint>
 
 namespace beam {
@@ -37,6 +38,7 @@ public:
     {
         std::uint16_t slot = 0;
         [[maybe_unused]] const bool found = m_free.try_pop(slot);
+        assert(found && "more messages past the limiter than it has slots");
         m_remaining[slot].store(events, std::memory_order_relaxed);
         m_inUse.fetch_add(1, std::memory_order_relaxed);
         return slot;

@@ -142,6 +142,11 @@ struct Snapshot {
     std::uint64_t crashesKilled = 0; ///< crashes by "kill consumer"
     std::uint64_t crashesHang = 0; ///< crashes by the hang timeout
     std::uint64_t crashesException = 0; ///< crashes by an exception past the attempt boundary (e.g. out of memory)
+    /// Crashes of every cause: what a screen or report calls "crashes".
+    [[nodiscard]] std::uint64_t crashes() const
+    {
+        return crashesRandom + crashesKilled + crashesHang + crashesException;
+    }
     /// exceptions caught where a node body meets oneTBB (consumers, router) and at the executor, which would
     /// otherwise have ended the program; each was recovered from without losing an event
     std::uint64_t exceptionsCaught = 0;

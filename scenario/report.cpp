@@ -241,7 +241,8 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     crashes[QStringLiteral("random")] = num(s.crashesRandom);
     crashes[QStringLiteral("killed")] = num(s.crashesKilled);
     crashes[QStringLiteral("hang")] = num(s.crashesHang);
-    crashes[QStringLiteral("total")] = num(s.crashesRandom + s.crashesKilled + s.crashesHang);
+    crashes[QStringLiteral("exception")] = num(s.crashesException);
+    crashes[QStringLiteral("total")] = num(s.crashes());
     report[QStringLiteral("crashes")] = crashes;
     QJsonObject recovery;
     recovery[QStringLiteral("count")] = num(s.recovery.count);

@@ -100,7 +100,7 @@ void StatTiles::showSnapshot(const Snapshot &s, const LittlesLaw &law)
     set(Tile::InFlight, QStringLiteral("%L1").arg(s.inFlight),
         tr("of %L1 · %2% full").arg(s.limit).arg(std::lround(fullness * 100)),
         fullness >= 0.9 ? QStringLiteral("warn") : QString());
-    const std::uint64_t crashes = s.crashesRandom + s.crashesKilled + s.crashesHang;
+    const std::uint64_t crashes = s.crashes();
     set(Tile::Restarts, QStringLiteral("%L1").arg(s.restarts),
         s.gaveUp ? tr("GAVE UP · escalations %1").arg(s.escalations)
                  : tr("crashes %L1 · escalations %2").arg(crashes).arg(s.escalations),

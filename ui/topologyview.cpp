@@ -450,14 +450,14 @@ void TopologyView::update(const Snapshot &s)
         } else if (frame == &m_consumerSup) {
             name = tr("consumers sup.");
             if (gaveUp)
-                second = tr("GAVE UP\ncrashes %L1").arg(s.crashesRandom + s.crashesKilled + s.crashesHang);
+                second = tr("GAVE UP\ncrashes %L1").arg(s.crashes());
             else
                 second = tr("%1\n%2/%3 in %4 s\ncrashes %L5")
                              .arg(QString::fromStdString(sup.strategy))
                              .arg(sup.restartsInWindow)
                              .arg(sup.maxRestarts)
                              .arg(sup.maxSeconds)
-                             .arg(s.crashesRandom + s.crashesKilled + s.crashesHang);
+                             .arg(s.crashes());
         } else {
             name = tr("producers sup.");
             second = gaveUp ? tr("GAVE UP")

@@ -319,6 +319,8 @@ private slots:
         const auto s = engine.latest();
         QCOMPARE(s->exceptionsCaught, std::uint64_t{20});
         QCOMPARE(s->crashesException, std::uint64_t{20});
+        // What the screen and the report call "crashes" counts them too.
+        QCOMPARE(s->crashes(), s->crashesRandom + s->crashesKilled + s->crashesHang + std::uint64_t{20});
         auto problem = beam::test::conservationProblem(*s);
         QVERIFY2(problem.empty(), problem.c_str());
         problem = beam::test::exactlyOnceProblem(ledger, *s);
