@@ -117,7 +117,10 @@ void StatTiles::showSnapshot(const Snapshot &s, const LittlesLaw &law)
                 .arg(std::abs(law.trendPerSec), 0, 'f', 0),
             QStringLiteral("warn"));
     } else {
-        const auto figure = [](double v) { return QString::number(v, 'f', v < 10 ? 1 : 0); };
+        // Two significant digits under one event (1,000 ev/s at 11 us is L = 0.011, not "0.0 ≈ 0.0").
+        const auto figure = [](double v) {
+            return v > 0 && v < 1 ? QString::number(v, 'g', 2) : QString::number(v, 'f', v < 10 ? 1 : 0);
+        };
         if (law.agrees)
             set(Tile::Little, QStringLiteral("%1 ≈ %2").arg(figure(law.inFlightMean), figure(law.predicted)),
                 tr("steady: mean in flight L ≈ λ×W (last %1 s)").arg(law.windowS, 0, 'g', 2));

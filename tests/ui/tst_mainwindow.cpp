@@ -688,6 +688,11 @@ private slots:
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("1200 ≈ 1180"));
         QCOMPARE(tiles.tone(StatTiles::Tile::Little), QString());
+        // A fast, light system (1,000 ev/s at 11 us): a fraction of an event in flight, in figures that say so.
+        law.inFlightMean = 0.0112;
+        law.predicted = 0.0109;
+        tiles.showSnapshot(s, law);
+        QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("0.011 ≈ 0.011"));
         // Steady but stuck: one event in flight, nothing finishing. "≈" would be a false claim.
         law.inFlightMean = 1;
         law.predicted = 0;
