@@ -117,8 +117,9 @@ void Executor::runGraph()
 void Executor::waitForGraph()
 {
     const int inside = m_graphWaiters.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (inside > m_graphWaitersHigh.load(std::memory_order_relaxed))
-        m_graphWaitersHigh.store(inside, std::memory_order_relaxed);
+    // A compare-and-swap, so two threads raising the high mark at once cannot leave the lower one.
+    for (int high = m_graphWaitersHigh.load(std::memory_order_relaxed);
+         inside > high && !m_graphWaitersHigh.compare_exchange_weak(high, inside, std::memory_order_relaxed);) { }
     try {
         m_graph->wait_for_all();
     } catch (...) {
