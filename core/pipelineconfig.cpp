@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/pipelineconfig.h"
 
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -64,6 +66,15 @@ SupervisorPolicy PipelineConfig::topPolicy() const
 
 namespace {
 
+/// A value as the shortest text that reads back as the same number: 1.0000001 stays 1.0000001 (an ostream's six
+/// digits would print 1, inside the range 0..1 the message says it is outside of), -0 stays -0.
+template <typename T> std::string shortest(T value)
+{
+    std::array<char, 64> buffer{};
+    const auto [end, error] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    return error == std::errc{} ? std::string(buffer.data(), end) : std::string("?");
+}
+
 template <typename T>
 void checkRange(std::vector<ConfigError> &errors, const char *field, T value, T low, T high, const char *unit = "")
 {
@@ -71,7 +82,8 @@ void checkRange(std::vector<ConfigError> &errors, const char *field, T value, T 
     if (!outside)
         return;
     std::ostringstream text;
-    text << field << " = " << value << unit << " is out of range " << low << ".." << high << unit;
+    text << field << " = " << shortest(value) << unit << " is out of range " << shortest(low) << ".." << shortest(high)
+         << unit;
     errors.push_back({field, text.str()});
 }
 

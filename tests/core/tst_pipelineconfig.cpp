@@ -100,6 +100,23 @@ private slots:
             QStringLiteral("interval_ms = 1 ms is out of range 10..5000 ms"));
     }
 
+    void testMessagesNameTheValueExactly()
+    {
+        // Six significant digits printed 1.0000001 as 1: "fault_rate = 1 is out of range 0..1".
+        PipelineConfig config;
+        config.faultRate = 1.0000001;
+        config.maxSeconds = -0.0;
+        config.backoffJitter = 1e300;
+        const auto errors = config.validate();
+        QCOMPARE(errors.size(), std::size_t{3});
+        QCOMPARE(
+            QString::fromStdString(errors[0].message), QStringLiteral("fault_rate = 1.0000001 is out of range 0..1"));
+        QCOMPARE(QString::fromStdString(errors[1].message),
+            QStringLiteral("max_seconds = -0 s is out of range 0.001..3600 s"));
+        QCOMPARE(
+            QString::fromStdString(errors[2].message), QStringLiteral("backoff_jitter = 1e+300 is out of range 0..1"));
+    }
+
     void testUnlimitedRate()
     {
         PipelineConfig config;
