@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "assertion.h"
 
+#include "configjson.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -36,12 +38,16 @@ std::variant<Assertion, QString> parseAssertion(const QString &text)
     if (!match.hasMatch()) {
         return QStringLiteral("expected \"[@<seconds>s:] <field> <op> <value>\" with op one of == != < <= > >= "
                               "(e.g. \"lost == 0\", \"@10s: dropped > 0\"), got \"%1\"")
-            .arg(text);
+            .arg(escapeControl(text));
     }
     Assertion a;
     a.text = text.trimmed();
-    if (match.hasCaptured(1))
+    if (match.hasCaptured(1)) {
         a.atS = match.captured(1).toDouble();
+        if (!std::isfinite(*a.atS)) // hundreds of digits: past any run
+            return QStringLiteral("expected a time in seconds after @, got %1 (in \"%2\")")
+                .arg(match.captured(1), escapeControl(text));
+    }
     a.path = match.captured(2);
     const QString op = match.captured(3);
     static const std::pair<const char *, Assertion::Op> ops[]
@@ -55,7 +61,8 @@ std::variant<Assertion, QString> parseAssertion(const QString &text)
     bool isNumber = false;
     const double number = value.toDouble(&isNumber);
     if (isNumber && !std::isfinite(number)) {
-        return QStringLiteral("expected a finite number after %1, got %2 (in \"%3\")").arg(op, value, text);
+        return QStringLiteral("expected a finite number after %1, got %2 (in \"%3\")")
+            .arg(op, escapeControl(value), escapeControl(text));
     } else if (isNumber) {
         a.expected = number;
     } else if (value == QLatin1String("true") || value == QLatin1String("false")) {
@@ -64,11 +71,12 @@ std::variant<Assertion, QString> parseAssertion(const QString &text)
         a.expected = value.mid(1, value.size() - 2);
     } else {
         return QStringLiteral("expected a number, true, false or a \"quoted string\" after %1, got %2 (in \"%3\")")
-            .arg(op, value, text);
+            .arg(op, escapeControl(value), escapeControl(text));
     }
     const bool ordered = a.op != Assertion::Op::Equal && a.op != Assertion::Op::NotEqual;
     if (ordered && !a.expected.isDouble())
-        return QStringLiteral("%1 compares numbers only, got %2 (in \"%3\")").arg(op, value, text);
+        return QStringLiteral("%1 compares numbers only, got %2 (in \"%3\")")
+            .arg(op, escapeControl(value), escapeControl(text));
     return a;
 }
 

@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -13,6 +14,8 @@ namespace beam {
 
 namespace {
 
+constexpr double kLargestExactInteger = 9007199254740992.0; // 2^53: every whole double up to it is exact
+
 QString str(std::string_view text)
 {
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
@@ -20,17 +23,95 @@ QString str(std::string_view text)
 
 } // namespace
 
+QString escapeControl(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        if (c == QLatin1Char('\n'))
+            out += QLatin1String("\\n");
+        else if (c == QLatin1Char('\r'))
+            out += QLatin1String("\\r");
+        else if (c == QLatin1Char('\t'))
+            out += QLatin1String("\\t");
+        else if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            out += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    return out;
+}
+
+namespace {
+
+/// The length of the valid UTF-8 sequence at the start of `bytes`, or 0 if it does not start with one (a stray
+/// continuation byte, an overlong form, a surrogate, past U+10FFFF, cut short).
+qsizetype utf8SequenceLength(QByteArrayView bytes)
+{
+    const auto at = [&bytes](qsizetype i) { return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 0U; };
+    const auto continuation
+        = [](unsigned byte, unsigned low = 0x80, unsigned high = 0xbf) { return byte >= low && byte <= high; };
+    const unsigned lead = at(0);
+    if (lead < 0x80)
+        return 1;
+    if (lead >= 0xc2 && lead <= 0xdf)
+        return continuation(at(1)) ? 2 : 0;
+    if (lead >= 0xe0 && lead <= 0xef) {
+        const unsigned low = lead == 0xe0 ? 0xa0 : 0x80;
+        const unsigned high = lead == 0xed ? 0x9f : 0xbf;
+        return continuation(at(1), low, high) && continuation(at(2)) ? 3 : 0;
+    }
+    if (lead >= 0xf0 && lead <= 0xf4) {
+        const unsigned low = lead == 0xf0 ? 0x90 : 0x80;
+        const unsigned high = lead == 0xf4 ? 0x8f : 0xbf;
+        return continuation(at(1), low, high) && continuation(at(2)) && continuation(at(3)) ? 4 : 0;
+    }
+    return 0;
+}
+
+} // namespace
+
+QString describeBytes(QByteArrayView bytes)
+{
+    QString out;
+    for (qsizetype i = 0; i < bytes.size();) {
+        const qsizetype length = utf8SequenceLength(bytes.sliced(i));
+        if (length == 0) {
+            out += QStringLiteral("\\x%1").arg(static_cast<unsigned char>(bytes[i]), 2, 16, QLatin1Char('0'));
+            ++i;
+        } else {
+            out += escapeControl(QString::fromUtf8(bytes.sliced(i, length)));
+            i += length;
+        }
+    }
+    return out;
+}
+
 QString describeJsonValue(const QJsonValue &value)
 {
+    constexpr qsizetype kLongest = 100; // characters of a string shown
     switch (value.type()) {
     case QJsonValue::Null:
         return QStringLiteral("null");
     case QJsonValue::Bool:
         return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Double:
-        return QString::number(value.toDouble(), 'g', 17);
-    case QJsonValue::String:
-        return QLatin1Char('"') + value.toString() + QLatin1Char('"');
+    case QJsonValue::Double: {
+        // A whole number that JSON kept exactly prints as written (9223372036854775807 is not 2^63), any other
+        // as the shortest text that reads back as the same double.
+        const double number = value.toDouble();
+        const qint64 whole = value.toInteger(0);
+        if (whole != 0 && static_cast<double>(whole) == number)
+            return QString::number(whole);
+        if (number == 0 && std::signbit(number))
+            return QStringLiteral("-0");
+        return QString::number(number, 'g', QLocale::FloatingPointShortest);
+    }
+    case QJsonValue::String: {
+        const QString text = value.toString();
+        if (text.size() <= kLongest)
+            return QLatin1Char('"') + escapeControl(text) + QLatin1Char('"');
+        return QStringLiteral("\"%1...\" (%2 characters)").arg(escapeControl(text.left(kLongest))).arg(text.size());
+    }
     case QJsonValue::Array:
         return QStringLiteral("an array");
     case QJsonValue::Object:
@@ -43,16 +124,44 @@ QString describeJsonValue(const QJsonValue &value)
 
 namespace {
 
-constexpr double kLargestExactInteger = 9007199254740992.0; // 2^53
-
-std::optional<std::int64_t> wholeNumber(const QJsonValue &value)
+/// A JSON number with no fraction (of any size: 1e300 is one), or nullopt.
+std::optional<double> wholeNumber(const QJsonValue &value)
 {
     if (!value.isDouble())
         return std::nullopt;
     const double d = value.toDouble();
-    if (std::floor(d) != d || std::abs(d) > kLargestExactInteger)
+    if (!std::isfinite(d) || std::floor(d) != d)
         return std::nullopt;
-    return static_cast<std::int64_t>(d);
+    return d;
+}
+
+/// `d` (whole) in T, or T's nearest end when it is beyond T. Every integer field's range lies well inside its
+/// type, so a clamped value is still refused by validate(), and applyConfigJson() puts the number as written
+/// back into that message.
+template <typename T> T clampTo(double d)
+{
+    constexpr auto low = std::numeric_limits<T>::min();
+    constexpr auto high = std::numeric_limits<T>::max();
+    if (d <= static_cast<double>(low))
+        return low;
+    if (d >= static_cast<double>(high)) // a 64-bit max rounds up to 2^64 or 2^63: >= keeps the cast in T
+        return high;
+    return static_cast<T>(d);
+}
+
+/// validate()'s message names the value the configuration holds ("consumers = 2147483647 is out of range
+/// 1..256"); for an integer clamped by clampTo() that is not what the file says, so name the number as written.
+QString asWritten(const QString &message, const QString &field, const QJsonValue &written)
+{
+    const QString prefix = field + QStringLiteral(" = ");
+    if (!written.isDouble() || !message.startsWith(prefix))
+        return message;
+    const qsizetype end = message.indexOf(QLatin1Char(' '), prefix.size());
+    const QString held = message.mid(prefix.size(), end < 0 ? -1 : end - prefix.size());
+    const QString shown = describeJsonValue(written);
+    if (held == shown)
+        return message;
+    return prefix + shown + (end < 0 ? QString() : message.mid(end));
 }
 
 /// Sets one field from a JSON value; returns what was expected when the value has the wrong shape.
@@ -62,12 +171,9 @@ template <typename T> Setter integer(T PipelineConfig::*field)
 {
     return [field](const QJsonValue &v, PipelineConfig &c) -> std::optional<QString> {
         const auto n = wholeNumber(v);
-        // Outside T's range the value is clamped to one past the range, so validate() names the range.
         if (!n)
             return QStringLiteral("an integer");
-        constexpr auto low = static_cast<std::int64_t>(std::numeric_limits<T>::min());
-        constexpr auto high = static_cast<std::int64_t>(std::numeric_limits<T>::max());
-        c.*field = static_cast<T>(std::clamp<std::int64_t>(*n, low, high));
+        c.*field = clampTo<T>(*n);
         return std::nullopt;
     };
 }
@@ -77,7 +183,7 @@ Setter real(double PipelineConfig::*field)
     return [field](const QJsonValue &v, PipelineConfig &c) -> std::optional<QString> {
         if (!v.isDouble())
             return QStringLiteral("a number");
-        c.*field = v.toDouble();
+        c.*field = v.toDouble() + 0.0; // -0 is 0: the report says 0, not -0
         return std::nullopt;
     };
 }
@@ -108,7 +214,7 @@ const std::map<QString, Setter> &setters()
                 const auto n = wholeNumber(v);
                 if (!n || *n < 0)
                     return QStringLiteral("a whole number of events/s or \"max\"");
-                c.rate = static_cast<std::uint64_t>(*n);
+                c.rate = clampTo<std::uint64_t>(*n);
                 return std::nullopt;
             }},
         {QStringLiteral("max_in_flight"), integer(&PipelineConfig::maxInFlight)},
@@ -123,15 +229,22 @@ const std::map<QString, Setter> &setters()
         {QStringLiteral("interval_ms"), integer(&PipelineConfig::intervalMs)},
         {QStringLiteral("seed"),
             [](const QJsonValue &v, PipelineConfig &c) -> std::optional<QString> {
-                bool ok = false;
                 const auto n = wholeNumber(v);
-                if (n && *n >= 0) {
+                if (n && *n >= 0 && *n <= kLargestExactInteger) {
                     c.seed = static_cast<std::uint64_t>(*n);
                     return std::nullopt;
                 }
-                const auto seed = v.isString() ? v.toString().toULongLong(&ok) : 0;
-                if (!ok)
-                    return QStringLiteral("a non-negative integer or a string of digits");
+                if (n && *n > kLargestExactInteger)
+                    return QStringLiteral("a seed up to 2^53 as a number (JSON numbers lose digits past it: write a "
+                                          "larger seed as a string of digits)");
+                const QString text = v.isString() ? v.toString() : QString();
+                bool ok = false;
+                const auto seed = text.toULongLong(&ok);
+                // Digits only: toULongLong() also takes spaces and a sign.
+                if (!ok || text.isEmpty() || !std::all_of(text.begin(), text.end(), [](QChar digit) {
+                        return digit >= QLatin1Char('0') && digit <= QLatin1Char('9');
+                    }))
+                    return QStringLiteral("a seed 0..18446744073709551615, as a number or a string of digits");
                 c.seed = seed;
                 return std::nullopt;
             }},
@@ -222,7 +335,7 @@ QStringList applyConfigJson(const QJsonObject &object, PipelineConfig &config, c
     QStringList errors;
     PipelineConfig next = config;
     for (auto it = object.begin(); it != object.end(); ++it) {
-        const QString fieldPath = path + QLatin1Char('.') + it.key();
+        const QString fieldPath = path + QLatin1Char('.') + escapeControl(it.key());
         const auto setter = setters().find(it.key());
         if (setter == setters().end()) {
             errors << QStringLiteral("%1: unknown configuration field (known: %2)")
@@ -235,8 +348,10 @@ QStringList applyConfigJson(const QJsonObject &object, PipelineConfig &config, c
     }
     if (!errors.isEmpty())
         return errors;
-    for (const auto &e : next.validate())
-        errors << QStringLiteral("%1.%2: %3").arg(path, str(e.field), str(e.message));
+    for (const auto &e : next.validate()) {
+        const QString field = str(e.field);
+        errors << QStringLiteral("%1.%2: %3").arg(path, field, asWritten(str(e.message), field, object.value(field)));
+    }
     if (errors.isEmpty())
         config = next;
     return errors;

@@ -18,8 +18,16 @@ QJsonObject configToJson(const PipelineConfig &config);
 QStringList applyConfigJson(const QJsonObject &object, PipelineConfig &config, const QString &path);
 
 /// A JSON value as the user wrote it, for the "got ..." of an error message: `"text"`, `42`, `true`, `null`,
-/// `an object`, `nothing` (missing).
+/// `an object`, `nothing` (missing). Numbers read back as the same number (1.0000001, 9223372036854775807);
+/// strings keep to one line (control characters escaped) and to 100 characters.
 QString describeJsonValue(const QJsonValue &value);
+
+/// `text` on one line, for an error message: control characters written as JSON escapes (`\n`, `\u0000`).
+QString escapeControl(const QString &text);
+
+/// Bytes as UTF-8 on one line, for an error message: a byte that is not UTF-8 is written `\xff`, a control
+/// character as in escapeControl().
+QString describeBytes(QByteArrayView bytes);
 
 /// Every field name applyConfigJson() knows.
 QStringList configFieldNames();

@@ -2,9 +2,11 @@
 #include "scenario.h"
 
 #include "configjson.h"
+#include "jsonkeys.h"
 #include "report.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -31,6 +33,27 @@ QString lineColumn(const QByteArray &json, qsizetype offset)
         }
     }
     return QStringLiteral("line %1, column %2").arg(line).arg(column);
+}
+
+/// The text around a byte offset, on one line, for JSON syntax errors: up to 24 bytes of its line before the
+/// offset and 8 after ("illegal number" points just past `1e400`, "invalid UTF8 string" at the bad byte).
+QString around(const QByteArray &json, qsizetype offset)
+{
+    const auto isBreak = [](char c) { return c == '\n' || c == '\r'; };
+    const auto isContinuation
+        = [&json](qsizetype i) { return i < json.size() && (static_cast<unsigned char>(json[i]) & 0xc0) == 0x80; };
+    offset = std::clamp<qsizetype>(offset, 0, json.size());
+    qsizetype begin = offset;
+    while (begin > 0 && offset - begin < 24 && !isBreak(json[begin - 1]))
+        --begin;
+    while (begin < offset && isContinuation(begin)) // start on a whole character
+        ++begin;
+    qsizetype end = offset;
+    while (end < json.size() && end - offset < 8 && !isBreak(json[end]))
+        ++end;
+    while (end < json.size() && end - offset < 12 && isContinuation(end)) // ... and end on one
+        ++end;
+    return describeBytes(QByteArrayView(json).sliced(begin, end - begin)).trimmed();
 }
 
 struct Parser {
@@ -89,9 +112,9 @@ struct Parser {
         if (!indexOk || shape.isUndefined() || shape.isObject() || shape.isArray()) {
             error(path,
                 shape.isObject() || shape.isArray()
-                    ? QStringLiteral("\"%1\" is not a single value; name one of its fields").arg(a.path)
+                    ? QStringLiteral("\"%1\" is not a single value; name one of its fields").arg(escapeControl(a.path))
                     : QStringLiteral("the report has no field \"%1\" (fields: %2)")
-                          .arg(a.path, sample.keys().join(QStringLiteral(", "))));
+                          .arg(escapeControl(a.path), sample.keys().join(QStringLiteral(", "))));
             return std::nullopt;
         }
         const bool typeMatches = shape.isNull() || shape.type() == a.expected.type();
@@ -101,7 +124,7 @@ struct Parser {
                     : v.isString() ? QStringLiteral("a string")
                                    : QStringLiteral("a number");
             };
-            error(path, QStringLiteral("%1 is %2, so compare it with %2").arg(a.path, kind(shape)));
+            error(path, QStringLiteral("%1 is %2, so compare it with %2").arg(escapeControl(a.path), kind(shape)));
             return std::nullopt;
         }
         if (a.atS && *a.atS > scenario.durationS) {
@@ -130,7 +153,7 @@ struct Parser {
             if (key == QLatin1String("set") || key == QLatin1String("action") || key == QLatin1String("caption"))
                 ++kinds;
             else if (key != QLatin1String("at_s") && key != QLatin1String("target") && key != QLatin1String("check"))
-                error(path + QLatin1Char('.') + key,
+                error(path + QLatin1Char('.') + escapeControl(key),
                     QStringLiteral("unknown key (a step has \"at_s\", one of \"set\", \"action\", \"caption\", "
                                    "\"target\" for kill_consumer and \"check\" for a caption)"));
         }
@@ -319,13 +342,30 @@ QList<Scenario::Claim> Scenario::claims() const
 
 std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const QString &fileName)
 {
-    Parser p{fileName, {}};
+    Parser p{escapeControl(fileName), {}};
+    if (json.trimmed().isEmpty()) {
+        p.error(QStringLiteral("$"),
+            QStringLiteral("expected a JSON object with \"name\" and \"duration_s\", got %1")
+                .arg(json.isEmpty() ? QStringLiteral("an empty file") : QStringLiteral("only white space")));
+        return p.errors;
+    }
     QJsonParseError syntax{};
     const auto document = QJsonDocument::fromJson(json, &syntax);
     if (syntax.error != QJsonParseError::NoError) {
         p.error(QStringLiteral("$"),
-            QStringLiteral("not valid JSON at %1: %2").arg(lineColumn(json, syntax.offset), syntax.errorString()));
+            QStringLiteral("not valid JSON at %1: %2 (near '%3')")
+                .arg(lineColumn(json, syntax.offset), syntax.errorString(), around(json, syntax.offset)));
         return p.errors;
+    }
+    for (const auto &d : findDuplicateKeys(json)) {
+        p.error(d.path,
+            QStringLiteral("the key \"%1\" is written twice in one object (line %2, column %3 and line %4, column "
+                           "%5); JSON keeps only the last, so write it once")
+                .arg(escapeControl(d.key))
+                .arg(d.firstLine)
+                .arg(d.firstColumn)
+                .arg(d.line)
+                .arg(d.column));
     }
     if (!document.isObject()) {
         p.error(QStringLiteral("$"), QStringLiteral("expected an object at the top level"));
@@ -338,7 +378,7 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
         QStringLiteral("view")};
     for (const auto &key : root.keys()) {
         if (!keys.contains(key))
-            p.error(QStringLiteral("$.") + key,
+            p.error(QStringLiteral("$.") + escapeControl(key),
                 QStringLiteral("unknown key (allowed: %1)").arg(keys.mid(1).join(QStringLiteral(", "))));
     }
     if (root.contains(QStringLiteral("$schema")) && !root.value(QStringLiteral("$schema")).isString())
@@ -398,7 +438,7 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
                 } else if (*check.atS > until) {
                     p.error(QStringLiteral("$.timeline (caption at %1 s)").arg(step.atS),
                         QStringLiteral("check \"%1\" is judged at %2 s, after the caption left the screen at %3 s")
-                            .arg(check.text)
+                            .arg(escapeControl(check.text))
                             .arg(*check.atS)
                             .arg(until));
                 }
@@ -428,12 +468,41 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
     return scenario;
 }
 
-std::variant<Scenario, QStringList> loadScenario(const QString &path)
+std::variant<QByteArray, QString> readScenarioFile(const QString &path)
 {
+    const QString shown = escapeControl(path);
+    if (path.isEmpty())
+        return QStringLiteral("'' is not a file name");
+    const QFileInfo info(path);
+    if (info.isDir())
+        return QStringLiteral("'%1' is a directory, not a scenario file").arg(shown);
+    if (!info.exists())
+        return QStringLiteral("'%1' does not exist").arg(shown);
+    const auto tooLarge = [&shown](const QString &size) {
+        return QStringLiteral("'%1' is %2; a scenario file may have at most %3 bytes (1 MiB)")
+            .arg(shown, size)
+            .arg(kMaxScenarioBytes);
+    };
+    if (info.isFile() && info.size() > kMaxScenarioBytes)
+        return tooLarge(QStringLiteral("%1 bytes").arg(info.size()));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return QStringList{QStringLiteral("%1: cannot read: %2").arg(path, file.errorString())};
-    return parseScenario(file.readAll(), path);
+        return QStringLiteral("cannot read '%1': %2").arg(shown, file.errorString());
+    // A device or a pipe has no size to check: read one byte past the limit, and no further.
+    QByteArray bytes = file.read(kMaxScenarioBytes + 1);
+    if (file.error() != QFileDevice::NoError)
+        return QStringLiteral("cannot read '%1': %2").arg(shown, file.errorString());
+    if (bytes.size() > kMaxScenarioBytes)
+        return tooLarge(QStringLiteral("more than %1 bytes").arg(kMaxScenarioBytes));
+    return bytes;
+}
+
+std::variant<Scenario, QStringList> loadScenario(const QString &path)
+{
+    auto bytes = readScenarioFile(path);
+    if (const auto *error = std::get_if<QString>(&bytes))
+        return QStringList{*error};
+    return parseScenario(std::get<QByteArray>(bytes), path);
 }
 
 } // namespace beam

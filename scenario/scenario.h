@@ -55,8 +55,20 @@ struct Scenario {
     [[nodiscard]] Scenario fasterBy(double speed) const;
 };
 
-/// Parses a scenario. On error, every problem found, each "<file>: <json path>: <what was expected>, got ...".
+/// The largest scenario file read: 1 MiB, some 400 times the longest lesson. A larger file is refused by its
+/// size, before any of it is read.
+inline constexpr qint64 kMaxScenarioBytes = 1024 * 1024;
+
+/// Parses a scenario. On error, every problem found, each one line "<file>: <json path>: <what was expected>,
+/// got ...". A key written twice in one object is an error (QJsonDocument would keep the last, silently).
 std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const QString &fileName);
+
+/// Reads a scenario file (or a Qt resource, ":/lessons/NAME.json") whole. Refuses, with one line that names
+/// the path and why: an empty name, a missing file, a directory, a file over kMaxScenarioBytes (by its size,
+/// unread; a device or a pipe is read no further than that), one that cannot be opened or read.
+std::variant<QByteArray, QString> readScenarioFile(const QString &path);
+
+/// readScenarioFile(), then parseScenario().
 std::variant<Scenario, QStringList> loadScenario(const QString &path);
 
 } // namespace beam

@@ -3,6 +3,7 @@
 // timeline ordering and speed-up, the JUnit writer against the format, and every built-in lesson parses.
 #include "scenario/assertion.h"
 #include "scenario/configjson.h"
+#include "scenario/jsonkeys.h"
 #include "scenario/junit.h"
 #include "scenario/report.h"
 #include "scenario/scenario.h"
@@ -175,6 +176,64 @@ private slots:
         QTest::newRow("assertion ordered string")
             << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"state < \\\"running\\\"\"]}")
             << QStringLiteral("s.json: $.expect[0]: < compares numbers only");
+        // QJsonDocument keeps the last of two equal keys without a word: the first "rate" would be lost.
+        QTest::newRow("duplicate key") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"rate\": 500,\n \"rate\": 5000}}")
+                                       << QStringLiteral("s.json: $.config.rate: the key \"rate\" is written twice in "
+                                                         "one object (line 1, column 43 and line 2, column 2)");
+        QTest::newRow("duplicate top-level key") << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"name\": \"y\"}")
+                                                 << QStringLiteral("s.json: $.name: the key \"name\" is written twice");
+        QTest::newRow("duplicate key in a step")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, \"caption\": \"a\"}, "
+                          "{\"at_s\": 2, \"set\": {\"consumers\": 2, \"consumers\": 3}}]}")
+            << QStringLiteral("s.json: $.timeline[1].set.consumers: the key \"consumers\" is written twice");
+        QTest::newRow("duplicate key, escaped")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"\\u0072ate\": 1, \"rate\": 2}}")
+            << QStringLiteral("s.json: $.config.rate: the key \"rate\" is written twice");
+        // An integer past its type was clamped, and the message named the clamped number, not the one written.
+        QTest::newRow("integer past its type")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"consumers\": 1e15}}")
+            << QStringLiteral("s.json: $.config.consumers: consumers = 1000000000000000 is out of range 1..256");
+        QTest::newRow("integer 2^63") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"max_in_flight\": 9223372036854775807}}")
+                                      << QStringLiteral("s.json: $.config.max_in_flight: max_in_flight = "
+                                                        "9223372036854775807 is out of range 1..1000000");
+        QTest::newRow("rate past 2^53") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"rate\": 1e17}}")
+                                        << QStringLiteral(
+                                               "s.json: $.config.rate: rate = 100000000000000000 events/s is "
+                                               "out of range 1..50000000 events/s");
+        QTest::newRow("seed past 2^53") << QByteArray(
+            "{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"seed\": 18446744073709551615}}")
+                                        << QStringLiteral(
+                                               "s.json: $.config.seed: expected a seed up to 2^53 as a number "
+                                               "(JSON numbers lose digits past it");
+        QTest::newRow("seed with a sign")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"seed\": \"+7\"}}")
+            << QStringLiteral("s.json: $.config.seed: expected a seed "
+                              "0..18446744073709551615, as a number or a string of "
+                              "digits, got \"+7\"");
+        QTest::newRow("empty file") << QByteArray()
+                                    << QStringLiteral("s.json: $: expected a JSON object with \"name\" and "
+                                                      "\"duration_s\", got an empty file");
+        QTest::newRow("number past a double")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 1e400}")
+            << QStringLiteral("s.json: $: not valid JSON at line 1, column 34: illegal number (near "
+                              "'\"x\", \"duration_s\": 1e400}')");
+        QTest::newRow("not UTF-8") << QByteArray("{\"name\": \"\xff\", \"duration_s\": 5}")
+                                   << QStringLiteral("s.json: $: not valid JSON at line 1, column 11: invalid UTF8 "
+                                                     "string (near '{\"name\": \"\\xff\", \"dur')");
+        QTest::newRow("control characters stay on one line")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"na\\nme\": 1}")
+            << QStringLiteral("s.json: $.na\\nme: unknown key");
+        QTest::newRow("assertion time past a double")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"@") + QByteArray(400, '9')
+                + QByteArray("s: lost == 0\"]}")
+            << QStringLiteral("s.json: $.expect[0]: expected a time in seconds after @, got 999");
+        QTest::newRow("long string value")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"view\": \"") + QByteArray(5000, 'v')
+                + QByteArray("\"}")
+            << QStringLiteral("s.json: $.view: expected \"topology\" or \"schedulers\", got \"vvvv");
     }
 
     void testBadScenarios()
@@ -184,6 +243,60 @@ private slots:
         const auto errors = errorsOf(json);
         QVERIFY2(!errors.isEmpty(), "a bad scenario was accepted");
         QVERIFY2(errors.constFirst().startsWith(message), qPrintable(errors.join(QLatin1Char('\n'))));
+    }
+
+    void testErrorsAreOneLineAndShort()
+    {
+        const auto errors = errorsOf(QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"view\": \"")
+            + QByteArray(5000, 'v') + QByteArray("\\n\"}"));
+        QCOMPARE(errors.size(), 1);
+        QVERIFY2(errors[0].endsWith(QLatin1String("...\" (5001 characters)")), qPrintable(errors[0]));
+        QVERIFY(errors[0].size() < 300);
+        QVERIFY(!errors[0].contains(QLatin1Char('\n')));
+    }
+
+    void testDuplicateKeysFound()
+    {
+        qsizetype keys = 0;
+        const auto found = findDuplicateKeys("{\"a\": {\"b\": 1, \"c\": [{\"b\": 2, \"b\": 3}], \"b\": 4}, \"s\": "
+                                             "\"{\\\"a\\\": 1, \\\"a\\\": 2}\", \"a\": []}",
+            &keys);
+        QCOMPARE(keys, qsizetype{8});
+        QCOMPARE(found.size(), 3);
+        QCOMPARE(found[0].path, QStringLiteral("$.a.c[0].b"));
+        QCOMPARE(found[0].firstColumn, 23);
+        QCOMPARE(found[0].column, 31);
+        QCOMPARE(found[1].path, QStringLiteral("$.a.b")); // a key in a string is text, not a key
+        QCOMPARE(found[2].path, QStringLiteral("$.a")); // moc reads this file: no raw strings here
+        QCOMPARE(found[2].firstLine, 1);
+        QVERIFY(findDuplicateKeys("{\"a\": 1, \"b\": {\"a\": 2}, \"c\": [{\"a\": 3}, {\"a\": 4}]}").isEmpty());
+    }
+
+    void testReadScenarioFile()
+    {
+        QTemporaryDir dir;
+        const QString small = dir.filePath(QStringLiteral("small.json"));
+        const QString large = dir.filePath(QStringLiteral("large.json"));
+        for (const auto &[path, size] :
+            {std::pair{small, kMaxScenarioBytes}, std::pair{large, kMaxScenarioBytes + 1}}) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            QVERIFY(file.resize(size));
+        }
+        QCOMPARE(std::get<QByteArray>(readScenarioFile(small)).size(), kMaxScenarioBytes);
+        QCOMPARE(std::get<QString>(readScenarioFile(large)),
+            QStringLiteral("'%1' is 1048577 bytes; a scenario file may have at most 1048576 bytes (1 MiB)").arg(large));
+        QCOMPARE(std::get<QString>(readScenarioFile(dir.path())),
+            QStringLiteral("'%1' is a directory, not a scenario file").arg(dir.path()));
+        QCOMPARE(std::get<QString>(readScenarioFile(dir.filePath(QStringLiteral("none.json")))),
+            QStringLiteral("'%1' does not exist").arg(dir.filePath(QStringLiteral("none.json"))));
+        QCOMPARE(std::get<QString>(readScenarioFile(QString())), QStringLiteral("'' is not a file name"));
+        // A device has no size: it is read one byte past the limit, no further.
+        QCOMPARE(std::get<QString>(readScenarioFile(QStringLiteral("/dev/zero"))),
+            QStringLiteral("'/dev/zero' is more than 1048576 bytes; a scenario file may have at most 1048576 bytes "
+                           "(1 MiB)"));
+        QCOMPARE(std::get<QStringList>(loadScenario(dir.path())),
+            QStringList{QStringLiteral("'%1' is a directory, not a scenario file").arg(dir.path())});
     }
 
     void testEveryErrorIsReported()
