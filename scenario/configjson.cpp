@@ -23,6 +23,14 @@ QString str(std::string_view text)
 
 } // namespace
 
+QString numberText(double value)
+{
+    if (value == 0)
+        return std::signbit(value) ? QStringLiteral("-0") : QStringLiteral("0");
+    // 'g' writes 2^63 as 9223372036854776000, digits nobody typed: past 1e16, an exponent.
+    return QString::number(value, std::abs(value) >= 1e16 ? 'e' : 'g', QLocale::FloatingPointShortest);
+}
+
 QString escapeControl(const QString &text)
 {
     QString out;
@@ -102,9 +110,7 @@ QString describeJsonValue(const QJsonValue &value)
         const qint64 whole = value.toInteger(0);
         if (whole != 0 && static_cast<double>(whole) == number)
             return QString::number(whole);
-        if (number == 0 && std::signbit(number))
-            return QStringLiteral("-0");
-        return QString::number(number, 'g', QLocale::FloatingPointShortest);
+        return numberText(number);
     }
     case QJsonValue::String: {
         const QString text = value.toString();

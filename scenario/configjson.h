@@ -22,6 +22,10 @@ QStringList applyConfigJson(const QJsonObject &object, PipelineConfig &config, c
 /// strings keep to one line (control characters escaped) and to 100 characters.
 QString describeJsonValue(const QJsonValue &value);
 
+/// A number as the shortest text that reads back as the same double: 31536001 (not QString::arg()'s
+/// 3.1536e+07), 1.0000001, -0, 9.223372036854776e+18.
+QString numberText(double value);
+
 /// `text` on one line, for an error message: control characters written as JSON escapes (`\n`, `\u0000`).
 QString escapeControl(const QString &text);
 

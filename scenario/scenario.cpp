@@ -73,7 +73,7 @@ struct Parser {
     {
         if (!value.isDouble() || !std::isfinite(value.toDouble()) || value.toDouble() < low
             || value.toDouble() > high) {
-            expected(path, QStringLiteral("a number of seconds %1..%2").arg(low).arg(high), value);
+            expected(path, QStringLiteral("a number of seconds %1..%2").arg(numberText(low), numberText(high)), value);
             return std::nullopt;
         }
         return value.toDouble();
@@ -130,8 +130,7 @@ struct Parser {
         if (a.atS && *a.atS > scenario.durationS) {
             error(path,
                 QStringLiteral("@%1s is after the end of the run (duration_s = %2)")
-                    .arg(*a.atS)
-                    .arg(scenario.durationS));
+                    .arg(numberText(*a.atS), numberText(scenario.durationS)));
             return std::nullopt;
         }
         return a;
@@ -211,7 +210,7 @@ struct Parser {
                         QStringLiteral("a consumer index 0..%1 (there are %2 consumers at %3 s)")
                             .arg(running.consumers - 1)
                             .arg(running.consumers)
-                            .arg(s.atS),
+                            .arg(numberText(s.atS)),
                         target);
                     return;
                 }
@@ -258,8 +257,7 @@ struct Parser {
                         error(where,
                             QStringLiteral("@%1s is before the caption appears (at_s = %2); a caption's check is "
                                            "judged while it is on screen")
-                                .arg(*a->atS)
-                                .arg(s.atS));
+                                .arg(numberText(*a->atS), numberText(s.atS)));
                         continue;
                     }
                     s.checks.append(*a);
@@ -368,7 +366,9 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
                 .arg(d.column));
     }
     if (!document.isObject()) {
-        p.error(QStringLiteral("$"), QStringLiteral("expected an object at the top level"));
+        p.error(QStringLiteral("$"),
+            QStringLiteral("expected an object at the top level, got %1")
+                .arg(document.isArray() ? QStringLiteral("an array") : QStringLiteral("a single value")));
         return p.errors;
     }
     const auto root = document.object();
@@ -436,11 +436,10 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
                 if (!check.atS) {
                     check.atS = until;
                 } else if (*check.atS > until) {
-                    p.error(QStringLiteral("$.timeline (caption at %1 s)").arg(step.atS),
+                    p.error(QStringLiteral("$.timeline (caption at %1 s)").arg(numberText(step.atS)),
                         QStringLiteral("check \"%1\" is judged at %2 s, after the caption left the screen at %3 s")
                             .arg(escapeControl(check.text))
-                            .arg(*check.atS)
-                            .arg(until));
+                            .arg(numberText(*check.atS), numberText(until)));
                 }
             }
         }
