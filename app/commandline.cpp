@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "commandline.h"
 
+#include "scenario/configjson.h"
+
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QRegularExpression>
+#include <QStringDecoder>
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -238,7 +243,8 @@ public:
 
     void fail(const QCommandLineOption &option, const QString &text, const QString &expected)
     {
-        m_errors << QStringLiteral("--%1: '%2' is not %3").arg(option.names().constFirst(), text, expected);
+        m_errors
+            << QStringLiteral("--%1: '%2' is not %3").arg(option.names().constFirst(), escapeControl(text), expected);
     }
 
 private:
@@ -256,11 +262,17 @@ void checkWritable(const QCommandLineParser &parser, const QCommandLineOption &o
 {
     if (!parser.isSet(option))
         return;
+    if (parser.value(option).isEmpty()) {
+        // An empty name would otherwise read as "not asked for": the run would go on and write nothing.
+        errors
+            << QStringLiteral("--%1: '' is not a file name (give the file to write)").arg(option.names().constFirst());
+        return;
+    }
     const QFileInfo file(parser.value(option));
     const QFileInfo dir(file.absolutePath());
     if (file.isDir() || !dir.isDir() || !dir.isWritable() || (file.exists() && !file.isWritable()))
         errors << QStringLiteral("--%1: cannot write '%2' (%3)")
-                      .arg(option.names().constFirst(), parser.value(option),
+                      .arg(option.names().constFirst(), escapeControl(parser.value(option)),
                           file.isDir()       ? QStringLiteral("it is a directory")
                               : !dir.isDir() ? QStringLiteral("no such directory")
                                              : QStringLiteral("permission denied"));
@@ -279,7 +291,7 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
 {
     if (auto speed = read.real(f.speed, "1..100")) {
         if (*speed < 1 || *speed > 100)
-            result.errors << QStringLiteral("--speed: %1 is out of range 1..100").arg(*speed);
+            result.errors << QStringLiteral("--speed: %1 is out of range 1..100").arg(numberText(*speed));
         else
             result.speed = *speed;
     }
@@ -296,6 +308,11 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
         result.scenarioSource = QStringLiteral(":/lessons/%1.json").arg(name);
     } else if (parser.isSet(f.scenario)) {
         result.scenarioSource = parser.value(f.scenario);
+        if (result.scenarioSource.isEmpty()) {
+            result.errors << QStringLiteral(
+                "--scenario: '' is not a file name (give a scenario file, or --lesson NAME)");
+            return;
+        }
     }
     if (result.scenarioSource.isEmpty()) {
         for (const auto *option : {&f.junit, &f.speed}) {
@@ -320,7 +337,16 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
                                  .arg(option->names().constFirst());
         }
     }
-    auto loaded = loadScenario(result.scenarioSource);
+    // The file itself (missing, a directory, too large, unreadable) is the flag's fault; what is inside it is
+    // named by its JSON path.
+    const auto bytes = readScenarioFile(result.scenarioSource);
+    if (const auto *error = std::get_if<QString>(&bytes)) {
+        result.errors << QStringLiteral("--%1: %2")
+                             .arg(parser.isSet(f.lesson) ? QStringLiteral("lesson") : QStringLiteral("scenario"),
+                                 *error);
+        return;
+    }
+    auto loaded = parseScenario(std::get<QByteArray>(bytes), result.scenarioSource);
     if (const auto *errors = std::get_if<QStringList>(&loaded)) {
         result.errors << *errors;
         return;
@@ -328,10 +354,8 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
     Scenario scenario = std::get<Scenario>(std::move(loaded));
     if (scenario.durationS / result.speed < kMinScenarioS) {
         result.errors << QStringLiteral("--speed: %1 would make the %2 s scenario shorter than %3 s; at most %4")
-                             .arg(result.speed)
-                             .arg(scenario.durationS)
-                             .arg(kMinScenarioS)
-                             .arg(std::floor(scenario.durationS / kMinScenarioS));
+                             .arg(numberText(result.speed), numberText(scenario.durationS), numberText(kMinScenarioS))
+                             .arg(numberText(std::floor(scenario.durationS / kMinScenarioS)));
         return;
     }
     if (parser.isSet(f.seed))
@@ -339,6 +363,18 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
     for (auto &step : scenario.timeline)
         step.configAfter.seed = scenario.config.seed;
     result.scenario = scenario; // played faster by the player, which knows --speed
+}
+
+/// Every flag, in the order --help lists them.
+QList<QCommandLineOption> everyOption(const Flags &f)
+{
+    return {f.help, f.helpAll, f.version, f.headless, f.duration, f.producers, f.consumers, f.rate, f.maxInFlight,
+        f.workUs, f.ioUs, f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson,
+        f.quiet, f.bench, f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy, f.maxRestarts,
+        f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter, f.poisonKey,
+        f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
+        f.screenshotAfter, f.presentation, f.windowSize, f.scenario, f.lesson, f.junit, f.speed, f.platform,
+        f.metricsPort, f.metricsBind};
 }
 
 /// Every flag, and the description --help starts with.
@@ -349,13 +385,72 @@ void describeOptions(QCommandLineParser &parser, const Flags &f)
     parser.setApplicationDescription(QStringLiteral(
         "BEAM Me Up: see concurrency happen. Paced producers, a bound on events in flight (back-pressure),\n"
         "a router that partitions by key, and serial consumers with fault injection, on a oneTBB flow graph."));
-    parser.addOptions({f.help, f.helpAll, f.version, f.headless, f.duration, f.producers, f.consumers, f.rate,
-        f.maxInFlight, f.workUs, f.ioUs, f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed,
-        f.reportJson, f.quiet, f.bench, f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy,
-        f.maxRestarts, f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter,
-        f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
-        f.screenshotAfter, f.presentation, f.windowSize, f.scenario, f.lesson, f.junit, f.speed, f.platform,
-        f.metricsPort, f.metricsBind});
+    parser.addOptions(everyOption(f));
+}
+
+/// A flag given twice would keep its last value without a word: refused, except the repeatable ones.
+void checkGivenOnce(const QCommandLineParser &parser, const Flags &f, QStringList &errors)
+{
+    for (const auto &option : everyOption(f)) {
+        const QStringList values = parser.values(option);
+        if (values.size() < 2 || option.names() == f.killConsumer.names() || option.names() == f.hangConsumer.names())
+            continue;
+        QStringList quoted;
+        for (const auto &value : values)
+            quoted << QLatin1Char('\'') + escapeControl(value) + QLatin1Char('\'');
+        errors << QStringLiteral("--%1: given %2 times (%3); give it once")
+                      .arg(option.names().constFirst())
+                      .arg(values.size())
+                      .arg(quoted.join(QStringLiteral(", ")));
+    }
+}
+
+/// A flag the chosen mode has no use for would be ignored without a word: refused, saying where it belongs.
+void checkModeUses(const QCommandLineParser &parser, const Flags &f, CommandLine &result)
+{
+    const auto refuse = [&](const QCommandLineOption &option, const QString &why) {
+        const QString name = QStringLiteral("--%1").arg(option.names().constFirst());
+        // One line a flag: a flag already refused (e.g. beside a scenario) says so once.
+        if (!parser.isSet(option) || std::any_of(result.errors.begin(), result.errors.end(), [&name](const QString &e) {
+                return e.startsWith(name + QLatin1Char(':'));
+            }))
+            return;
+        // A value, when the flag takes one, so the line shows all that was typed.
+        const QString value = option.valueName().isEmpty()
+            ? QString()
+            : QStringLiteral("'%1' ").arg(escapeControl(parser.values(option).join(QStringLiteral("', '"))));
+        result.errors << QStringLiteral("%1: %2%3").arg(name, value, why);
+    };
+    if (result.mode == CommandLine::Mode::Bench) {
+        const QString own = QStringLiteral(
+            "is not for --bench (the benchmark has its own settings; it takes --bench-seconds, --bench-runs, "
+            "--bench-json)");
+        for (const auto *option : {&f.producers, &f.consumers, &f.rate, &f.maxInFlight, &f.workUs, &f.ioUs,
+                 &f.faultRate, &f.maxAttempts, &f.overload, &f.safetyCap, &f.interval, &f.seed, &f.crashRate,
+                 &f.strategy, &f.maxRestarts, &f.maxSeconds, &f.topMaxRestarts, &f.topMaxSeconds, &f.backoffMinMs,
+                 &f.backoffMaxMs, &f.backoffJitter, &f.poisonKey, &f.slowConsumer, &f.hangTimeoutMs, &f.onEscalation,
+                 &f.duration, &f.killConsumer, &f.hangConsumer, &f.reportJson, &f.quiet})
+            refuse(*option, own);
+        for (const auto *option : {&f.platform, &f.screenshot, &f.screenshotAfter, &f.presentation, &f.windowSize})
+            refuse(*option, QStringLiteral("is not for --bench (it is for the window)"));
+    }
+    if (result.mode == CommandLine::Mode::Window) {
+        refuse(f.duration, QStringLiteral("needs --headless (the window runs until it is closed)"));
+        refuse(f.reportJson, QStringLiteral("needs --headless (the window writes no report)"));
+        refuse(f.quiet, QStringLiteral("needs --headless (the window prints no per-second lines)"));
+        for (const auto *option : {&f.killConsumer, &f.hangConsumer})
+            refuse(*option, QStringLiteral("needs --headless (in the window, click a consumer to kill it)"));
+    }
+    if (result.mode == CommandLine::Mode::Headless)
+        refuse(f.platform, QStringLiteral("is not for --headless (a platform plugin is for the window)"));
+    if (result.mode != CommandLine::Mode::Bench) {
+        for (const auto *option : {&f.benchSeconds, &f.benchRuns, &f.benchJson})
+            refuse(*option, QStringLiteral("needs --bench"));
+    }
+    if (!parser.isSet(f.screenshot))
+        refuse(f.screenshotAfter, QStringLiteral("needs --screenshot (it is the seconds before it)"));
+    if (parser.isSet(f.platform) && parser.value(f.platform).trimmed().isEmpty())
+        refuse(f.platform, QStringLiteral("is not a platform plugin (xcb, wayland, vnc, offscreen)"));
 }
 
 } // namespace
@@ -368,6 +463,37 @@ QString helpText()
     return parser.helpText();
 }
 
+QStringList decodeArguments(int argc, const char *const *argv, QStringList &errors)
+{
+    const Flags f;
+    QStringList valued; // the flags that take a value, as typed with one dash or two
+    for (const auto &option : everyOption(f)) {
+        if (!option.valueName().isEmpty()) {
+            for (const auto &name : option.names())
+                valued << QStringLiteral("-%1").arg(name) << QStringLiteral("--%1").arg(name);
+        }
+    }
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i) {
+        const QByteArrayView bytes(argv[i]);
+        QStringDecoder toUtf16(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        const QString text = toUtf16.decode(bytes);
+        if (i > 0 && toUtf16.hasError()) {
+            const QString previous = i > 1 ? arguments.constLast() : QString();
+            if (valued.contains(previous)) {
+                errors << QStringLiteral("%1: '%2' is not UTF-8 (values, names and paths are read as UTF-8)")
+                              .arg(escapeControl(previous), describeBytes(bytes));
+            } else {
+                errors << QStringLiteral("argument %1, '%2', is not UTF-8 (flags, names and paths are read as UTF-8)")
+                              .arg(i)
+                              .arg(describeBytes(bytes));
+            }
+        }
+        arguments << text;
+    }
+    return arguments;
+}
+
 CommandLine parseCommandLine(const QStringList &arguments)
 {
     CommandLine result;
@@ -375,7 +501,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
     QCommandLineParser parser;
     describeOptions(parser, f);
     if (!parser.parse(arguments)) {
-        result.errors << parser.errorText();
+        result.errors << escapeControl(parser.errorText()); // Qt's sentence quotes the argument as typed
         return result;
     }
     if (parser.isSet(f.help) || parser.isSet(f.helpAll)) {
@@ -388,7 +514,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
     }
     if (!parser.positionalArguments().isEmpty()) {
         result.errors << QStringLiteral("unexpected argument '%1': every setting is a --flag (see --help)")
-                             .arg(parser.positionalArguments().constFirst());
+                             .arg(escapeControl(parser.positionalArguments().constFirst()));
     }
 
     Reader read(parser, result.errors);
@@ -429,13 +555,13 @@ CommandLine parseCommandLine(const QStringList &arguments)
     }
     if (auto d = read.real(f.duration, "0.1..31536000")) {
         if (*d < 0.1 || *d > 31'536'000.0)
-            result.errors << QStringLiteral("--duration: %1 s is out of range 0.1..31536000 s").arg(*d);
+            result.errors << QStringLiteral("--duration: %1 s is out of range 0.1..31536000 s").arg(numberText(*d));
         else
             result.durationS = *d;
     }
     if (auto s = read.real(f.benchSeconds, "0.5..600")) {
         if (*s < 0.5 || *s > 600.0)
-            result.errors << QStringLiteral("--bench-seconds: %1 s is out of range 0.5..600 s").arg(*s);
+            result.errors << QStringLiteral("--bench-seconds: %1 s is out of range 0.5..600 s").arg(numberText(*s));
         else
             result.bench.secondsPerRow = *s;
     }
@@ -487,12 +613,14 @@ CommandLine parseCommandLine(const QStringList &arguments)
             read.fail(f.onEscalation, text, QStringLiteral("one of stop, restart"));
     }
     if (parser.isSet(f.slowConsumer)) {
+        // Digits only, as in a scenario's "slow_consumer": toInt() would also take "-0" and "+1".
+        static const QRegularExpression form(QStringLiteral("^([0-9]{1,9}):([0-9]{1,9})$"));
         const QString text = parser.value(f.slowConsumer);
-        const auto parts = text.split(QLatin1Char(':'));
+        const auto match = form.match(text.trimmed());
         bool okIndex = false;
         bool okFactor = false;
-        const int index = parts.size() == 2 ? parts[0].toInt(&okIndex) : 0;
-        const int factor = parts.size() == 2 ? parts[1].toInt(&okFactor) : 0;
+        const int index = match.hasMatch() ? match.captured(1).toInt(&okIndex) : 0;
+        const int factor = match.hasMatch() ? match.captured(2).toInt(&okFactor) : 0;
         if (!okIndex || !okFactor)
             read.fail(
                 f.slowConsumer, text, QStringLiteral("INDEX:FACTOR, e.g. 3:10 (index 0..consumers-1, factor 1..1000)"));
@@ -500,15 +628,24 @@ CommandLine parseCommandLine(const QStringList &arguments)
             c.slowConsumer = SlowConsumer{index, factor};
     }
     const auto timedFaults = [&](const QCommandLineOption &option, std::vector<CommandLine::TimedFault> &into) {
+        static const QRegularExpression digits(QStringLiteral("^[0-9]{1,9}$"));
         for (const QString &text : parser.values(option)) {
             const auto parts = text.split(QLatin1Char('@'));
             bool okIndex = false;
             bool okTime = false;
-            const int index = parts.size() == 2 ? parts[0].toInt(&okIndex) : -1;
+            const int index
+                = parts.size() == 2 && digits.match(parts[0].trimmed()).hasMatch() ? parts[0].toInt(&okIndex) : -1;
             const double at = parts.size() == 2 ? parts[1].toDouble(&okTime) : -1;
             if (!okIndex || !okTime || index < 0 || index >= c.consumers || at < 0 || !std::isfinite(at)) {
                 read.fail(option, text,
                     QStringLiteral("INDEX@SECONDS with index 0..%1 and seconds >= 0, e.g. 2@1.5").arg(c.consumers - 1));
+                continue;
+            }
+            // A fault timed after the run's end would never happen, and nothing would say so.
+            if (result.durationS && at > *result.durationS) {
+                result.errors << QStringLiteral("--%1: '%2' is at %3 s, after the run ends (--duration %4)")
+                                     .arg(option.names().constFirst(), escapeControl(text))
+                                     .arg(numberText(at), numberText(*result.durationS));
                 continue;
             }
             into.push_back({index, at});
@@ -553,7 +690,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
     }
     if (auto after = read.real(f.screenshotAfter, "0.1..3600")) {
         if (*after < 0.1 || *after > 3600)
-            result.errors << QStringLiteral("--screenshot-after: %1 s is out of range 0.1..3600 s").arg(*after);
+            result.errors
+                << QStringLiteral("--screenshot-after: %1 s is out of range 0.1..3600 s").arg(numberText(*after));
         else
             result.screenshotAfterS = *after;
     }
@@ -590,6 +728,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
     checkWritable(parser, f.junit, result.errors);
     checkWritable(parser, f.reportJson, result.errors);
     checkWritable(parser, f.benchJson, result.errors);
+    checkWritable(parser, f.screenshot, result.errors);
     if (parser.isSet(f.headless) && !result.screenshot.isEmpty())
         result.errors << QStringLiteral("--screenshot and --headless: a screenshot needs the window");
     if (parser.isSet(f.headless) && result.presentation)
@@ -598,6 +737,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
         result.errors << QStringLiteral("--window-size and --headless: a window size needs the window");
     if (parser.isSet(f.headless) && parser.isSet(f.bench))
         result.errors << QStringLiteral("--bench and --headless: choose one");
+    checkModeUses(parser, f, result);
+    checkGivenOnce(parser, f, result.errors);
     return result;
 }
 

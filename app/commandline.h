@@ -47,7 +47,14 @@ struct CommandLine {
     QStringList errors; ///< each names the flag, the value and what is allowed
 };
 
-/// Parses arguments (argv[0] first). Never exits; errors come back in `errors`.
+/// argv (argv[0] first) as parseCommandLine() reads it: each argument decoded from UTF-8. An argument that is
+/// not UTF-8 adds one line to `errors`, naming the flag it follows and showing its bytes (`\xff`): decoded with
+/// replacement characters, a name or a path would name something else.
+QStringList decodeArguments(int argc, const char *const *argv, QStringList &errors);
+
+/// Parses arguments (argv[0] first). Never exits, never starts the engine and never writes a file (files the run
+/// will write are checked for writability only); a --scenario file or a --lesson is read. Errors come back in
+/// `errors`, one line each.
 CommandLine parseCommandLine(const QStringList &arguments);
 
 /// The --help text. Qt's usage line names QCoreApplication's argv[0] (`<executable_name>` when there is no

@@ -38,10 +38,11 @@ bool haveDisplay()
 int main(int argc, char *argv[])
 {
     Q_INIT_RESOURCE(resources); // the built-in lessons (:/lessons) are read while parsing the command line
-    QStringList arguments;
-    for (int i = 0; i < argc; ++i)
-        arguments << QString::fromLocal8Bit(argv[i]);
-    const beam::CommandLine options = beam::parseCommandLine(arguments);
+    QStringList notUtf8;
+    const QStringList arguments = beam::decodeArguments(argc, argv, notUtf8);
+    beam::CommandLine options = beam::parseCommandLine(arguments);
+    if (!notUtf8.isEmpty())
+        options.errors = notUtf8; // the rest would be about replacement characters, not what was typed
 
     if (!options.errors.isEmpty()) {
         for (const QString &error : options.errors)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The command line as a user meets it: help, version, a short headless run, bad arguments.
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
@@ -11,6 +12,10 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
+
+#include <unistd.h>
 
 class TestCli : public QObject
 {
@@ -482,6 +487,335 @@ private slots:
         QCOMPARE(process.exitCode(), 0);
         const auto out = QString::fromUtf8(process.readAllStandardOutput());
         QVERIFY2(out.contains(QLatin1String("lost 0")), qPrintable(out));
+    }
+
+    /// Runs the binary with arguments as bytes: through bash's $'\xHH' quoting when one is not UTF-8 (QProcess
+    /// takes QStrings, which cannot hold such bytes).
+    static Result runBytes(const QList<QByteArray> &arguments, const QProcessEnvironment &environment)
+    {
+        const bool utf8 = std::all_of(
+            arguments.begin(), arguments.end(), [](const QByteArray &a) { return QString::fromUtf8(a).toUtf8() == a; });
+        if (utf8) {
+            QStringList strings;
+            for (const auto &a : arguments)
+                strings << QString::fromUtf8(a);
+            return run(strings, environment);
+        }
+        QString script = QStringLiteral("exec \"$0\"");
+        for (const auto &a : arguments) {
+            script += QStringLiteral(" $'");
+            for (const char byte : a)
+                script += QStringLiteral("\\x%1").arg(static_cast<unsigned char>(byte), 2, 16, QLatin1Char('0'));
+            script += QLatin1Char('\'');
+        }
+        QProcess process;
+        process.setProcessEnvironment(environment);
+        process.start(QStringLiteral("bash"), {QStringLiteral("-c"), script, QStringLiteral(BEAM_BINARY)});
+        if (!process.waitForFinished(60000)) {
+            process.kill();
+            process.waitForFinished();
+        }
+        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    }
+
+    // Bad input, whole: every flag and every scenario key, each refused before anything runs (exit 2, nothing on
+    // stdout) with one line that names the flag or the JSON path and the value. In arguments, values and
+    // expectations, {file} is the scenario file (written from the row's content), {dir} a temporary folder,
+    // {huge} a 100 MB file made by the test, {unreadable} a file with mode 000, {proc} a /proc file root cannot
+    // read. Rows already in testBadArguments, testBadWindowSize, testBadScenarioRunsNothing and tst_metrics are
+    // not repeated; tst_scenario checks the scenario parser's messages in the same words.
+    void testBadInputRunsNothing_data()
+    {
+        QTest::addColumn<QList<QByteArray>>("arguments");
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("where");
+        QTest::addColumn<QString>("value");
+        const auto flags = [](const char *name, const QList<QByteArray> &arguments, const char *where,
+                               const char *value) {
+            QTest::newRow(name) << arguments << QByteArray() << QString::fromUtf8(where) << QString::fromUtf8(value);
+        };
+        const auto headless
+            = [&flags](const char *name, const QList<QByteArray> &arguments, const char *where, const char *value) {
+                  flags(name, QList<QByteArray>{"--headless"} + arguments, where, value);
+              };
+        const auto file = [](const char *name, const QByteArray &json, const char *where, const char *value) {
+            QTest::newRow(name) << QList<QByteArray>{"--headless", "--scenario", "{file}"} << json
+                                << QString::fromUtf8(where) << QString::fromUtf8(value);
+        };
+        const auto config = [&file](const char *name, const QByteArray &fields, const char *where, const char *value) {
+            file(name, "{\"name\": \"x\", \"duration_s\": 5, \"config\": {" + fields + "}}", where, value);
+        };
+        const auto step = [&file](const char *name, const QByteArray &steps, const char *where, const char *value) {
+            file(name, "{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [" + steps + "]}", where, value);
+        };
+
+        // Numbers: wrong types, out of range, NaN and infinities, past their type, negative zero, empty.
+        headless("producers: text", {"--producers", "abc"}, "--producers", "'abc'");
+        headless("producers: fraction", {"--producers", "1.5"}, "--producers", "'1.5'");
+        headless("producers: 65", {"--producers", "65"}, "--producers", "producers = 65 is out of range 1..64");
+        headless("producers: empty", {"--producers", ""}, "--producers", "'' is not a whole number");
+        headless("producers: past int", {"--producers", "2147483648"}, "--producers", "'2147483648'");
+        headless("producers: 2^63", {"--producers", "9223372036854775808"}, "--producers", "'9223372036854775808'");
+        headless("consumers: 0", {"--consumers", "0"}, "--consumers", "consumers = 0 is out of range 1..256");
+        headless("rate: 0", {"--rate", "0"}, "--rate", "rate = 0 events/s is out of range 1..50000000");
+        headless("rate: 1e400", {"--rate", "1e400"}, "--rate", "'1e400'");
+        headless("rate: MAX", {"--rate", "MAX"}, "--rate", "'MAX' is not a whole number in 1..50000000 or 'max'");
+        headless("max-in-flight: 1e6", {"--max-in-flight", "1e6"}, "--max-in-flight", "'1e6'");
+        headless("max-in-flight: 1000001", {"--max-in-flight", "1000001"}, "--max-in-flight",
+            "max_in_flight = 1000001 is out of range 1..1000000");
+        headless("work-us: -1", {"--work-us", "-1"}, "--work-us", "work_us = -1 us is out of range 0..100000 us");
+        headless("io-us: 1000001", {"--io-us", "1000001"}, "--io-us", "io_us = 1000001 us");
+        headless("fault-rate: inf", {"--fault-rate", "inf"}, "--fault-rate", "'inf' is not a number in 0..1");
+        headless("fault-rate: -0.5", {"--fault-rate", "-0.5"}, "--fault-rate", "fault_rate = -0.5");
+        headless("fault-rate: 1e400", {"--fault-rate", "1e400"}, "--fault-rate", "'1e400'");
+        headless("fault-rate: 1.0000001", {"--fault-rate", "1.0000001"}, "--fault-rate",
+            "fault_rate = 1.0000001 is out of range 0..1");
+        headless("max-attempts: 0", {"--max-attempts", "0"}, "--max-attempts", "max_attempts = 0");
+        headless("overload: Drop", {"--overload", "Drop"}, "--overload", "'Drop' is not one of backpressure");
+        headless("safety-cap: 999", {"--safety-cap", "999"}, "--safety-cap", "safety_cap = 999");
+        headless("interval: 5001", {"--interval", "5001"}, "--interval", "interval_ms = 5001 ms");
+        headless("seed: -1", {"--seed", "-1"}, "--seed", "'-1' is not a whole number in 0..18446744073709551615");
+        headless("seed: 2^64", {"--seed", "18446744073709551616"}, "--seed", "'18446744073709551616'");
+        headless("seed: -0", {"--seed", "-0"}, "--seed", "'-0'");
+        headless("crash-rate: nan", {"--crash-rate", "nan"}, "--crash-rate", "'nan'");
+        headless("strategy: empty", {"--strategy", ""}, "--strategy", "'' is not one of one_for_one");
+        headless("max-restarts: 1000001", {"--max-restarts", "1000001"}, "--max-restarts", "max_restarts = 1000001");
+        headless("max-seconds: -0", {"--max-seconds", "-0"}, "--max-seconds",
+            "max_seconds = -0 s is out of range 0.001..3600 s");
+        headless("top-max-restarts: -1", {"--top-max-restarts", "-1"}, "--top-max-restarts", "top_max_restarts = -1");
+        headless(
+            "top-max-seconds: 3601", {"--top-max-seconds", "3601"}, "--top-max-seconds", "top_max_seconds = 3601 s");
+        headless(
+            "backoff-min-ms: 600001", {"--backoff-min-ms", "600001"}, "--backoff-min-ms", "backoff_min_ms = 600001 ms");
+        headless("backoff-jitter: 2", {"--backoff-jitter", "2"}, "--backoff-jitter", "backoff_jitter = 2");
+        headless("poison-key: -1", {"--poison-key", "-1"}, "--poison-key", "-1 is out of range 0..4095");
+        headless("slow-consumer: 0:0", {"--slow-consumer", "0:0"}, "--slow-consumer", "slow_consumer = 0 (factor)");
+        headless("slow-consumer: -0:5", {"--slow-consumer", "-0:5"}, "--slow-consumer", "'-0:5' is not INDEX:FACTOR");
+        headless("hang-timeout-ms: 600001", {"--hang-timeout-ms", "600001"}, "--hang-timeout-ms",
+            "hang_timeout_ms = 600001 ms");
+        headless("on-escalation: Stop", {"--on-escalation", "Stop"}, "--on-escalation", "'Stop' is not one of stop");
+        headless("kill-consumer: negative time", {"--kill-consumer", "0@-1"}, "--kill-consumer", "'0@-1'");
+        headless("kill-consumer: -0", {"--kill-consumer", "-0@1"}, "--kill-consumer", "'-0@1'");
+        headless("kill-consumer: nan", {"--kill-consumer", "0@nan"}, "--kill-consumer", "'0@nan'");
+        headless("kill-consumer: after the end", {"--duration", "5", "--kill-consumer", "0@10"}, "--kill-consumer",
+            "'0@10' is at 10 s, after the run ends (--duration 5)");
+        headless("hang-consumer: index", {"--hang-consumer", "8@1"}, "--hang-consumer", "'8@1'");
+        headless("duration: -0", {"--duration", "-0"}, "--duration", "-0 s is out of range 0.1..31536000 s");
+        headless("duration: 1e400", {"--duration", "1e400"}, "--duration", "'1e400'");
+        headless("duration: past a year", {"--duration", "31536001"}, "--duration", "31536001 s is out of range");
+        headless("metrics-bind: three parts", {"--metrics-port", "9999", "--metrics-bind", "1.2.3"}, "--metrics-bind",
+            "'1.2.3'");
+        headless("speed: 0", {"--lesson", "steady-state", "--speed", "0"}, "--speed", "0 is out of range 1..100");
+        headless("speed: nan", {"--lesson", "steady-state", "--speed", "nan"}, "--speed", "'nan'");
+        headless("bench-runs: 16", {"--lesson", "steady-state", "--bench-runs", "16"}, "--bench-runs",
+            "16 is out of range 1..15");
+
+        // Names and files.
+        headless("flag twice", {"--producers", "2", "--producers", "3"}, "--producers",
+            "given 2 times ('2', '3'); give it once");
+        headless("report-json: empty", {"--report-json", ""}, "--report-json", "'' is not a file name");
+        headless("report-json: a directory", {"--report-json", "{dir}"}, "--report-json",
+            "cannot write '{dir}' (it is a directory)");
+        headless("lesson: a path", {"--lesson", "../steady-state"}, "--lesson", "'../steady-state' is not a lesson");
+        headless("lesson: empty", {"--lesson", ""}, "--lesson", "'' is not a lesson");
+        headless("scenario: empty", {"--scenario", ""}, "--scenario", "'' is not a file name");
+        headless("scenario: missing", {"--scenario", "/nonexistent-dir/s.json"}, "--scenario",
+            "'/nonexistent-dir/s.json' does not exist");
+        headless("scenario: a directory", {"--scenario", "{dir}"}, "--scenario",
+            "'{dir}' is a directory, not a scenario file");
+        headless("scenario: 100 MB", {"--scenario", "{huge}"}, "--scenario",
+            "'{huge}' is 104857600 bytes; a scenario file may have at most 1048576 bytes (1 MiB)");
+        headless("scenario: mode 000", {"--scenario", "{unreadable}"}, "--scenario", "cannot read '{unreadable}'");
+        headless("scenario: unreadable /proc file", {"--scenario", "{proc}"}, "--scenario",
+            "cannot read '{proc}': Permission denied");
+        headless("junit: empty", {"--lesson", "steady-state", "--junit", ""}, "--junit", "'' is not a file name");
+        flags("screenshot: unwritable", {"--screenshot", "/nonexistent-dir/s.png"}, "--screenshot",
+            "cannot write '/nonexistent-dir/s.png' (no such directory)");
+        flags("screenshot: empty", {"--screenshot", ""}, "--screenshot", "'' is not a file name");
+        flags("platform: empty", {"-platform", ""}, "--platform", "'' is not a platform plugin");
+
+        // Bytes that are not UTF-8, and a line break inside an argument.
+        headless("value not UTF-8", {"--overload", "\xff"}, "--overload", "'\\xff' is not UTF-8");
+        headless("path not UTF-8", {"--scenario", "/tmp/\xc3\x28.json"}, "--scenario", "'/tmp/\\xc3(.json'");
+        headless("argument not UTF-8", {"\xfe\xff"}, "argument 2", "'\\xfe\\xff', is not UTF-8");
+        headless("line break in a value", {"--overload", "a\nb"}, "--overload", "'a\\nb' is not one of");
+
+        // Flags the chosen mode would ignore without a word.
+        flags("window: duration", {"--duration", "5"}, "--duration", "'5' needs --headless");
+        flags("window: report-json", {"--report-json", "{dir}/r.json"}, "--report-json",
+            "'{dir}/r.json' needs --headless");
+        flags("window: quiet", {"--quiet"}, "--quiet", "needs --headless");
+        flags("window: kill-consumer", {"--kill-consumer", "1@2"}, "--kill-consumer", "'1@2' needs --headless");
+        flags("bench: consumers", {"--bench", "--consumers", "4"}, "--consumers", "'4' is not for --bench");
+        flags("bench: presentation", {"--bench", "--presentation"}, "--presentation", "is not for --bench");
+        flags("bench: window-size", {"--bench", "--window-size", "1920x1080"}, "--window-size",
+            "'1920x1080' is not for --bench");
+        flags("bench: seconds 0.4", {"--bench", "--bench-seconds", "0.4"}, "--bench-seconds",
+            "0.4 s is out of range 0.5..600 s");
+        headless("bench-seconds without --bench", {"--bench-seconds", "2"}, "--bench-seconds", "'2' needs --bench");
+        flags("screenshot-after without --screenshot", {"--screenshot-after", "2"}, "--screenshot-after",
+            "'2' needs --screenshot");
+        headless("platform: headless", {"-platform", "offscreen"}, "--platform", "'offscreen' is not for --headless");
+
+        // The scenario file: every key, wrong types, ranges, huge numbers, duplicates, bytes.
+        file("$.name: number", "{\"name\": 5, \"duration_s\": 5}", "$.name", "got 5");
+        file("$.name: blank", "{\"name\": \"  \", \"duration_s\": 5}", "$.name", "got \"  \"");
+        file("$.description: number", "{\"name\": \"x\", \"description\": 5, \"duration_s\": 5}", "$.description",
+            "expected a string, got 5");
+        file("$.view: unknown", "{\"name\": \"x\", \"view\": \"map\", \"duration_s\": 5}", "$.view", "got \"map\"");
+        file("$.duration_s: 0", "{\"name\": \"x\", \"duration_s\": 0}", "$.duration_s",
+            "expected a number of seconds 0.1..86400, got 0");
+        // JSON's -0 reads as 0 (QJsonDocument keeps no sign), and is refused as 0 is.
+        file("$.duration_s: -0.0", "{\"name\": \"x\", \"duration_s\": -0.0}", "$.duration_s", "0.1..86400, got 0");
+        file("$.duration_s: 86401", "{\"name\": \"x\", \"duration_s\": 86401}", "$.duration_s", "got 86401");
+        file("$.duration_s: 1e400", "{\"name\": \"x\", \"duration_s\": 1e400}", "$:", "illegal number (near");
+        file("$.duration_s: null", "{\"name\": \"x\", \"duration_s\": null}", "$.duration_s", "got null");
+        file("$: unknown key", "{\"name\": \"x\", \"duration_s\": 5, \"colour\": 1}", "$.colour", "unknown key");
+        file("$: top-level array", "[]", "$:", "expected an object at the top level, got an array");
+        file("$: empty file", "", "$:", "got an empty file");
+        file("$: only white space", " \n\t ", "$:", "got only white space");
+        file("$: not UTF-8", "{\"name\": \"\xc0\xaf\", \"duration_s\": 5}", "$:", "invalid UTF8 string (near '");
+        file("$: trailing garbage", "{\"name\": \"x\", \"duration_s\": 5} x", "$:", "(near '");
+        file("$: nested too deep", QByteArray(5000, '['), "$:", "not valid JSON");
+        file("$.name: twice", "{\"name\": \"x\", \"duration_s\": 5, \"name\": \"y\"}", "$.name",
+            "the key \"name\" is written twice");
+        QTest::newRow("$.config: an array")
+            << QList<QByteArray>{"--headless", "--scenario", "{file}"}
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"config\": []}") << QStringLiteral("$.config")
+            << QStringLiteral("expected an object of configuration fields, got an array");
+        config("$.config.producers: string", "\"producers\": \"2\"", "$.config.producers",
+            "expected an integer, got \"2\"");
+        config("$.config.producers: 2^63", "\"producers\": 9223372036854775808", "$.config.producers",
+            "producers = 9.223372036854776e+18 is out of range 1..64");
+        config("$.config.consumers: fraction", "\"consumers\": 2.5", "$.config.consumers", "got 2.5");
+        config("$.config.rate: -1", "\"rate\": -1", "$.config.rate", "got -1");
+        config("$.config.rate: MAX", "\"rate\": \"MAX\"", "$.config.rate", "got \"MAX\"");
+        config("$.config.rate: twice", "\"rate\": 500, \"rate\": 5000", "$.config.rate",
+            "the key \"rate\" is written twice");
+        config("$.config.max_in_flight: 0", "\"max_in_flight\": 0", "$.config.max_in_flight",
+            "max_in_flight = 0 is out of range 1..1000000");
+        config("$.config.work_us: true", "\"work_us\": true", "$.config.work_us", "expected an integer, got true");
+        config("$.config.io_us: null", "\"io_us\": null", "$.config.io_us", "expected an integer, got null");
+        config("$.config.fault_rate: 1.0000001", "\"fault_rate\": 1.0000001", "$.config.fault_rate",
+            "fault_rate = 1.0000001 is out of range 0..1");
+        config("$.config.fault_rate: string", "\"fault_rate\": \"0.1\"", "$.config.fault_rate",
+            "expected a number, got \"0.1\"");
+        config("$.config.max_attempts: 101", "\"max_attempts\": 101", "$.config.max_attempts", "max_attempts = 101");
+        config("$.config.overload: empty", "\"overload\": \"\"", "$.config.overload", "got \"\"");
+        config("$.config.safety_cap: 1e9", "\"safety_cap\": 1e9", "$.config.safety_cap",
+            "safety_cap = 1000000000 is out of range 1000..100000000");
+        config("$.config.interval_ms: 9", "\"interval_ms\": 9", "$.config.interval_ms", "interval_ms = 9 ms");
+        config("$.config.seed: \"-1\"", "\"seed\": \"-1\"", "$.config.seed", "got \"-1\"");
+        config("$.config.seed: 2^64", "\"seed\": 18446744073709551616", "$.config.seed", "got 1.8446744073709552e+19");
+        config("$.config.crash_rate: -0.1", "\"crash_rate\": -0.1", "$.config.crash_rate", "crash_rate = -0.1");
+        config(
+            "$.config.strategy: dashes", "\"strategy\": \"one-for-one\"", "$.config.strategy", "got \"one-for-one\"");
+        config("$.config.max_restarts: -1", "\"max_restarts\": -1", "$.config.max_restarts", "max_restarts = -1");
+        config("$.config.max_seconds: 0", "\"max_seconds\": 0", "$.config.max_seconds", "max_seconds = 0 s");
+        config("$.config.top_max_restarts: 1000001", "\"top_max_restarts\": 1000001", "$.config.top_max_restarts",
+            "top_max_restarts = 1000001");
+        config("$.config.top_max_seconds: 3601", "\"top_max_seconds\": 3601", "$.config.top_max_seconds",
+            "top_max_seconds = 3601 s");
+        config("$.config.backoff_min_ms: 600001", "\"backoff_min_ms\": 600001", "$.config.backoff_min_ms",
+            "backoff_min_ms = 600001 ms");
+        config("$.config.backoff_max_ms: below min", "\"backoff_min_ms\": 100, \"backoff_max_ms\": 10",
+            "$.config.backoff_max_ms", "backoff_max_ms = 10 ms is below backoff_min_ms = 100 ms");
+        config("$.config.backoff_jitter: 1.5", "\"backoff_jitter\": 1.5", "$.config.backoff_jitter",
+            "backoff_jitter = 1.5");
+        config("$.config.poison_key: 4096", "\"poison_key\": 4096", "$.config.poison_key", "poison_key = 4096");
+        config("$.config.slow_consumer: index", "\"slow_consumer\": \"9:2\"", "$.config.slow_consumer",
+            "slow_consumer = 9 (consumer index) is out of range 0..7");
+        config("$.config.hang_timeout_ms: 9", "\"hang_timeout_ms\": 9", "$.config.hang_timeout_ms",
+            "hang_timeout_ms = 9 ms");
+        config(
+            "$.config.on_escalation: panic", "\"on_escalation\": \"panic\"", "$.config.on_escalation", "got \"panic\"");
+        config("$.config: unknown field", "\"colour\": 1", "$.config.colour", "unknown configuration field");
+        file("$.timeline: object", "{\"name\": \"x\", \"duration_s\": 5, \"timeline\": {}}", "$.timeline",
+            "expected an array of steps, got an object");
+        step("$.timeline[0]: number", "5", "$.timeline[0]", "got 5");
+        step("$.timeline[0].at_s: missing", "{\"caption\": \"c\"}", "$.timeline[0].at_s", "got nothing");
+        step("$.timeline[0].at_s: -1", "{\"at_s\": -1, \"caption\": \"c\"}", "$.timeline[0].at_s", "got -1");
+        step("$.timeline[0].action: number", "{\"at_s\": 1, \"action\": 5}", "$.timeline[0].action", "got 5");
+        step("$.timeline[0].target: fraction", "{\"at_s\": 1, \"action\": \"kill_consumer\", \"target\": 1.5}",
+            "$.timeline[0].target", "got 1.5");
+        step("$.timeline[0].set: empty", "{\"at_s\": 1, \"set\": {}}", "$.timeline[0].set", "got an object");
+        step("$.timeline[0].set.consumers: twice", "{\"at_s\": 1, \"set\": {\"consumers\": 2, \"consumers\": 3}}",
+            "$.timeline[0].set.consumers", "the key \"consumers\" is written twice");
+        step("$.timeline[0].caption: empty", "{\"at_s\": 1, \"caption\": \"\"}", "$.timeline[0].caption", "got \"\"");
+        step("$.timeline[0].check: a string", "{\"at_s\": 1, \"caption\": \"c\", \"check\": \"lost == 0\"}",
+            "$.timeline[0].check", "got \"lost == 0\"");
+        step("$.timeline[0]: unknown key", "{\"at_s\": 1, \"caption\": \"c\", \"colour\": 1}", "$.timeline[0].colour",
+            "unknown key");
+        file("$.expect: a string", "{\"name\": \"x\", \"duration_s\": 5, \"expect\": \"lost == 0\"}", "$.expect",
+            "got \"lost == 0\"");
+        file("$.expect[0]: number", "{\"name\": \"x\", \"duration_s\": 5, \"expect\": [5]}", "$.expect[0]", "got 5");
+        file("$.expect[0]: 1e400", "{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"lost == 1e400\"]}",
+            "$.expect[0]", "got 1e400");
+        file("$.expect[0]: no such field", "{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"nosuch == 1\"]}",
+            "$.expect[0]", "the report has no field \"nosuch\"");
+    }
+
+    void testBadInputRunsNothing()
+    {
+        QFETCH(QList<QByteArray>, arguments);
+        QFETCH(QByteArray, content);
+        QFETCH(QString, where);
+        QFETCH(QString, value);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QMap<QString, QString> paths{{QStringLiteral("{dir}"), dir.path()},
+            {QStringLiteral("{file}"), dir.filePath(QStringLiteral("s.json"))},
+            {QStringLiteral("{huge}"), dir.filePath(QStringLiteral("huge.json"))},
+            {QStringLiteral("{unreadable}"), dir.filePath(QStringLiteral("unreadable.json"))},
+            {QStringLiteral("{proc}"), QStringLiteral("/proc/sys/vm/compact_memory")}};
+        const auto uses = [&arguments](const char *placeholder) {
+            return std::any_of(arguments.begin(), arguments.end(),
+                [placeholder](const QByteArray &a) { return a.contains(placeholder); });
+        };
+        if (uses("{file}"))
+            writeScenario(dir, content);
+        if (uses("{huge}")) {
+            // 100 MB: a JSON object's start, then zeros (sparse). Refused by its size, so quickly, never parsed.
+            QFile huge(paths[QStringLiteral("{huge}")]);
+            QVERIFY(huge.open(QIODevice::WriteOnly));
+            QVERIFY(huge.write("{\"name\": \"") == 10);
+            QVERIFY(huge.resize(qint64{100} * 1024 * 1024));
+        }
+        if (uses("{unreadable}")) {
+            if (geteuid() == 0)
+                QSKIP("root reads a file of mode 000 (CAP_DAC_OVERRIDE): the /proc row stands in for it");
+            writeScenario(dir, "{\"name\": \"x\", \"duration_s\": 5}");
+            QVERIFY(
+                QFile::rename(dir.filePath(QStringLiteral("scenario.json")), paths[QStringLiteral("{unreadable}")]));
+            QVERIFY(QFile::setPermissions(paths[QStringLiteral("{unreadable}")], QFileDevice::Permissions{}));
+        }
+        if (uses("{proc}") && QFile(paths[QStringLiteral("{proc}")]).open(QIODevice::ReadOnly))
+            QSKIP("/proc/sys/vm/compact_memory is readable here (or missing): no file root cannot read");
+        if (uses("{file}"))
+            paths[QStringLiteral("{file}")] = dir.filePath(QStringLiteral("scenario.json"));
+        QList<QByteArray> expanded;
+        for (QByteArray a : arguments) {
+            for (auto it = paths.cbegin(); it != paths.cend(); ++it)
+                a.replace(it.key().toUtf8(), it.value().toUtf8());
+            expanded << a;
+        }
+        for (auto it = paths.cbegin(); it != paths.cend(); ++it) {
+            where.replace(it.key(), it.value());
+            value.replace(it.key(), it.value());
+        }
+
+        QElapsedTimer clock;
+        clock.start();
+        const auto r = runBytes(expanded, withoutDisplay()); // no display: the window could not open anyway
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(clock.elapsed() < 10000, qPrintable(QString::number(clock.elapsed()))); // refused, not parsed
+        const QStringList lines = r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY2(std::any_of(lines.begin(), lines.end(),
+                     [&](const QString &line) { return line.contains(where) && line.contains(value); }),
+            qPrintable(QStringLiteral("no line with '%1' and '%2' in:\n%3").arg(where, value, r.err)));
+        QVERIFY2(r.out.isEmpty(), qPrintable(r.out)); // nothing ran: no header, no telemetry, no summary
+        QVERIFY(!r.err.contains(QLatin1String("summary")) && !r.err.contains(QLatin1String("no display")));
     }
 
     void testBadArguments_data()
