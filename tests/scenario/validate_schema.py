@@ -29,6 +29,8 @@ for bad in (
     {"name": "x", "duration_s": 5, "timeline": [{"at_s": 1, "set": {"consumers": 2}, "check": ["lost == 0"]}]},
     {"name": "x", "duration_s": 5, "timeline": [{"at_s": 1, "caption": "a", "check": []}]},
     {"name": "x", "duration_s": 5, "timeline": [{"at_s": 1, "caption": "a", "check": ["lost is zero"]}]},
+    {"name": "x", "duration_s": 5, "config": {"seed": 18446744073709551615}},
+    {"name": "x", "duration_s": 5, "config": {"seed": " 42"}},
 ):
     if validator.is_valid(bad):
         print(f"the schema accepts what the parser rejects: {json.dumps(bad)}")
