@@ -200,7 +200,7 @@ private slots:
 
     static QString writeScenario(const QTemporaryDir &dir, const QByteArray &json)
     {
-        const QString path = dir.filePath(QStringLiteral("scenario.json"));
+        QString path = dir.filePath(QStringLiteral("scenario.json"));
         QFile file(path);
         if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size())
             qFatal("cannot write %s", qPrintable(path));
@@ -820,7 +820,7 @@ private slots:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("mentions");
-        const auto row = [](const char *name, QStringList args, const char *mentions) {
+        const auto row = [](const char *name, const QStringList &args, const char *mentions) {
             QTest::newRow(name) << args << QString::fromLatin1(mentions);
         };
         row("producers 0", {QStringLiteral("--producers"), QStringLiteral("0")},

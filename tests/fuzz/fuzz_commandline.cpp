@@ -112,6 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             return -1; // not added to the corpus
     }
     std::vector<const char *> argv;
+    argv.reserve(arguments.size());
     for (const auto &argument : arguments)
         argv.push_back(argument.c_str());
 
