@@ -9,9 +9,10 @@
 // Harmless by construction: parseCommandLine() never starts the engine and never writes a file; for the files
 // a run would write (--report-json, --junit, --bench-json, --screenshot) it only asks whether they could be
 // written. Reads are kept inside a scratch folder: the target works in a fresh temporary directory (made at
-// start, removed at exit) holding a few scenario files and a folder, and skips an input with an absolute path
-// or "..", so --scenario reads only those (no /dev/stdin, no FIFO, no /proc file that blocks). The thread count
-// is checked around every input: a parser that started the engine would have started threads.
+// start, removed at a normal exit; a finding's abort leaves /tmp/beam-fuzz-cli-XXXXXX behind) holding a few scenario
+// files and a folder, and skips an input with an absolute path or "..", so --scenario reads only those (no /dev/stdin,
+// no FIFO, no /proc file that blocks). The thread count is checked around every input: a parser that started the engine
+// would have started threads.
 //
 // Besides crashes, leaks, undefined behaviour and hangs, it aborts on a broken promise: every error is one
 // non-empty line; the same arguments parse to the same result twice; an accepted command line holds a valid
