@@ -136,7 +136,7 @@ private slots:
     void testRingReaderNeverSeesATornSlice()
     {
         // One writer as fast as it can go, wrapping a small ring many times; readers must only ever see whole
-        // slices, in order. (Run under ThreadSanitizer by the dev-tsan preset.)
+        // slices, in order. (Run under ThreadSanitizer by the tsan preset.)
         ThreadActivity activity(64);
         std::atomic<bool> done{false};
         constexpr std::int64_t kSlices = 2'000'000;
