@@ -23,6 +23,9 @@ void EngineStage::apply(const ScenarioStep &step, int /*index*/)
         case ScenarioStep::Action::KillConsumer:
             m_engine.killConsumer(step.target);
             break;
+        case ScenarioStep::Action::HangConsumer:
+            m_engine.hangConsumer(step.target);
+            break;
         case ScenarioStep::Action::Pause:
             m_engine.pause();
             break;

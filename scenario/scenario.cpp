@@ -154,7 +154,7 @@ struct Parser {
             else if (key != QLatin1String("at_s") && key != QLatin1String("target") && key != QLatin1String("check"))
                 error(path + QLatin1Char('.') + escapeControl(key),
                     QStringLiteral("unknown key (a step has \"at_s\", one of \"set\", \"action\", \"caption\", "
-                                   "\"target\" for kill_consumer and \"check\" for a caption)"));
+                                   "\"target\" for kill_consumer and hang_consumer, \"check\" for a caption)"));
         }
         if (kinds != 1) {
             error(
@@ -166,7 +166,7 @@ struct Parser {
             return;
         }
         if (o.contains(QStringLiteral("target")) && !o.contains(QStringLiteral("action"))) {
-            error(path + QStringLiteral(".target"), QStringLiteral("only kill_consumer takes a target"));
+            error(path + QStringLiteral(".target"), QStringLiteral("only kill_consumer and hang_consumer take a target"));
             return;
         }
         if (o.contains(QStringLiteral("set"))) {
@@ -185,7 +185,7 @@ struct Parser {
             s.kind = ScenarioStep::Kind::Action;
             const auto action = o.value(QStringLiteral("action")).toString();
             static const std::pair<const char *, ScenarioStep::Action> actions[]
-                = {{"kill_consumer", ScenarioStep::Action::KillConsumer}, {"pause", ScenarioStep::Action::Pause},
+                = {{"kill_consumer", ScenarioStep::Action::KillConsumer}, {"hang_consumer", ScenarioStep::Action::HangConsumer}, {"pause", ScenarioStep::Action::Pause},
                     {"resume", ScenarioStep::Action::Resume}, {"add_producer", ScenarioStep::Action::AddProducer},
                     {"remove_producer", ScenarioStep::Action::RemoveProducer}};
             bool known = false;
@@ -198,12 +198,12 @@ struct Parser {
             if (!known) {
                 expected(path + QStringLiteral(".action"),
                     QStringLiteral(
-                        "one of \"kill_consumer\", \"pause\", \"resume\", \"add_producer\", \"remove_producer\""),
+                        "one of \"kill_consumer\", \"hang_consumer\", \"pause\", \"resume\", \"add_producer\", \"remove_producer\""),
                     o.value(QStringLiteral("action")));
                 return;
             }
             const auto target = o.value(QStringLiteral("target"));
-            if (s.action == ScenarioStep::Action::KillConsumer) {
+            if (s.action == ScenarioStep::Action::KillConsumer || s.action == ScenarioStep::Action::HangConsumer) {
                 const double t = target.toDouble(-1);
                 if (!target.isDouble() || t != std::floor(t) || t < 0 || t >= running.consumers) {
                     expected(path + QStringLiteral(".target"),
@@ -216,7 +216,7 @@ struct Parser {
                 }
                 s.target = static_cast<int>(t);
             } else if (!target.isUndefined()) {
-                error(path + QStringLiteral(".target"), QStringLiteral("only kill_consumer takes a target"));
+                error(path + QStringLiteral(".target"), QStringLiteral("only kill_consumer and hang_consumer take a target"));
                 return;
             }
             if (s.action == ScenarioStep::Action::AddProducer || s.action == ScenarioStep::Action::RemoveProducer) {
@@ -276,6 +276,8 @@ QString toString(ScenarioStep::Action action)
     switch (action) {
     case ScenarioStep::Action::KillConsumer:
         return QStringLiteral("kill_consumer");
+    case ScenarioStep::Action::HangConsumer:
+        return QStringLiteral("hang_consumer");
     case ScenarioStep::Action::Pause:
         return QStringLiteral("pause");
     case ScenarioStep::Action::Resume:
@@ -301,8 +303,9 @@ QString ScenarioStep::describe() const
         return QStringLiteral("set ") + parts.join(QStringLiteral(", "));
     }
     case Kind::Action:
-        return action == Action::KillConsumer ? QStringLiteral("kill consumer %1").arg(target)
-                                              : toString(action).replace(QLatin1Char('_'), QLatin1Char(' '));
+        if (action == Action::KillConsumer || action == Action::HangConsumer)
+            return toString(action).replace(QLatin1Char('_'), QLatin1Char(' ')) + QStringLiteral(" %1").arg(target);
+        return toString(action).replace(QLatin1Char('_'), QLatin1Char(' '));
     case Kind::Caption:
         return caption;
     }

@@ -15,19 +15,19 @@ namespace beam {
 /// One step of a scenario's timeline. Exactly one of `set`, `action` or `caption`.
 struct ScenarioStep {
     enum class Kind { Set, Action, Caption };
-    enum class Action { KillConsumer, Pause, Resume, AddProducer, RemoveProducer };
+    enum class Action { KillConsumer, HangConsumer, Pause, Resume, AddProducer, RemoveProducer };
     double atS = 0;
     Kind kind = Kind::Caption;
     QJsonObject set; ///< configuration fields, as in the report's `config`
     PipelineConfig configAfter; ///< the whole configuration once this step (and those before it) applied
     Action action = Action::Pause;
-    int target = 0; ///< kill_consumer: the consumer index
+    int target = 0; ///< kill_consumer, hang_consumer: the consumer index
     QString caption;
     /// caption: the claims it makes, judged while it is on screen. Without "@<s>s:" a check is judged when the
     /// caption leaves the screen (the next caption's time, or the end of the run).
     QList<Assertion> checks;
 
-    /// "set consumers = 4, work_us = 100" / "kill consumer 3" / the caption.
+    /// "set consumers = 4, work_us = 100" / "kill consumer 3" / "hang consumer 3" / the caption.
     [[nodiscard]] QString describe() const;
 };
 

@@ -174,6 +174,12 @@ void EngineBridge::killConsumer(int index)
         m_engine->killConsumer(index);
 }
 
+void EngineBridge::hangConsumer(int index)
+{
+    if (m_engine)
+        m_engine->hangConsumer(index);
+}
+
 void EngineBridge::poll()
 {
     Engine *engine = m_engine ? m_engine.get() : m_stopping.get();

@@ -49,6 +49,8 @@ public slots:
     /// Takes a configuration and applies it to the running engine now (a lesson's step, not a dragged slider).
     void applyNow(const beam::PipelineConfig &config);
     void killConsumer(int index);
+    /// Makes a consumer stop making progress; its supervisor crashes it after the hang timeout.
+    void hangConsumer(int index);
 
 signals:
     void snapshotReady(const beam::SnapshotPtr &snapshot);

@@ -230,6 +230,9 @@ void LessonPanel::apply(const ScenarioStep &s, int index)
         case ScenarioStep::Action::KillConsumer:
             m_bridge->killConsumer(s.target);
             break;
+        case ScenarioStep::Action::HangConsumer:
+            m_bridge->hangConsumer(s.target);
+            break;
         case ScenarioStep::Action::Pause:
             m_bridge->pause();
             break;

@@ -111,7 +111,8 @@ void checkScenario(const Scenario &s)
         check(step.atS >= previous && step.atS <= s.durationS, "timeline out of order or past the end");
         previous = step.atS;
         check(step.configAfter.validate().empty(), "a step leaves an invalid configuration");
-        if (step.kind == ScenarioStep::Kind::Action && step.action == ScenarioStep::Action::KillConsumer)
+        if (step.kind == ScenarioStep::Kind::Action
+            && (step.action == ScenarioStep::Action::KillConsumer || step.action == ScenarioStep::Action::HangConsumer))
             check(step.target >= 0 && step.target < step.configAfter.consumers, "kill target does not exist");
         for (const auto &a : step.checks)
             check(a.atS && *a.atS >= step.atS && *a.atS <= s.durationS, "a caption's check is timed off screen");

@@ -68,6 +68,12 @@ private slots:
         QCOMPARE(*s.timeline[4].configAfter.rate, std::uint64_t{500});
         QCOMPARE(s.timeline[4].configAfter.consumers, 6);
         QCOMPARE(s.timeline[1].describe(), QStringLiteral("kill consumer 3"));
+
+        const auto hang = parsed("{ \"name\": \"h\", \"duration_s\": 5, \"timeline\": [ { \"at_s\": 1, "
+                                 "\"action\": \"hang_consumer\", \"target\": 7 } ] }");
+        QVERIFY(hang.timeline[0].action == ScenarioStep::Action::HangConsumer);
+        QCOMPARE(hang.timeline[0].target, 7);
+        QCOMPARE(hang.timeline[0].describe(), QStringLiteral("hang consumer 7"));
         QCOMPARE(s.expect.size(), 4);
         QCOMPARE(*s.expect[1].atS, 10.0);
 
@@ -130,6 +136,13 @@ private slots:
                                                    "\"action\": \"kill_consumer\", \"target\": 8}]}")
                                      << QStringLiteral("s.json: $.timeline[0].target: expected a consumer index 0..7 "
                                                        "(there are 8 consumers at 1 s), got 8");
+        QTest::newRow("hang target") << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, "
+                                                   "\"action\": \"hang_consumer\", \"target\": -1}]}")
+                                     << QStringLiteral("s.json: $.timeline[0].target: expected a consumer index 0..7 "
+                                                       "(there are 8 consumers at 1 s), got -1");
+        QTest::newRow("hang without target") << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"timeline\": "
+                                                           "[{\"at_s\": 1, \"action\": \"hang_consumer\"}]}")
+                                             << QStringLiteral("s.json: $.timeline[0].target: expected a consumer index");
         QTest::newRow("kill target after shrink")
             << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, \"set\": {\"consumers\": "
                           "2}}, {\"at_s\": 2, \"action\": \"kill_consumer\", \"target\": 3}]}")
@@ -167,7 +180,7 @@ private slots:
         QTest::newRow("target on a caption") << QByteArray(
             "{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, \"caption\": \"a\", \"target\": 2}]}")
                                              << QStringLiteral(
-                                                    "s.json: $.timeline[0].target: only kill_consumer takes a target");
+                                                    "s.json: $.timeline[0].target: only kill_consumer and hang_consumer take a target");
         QTest::newRow("slow consumer spaces")
             << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"slow_consumer\": \" 1:10\"}}")
             << QStringLiteral("s.json: $.config.slow_consumer: expected \"INDEX:FACTOR\"");
