@@ -62,8 +62,8 @@ public:
 
     /// The newest snapshot (never null once started).
     [[nodiscard]] std::shared_ptr<const Snapshot> latest() const;
-    /// Snapshots kept, oldest first: at least ten minutes' worth. Only the newest keeps the threads' recent
-    /// slices (ThreadSample::recent); older ones have them emptied, to bound memory.
+    /// Snapshots kept, oldest first: those of the last five seconds (at most 500). Only the newest keeps the threads'
+    /// recent slices (ThreadSample::recent); older ones have them emptied, to bound memory.
     [[nodiscard]] std::vector<std::shared_ptr<const Snapshot>> history() const;
     /// Takes a snapshot now, outside the sampler's rhythm, and returns it (also appended to the history).
     std::shared_ptr<const Snapshot> sampleNow();

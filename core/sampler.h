@@ -51,7 +51,8 @@ public:
     Sampler(const Sampler &) = delete;
     Sampler &operator=(const Sampler &) = delete;
 
-    /// The run begins at `startNs`: rates of the first sample count from there.
+    /// The run begins at `startNs`: rates of the first sample count from there. Before start(), and before the
+    /// engine leaves Idle (nothing may sample concurrently).
     void begin(std::int64_t startNs);
     /// Starts the sampling thread.
     void start();
