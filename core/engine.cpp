@@ -124,12 +124,19 @@ void Engine::Impl::setProducerCount(int count)
         running.push_back(producers.back().get());
         running.back()->start();
     }
+    // Every producer that goes is told first and joined after: joined one by one, a producer running a batch
+    // inline (a consumer's queue forwarded from task to task) could wait for the queue to empty while the next
+    // producer, not yet told, kept filling it (ThreadSanitizer's slowness showed it: testCrashWhileConsumersAreAdded
+    // hung in stop() for 300 s).
+    std::vector<Producer *> leaving;
     while (static_cast<int>(running.size()) > count) {
-        Producer *last = running.back();
+        leaving.push_back(running.back());
         running.pop_back();
-        last->requestStop();
-        last->join();
     }
+    for (Producer *p : leaving)
+        p->requestStop();
+    for (Producer *p : leaving)
+        p->join();
 }
 
 Engine::Engine(const PipelineConfig &config)
