@@ -15,8 +15,12 @@ Executor::Executor(int threads)
     // Every slot is reserved for threads that join explicitly: no oneTBB workers. One more than the executor
     // threads, for a producer that runs its batch through an idle graph itself.
     : m_arena(threads + 1, static_cast<unsigned>(threads + 1))
+    // fp_settings: the floating-point settings are captured here, on one thread. Without it the first put binds
+    // the context and writes them then, into the byte that graph::wait_for_all() reads the traits from on an
+    // executor thread (ThreadSanitizer: data race in task_group_context_impl::copy_fp_settings).
     , m_context(tbb::task_group_context::isolated,
-          tbb::task_group_context::default_traits | tbb::task_group_context::concurrent_wait)
+          tbb::task_group_context::default_traits | tbb::task_group_context::concurrent_wait
+              | tbb::task_group_context::fp_settings)
     , m_threadCount(threads)
 {
     for (int i = 0; i < threads; ++i)
