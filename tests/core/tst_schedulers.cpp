@@ -216,6 +216,9 @@ private slots:
 
     void testIoBoundWorkLeavesThreadsFree()
     {
+#if defined(__SANITIZE_THREAD__)
+        QSKIP("asserts how fast the engine runs, and ThreadSanitizer slows it 5-15 times (the tsan preset)");
+#endif
         // 256 consumers, each waiting 20 ms on I/O per event: they can finish 12,800 events/s together, and the
         // producer offers 20,000, so most of them hold queued work at any time. The waits park no thread.
         PipelineConfig config;

@@ -39,26 +39,24 @@ pid=$!
 metric() { # NAME: the value of an unlabelled sample in the last scrape
     awk -v name="$1" '$1 == name { printf "%.0f", $2; found = 1 } END { if (!found) printf "" }' "$work/metrics"
 }
-period=$(awk -v s="$speed" 'BEGIN { printf "%.3f", 60 / s }')
+period_ms=$(awk -v s="$speed" 'BEGIN { printf "%d", 60000 / s }')
+now_ms() { date +%s%3N; }
 echo "minute,elapsed_s,rss_mb,produced,processed,failed,dead_lettered,dropped,restarts,in_flight,lost" >"$csv"
-start=$(date +%s.%N)
+start_ms=$(now_ms)
 minute=0
 lost_seen=0
 while kill -0 "$pid" 2>/dev/null; do
     minute=$((minute + 1))
     # Sleep until the next whole minute of the run (of the sped-up run with --speed), not 60 s after the scrape.
-    wake=$(awk -v s="$start" -v m="$minute" -v p="$period" 'BEGIN { printf "%.3f", s + m * p }')
-    while :; do
-        now=$(date +%s.%N)
-        left=$(awk -v w="$wake" -v n="$now" 'BEGIN { d = w - n; printf "%.3f", d > 0 ? d : 0 }')
-        [ "$left" = "0.000" ] && break
+    wake_ms=$((start_ms + minute * period_ms))
+    while [ "$(now_ms)" -lt "$wake_ms" ]; do
         kill -0 "$pid" 2>/dev/null || break 2
-        sleep "$(awk -v l="$left" 'BEGIN { printf "%.3f", l < 1 ? l : 1 }')"
+        sleep 0.2
     done
     rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
     curl -fsS --max-time 5 "http://127.0.0.1:$port/metrics" >"$work/metrics" 2>/dev/null || continue
     [ -n "$rss_kb" ] || continue
-    elapsed=$(awk -v s="$start" -v n="$(date +%s.%N)" 'BEGIN { printf "%.1f", n - s }')
+    elapsed=$(awk -v ms=$(($(now_ms) - start_ms)) 'BEGIN { printf "%.1f", ms / 1000 }')
     lost=$(metric beam_events_lost)
     [ "${lost:-0}" = "0" ] || lost_seen=1
     printf '%d,%s,%.1f,%s,%s,%s,%s,%s,%s,%s,%s\n' "$minute" "$elapsed" "$(awk -v k="$rss_kb" 'BEGIN { print k / 1024 }')" \
