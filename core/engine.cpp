@@ -51,6 +51,9 @@ struct Engine::Impl {
 
     void ensureConsumers(int count);
     void setProducerCount(int count);
+    /// Tells the producers past `count` to stop and takes them out of `running`; join them with joinAll().
+    std::vector<Producer *> stopProducersPast(int count);
+    static void joinAll(const std::vector<Producer *> &leaving);
     /// A producer's batch enters the graph: into the intake queue in front of the limiter (or, built without
     /// the limiter, straight into the router).
     void putIntoGraph(Batch *batch)
@@ -124,10 +127,14 @@ void Engine::Impl::setProducerCount(int count)
         running.push_back(producers.back().get());
         running.back()->start();
     }
+    joinAll(stopProducersPast(count));
+}
+
+std::vector<Producer *> Engine::Impl::stopProducersPast(int count)
+{
     // Every producer that goes is told first and joined after: joined one by one, a producer running a batch
     // inline (a consumer's queue forwarded from task to task) could wait for the queue to empty while the next
-    // producer, not yet told, kept filling it (ThreadSanitizer's slowness showed it: testCrashWhileConsumersAreAdded
-    // hung in stop() for 300 s).
+    // producer, not yet told, kept filling it.
     std::vector<Producer *> leaving;
     while (static_cast<int>(running.size()) > count) {
         leaving.push_back(running.back());
@@ -135,6 +142,11 @@ void Engine::Impl::setProducerCount(int count)
     }
     for (Producer *p : leaving)
         p->requestStop();
+    return leaving;
+}
+
+void Engine::Impl::joinAll(const std::vector<Producer *> &leaving)
+{
     for (Producer *p : leaving)
         p->join();
 }
@@ -206,13 +218,17 @@ void Engine::resume()
 
 void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
 {
+    // The producers are told to stop now and joined once the graph is drained or its events abandoned: a
+    // producer may be running a consumer's queue inline, and under a crash storm that queue empties only then
+    // (ThreadSanitizer's slowness showed it: testCrashWhileConsumersAreAdded hung in stop() for 300 s).
+    std::vector<Producer *> leaving;
     {
         std::lock_guard lock(d->mutex);
         const auto current = d->state.load();
         if (current == EngineState::Idle || current == EngineState::Stopped)
             return;
         d->state = EngineState::Draining;
-        d->setProducerCount(0);
+        leaving = d->stopProducersPast(0);
     }
 
     const auto waitForEmpty = [this](std::chrono::steady_clock::time_point deadline, bool interruptible) {
@@ -233,6 +249,7 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
         // Releasing is immediate; what is still in flight after this is lost, and the final snapshot says so.
         waitForEmpty(std::chrono::steady_clock::now() + std::chrono::seconds(5), false);
     }
+    Impl::joinAll(leaving);
     // The rest of the stop order (docs/engine-lifetime.md): nothing outside the graph may put into it any
     // more, then the graph runs out, then its threads stop. Its last wait is then really the last: no task is
     // left for ~graph() to run after the consumers are destroyed.
