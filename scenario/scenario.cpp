@@ -166,7 +166,8 @@ struct Parser {
             return;
         }
         if (o.contains(QStringLiteral("target")) && !o.contains(QStringLiteral("action"))) {
-            error(path + QStringLiteral(".target"), QStringLiteral("only kill_consumer and hang_consumer take a target"));
+            error(
+                path + QStringLiteral(".target"), QStringLiteral("only kill_consumer and hang_consumer take a target"));
             return;
         }
         if (o.contains(QStringLiteral("set"))) {
@@ -185,7 +186,8 @@ struct Parser {
             s.kind = ScenarioStep::Kind::Action;
             const auto action = o.value(QStringLiteral("action")).toString();
             static const std::pair<const char *, ScenarioStep::Action> actions[]
-                = {{"kill_consumer", ScenarioStep::Action::KillConsumer}, {"hang_consumer", ScenarioStep::Action::HangConsumer}, {"pause", ScenarioStep::Action::Pause},
+                = {{"kill_consumer", ScenarioStep::Action::KillConsumer},
+                    {"hang_consumer", ScenarioStep::Action::HangConsumer}, {"pause", ScenarioStep::Action::Pause},
                     {"resume", ScenarioStep::Action::Resume}, {"add_producer", ScenarioStep::Action::AddProducer},
                     {"remove_producer", ScenarioStep::Action::RemoveProducer}};
             bool known = false;
@@ -197,8 +199,8 @@ struct Parser {
             }
             if (!known) {
                 expected(path + QStringLiteral(".action"),
-                    QStringLiteral(
-                        "one of \"kill_consumer\", \"hang_consumer\", \"pause\", \"resume\", \"add_producer\", \"remove_producer\""),
+                    QStringLiteral("one of \"kill_consumer\", \"hang_consumer\", \"pause\", \"resume\", "
+                                   "\"add_producer\", \"remove_producer\""),
                     o.value(QStringLiteral("action")));
                 return;
             }
@@ -216,7 +218,8 @@ struct Parser {
                 }
                 s.target = static_cast<int>(t);
             } else if (!target.isUndefined()) {
-                error(path + QStringLiteral(".target"), QStringLiteral("only kill_consumer and hang_consumer take a target"));
+                error(path + QStringLiteral(".target"),
+                    QStringLiteral("only kill_consumer and hang_consumer take a target"));
                 return;
             }
             if (s.action == ScenarioStep::Action::AddProducer || s.action == ScenarioStep::Action::RemoveProducer) {

@@ -140,9 +140,10 @@ private slots:
                                                    "\"action\": \"hang_consumer\", \"target\": -1}]}")
                                      << QStringLiteral("s.json: $.timeline[0].target: expected a consumer index 0..7 "
                                                        "(there are 8 consumers at 1 s), got -1");
-        QTest::newRow("hang without target") << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"timeline\": "
-                                                           "[{\"at_s\": 1, \"action\": \"hang_consumer\"}]}")
-                                             << QStringLiteral("s.json: $.timeline[0].target: expected a consumer index");
+        QTest::newRow("hang without target")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"timeline\": "
+                          "[{\"at_s\": 1, \"action\": \"hang_consumer\"}]}")
+            << QStringLiteral("s.json: $.timeline[0].target: expected a consumer index");
         QTest::newRow("kill target after shrink")
             << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, \"set\": {\"consumers\": "
                           "2}}, {\"at_s\": 2, \"action\": \"kill_consumer\", \"target\": 3}]}")
@@ -177,10 +178,10 @@ private slots:
         QTest::newRow("assertion object")
             << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"expect\": [\"crashes == 0\"]}")
             << QStringLiteral("s.json: $.expect[0]: \"crashes\" is not a single value");
-        QTest::newRow("target on a caption") << QByteArray(
-            "{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, \"caption\": \"a\", \"target\": 2}]}")
-                                             << QStringLiteral(
-                                                    "s.json: $.timeline[0].target: only kill_consumer and hang_consumer take a target");
+        QTest::newRow("target on a caption")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"timeline\": [{\"at_s\": 1, \"caption\": \"a\", "
+                          "\"target\": 2}]}")
+            << QStringLiteral("s.json: $.timeline[0].target: only kill_consumer and hang_consumer take a target");
         QTest::newRow("slow consumer spaces")
             << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"config\": {\"slow_consumer\": \" 1:10\"}}")
             << QStringLiteral("s.json: $.config.slow_consumer: expected \"INDEX:FACTOR\"");
