@@ -5,6 +5,7 @@
 #include "controlpanel.h"
 #include "headless.h"
 #include "mainwindow.h"
+#include "reportoutput.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -49,6 +50,13 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "beam-me-up: %s\n", qPrintable(error));
         std::fprintf(stderr, "Try 'beam-me-up --help'.\n");
         return beam::ExitUsage;
+    }
+    if (!options.stdoutReport.isEmpty()) {
+        QString error;
+        if (!beam::reserveStdoutForReport(error)) {
+            std::fprintf(stderr, "beam-me-up: %s: %s\n", qPrintable(options.stdoutReport), qPrintable(error));
+            return beam::ExitUsage;
+        }
     }
     switch (options.mode) {
     case beam::CommandLine::Mode::Help: {

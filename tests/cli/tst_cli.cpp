@@ -12,6 +12,7 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QXmlStreamReader>
 
 #include <algorithm>
 
@@ -487,6 +488,119 @@ private slots:
         QCOMPARE(process.exitCode(), 0);
         const auto out = QString::fromUtf8(process.readAllStandardOutput());
         QVERIFY2(out.contains(QLatin1String("lost 0")), qPrintable(out));
+    }
+
+    // A report on stdout: `-` or /dev/stdout, for a pipe (`... --report-json - | jq .lost`). Stdout is then that
+    // one document and nothing else; the telemetry, the summary and the scenario's lines go to stderr.
+    void testReportOnStdout_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("kind"); // json (a report), xml (JUnit) or bench (the benchmark's JSON)
+        QTest::addColumn<QString>("onStderr"); // what moved to stderr
+        const QStringList run{QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("1.5"),
+            QStringLiteral("--rate"), QStringLiteral("5000")};
+        QTest::newRow("--report-json -") << run + QStringList{QStringLiteral("--report-json"), QStringLiteral("-")}
+                                         << QStringLiteral("json") << QStringLiteral("summary:");
+        QTest::newRow("--report-json /dev/stdout")
+            << run + QStringList{QStringLiteral("--report-json"), QStringLiteral("/dev/stdout")}
+            << QStringLiteral("json") << QStringLiteral("summary:");
+        // A scenario prints its steps and verdicts too: all on stderr.
+        const QStringList scenario{
+            QStringLiteral("--headless"), QStringLiteral("--scenario"), QStringLiteral("{file}")};
+        QTest::newRow("--junit -") << scenario + QStringList{QStringLiteral("--junit"), QStringLiteral("-")}
+                                   << QStringLiteral("xml") << QStringLiteral("assertions: 3 of 3 passed");
+        QTest::newRow("--junit - beside --report-json FILE") << scenario
+                + QStringList{QStringLiteral("--junit"), QStringLiteral("-"), QStringLiteral("--report-json"),
+                    QStringLiteral("{dir}/r.json")} << QStringLiteral("xml")
+                                                             << QStringLiteral("assertions: 3 of 3 passed");
+        QTest::newRow("--bench-json -") << QStringList{QStringLiteral("--bench"), QStringLiteral("--bench-seconds"),
+            QStringLiteral("0.5"), QStringLiteral("--bench-json"), QStringLiteral("-")}
+                                        << QStringLiteral("bench") << QStringLiteral("engine ev/s");
+    }
+
+    void testReportOnStdout()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, kind);
+        QFETCH(QString, onStderr);
+        QTemporaryDir dir;
+        arguments.replaceInStrings(QStringLiteral("{dir}"), dir.path());
+        arguments.replaceInStrings(QStringLiteral("{file}"),
+            writeScenario(dir,
+                "{\"name\": \"stdout\", \"duration_s\": 1.5, \"config\": {\"rate\": 2000},"
+                " \"timeline\": [{\"at_s\": 0.5, \"caption\": \"half way\", \"check\": [\"produced > 0\"]}],"
+                " \"expect\": [\"lost == 0\", \"produced > 1000\"]}"));
+        const auto r = run(arguments, QProcessEnvironment::systemEnvironment(), 180000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(onStderr), qPrintable(r.err));
+        const QByteArray out = r.out.toUtf8();
+        if (kind == QLatin1String("xml")) {
+            // One XML document: the reader stops at its end, and only white space may follow.
+            QXmlStreamReader xml(out);
+            int cases = 0;
+            while (!xml.atEnd()) {
+                xml.readNext();
+                if (xml.isStartElement() && xml.name() == QLatin1String("testcase"))
+                    ++cases;
+            }
+            QVERIFY2(!xml.hasError() || xml.error() == QXmlStreamReader::PrematureEndOfDocumentError,
+                qPrintable(xml.errorString() + QLatin1Char('\n') + r.out));
+            QVERIFY2(out.trimmed().startsWith("<?xml"), qPrintable(r.out));
+            QVERIFY2(out.trimmed().endsWith("</testsuites>"), qPrintable(r.out));
+            QCOMPARE(out.count("<testsuites"), 1);
+            QVERIFY(cases > 0);
+            QVERIFY2(!out.contains("FAIL") && !out.contains("<failure"), qPrintable(r.out));
+            return;
+        }
+        // QJsonDocument refuses anything before the document and anything but white space after it.
+        QJsonParseError error;
+        const QJsonDocument json = QJsonDocument::fromJson(out, &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + QLatin1Char('\n') + r.out));
+        QVERIFY(json.isObject());
+        if (kind == QLatin1String("bench")) {
+            QVERIFY(!json[QStringLiteral("rows")].toArray().isEmpty());
+        } else {
+            QVERIFY2(json[QStringLiteral("lost")].isDouble(), qPrintable(r.out));
+            QCOMPARE(json[QStringLiteral("lost")].toInt(), 0);
+            QVERIFY(json[QStringLiteral("produced")].toDouble() > 0);
+        }
+    }
+
+    void testOnlyOneReportOnStdout()
+    {
+        const auto r = run({QStringLiteral("--headless"), QStringLiteral("--lesson"), QStringLiteral("steady-state"),
+                               QStringLiteral("--report-json"), QStringLiteral("-"), QStringLiteral("--junit"),
+                               QStringLiteral("/dev/stdout")},
+            withoutDisplay());
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+        const QString line = r.err.section(QLatin1Char('\n'), 0, 0);
+        QVERIFY2(line.contains(QLatin1String("--report-json '-' and --junit '/dev/stdout': only one report can go "
+                                             "to stdout")),
+            qPrintable(r.err));
+    }
+
+    void testReportToAnExistingWritableFile()
+    {
+        // The file decides, not its folder: an existing writable file in a folder the user may not write to
+        // (e.g. /dev/null in root's /dev) is fine. Root may write anywhere, so the folder part says more unprivileged.
+        QTemporaryDir dir;
+        const QString report = dir.filePath(QStringLiteral("r.json"));
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::ExeOwner));
+        const auto r = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("0.5"),
+            QStringLiteral("--quiet"), QStringLiteral("--report-json"), report});
+        QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(file.readAll())[QStringLiteral("lost")].toInt(-1), 0);
+        const auto devNull = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("0.5"),
+            QStringLiteral("--quiet"), QStringLiteral("--report-json"), QStringLiteral("/dev/null")});
+        QVERIFY2(devNull.exitCode == 0, qPrintable(devNull.err));
+        QVERIFY2(
+            devNull.out.contains(QLatin1String("summary:")), qPrintable(devNull.out)); // stdout is not the report's
     }
 
     /// Runs the binary with arguments as bytes: through bash's $'\xHH' quoting when one is not UTF-8 (QProcess
