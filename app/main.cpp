@@ -5,13 +5,16 @@
 #include "controlpanel.h"
 #include "headless.h"
 #include "mainwindow.h"
+#include "quitsignals.h"
 #include "reportoutput.h"
+#include "runrecord.h"
 
 #include <QApplication>
 #include <QCoreApplication>
 #include <QIcon>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -92,6 +95,8 @@ int main(int argc, char *argv[])
         return beam::ExitUsage;
     }
     QApplication app(argc, argv);
+    // Caught from here on; acted on once the event loop runs (below).
+    beam::QuitSignals quitSignals;
     describeApplication();
     // The installed .desktop file and icon share this id; the icon is also built in, for an uninstalled binary.
     QGuiApplication::setDesktopFileName(QStringLiteral(BEAM_APP_ID));
@@ -123,5 +128,21 @@ int main(int argc, char *argv[])
         window.playScenario(*options.scenario, options.speed);
     if (!options.screenshot.isEmpty())
         window.scheduleScreenshot(options.screenshot, options.screenshotAfterS);
-    return QApplication::exec();
+
+    // SIGINT and SIGTERM quit as the Quit action does (the engine stops on a helper thread, exit 0), so that
+    // Ctrl-C in a terminal and `docker stop` end the window cleanly, with its summary.
+    const char *quitSignal = nullptr;
+    QObject::connect(&quitSignals, &beam::QuitSignals::received, &window, [&window, &quitSignal](int signal) {
+        quitSignal = signal == SIGINT ? "SIGINT" : "SIGTERM";
+        window.close();
+    });
+    // Said once the event loop runs: from here on a signal quits cleanly (a script may wait for this line).
+    QTimer::singleShot(0, &window, [] {
+        std::fprintf(stderr, "beam-me-up: the window is open (pid %lld); Ctrl+Q, SIGINT or SIGTERM quits\n",
+            static_cast<long long>(QCoreApplication::applicationPid()));
+    });
+    const int code = QApplication::exec();
+    const auto last = window.lastSnapshot();
+    beam::printWindowSummary(last.get(), quitSignal);
+    return code;
 }

@@ -16,6 +16,8 @@
 
 #include <algorithm>
 
+#include <csignal>
+
 #include <unistd.h>
 
 class TestCli : public QObject
@@ -601,6 +603,52 @@ private slots:
         QVERIFY2(devNull.exitCode == 0, qPrintable(devNull.err));
         QVERIFY2(
             devNull.out.contains(QLatin1String("summary:")), qPrintable(devNull.out)); // stdout is not the report's
+    }
+
+    // SIGINT and SIGTERM quit the window as its Quit action does: the engine stops, exit 0, a summary on stderr.
+    // `docker stop` sends SIGTERM and waits 10 s before it kills; the issue asks for 2 s.
+    void testSignalQuitsTheWindow_data()
+    {
+        QTest::addColumn<int>("signal");
+        QTest::addColumn<QString>("name");
+        QTest::newRow("SIGTERM") << int(SIGTERM) << QStringLiteral("SIGTERM");
+        QTest::newRow("SIGINT") << int(SIGINT) << QStringLiteral("SIGINT");
+    }
+
+    void testSignalQuitsTheWindow()
+    {
+        QFETCH(int, signal);
+        QFETCH(QString, name);
+        QTemporaryDir config;
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(BEAM_BINARY), {QStringLiteral("--rate"), QStringLiteral("5000")});
+        QVERIFY(process.waitForStarted());
+        // The window says when its event loop runs (its engine started just before); from then on a signal is taken,
+        // not fatal.
+        QString err;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (err += QString::fromUtf8(process.readAllStandardError())).contains(QLatin1String("the window is open")),
+            60000);
+        QElapsedTimer clock;
+        clock.start();
+        QCOMPARE(::kill(static_cast<pid_t>(process.processId()), signal), 0);
+        QVERIFY2(process.waitForFinished(20000), qPrintable(err));
+        const qint64 tookMs = clock.elapsed();
+        err += QString::fromUtf8(process.readAllStandardError());
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(process.exitCode() == 0, qPrintable(err));
+        qInfo("%s: the window quit %lld ms after the signal", qPrintable(name), static_cast<long long>(tookMs));
+        QVERIFY2(tookMs < 2000, qPrintable(QStringLiteral("%1 ms").arg(tookMs)));
+        const auto summary = QRegularExpression(QStringLiteral("summary: quit on %1 at [0-9.]+ s, produced (\\d+), "
+                                                               "processed \\d+, .*, lost 0\n")
+                                                    .arg(name))
+                                 .match(err);
+        QVERIFY2(summary.hasMatch(), qPrintable(err));
+        QVERIFY(process.readAllStandardOutput().isEmpty());
     }
 
     /// Runs the binary with arguments as bytes: through bash's $'\xHH' quoting when one is not UTF-8 (QProcess
