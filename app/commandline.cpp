@@ -366,7 +366,7 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
     if (parser.isSet(f.bench))
         result.errors << QStringLiteral("--bench and a scenario: choose one (the benchmark has its own settings)");
     result.junit = parser.value(f.junit);
-    if (!result.junit.isEmpty() && !parser.isSet(f.headless))
+    if (!result.junit.isEmpty() && result.mode != CommandLine::Mode::Headless)
         result.errors << QStringLiteral("--junit: only with --headless (the window shows the assertions instead)");
     for (const auto *option :
         {&f.producers, &f.consumers, &f.rate, &f.maxInFlight, &f.workUs, &f.ioUs, &f.faultRate, &f.maxAttempts,
@@ -542,7 +542,7 @@ QStringList decodeArguments(int argc, const char *const *argv, QStringList &erro
     return arguments;
 }
 
-CommandLine parseCommandLine(const QStringList &arguments)
+CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
 {
     CommandLine result;
     const Flags f;
@@ -565,6 +565,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
                              .arg(escapeControl(parser.positionalArguments().constFirst()));
     }
 
+    // Without the window, headless is what a run is: --headless may be given or left out.
+    const bool headless = parser.isSet(f.headless) || (!windowBuilt && !parser.isSet(f.bench));
     Reader read(parser, result.errors);
     PipelineConfig &c = result.config;
     read.integer(f.producers, c.producers, "1..64");
@@ -752,7 +754,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
         } else {
             result.metricsPort = static_cast<int>(port);
         }
-        if (!parser.isSet(f.headless))
+        if (!headless)
             result.errors << QStringLiteral(
                 "--metrics-port: the metrics endpoint runs in headless mode; add --headless");
     }
@@ -768,7 +770,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
     }
     if (parser.isSet(f.bench))
         result.mode = CommandLine::Mode::Bench;
-    else if (parser.isSet(f.headless))
+    else if (headless)
         result.mode = CommandLine::Mode::Headless;
     else
         result.mode = CommandLine::Mode::Window;
@@ -778,12 +780,22 @@ CommandLine parseCommandLine(const QStringList &arguments)
     checkWritable(parser, f.benchJson, true, result.errors);
     checkWritable(parser, f.screenshot, false, result.errors);
     checkStdoutOnce(parser, {&f.reportJson, &f.junit, &f.benchJson}, result);
-    if (parser.isSet(f.headless) && !result.screenshot.isEmpty())
-        result.errors << QStringLiteral("--screenshot and --headless: a screenshot needs the window");
-    if (parser.isSet(f.headless) && result.presentation)
-        result.errors << QStringLiteral("--presentation and --headless: presentation mode needs the window");
-    if (parser.isSet(f.headless) && parser.isSet(f.windowSize))
-        result.errors << QStringLiteral("--window-size and --headless: a window size needs the window");
+    if (!windowBuilt) {
+        // Said once a flag, before the lines below would explain the window's flags in terms of --headless.
+        for (const auto *option : {&f.screenshot, &f.screenshotAfter, &f.presentation, &f.windowSize, &f.platform}) {
+            if (parser.isSet(*option))
+                result.errors << QStringLiteral("--%1: this beam-me-up was built without the window "
+                                                "(BEAM_BUILD_WINDOW=OFF): it runs headless only")
+                                     .arg(option->names().constFirst());
+        }
+    } else {
+        if (headless && !result.screenshot.isEmpty())
+            result.errors << QStringLiteral("--screenshot and --headless: a screenshot needs the window");
+        if (headless && result.presentation)
+            result.errors << QStringLiteral("--presentation and --headless: presentation mode needs the window");
+        if (headless && parser.isSet(f.windowSize))
+            result.errors << QStringLiteral("--window-size and --headless: a window size needs the window");
+    }
     if (parser.isSet(f.headless) && parser.isSet(f.bench))
         result.errors << QStringLiteral("--bench and --headless: choose one");
     checkModeUses(parser, f, result);

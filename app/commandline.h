@@ -57,8 +57,9 @@ QStringList decodeArguments(int argc, const char *const *argv, QStringList &erro
 
 /// Parses arguments (argv[0] first). Never exits, never starts the engine and never writes a file (files the run
 /// will write are checked for writability only); a --scenario file or a --lesson is read. Errors come back in
-/// `errors`, one line each.
-CommandLine parseCommandLine(const QStringList &arguments);
+/// `errors`, one line each. `windowBuilt` false (a build without the window, BEAM_BUILD_WINDOW=OFF): a run is
+/// headless without --headless, and the window's flags are refused.
+CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt = true);
 
 /// Whether a report's file name means stdout: `-`, /dev/stdout, /dev/fd/1 or /proc/self/fd/1. Such a report is
 /// written to the descriptor the program was started with, never opened by name.

@@ -1,20 +1,26 @@
 // SPDX-License-Identifier: MIT
 // beam-me-up: one binary, two faces. The window needs a QApplication; the headless mode and the benchmark
-// use a QCoreApplication and never need a display.
+// use a QCoreApplication and never need a display. Built without the window (BEAM_BUILD_WINDOW=OFF, for a slim
+// server image), it is the headless face only.
 #include "commandline.h"
-#include "controlpanel.h"
 #include "headless.h"
+#include "reportoutput.h"
+
+#include <QCoreApplication>
+
+#if BEAM_WITH_WINDOW
+#include "controlpanel.h"
 #include "mainwindow.h"
 #include "quitsignals.h"
-#include "reportoutput.h"
 #include "runrecord.h"
 
 #include <QApplication>
-#include <QCoreApplication>
 #include <QIcon>
 #include <QTimer>
 
 #include <csignal>
+#endif
+
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -28,6 +34,7 @@ void describeApplication()
     QCoreApplication::setOrganizationName(QStringLiteral("BEAM Me Up"));
 }
 
+#if BEAM_WITH_WINDOW
 bool haveDisplay()
 {
     const auto set = [](const char *name) {
@@ -37,6 +44,9 @@ bool haveDisplay()
     return set("DISPLAY") || set("WAYLAND_DISPLAY") || set("QT_QPA_PLATFORM");
 }
 
+int runWindow(int argc, char *argv[], const beam::CommandLine &options);
+#endif
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -44,7 +54,7 @@ int main(int argc, char *argv[])
     Q_INIT_RESOURCE(resources); // the built-in lessons (:/lessons) are read while parsing the command line
     QStringList notUtf8;
     const QStringList arguments = beam::decodeArguments(argc, argv, notUtf8);
-    beam::CommandLine options = beam::parseCommandLine(arguments);
+    beam::CommandLine options = beam::parseCommandLine(arguments, BEAM_WITH_WINDOW != 0);
     if (!notUtf8.isEmpty())
         options.errors = notUtf8; // the rest would be about replacement characters, not what was typed
 
@@ -84,7 +94,18 @@ int main(int argc, char *argv[])
     case beam::CommandLine::Mode::Window:
         break;
     }
+#if BEAM_WITH_WINDOW
+    return runWindow(argc, argv, options);
+#else
+    return beam::ExitUsage; // parseCommandLine() makes every run headless without the window
+#endif
+}
 
+#if BEAM_WITH_WINDOW
+namespace {
+
+int runWindow(int argc, char *argv[], const beam::CommandLine &options)
+{
     // -platform NAME: Qt reads it from argv too; the variable makes it hold whichever dashes were typed.
     if (!options.platform.isEmpty())
         qputenv("QT_QPA_PLATFORM", options.platform.toLocal8Bit());
@@ -146,3 +167,6 @@ int main(int argc, char *argv[])
     beam::printWindowSummary(last.get(), quitSignal);
     return code;
 }
+
+} // namespace
+#endif

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The command line as a user meets it: help, version, a short headless run, bad arguments.
+#include "app/commandline.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -603,6 +605,46 @@ private slots:
         QVERIFY2(devNull.exitCode == 0, qPrintable(devNull.err));
         QVERIFY2(
             devNull.out.contains(QLatin1String("summary:")), qPrintable(devNull.out)); // stdout is not the report's
+    }
+
+    // Built without the window (BEAM_BUILD_WINDOW=OFF, the slim container image), the parser makes every run
+    // headless and refuses the window's flags, one line each. The packaged build of that is checked by
+    // packaging/container-check.sh; here the parser itself, as that executable calls it.
+    void testWithoutTheWindow_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("error"); // empty: accepted, headless
+        QTest::newRow("nothing") << QStringList{} << QString();
+        QTest::newRow("--duration without --headless") << QStringList{QStringLiteral("--duration"), QStringLiteral("2"),
+            QStringLiteral("--report-json"), QStringLiteral("-")}
+                                                       << QString();
+        QTest::newRow("--headless") << QStringList{QStringLiteral("--headless")} << QString();
+        QTest::newRow("--metrics-port") << QStringList{QStringLiteral("--metrics-port"), QStringLiteral("4000")}
+                                        << QString();
+        for (const char *flag : {"--presentation", "--screenshot=s.png", "--window-size=1920x1080", "-platform=xcb"}) {
+            const QString name = QString::fromLatin1(flag).section(QLatin1Char('='), 0, 0);
+            QTest::newRow(flag) << QStringList{QString::fromLatin1(flag)}
+                                << QStringLiteral("--%1: this beam-me-up was built without the window "
+                                                  "(BEAM_BUILD_WINDOW=OFF): it runs headless only")
+                                       .arg(name.mid(name.startsWith(QLatin1String("--")) ? 2 : 1));
+        }
+    }
+
+    void testWithoutTheWindow()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, error);
+        const beam::CommandLine options
+            = beam::parseCommandLine(QStringList{QStringLiteral("beam-me-up")} + arguments, false);
+        if (error.isEmpty()) {
+            QVERIFY2(options.errors.isEmpty(), qPrintable(options.errors.join(QLatin1Char('\n'))));
+            QCOMPARE(options.mode, beam::CommandLine::Mode::Headless);
+        } else {
+            QCOMPARE(options.errors, QStringList{error});
+        }
+        // The same arguments with the window: the default build still opens it.
+        if (arguments.isEmpty())
+            QCOMPARE(beam::parseCommandLine({QStringLiteral("beam-me-up")}).mode, beam::CommandLine::Mode::Window);
     }
 
     // SIGINT and SIGTERM quit the window as its Quit action does: the engine stops, exit 0, a summary on stderr.
