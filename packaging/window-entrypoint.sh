@@ -50,9 +50,19 @@ runtime=$(mktemp -d)
 export XDG_RUNTIME_DIR=$runtime
 pids=()
 stop_helpers() {
-    # Reverse order of start; each stops on SIGTERM in milliseconds.
-    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; done
-    wait "${pids[@]}" 2>/dev/null || true
+    # Last started, first stopped, each given half a second: x11vnc can deadlock in its own SIGTERM handler (seen
+    # here once in a dozen stops), and a helper left behind would keep this PID 1, and `docker stop`, waiting.
+    local pid
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+        pid=${pids[i]}
+        kill -TERM "$pid" 2>/dev/null || continue
+        for _ in 1 2 3 4 5; do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     rm -rf "$runtime"
 }
 
