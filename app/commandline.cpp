@@ -4,11 +4,14 @@
 #include "scenario/configjson.h"
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QStringDecoder>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -65,7 +68,7 @@ struct Flags {
     QCommandLineOption seed{QStringLiteral("seed"), QStringLiteral("Random seed, 0..18446744073709551615 (default 1)."),
         QStringLiteral("n")};
     QCommandLineOption reportJson{QStringLiteral("report-json"),
-        QStringLiteral("Write the final report as JSON to FILE."), QStringLiteral("file")};
+        QStringLiteral("Write the final report as JSON to FILE (- for stdout)."), QStringLiteral("file")};
     QCommandLineOption quiet{QStringLiteral("quiet"), QStringLiteral("No per-second lines; only the summary.")};
     QCommandLineOption bench{
         QStringLiteral("bench"), QStringLiteral("Run the throughput and scaling benchmark, print the table, exit.")};
@@ -140,7 +143,8 @@ struct Flags {
                        "crash-storm, scaling-out, littles-law, schedulers."),
         QStringLiteral("name")};
     QCommandLineOption junit{QStringLiteral("junit"),
-        QStringLiteral("With --scenario or --lesson, headless: write one JUnit test case per assertion to FILE."),
+        QStringLiteral(
+            "With --scenario or --lesson, headless: write one JUnit test case per assertion to FILE (- for stdout)."),
         QStringLiteral("file")};
     QCommandLineOption speed{QStringLiteral("speed"),
         QStringLiteral("Play a scenario this many times faster (timeline, duration and @-times), 1..100 (default 1)."),
@@ -153,7 +157,7 @@ struct Flags {
                        "for every interface)."),
         QStringLiteral("address")};
     QCommandLineOption benchJson{QStringLiteral("bench-json"),
-        QStringLiteral("Write the benchmark rows as JSON to FILE."), QStringLiteral("file")};
+        QStringLiteral("Write the benchmark rows as JSON to FILE (- for stdout)."), QStringLiteral("file")};
 };
 
 /// Which flag sets which configuration field, so range errors name the flag the user typed.
@@ -257,25 +261,63 @@ constexpr double kMinScenarioS = 0.1; // the shortest duration_s a scenario file
 constexpr QSize kMinWindowSize{640, 480};
 constexpr QSize kMaxWindowSize{7680, 4320};
 
-/// A file the run will write at its end: refuse an unwritable place before anything runs.
-void checkWritable(const QCommandLineParser &parser, const QCommandLineOption &option, QStringList &errors)
+/// A file the run will write at its end: refuse an unwritable place before anything runs. A report may go to
+/// stdout (`-`, /dev/stdout); an existing file needs to be writable itself, a new one a writable folder.
+void checkWritable(
+    const QCommandLineParser &parser, const QCommandLineOption &option, bool stdoutAllowed, QStringList &errors)
 {
     if (!parser.isSet(option))
         return;
-    if (parser.value(option).isEmpty()) {
+    const QString path = parser.value(option);
+    const QString flag = option.names().constFirst();
+    if (path.isEmpty()) {
         // An empty name would otherwise read as "not asked for": the run would go on and write nothing.
-        errors
-            << QStringLiteral("--%1: '' is not a file name (give the file to write)").arg(option.names().constFirst());
+        errors << QStringLiteral("--%1: '' is not a file name (give the file to write%2)")
+                      .arg(flag, stdoutAllowed ? QStringLiteral(", or - for stdout") : QString());
         return;
     }
-    const QFileInfo file(parser.value(option));
-    const QFileInfo dir(file.absolutePath());
-    if (file.isDir() || !dir.isDir() || !dir.isWritable() || (file.exists() && !file.isWritable()))
-        errors << QStringLiteral("--%1: cannot write '%2' (%3)")
-                      .arg(option.names().constFirst(), escapeControl(parser.value(option)),
-                          file.isDir()       ? QStringLiteral("it is a directory")
-                              : !dir.isDir() ? QStringLiteral("no such directory")
-                                             : QStringLiteral("permission denied"));
+    const auto cannot = [&](const QString &why) {
+        errors << QStringLiteral("--%1: cannot write '%2' (%3)").arg(flag, escapeControl(path), why);
+    };
+    if (stdoutAllowed && writesToStdout(path)) {
+        // Written to the descriptor the program was given, never reopened by name: a pipe made by another user
+        // (a container engine's) cannot be opened again through /dev/stdout, though it can be written.
+        if (fcntl(STDOUT_FILENO, F_GETFL) == -1)
+            cannot(QStringLiteral("stdout is closed"));
+        return;
+    }
+    const QFileInfo file(path);
+    const QByteArray local = QFile::encodeName(path);
+    if (file.isDir()) {
+        cannot(QStringLiteral("it is a directory"));
+    } else if (file.exists()) {
+        // The file itself decides (a device, a fifo, a file in a folder of root's), as open() will.
+        if (access(local.constData(), W_OK) != 0)
+            cannot(QStringLiteral("permission denied"));
+    } else {
+        const QFileInfo dir(file.absolutePath());
+        if (!dir.isDir())
+            cannot(QStringLiteral("no such directory"));
+        else if (access(QFile::encodeName(dir.absoluteFilePath()).constData(), W_OK | X_OK) != 0)
+            cannot(QStringLiteral("permission denied"));
+    }
+}
+
+/// At most one report goes to stdout, so that it is one document a pipe can parse.
+void checkStdoutOnce(
+    const QCommandLineParser &parser, std::initializer_list<const QCommandLineOption *> options, CommandLine &result)
+{
+    QStringList claims;
+    for (const auto *option : options) {
+        if (parser.isSet(*option) && writesToStdout(parser.value(*option))) {
+            claims << QStringLiteral("--%1 '%2'").arg(option->names().constFirst(), parser.value(*option));
+            if (result.stdoutReport.isEmpty())
+                result.stdoutReport = QStringLiteral("--") + option->names().constFirst();
+        }
+    }
+    if (claims.size() > 1)
+        result.errors << QStringLiteral("%1: only one report can go to stdout; give the others a file")
+                             .arg(claims.join(QStringLiteral(" and ")));
 }
 
 QStringList lessonNames()
@@ -324,7 +366,7 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
     if (parser.isSet(f.bench))
         result.errors << QStringLiteral("--bench and a scenario: choose one (the benchmark has its own settings)");
     result.junit = parser.value(f.junit);
-    if (!result.junit.isEmpty() && !parser.isSet(f.headless))
+    if (!result.junit.isEmpty() && result.mode != CommandLine::Mode::Headless)
         result.errors << QStringLiteral("--junit: only with --headless (the window shows the assertions instead)");
     for (const auto *option :
         {&f.producers, &f.consumers, &f.rate, &f.maxInFlight, &f.workUs, &f.ioUs, &f.faultRate, &f.maxAttempts,
@@ -455,6 +497,12 @@ void checkModeUses(const QCommandLineParser &parser, const Flags &f, CommandLine
 
 } // namespace
 
+bool writesToStdout(const QString &path)
+{
+    return path == QLatin1String("-") || path == QLatin1String("/dev/stdout") || path == QLatin1String("/dev/fd/1")
+        || path == QLatin1String("/proc/self/fd/1");
+}
+
 QString helpText()
 {
     const Flags f;
@@ -494,7 +542,7 @@ QStringList decodeArguments(int argc, const char *const *argv, QStringList &erro
     return arguments;
 }
 
-CommandLine parseCommandLine(const QStringList &arguments)
+CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
 {
     CommandLine result;
     const Flags f;
@@ -517,6 +565,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
                              .arg(escapeControl(parser.positionalArguments().constFirst()));
     }
 
+    // Without the window, headless is what a run is: --headless may be given or left out.
+    const bool headless = parser.isSet(f.headless) || (!windowBuilt && !parser.isSet(f.bench));
     Reader read(parser, result.errors);
     PipelineConfig &c = result.config;
     read.integer(f.producers, c.producers, "1..64");
@@ -704,7 +754,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
         } else {
             result.metricsPort = static_cast<int>(port);
         }
-        if (!parser.isSet(f.headless))
+        if (!headless)
             result.errors << QStringLiteral(
                 "--metrics-port: the metrics endpoint runs in headless mode; add --headless");
     }
@@ -720,21 +770,32 @@ CommandLine parseCommandLine(const QStringList &arguments)
     }
     if (parser.isSet(f.bench))
         result.mode = CommandLine::Mode::Bench;
-    else if (parser.isSet(f.headless))
+    else if (headless)
         result.mode = CommandLine::Mode::Headless;
     else
         result.mode = CommandLine::Mode::Window;
     readScenario(parser, f, read, result);
-    checkWritable(parser, f.junit, result.errors);
-    checkWritable(parser, f.reportJson, result.errors);
-    checkWritable(parser, f.benchJson, result.errors);
-    checkWritable(parser, f.screenshot, result.errors);
-    if (parser.isSet(f.headless) && !result.screenshot.isEmpty())
-        result.errors << QStringLiteral("--screenshot and --headless: a screenshot needs the window");
-    if (parser.isSet(f.headless) && result.presentation)
-        result.errors << QStringLiteral("--presentation and --headless: presentation mode needs the window");
-    if (parser.isSet(f.headless) && parser.isSet(f.windowSize))
-        result.errors << QStringLiteral("--window-size and --headless: a window size needs the window");
+    checkWritable(parser, f.junit, true, result.errors);
+    checkWritable(parser, f.reportJson, true, result.errors);
+    checkWritable(parser, f.benchJson, true, result.errors);
+    checkWritable(parser, f.screenshot, false, result.errors);
+    checkStdoutOnce(parser, {&f.reportJson, &f.junit, &f.benchJson}, result);
+    if (!windowBuilt) {
+        // Said once a flag, before the lines below would explain the window's flags in terms of --headless.
+        for (const auto *option : {&f.screenshot, &f.screenshotAfter, &f.presentation, &f.windowSize, &f.platform}) {
+            if (parser.isSet(*option))
+                result.errors << QStringLiteral("--%1: this beam-me-up was built without the window "
+                                                "(BEAM_BUILD_WINDOW=OFF): it runs headless only")
+                                     .arg(option->names().constFirst());
+        }
+    } else {
+        if (headless && !result.screenshot.isEmpty())
+            result.errors << QStringLiteral("--screenshot and --headless: a screenshot needs the window");
+        if (headless && result.presentation)
+            result.errors << QStringLiteral("--presentation and --headless: presentation mode needs the window");
+        if (headless && parser.isSet(f.windowSize))
+            result.errors << QStringLiteral("--window-size and --headless: a window size needs the window");
+    }
     if (parser.isSet(f.headless) && parser.isSet(f.bench))
         result.errors << QStringLiteral("--bench and --headless: choose one");
     checkModeUses(parser, f, result);

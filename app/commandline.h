@@ -20,8 +20,8 @@ struct CommandLine {
     Mode mode = Mode::Window;
     PipelineConfig config;
     std::optional<double> durationS; ///< nullopt: until SIGINT/SIGTERM
-    QString reportJson;
-    QString benchJson;
+    QString reportJson; ///< see writesToStdout()
+    QString benchJson; ///< see writesToStdout()
     BenchOptions bench;
     bool quiet = false;
     int metricsPort = 0; ///< headless: serve Prometheus metrics on this port; 0: no endpoint
@@ -44,6 +44,9 @@ struct CommandLine {
     QString scenarioSource; ///< the file, or ":/lessons/NAME.json"
     QString junit; ///< headless scenario: write the assertions as JUnit XML here
     double speed = 1; ///< --speed: scenario time runs this many times faster
+    /// The flag whose report goes to stdout (`--report-json`, `--junit`, `--bench-json`), or empty. Then
+    /// everything else the run prints goes to stderr, so that stdout is that one document.
+    QString stdoutReport;
     QStringList errors; ///< each names the flag, the value and what is allowed
 };
 
@@ -54,8 +57,13 @@ QStringList decodeArguments(int argc, const char *const *argv, QStringList &erro
 
 /// Parses arguments (argv[0] first). Never exits, never starts the engine and never writes a file (files the run
 /// will write are checked for writability only); a --scenario file or a --lesson is read. Errors come back in
-/// `errors`, one line each.
-CommandLine parseCommandLine(const QStringList &arguments);
+/// `errors`, one line each. `windowBuilt` false (a build without the window, BEAM_BUILD_WINDOW=OFF): a run is
+/// headless without --headless, and the window's flags are refused.
+CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt = true);
+
+/// Whether a report's file name means stdout: `-`, /dev/stdout, /dev/fd/1 or /proc/self/fd/1. Such a report is
+/// written to the descriptor the program was started with, never opened by name.
+bool writesToStdout(const QString &path);
 
 /// The --help text. Qt's usage line names QCoreApplication's argv[0] (`<executable_name>` when there is no
 /// application object), so call it while one exists.

@@ -3,6 +3,7 @@
 #include "consoletelemetry.h"
 #include "enginestage.h"
 #include "metrics.h"
+#include "reportoutput.h"
 #include "runrecord.h"
 
 #include "core/engine.h"
@@ -71,13 +72,16 @@ void printVerdicts(const ScenarioPlayer &player)
 
 bool writeJsonFile(const QString &path, const QJsonObject &object)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        std::fprintf(stderr, "beam-me-up: cannot write '%s': %s\n", qPrintable(path), qPrintable(file.errorString()));
-        return false;
+    QFile file;
+    QString error;
+    if (openReport(file, path, error)) {
+        const QByteArray json = QJsonDocument(object).toJson(QJsonDocument::Indented);
+        if (file.write(json) == json.size() && file.flush())
+            return true;
+        error = QStringLiteral("cannot write '%1': %2").arg(path, file.errorString());
     }
-    file.write(QJsonDocument(object).toJson(QJsonDocument::Indented));
-    return true;
+    std::fprintf(stderr, "beam-me-up: %s\n", qPrintable(error));
+    return false;
 }
 
 int runHeadless(const CommandLine &options)
@@ -168,9 +172,12 @@ int runHeadless(const CommandLine &options)
     }
     const RunOutcome outcome = judgeRun(*final, player ? &*player : nullptr);
     if (player && !options.junit.isEmpty()) {
-        const QString error = writeJUnit(options.junit, scenario->name,
-            QStringLiteral("beam-me-up.") + QFileInfo(options.scenarioSource).completeBaseName(), runS,
-            player->junitCases() + outcomeCases(*final, outcome, engine.notice()));
+        QFile file;
+        QString error;
+        if (openReport(file, options.junit, error))
+            error = writeJUnit(file, options.junit, scenario->name,
+                QStringLiteral("beam-me-up.") + QFileInfo(options.scenarioSource).completeBaseName(), runS,
+                player->junitCases() + outcomeCases(*final, outcome, engine.notice()));
         if (!error.isEmpty()) {
             std::fprintf(stderr, "beam-me-up: %s\n", qPrintable(error));
             return ExitUsage;

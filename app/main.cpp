@@ -1,15 +1,25 @@
 // SPDX-License-Identifier: MIT
 // beam-me-up: one binary, two faces. The window needs a QApplication; the headless mode and the benchmark
-// use a QCoreApplication and never need a display.
+// use a QCoreApplication and never need a display. Built without the window (BEAM_BUILD_WINDOW=OFF, for a slim
+// server image), it is the headless face only.
 #include "commandline.h"
-#include "controlpanel.h"
 #include "headless.h"
+#include "reportoutput.h"
+
+#include <QCoreApplication>
+
+#if BEAM_WITH_WINDOW
+#include "controlpanel.h"
 #include "mainwindow.h"
+#include "quitsignals.h"
+#include "runrecord.h"
 
 #include <QApplication>
-#include <QCoreApplication>
 #include <QIcon>
 #include <QTimer>
+
+#include <csignal>
+#endif
 
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +34,7 @@ void describeApplication()
     QCoreApplication::setOrganizationName(QStringLiteral("BEAM Me Up"));
 }
 
+#if BEAM_WITH_WINDOW
 bool haveDisplay()
 {
     const auto set = [](const char *name) {
@@ -33,6 +44,9 @@ bool haveDisplay()
     return set("DISPLAY") || set("WAYLAND_DISPLAY") || set("QT_QPA_PLATFORM");
 }
 
+int runWindow(int argc, char *argv[], const beam::CommandLine &options);
+#endif
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -40,7 +54,7 @@ int main(int argc, char *argv[])
     Q_INIT_RESOURCE(resources); // the built-in lessons (:/lessons) are read while parsing the command line
     QStringList notUtf8;
     const QStringList arguments = beam::decodeArguments(argc, argv, notUtf8);
-    beam::CommandLine options = beam::parseCommandLine(arguments);
+    beam::CommandLine options = beam::parseCommandLine(arguments, BEAM_WITH_WINDOW != 0);
     if (!notUtf8.isEmpty())
         options.errors = notUtf8; // the rest would be about replacement characters, not what was typed
 
@@ -49,6 +63,13 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "beam-me-up: %s\n", qPrintable(error));
         std::fprintf(stderr, "Try 'beam-me-up --help'.\n");
         return beam::ExitUsage;
+    }
+    if (!options.stdoutReport.isEmpty()) {
+        QString error;
+        if (!beam::reserveStdoutForReport(error)) {
+            std::fprintf(stderr, "beam-me-up: %s: %s\n", qPrintable(options.stdoutReport), qPrintable(error));
+            return beam::ExitUsage;
+        }
     }
     switch (options.mode) {
     case beam::CommandLine::Mode::Help: {
@@ -73,7 +94,18 @@ int main(int argc, char *argv[])
     case beam::CommandLine::Mode::Window:
         break;
     }
+#if BEAM_WITH_WINDOW
+    return runWindow(argc, argv, options);
+#else
+    return beam::ExitUsage; // parseCommandLine() makes every run headless without the window
+#endif
+}
 
+#if BEAM_WITH_WINDOW
+namespace {
+
+int runWindow(int argc, char *argv[], const beam::CommandLine &options)
+{
     // -platform NAME: Qt reads it from argv too; the variable makes it hold whichever dashes were typed.
     if (!options.platform.isEmpty())
         qputenv("QT_QPA_PLATFORM", options.platform.toLocal8Bit());
@@ -84,6 +116,8 @@ int main(int argc, char *argv[])
         return beam::ExitUsage;
     }
     QApplication app(argc, argv);
+    // Caught from here on; acted on once the event loop runs (below).
+    beam::QuitSignals quitSignals;
     describeApplication();
     // The installed .desktop file and icon share this id; the icon is also built in, for an uninstalled binary.
     QGuiApplication::setDesktopFileName(QStringLiteral(BEAM_APP_ID));
@@ -115,5 +149,24 @@ int main(int argc, char *argv[])
         window.playScenario(*options.scenario, options.speed);
     if (!options.screenshot.isEmpty())
         window.scheduleScreenshot(options.screenshot, options.screenshotAfterS);
-    return QApplication::exec();
+
+    // SIGINT and SIGTERM quit as the Quit action does (the engine stops on a helper thread, exit 0), so that
+    // Ctrl-C in a terminal and `docker stop` end the window cleanly, with its summary.
+    const char *quitSignal = nullptr;
+    QObject::connect(&quitSignals, &beam::QuitSignals::received, &window, [&window, &quitSignal](int signal) {
+        quitSignal = signal == SIGINT ? "SIGINT" : "SIGTERM";
+        window.close();
+    });
+    // Said once the event loop runs: from here on a signal quits cleanly (a script may wait for this line).
+    QTimer::singleShot(0, &window, [] {
+        std::fprintf(stderr, "beam-me-up: the window is open (pid %lld); Ctrl+Q, SIGINT or SIGTERM quits\n",
+            static_cast<long long>(QCoreApplication::applicationPid()));
+    });
+    const int code = QApplication::exec();
+    const auto last = window.lastSnapshot();
+    beam::printWindowSummary(last.get(), quitSignal);
+    return code;
 }
+
+} // namespace
+#endif

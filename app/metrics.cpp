@@ -13,10 +13,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <thread>
 #include <utility>
 
 namespace beam {
@@ -65,6 +67,22 @@ std::string bindFailure(const std::string &address, int port)
         reason = std::strerror(errno);
     close(probe);
     return reason;
+}
+
+/// Opens and closes a connection to `address`:`port` (0.0.0.0 reached through 127.0.0.1), without waiting long.
+void knock(const std::string &address, int port)
+{
+    sockaddr_in in4{};
+    in4.sin_family = AF_INET;
+    in4.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (inet_pton(AF_INET, address == "0.0.0.0" ? "127.0.0.1" : address.c_str(), &in4.sin_addr) != 1)
+        return;
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return;
+    // Non-blocking: the SYN is what wakes the listener; the connection itself is not needed.
+    [[maybe_unused]] const int connected = connect(fd, reinterpret_cast<const sockaddr *>(&in4), sizeof in4);
+    close(fd);
 }
 
 } // namespace
@@ -216,10 +234,28 @@ std::unique_ptr<MetricsEndpoint> MetricsEndpoint::start(const std::string &addre
     endpoint->m_collector = std::make_shared<Collector>();
     endpoint->m_exposer->RegisterCollectable(endpoint->m_collector);
     endpoint->m_url = "http://" + hostPort + "/metrics";
+    endpoint->m_address = address;
+    endpoint->m_port = port;
     return endpoint;
 }
 
-MetricsEndpoint::~MetricsEndpoint() = default;
+MetricsEndpoint::~MetricsEndpoint()
+{
+    // civetweb's listening thread polls its socket 2 s at a time, and stopping the server waits for it to notice:
+    // up to 2 s at the end of every run, which is all of `docker stop`'s patience the issue allows. A connection
+    // to ourselves wakes it at once; knocked until the server has stopped, since a knock that lands just before
+    // the stop flag is set is taken as a client.
+    std::atomic<bool> stopped{false};
+    std::thread waker([this, &stopped] {
+        while (!stopped.load()) {
+            knock(m_address, m_port);
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    });
+    m_exposer.reset();
+    stopped.store(true);
+    waker.join();
+}
 
 void MetricsEndpoint::publish(MetricsSample sample)
 {

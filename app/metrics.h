@@ -52,6 +52,7 @@ public:
     /// Starts listening on a numeric IPv4 `address`. On failure (address not on this machine, port in use, no
     /// permission) returns null and sets `error` to a message that names the address, the port and the reason.
     static std::unique_ptr<MetricsEndpoint> start(const std::string &address, int port, std::string &error);
+    /// Stops serving, in milliseconds (see the .cpp for how).
     ~MetricsEndpoint();
     MetricsEndpoint(const MetricsEndpoint &) = delete;
     MetricsEndpoint &operator=(const MetricsEndpoint &) = delete;
@@ -68,6 +69,8 @@ private:
     std::shared_ptr<Collector> m_collector;
     std::unique_ptr<prometheus::Exposer> m_exposer;
     std::string m_url;
+    std::string m_address; ///< as bound, for the knock that wakes the server when it stops
+    int m_port = 0;
 };
 
 /// Publishes the engine's newest figures to an endpoint, at most once per sampling interval unless asked to

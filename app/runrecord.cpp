@@ -99,6 +99,24 @@ void printSummary(const Snapshot &s, const ReportInputs &in, double runS)
     std::fflush(stdout);
 }
 
+void printWindowSummary(const Snapshot *last, const char *why)
+{
+    const char *how = why && *why ? "quit on " : "quit";
+    if (!last) {
+        std::fprintf(stderr, "summary: %s%s, no run\n", how, why ? why : "");
+        return;
+    }
+    const Snapshot &s = *last;
+    // The window stops its engine at once when it closes: these are the counts it last showed, not a drain's.
+    std::fprintf(stderr,
+        "summary: %s%s at %.1f s, produced %llu, processed %llu, failed attempts %llu, retried %llu, dead-lettered "
+        "%llu, dropped %llu, in flight %lld, lost %lld\n",
+        how, why ? why : "", s.elapsedS, static_cast<unsigned long long>(s.produced),
+        static_cast<unsigned long long>(s.processed), static_cast<unsigned long long>(s.failed),
+        static_cast<unsigned long long>(s.retried), static_cast<unsigned long long>(s.deadLettered),
+        static_cast<unsigned long long>(s.dropped), static_cast<long long>(s.inFlight), static_cast<long long>(s.lost));
+}
+
 RunOutcome judgeRun(const Snapshot &final, const ScenarioPlayer *player)
 {
     RunOutcome o;

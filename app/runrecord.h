@@ -44,6 +44,10 @@ private:
 /// The summary printed after the drain.
 void printSummary(const Snapshot &s, const ReportInputs &in, double runS);
 
+/// The line the window prints on stderr when it quits: the counts of its newest snapshot (`last`, null when no run
+/// started), and why it quit (`why`, e.g. "SIGTERM"; empty: closed).
+void printWindowSummary(const Snapshot *last, const char *why);
+
 /// How a run ended, for the exit code and for CI's test report.
 struct RunOutcome {
     bool lost = false; ///< events lost or left in flight after the drain (exit 3)

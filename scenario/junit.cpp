@@ -15,11 +15,21 @@ QString writeJUnit(const QString &path, const QString &suite, const QString &cla
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return QStringLiteral("cannot write '%1': %2").arg(path, file.errorString());
+    QString error = writeJUnit(file, path, suite, className, durationS, cases);
+    file.close();
+    if (error.isEmpty() && file.error() != QFileDevice::NoError)
+        error = QStringLiteral("cannot write '%1': %2").arg(path, file.errorString());
+    return error;
+}
+
+QString writeJUnit(QIODevice &device, const QString &path, const QString &suite, const QString &className,
+    double durationS, const QList<JUnitCase> &cases)
+{
     const auto failures
         = std::count_if(cases.begin(), cases.end(), [](const JUnitCase &c) { return !c.passed && !c.error; });
     const auto errors = std::count_if(cases.begin(), cases.end(), [](const JUnitCase &c) { return c.error; });
     const auto skipped = std::count_if(cases.begin(), cases.end(), [](const JUnitCase &c) { return c.skipped; });
-    QXmlStreamWriter xml(&file);
+    QXmlStreamWriter xml(&device);
     xml.setAutoFormatting(true);
     xml.writeStartDocument();
     xml.writeStartElement(QStringLiteral("testsuites"));
@@ -62,9 +72,10 @@ QString writeJUnit(const QString &path, const QString &suite, const QString &cla
     xml.writeEndElement();
     xml.writeEndElement();
     xml.writeEndDocument();
-    file.close();
-    if (xml.hasError() || file.error() != QFileDevice::NoError)
-        return QStringLiteral("cannot write '%1': %2").arg(path, file.errorString());
+    if (auto *f = qobject_cast<QFileDevice *>(&device); f && !f->flush())
+        return QStringLiteral("cannot write '%1': %2").arg(path, device.errorString());
+    if (xml.hasError())
+        return QStringLiteral("cannot write '%1': %2").arg(path, device.errorString());
     return {};
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QIODevice>
 #include <QList>
 #include <QString>
 
@@ -21,5 +22,9 @@ struct JUnitCase {
 /// read. Returns an error message, or empty on success.
 QString writeJUnit(const QString &path, const QString &suite, const QString &className, double durationS,
     const QList<JUnitCase> &cases);
+
+/// The same, to `device`, open for writing (a file, or stdout); `path` names it in an error message.
+QString writeJUnit(QIODevice &device, const QString &path, const QString &suite, const QString &className,
+    double durationS, const QList<JUnitCase> &cases);
 
 } // namespace beam

@@ -624,6 +624,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
     // Closing the main window ends the program, whatever else is open (help, a floating dock). The engine
     // stops now (on a helper thread, so the window never waits on it; the bridge joins it when it goes); a drain
     // in progress is told to stop now too, so that join takes milliseconds, not the drain.
+    // The counts as the window closes, for the summary main() prints (reading counters: no wait on the engine).
+    m_closedWith = m_bridge->engine() ? m_bridge->engine()->sampleNow() : nullptr;
+    if (!m_closedWith)
+        m_closedWith = m_bridge->latest();
     m_bridge->reset();
     QCoreApplication::quit();
 }

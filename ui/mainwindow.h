@@ -58,6 +58,9 @@ public:
     void playScenario(const Scenario &scenario, double speed = 1.0);
     [[nodiscard]] const TelemetryHistory &history() const { return m_history; }
     [[nodiscard]] QString conservationText() const;
+    /// The run's newest snapshot, also after the window closed (closing stops the engine and forgets the run);
+    /// null before the first one. For the summary printed when the window quits.
+    [[nodiscard]] SnapshotPtr lastSnapshot() const { return m_closedWith ? m_closedWith : m_bridge->latest(); }
     /// The longest the GUI event loop went without running, in milliseconds (measured by a 10 ms heartbeat).
     [[nodiscard]] qint64 maxStallMs() const { return m_maxStallMs; }
 
@@ -103,6 +106,7 @@ private:
     QTimer *m_panelTimer = nullptr; ///< runs for kPanelRedrawMs after each redraw of charts, tiles and status
     bool m_panelsDirty = false; ///< a snapshot arrived that they have not drawn yet
     SnapshotPtr m_shown; ///< the newest snapshot shown
+    SnapshotPtr m_closedWith; ///< the engine's counts when the window closed
     std::deque<double> m_cpu; ///< the process's CPU % of one core per snapshot, the last 10 s, for the record
     WarningMonitor m_monitor;
     int m_warningCount = 0; ///< warnings raised in this run
