@@ -12,29 +12,37 @@
 
 namespace beam {
 
-int runBench(const CommandLine &options)
+namespace {
+
+QJsonObject rowJson(const BenchRow &row)
 {
-    const BenchOptions &b = options.bench;
-    std::printf("beam-me-up %s benchmark: 1 producer, unthrottled, no work, back-pressure on (max in flight %lld), "
-                "full telemetry\n%.1f s measured per row after %.1f s warm-up, median of %d run(s); bare graph = the "
-                "same shape in plain "
-                "oneTBB, no telemetry\n\n",
-        BEAM_VERSION, static_cast<long long>(b.maxInFlight), b.secondsPerRow, b.warmupSeconds, b.runs);
+    QJsonObject o;
+    o[QStringLiteral("consumers")] = row.consumers;
+    o[QStringLiteral("events_per_sec")] = row.eventsPerSec;
+    o[QStringLiteral("p50_us")] = row.p50Us;
+    o[QStringLiteral("p99_us")] = row.p99Us;
+    o[QStringLiteral("cpu_percent")] = row.cpuPercent;
+    o[QStringLiteral("cpu_ns_per_event")] = row.cpuNsPerEvent;
+    o[QStringLiteral("inline_per_sec")] = row.inlinePerSec;
+    o[QStringLiteral("handed_over_per_sec")] = row.handedOverPerSec;
+    o[QStringLiteral("wakeups_per_sec")] = row.wakeupsPerSec;
+    o[QStringLiteral("poll_hits_per_sec")] = row.pollHitsPerSec;
+    return o;
+}
+
+bool wanted(const BenchOptions &b, BenchSection section)
+{
+    return std::find(b.sections.begin(), b.sections.end(), section) != b.sections.end();
+}
+
+void throughputSection(const BenchOptions &b, QJsonArray &rows, QJsonArray &baseline)
+{
+    std::printf("unthrottled: 1 producer, no work, back-pressure on (max in flight %lld), full telemetry; bare graph = "
+                "the same shape in plain oneTBB, no telemetry\n",
+        static_cast<long long>(b.maxInFlight));
     std::printf(
         "%9s %14s %9s %9s %16s %7s\n", "consumers", "engine ev/s", "p50 us", "p99 us", "bare graph ev/s", "ratio");
     std::fflush(stdout);
-
-    const auto rowJson = [](const BenchRow &row) {
-        QJsonObject o;
-        o[QStringLiteral("consumers")] = row.consumers;
-        o[QStringLiteral("events_per_sec")] = row.eventsPerSec;
-        o[QStringLiteral("p50_us")] = row.p50Us;
-        o[QStringLiteral("p99_us")] = row.p99Us;
-        return o;
-    };
-    QJsonArray rows;
-    QJsonArray baseline;
-    QJsonArray ioRows;
     for (int consumers : b.consumerCounts) {
         PipelineConfig config;
         config.consumers = consumers;
@@ -48,12 +56,16 @@ int runBench(const CommandLine &options)
         rows.append(rowJson(row));
         baseline.append(rowJson(bare));
     }
+}
 
-    std::printf("\nscaling with simulated I/O: %d us per event, unthrottled, each serial consumer can finish at most "
+void ioSection(const BenchOptions &b, QJsonArray &ioRows)
+{
+    std::printf("scaling with simulated I/O: %d us per event, unthrottled, each serial consumer can finish at most "
                 "%.0f events/s\n",
         b.ioUs, 1e6 / b.ioUs);
     std::printf(
         "%9s %14s %9s %9s %16s %7s\n", "consumers", "engine ev/s", "p50 us", "p99 us", "ideal ev/s", "of ideal");
+    std::fflush(stdout);
     for (int consumers : b.ioConsumerCounts) {
         PipelineConfig config;
         config.consumers = consumers;
@@ -67,12 +79,74 @@ int runBench(const CommandLine &options)
         std::fflush(stdout);
         ioRows.append(rowJson(row));
     }
+}
+
+void producersSection(const BenchOptions &b, QJsonArray &producerRows)
+{
+    std::printf("CPU by producers: a fixed total rate split over P producers, %d consumers, no work; CPU is the "
+                "whole process's, %% of one core; 'x 1' = CPU against the 1-producer row of the same rate\n",
+        b.producerConsumers);
+    std::printf("%10s %9s %10s %12s %8s %9s %9s %6s %10s %10s %10s %10s\n", "total ev/s", "producers", "each ev/s",
+        "done ev/s", "CPU %", "ns/event", "p99 us", "x 1", "inline/s", "handed/s", "wakeups/s", "polled/s");
+    std::fflush(stdout);
+    for (const std::uint64_t total : b.producerRates) {
+        double oneProducerCpu = 0;
+        for (int producers : b.producerCounts) {
+            PipelineConfig config;
+            config.consumers = b.producerConsumers;
+            config.producers = producers;
+            config.rate = std::max<std::uint64_t>(1, total / static_cast<std::uint64_t>(producers));
+            const BenchRow row = benchEngine(config, b, MedianBy::Cpu);
+            if (producers == b.producerCounts.front())
+                oneProducerCpu = row.cpuPercent;
+            std::printf("%10llu %9d %10llu %12.0f %8.1f %9.0f %9.1f %5.2fx %10.0f %10.0f %10.0f %10.0f\n",
+                static_cast<unsigned long long>(total), producers, static_cast<unsigned long long>(*config.rate),
+                row.eventsPerSec, row.cpuPercent, row.cpuNsPerEvent, row.p99Us,
+                row.cpuPercent / std::max(0.01, oneProducerCpu), row.inlinePerSec, row.handedOverPerSec,
+                row.wakeupsPerSec, row.pollHitsPerSec);
+            std::fflush(stdout);
+            QJsonObject o = rowJson(row);
+            o[QStringLiteral("total_rate")] = static_cast<double>(total);
+            o[QStringLiteral("producers")] = producers;
+            o[QStringLiteral("rate_per_producer")] = static_cast<double>(*config.rate);
+            o[QStringLiteral("cpu_vs_one_producer")] = row.cpuPercent / std::max(0.01, oneProducerCpu);
+            producerRows.append(o);
+        }
+    }
+}
+
+} // namespace
+
+int runBench(const CommandLine &options)
+{
+    const BenchOptions &b = options.bench;
+    std::printf("beam-me-up %s benchmark: %.1f s measured per row after %.1f s warm-up, median of %d run(s)\n",
+        BEAM_VERSION, b.secondsPerRow, b.warmupSeconds, b.runs);
+    std::fflush(stdout);
+
+    QJsonArray rows;
+    QJsonArray baseline;
+    QJsonArray ioRows;
+    QJsonArray producerRows;
+    if (wanted(b, BenchSection::Throughput)) {
+        std::printf("\n");
+        throughputSection(b, rows, baseline);
+    }
+    if (wanted(b, BenchSection::Io)) {
+        std::printf("\n");
+        ioSection(b, ioRows);
+    }
+    if (wanted(b, BenchSection::Producers)) {
+        std::printf("\n");
+        producersSection(b, producerRows);
+    }
 
     if (!options.benchJson.isEmpty()) {
         QJsonObject o;
         o[QStringLiteral("rows")] = rows;
         o[QStringLiteral("baseline")] = baseline;
         o[QStringLiteral("io_rows")] = ioRows;
+        o[QStringLiteral("producer_rows")] = producerRows;
         if (!writeJsonFile(options.benchJson, o))
             return ExitUsage;
     }

@@ -156,6 +156,9 @@ struct Flags {
         QStringLiteral("Address the metrics endpoint listens on, a numeric IPv4 address (default 127.0.0.1; 0.0.0.0 "
                        "for every interface)."),
         QStringLiteral("address")};
+    QCommandLineOption benchSections{QStringLiteral("bench-sections"),
+        QStringLiteral("Benchmark sections to run, comma-separated: throughput, io, producers (default all three)."),
+        QStringLiteral("list")};
     QCommandLineOption benchJson{QStringLiteral("bench-json"),
         QStringLiteral("Write the benchmark rows as JSON to FILE (- for stdout)."), QStringLiteral("file")};
 };
@@ -412,9 +415,9 @@ QList<QCommandLineOption> everyOption(const Flags &f)
 {
     return {f.help, f.helpAll, f.version, f.headless, f.duration, f.producers, f.consumers, f.rate, f.maxInFlight,
         f.workUs, f.ioUs, f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson,
-        f.quiet, f.bench, f.benchSeconds, f.benchRuns, f.benchJson, f.crashRate, f.strategy, f.maxRestarts,
-        f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter, f.poisonKey,
-        f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
+        f.quiet, f.bench, f.benchSeconds, f.benchRuns, f.benchSections, f.benchJson, f.crashRate, f.strategy,
+        f.maxRestarts, f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter,
+        f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
         f.screenshotAfter, f.presentation, f.windowSize, f.scenario, f.lesson, f.junit, f.speed, f.platform,
         f.metricsPort, f.metricsBind};
 }
@@ -486,7 +489,7 @@ void checkModeUses(const QCommandLineParser &parser, const Flags &f, CommandLine
     if (result.mode == CommandLine::Mode::Headless)
         refuse(f.platform, QStringLiteral("is not for --headless (a platform plugin is for the window)"));
     if (result.mode != CommandLine::Mode::Bench) {
-        for (const auto *option : {&f.benchSeconds, &f.benchRuns, &f.benchJson})
+        for (const auto *option : {&f.benchSeconds, &f.benchRuns, &f.benchSections, &f.benchJson})
             refuse(*option, QStringLiteral("needs --bench"));
     }
     if (!parser.isSet(f.screenshot))
@@ -624,6 +627,26 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
         } else {
             result.bench.runs = runs;
         }
+    }
+    if (parser.isSet(f.benchSections)) {
+        const QString text = parser.value(f.benchSections);
+        static const std::map<QString, BenchSection> names{{QStringLiteral("throughput"), BenchSection::Throughput},
+            {QStringLiteral("io"), BenchSection::Io}, {QStringLiteral("producers"), BenchSection::Producers}};
+        std::vector<BenchSection> sections;
+        bool ok = !text.trimmed().isEmpty();
+        for (const QString &name : text.split(QLatin1Char(','))) {
+            const auto found = names.find(name.trimmed());
+            if (found == names.end()) {
+                ok = false;
+                break;
+            }
+            if (std::find(sections.begin(), sections.end(), found->second) == sections.end())
+                sections.push_back(found->second);
+        }
+        if (ok)
+            result.bench.sections = sections;
+        else
+            read.fail(f.benchSections, text, QStringLiteral("a comma-separated list of throughput, io, producers"));
     }
     if (auto p = read.real(f.crashRate, "0..1"))
         c.crashRate = *p;

@@ -3,6 +3,7 @@
 
 #include "core/engine.h"
 #include "core/enginecontext.h"
+#include "core/processstats.h"
 #include "core/random.h"
 #include "core/router.h"
 
@@ -28,10 +29,11 @@ std::chrono::nanoseconds seconds(double s)
 
 namespace {
 
-BenchRow median(std::vector<BenchRow> rows)
+BenchRow median(std::vector<BenchRow> rows, MedianBy by = MedianBy::EventsPerSec)
 {
-    std::sort(
-        rows.begin(), rows.end(), [](const BenchRow &a, const BenchRow &b) { return a.eventsPerSec < b.eventsPerSec; });
+    std::sort(rows.begin(), rows.end(), [by](const BenchRow &a, const BenchRow &b) {
+        return by == MedianBy::Cpu ? a.cpuPercent < b.cpuPercent : a.eventsPerSec < b.eventsPerSec;
+    });
     return rows[rows.size() / 2];
 }
 
@@ -40,12 +42,12 @@ BenchRow benchBareGraphOnce(int consumers, const BenchOptions &options);
 
 } // namespace
 
-BenchRow benchEngine(const PipelineConfig &config, const BenchOptions &options)
+BenchRow benchEngine(const PipelineConfig &config, const BenchOptions &options, MedianBy by)
 {
     std::vector<BenchRow> rows;
     for (int run = 0; run < std::max(1, options.runs); ++run)
         rows.push_back(benchEngineOnce(config, options));
-    return median(rows);
+    return median(rows, by);
 }
 
 BenchRow benchBareGraph(int consumers, const BenchOptions &options)
@@ -65,7 +67,9 @@ BenchRow benchEngineOnce(const PipelineConfig &config, const BenchOptions &optio
     std::this_thread::sleep_for(seconds(options.warmupSeconds));
     const auto first = engine.sampleNow();
     const auto latencyBefore = engine.latencyHistogram();
+    const std::int64_t cpuBefore = ProcessStats::read().cpuNs;
     std::this_thread::sleep_for(seconds(options.secondsPerRow));
+    const std::int64_t cpuAfter = ProcessStats::read().cpuNs;
     const auto last = engine.sampleNow();
     const auto latency = engine.latencyHistogram().since(latencyBefore);
     engine.stop(StopMode::Now);
@@ -75,6 +79,17 @@ BenchRow benchEngineOnce(const PipelineConfig &config, const BenchOptions &optio
     row.eventsPerSec = static_cast<double>(last->processed - first->processed) / (last->elapsedS - first->elapsedS);
     row.p50Us = static_cast<double>(latency.quantile(0.50)) / 1000.0;
     row.p99Us = static_cast<double>(latency.quantile(0.99)) / 1000.0;
+    const double measuredS = last->elapsedS - first->elapsedS;
+    const double cpuNs = static_cast<double>(cpuAfter - cpuBefore);
+    row.cpuPercent = cpuNs / 1e9 / measuredS * 100.0;
+    row.cpuNsPerEvent = cpuNs / std::max(1.0, static_cast<double>(last->processed - first->processed));
+    const auto perSec = [measuredS](std::uint64_t before, std::uint64_t after) {
+        return static_cast<double>(after - before) / measuredS;
+    };
+    row.handedOverPerSec = perSec(first->handover.notified, last->handover.notified);
+    row.wakeupsPerSec = perSec(first->handover.wakeups, last->handover.wakeups);
+    row.pollHitsPerSec = perSec(first->handover.pollHits, last->handover.pollHits);
+    row.inlinePerSec = perSec(first->handover.inlineRuns, last->handover.inlineRuns);
     return row;
 }
 

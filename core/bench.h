@@ -3,6 +3,7 @@
 
 #include "core/pipelineconfig.h"
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,6 +16,20 @@ struct BenchRow {
     double eventsPerSec = 0; ///< events processed per second, measured part only
     double p50Us = 0; ///< median creation-to-completion latency, microseconds
     double p99Us = 0; ///< 99th percentile latency, microseconds
+    double cpuPercent = 0; ///< the process's CPU time over the measured part, % of one core
+    double cpuNsPerEvent = 0; ///< the process's CPU time over the measured part per event processed
+    // How work reached the executor threads, per second of the measured part (Snapshot::Handover).
+    double handedOverPerSec = 0; ///< batches and signals put in for the executor threads
+    double wakeupsPerSec = 0; ///< executor threads woken from sleep
+    double pollHitsPerSec = 0; ///< executor threads that found work while polling
+    double inlinePerSec = 0; ///< batches producers ran through the graph themselves
+};
+
+/// The parts of `beam-me-up --bench`.
+enum class BenchSection : std::uint8_t {
+    Throughput, ///< unthrottled, no work, 1 producer, by consumers, against the bare graph
+    Io, ///< simulated I/O, by consumers, against the ideal
+    Producers, ///< CPU at a fixed total rate, by producers
 };
 
 /// What the benchmark (`beam-me-up --bench`) measures and for how long.
@@ -26,10 +41,18 @@ struct BenchOptions {
     std::vector<int> ioConsumerCounts{1, 2, 4, 8, 16, 32, 64}; ///< consumer counts of the simulated-I/O rows
     int ioUs = 1000; ///< simulated I/O wait per event in the I/O rows, microseconds
     std::int64_t maxInFlight = 65536; ///< bound for the unthrottled rows (back-pressure on)
+    std::vector<std::uint64_t> producerRates{10'000, 100'000, 1'000'000}; ///< total rates of the producer rows
+    std::vector<int> producerCounts{1, 2, 4, 8, 64}; ///< producer counts each total rate is split over
+    int producerConsumers = 8; ///< consumers in the producer rows
+    std::vector<BenchSection> sections{BenchSection::Throughput, BenchSection::Io, BenchSection::Producers};
 };
 
-/// Runs the engine unthrottled with `config` for warm-up + seconds, measuring the steady part.
-BenchRow benchEngine(const PipelineConfig &config, const BenchOptions &options);
+/// Which run of several a row reports: the median by throughput, or (rows at a fixed rate) by CPU.
+enum class MedianBy : std::uint8_t { EventsPerSec, Cpu };
+
+/// Runs the engine with `config` for warm-up + seconds, measuring the steady part; options.runs times, the median
+/// by `by` reported.
+BenchRow benchEngine(const PipelineConfig &config, const BenchOptions &options, MedianBy by = MedianBy::EventsPerSec);
 
 /// The same shape (1 producer -> limiter -> router -> C serial consumers) as a bare oneTBB flow graph:
 /// no clocks, no histograms, no counters but one per consumer. The ceiling the engine is measured against.

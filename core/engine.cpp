@@ -4,6 +4,7 @@
 #include "core/consumer.h"
 #include "core/enginecontext.h"
 #include "core/executor.h"
+#include "core/handover.h"
 #include "core/producer.h"
 #include "core/router.h"
 #include "core/sampler.h"
@@ -54,6 +55,12 @@ struct Engine::Impl {
     /// Tells the producers past `count` to stop and takes them out of `running`; join them with joinAll().
     std::vector<Producer *> stopProducersPast(int count);
     static void joinAll(const std::vector<Producer *> &leaving);
+    /// A producer's admitted batch: run here, left for the thread running inline, or handed to the executor.
+    void emit(Batch *batch);
+    /// Puts every batch waiting in `handover` into the graph; false when none waited.
+    bool putHandedOver();
+    /// How long a producer may run other producers' batches before it hands the rest to the executor threads.
+    static constexpr std::int64_t kInlineBudgetNs = 200'000;
     /// A producer's batch enters the graph: into the intake queue in front of the limiter (or, built without
     /// the limiter, straight into the router).
     void putIntoGraph(Batch *batch)
@@ -85,6 +92,9 @@ struct Engine::Impl {
     std::atomic<int> createdConsumers{0};
     std::unique_ptr<Router> router;
     std::unique_ptr<Supervision> supervision;
+    /// Batches producers admitted and left for the one running the graph inline (emit()). Empty whenever no
+    /// producer is in emit(); declared before the producers, so it outlives them.
+    HandoverStack handover;
 
     // Declared last but one so they are destroyed first: a producer's destructor stops it (requestStop() wakes the
     // context's admission) and its emit callback uses the router and the executor, so every producer must be
@@ -110,24 +120,55 @@ void Engine::Impl::ensureConsumers(int count)
 
 void Engine::Impl::setProducerCount(int count)
 {
+    // Before any starts: each spaces its batches by how many run.
+    context.producersRunning.store(count, std::memory_order_relaxed);
     while (static_cast<int>(running.size()) < count) {
         const int index = static_cast<int>(producers.size());
-        producers.push_back(std::make_unique<Producer>(index, context, [this](Batch *batch) {
-            // An idle graph and events with no CPU work: route and process this batch here, in microseconds,
-            // rather than wake another core (tens of microseconds on a virtual machine); only this batch, so
-            // the producer is back to pacing at once. Otherwise hand it over.
-            const bool noCpuWork = context.workUs.load(std::memory_order_relaxed) == 0
-                && (context.slowIndex.load(std::memory_order_relaxed) < 0
-                    || context.slowFactor.load(std::memory_order_relaxed) <= 1);
-            if (noCpuWork && executor.idle() && executor.tryRunHere([this, batch] { putIntoGraph(batch); }))
-                return;
-            putIntoGraph(batch);
-            executor.notify();
-        }));
+        producers.push_back(std::make_unique<Producer>(index, context, [this](Batch *batch) { emit(batch); }));
         running.push_back(producers.back().get());
         running.back()->start();
     }
     joinAll(stopProducersPast(count));
+}
+
+void Engine::Impl::emit(Batch *batch)
+{
+    // Events with CPU work, or executor threads already running the graph: hand the batch over to them.
+    const bool noCpuWork = context.workUs.load(std::memory_order_relaxed) == 0
+        && (context.slowIndex.load(std::memory_order_relaxed) < 0
+            || context.slowFactor.load(std::memory_order_relaxed) <= 1);
+    if (!noCpuWork || executor.running()) {
+        putIntoGraph(batch);
+        executor.notify();
+        return;
+    }
+    // Otherwise route and process it on this thread, in microseconds, rather than wake another core (tens of
+    // microseconds on a virtual machine). Only one thread at a time runs the graph so: a producer that finds
+    // another doing it leaves its batch for that one (docs/executor.md has the numbers).
+    handover.push(batch);
+    for (;;) {
+        const auto result
+            = executor.tryRunHere([this] { putHandedOver(); }, [this] { return !handover.empty(); }, kInlineBudgetNs);
+        if (result == Executor::RunHere::Refused)
+            return; // the runner looks at the stack again once it lets go (HandoverStack)
+        if (result == Executor::RunHere::OutOfTime && putHandedOver())
+            executor.notify(); // back to pacing: the executor threads take the rest
+        if (handover.empty())
+            return;
+    }
+}
+
+bool Engine::Impl::putHandedOver()
+{
+    Batch *batch = handover.takeAll();
+    const bool any = batch != nullptr;
+    while (batch) {
+        Batch *next = batch->handoverNext;
+        batch->handoverNext = nullptr;
+        putIntoGraph(batch);
+        batch = next;
+    }
+    return any;
 }
 
 std::vector<Producer *> Engine::Impl::stopProducersPast(int count)

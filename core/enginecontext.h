@@ -7,6 +7,7 @@
 #include "core/executor.h"
 #include "core/messageslots.h"
 #include "core/pipelineconfig.h"
+#include "core/solocounter.h"
 #include "core/timerservice.h"
 
 #include <oneapi/tbb/flow_graph.h>
@@ -53,19 +54,6 @@ public:
 private:
     [[maybe_unused]] const void *m_object; // read only under ASan
     [[maybe_unused]] std::size_t m_size;
-};
-
-/// A counter with exactly one writer at a time (relaxed load + store, no locked instruction) on its own cache
-/// line, readable from any thread. The writer publishes with release so readers can order their reads.
-class alignas(64) SoloCounter
-{
-public:
-    void add(std::uint64_t n) { m_value.store(m_value.load(std::memory_order_relaxed) + n, std::memory_order_release); }
-    [[nodiscard]] std::uint64_t get() const { return m_value.load(std::memory_order_acquire); }
-    void set(std::uint64_t value) { m_value.store(value, std::memory_order_release); }
-
-private:
-    std::atomic<std::uint64_t> m_value{0};
 };
 
 /// Events counted together with the time each was counted, so that a reader can integrate a count over time
@@ -213,6 +201,7 @@ struct EngineContext {
     alignas(64) std::uint64_t seed = 1;
     OutcomeSink *sink = nullptr;
     std::atomic<std::uint64_t> ratePerProducer{1000}; ///< 0 means unlimited
+    std::atomic<int> producersRunning{1}; ///< producers running now (they space their batches by it)
     std::atomic<int> workUs{0};
     std::atomic<int> ioUs{0};
     std::atomic<double> faultRate{0.0};

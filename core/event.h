@@ -48,6 +48,7 @@ struct Batch {
     /// stampSlots() writes them.
     bool uniform = false;
     std::uint16_t slot = 0; ///< the slot of every event while `uniform`
+    Batch *handoverNext = nullptr; ///< the next batch while it waits in a HandoverStack
 
     /// Writes `slot` into each event if the batch is uniform, which it then no longer is.
     void stampSlots()

@@ -23,8 +23,25 @@ Executor::Executor(int threads)
               | tbb::task_group_context::fp_settings)
     , m_threadCount(threads)
 {
-    for (int i = 0; i < threads; ++i)
+    for (int i = 0; i < threads; ++i) {
         m_activity.push_back(std::make_unique<ThreadActivity>(kActivityCapacity));
+        m_threadCounters.push_back(std::make_unique<ThreadCounters>());
+    }
+}
+
+Executor::Counters Executor::counters() const
+{
+    Counters c;
+    c.notified = m_submitted.load(std::memory_order_relaxed);
+    c.signalled = m_signals.load(std::memory_order_relaxed);
+    for (const auto &t : m_threadCounters) {
+        c.wakeups += t->wakeups.get();
+        c.pollHits += t->pollHits.get();
+        c.sleeps += t->sleeps.get();
+    }
+    c.inlineRuns = m_inlineRuns.get();
+    c.inlineRefused = m_inlineRefused.load(std::memory_order_relaxed);
+    return c;
 }
 
 Executor::~Executor()
@@ -63,6 +80,7 @@ void Executor::stop()
 void Executor::run(int index)
 {
     ThreadActivity::bind(m_activity[static_cast<std::size_t>(index)].get());
+    ThreadCounters &counters = *m_threadCounters[static_cast<std::size_t>(index)];
     // `seen` is read before each wait for the graph: work put in after that read either is found by the wait
     // or has changed the counter, so the thread runs the graph again instead of sleeping.
     std::uint64_t seen = m_submitted.load(std::memory_order_seq_cst);
@@ -70,18 +88,23 @@ void Executor::run(int index)
     // is already counted in `seen`: the first wait is unconditional. Without it such work waited for the next
     // notify(), and producers that run their batches inline do not notify: with a consumer's node held by a
     // signal waiting in the arena's queue, 1 run in 8 of a crash storm on two cores processed nothing.
-    m_arena.execute([this] { runGraph(); });
+    runGraphCounted();
     for (;;) {
         // Work often follows within microseconds (timer resumes, a busy producer): look for it briefly,
         // yielding the core, before paying for a sleep and a wake-up.
         const auto pollUntil = std::chrono::steady_clock::now() + kPoll;
         while (m_submitted.load(std::memory_order_seq_cst) == seen && std::chrono::steady_clock::now() < pollUntil)
             std::this_thread::yield();
+        const bool found = m_submitted.load(std::memory_order_seq_cst) != seen;
+        (found ? counters.pollHits : counters.sleeps).add(1);
         {
             std::unique_lock lock(m_mutex);
-            m_sleeping.fetch_add(1, std::memory_order_seq_cst);
-            m_wake.wait(lock, [&] { return m_stop || m_submitted.load(std::memory_order_seq_cst) != seen; });
-            m_sleeping.fetch_sub(1, std::memory_order_seq_cst);
+            if (!found) {
+                m_sleeping.fetch_add(1, std::memory_order_seq_cst);
+                m_wake.wait(lock, [&] { return m_stop || m_submitted.load(std::memory_order_seq_cst) != seen; });
+                m_sleeping.fetch_sub(1, std::memory_order_seq_cst);
+                counters.wakeups.add(1);
+            }
             if (m_stop) {
                 ThreadActivity::bind(nullptr);
                 return;
@@ -89,8 +112,15 @@ void Executor::run(int index)
             seen = m_submitted.load(std::memory_order_seq_cst);
         }
         // Runs tasks until the graph has none outstanding, then returns.
-        m_arena.execute([this] { runGraph(); });
+        runGraphCounted();
     }
+}
+
+void Executor::runGraphCounted()
+{
+    m_running.fetch_add(1, std::memory_order_seq_cst);
+    m_arena.execute([this] { runGraph(); });
+    m_running.fetch_sub(1, std::memory_order_seq_cst);
 }
 
 void Executor::runUntilIdle()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/solocounter.h"
 #include "core/threadactivity.h"
 
 #include <oneapi/tbb/flow_graph.h>
@@ -8,6 +9,7 @@
 #include <oneapi/tbb/task_group.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -51,41 +53,64 @@ public:
             {
                 std::lock_guard lock(m_mutex);
             }
+            m_signals.fetch_add(1, std::memory_order_relaxed);
             m_wake.notify_one();
         }
     }
-    /// True when every executor thread sleeps: nothing is running in the graph.
-    [[nodiscard]] bool idle() const { return m_sleeping.load(std::memory_order_seq_cst) == m_threadCount; }
-    /// Lets the calling thread (a producer finding the graph idle) put work into the graph with `put` and run
-    /// the tasks that put made, and only those: the batch it routed and the consumer bodies that routing
-    /// started, then it returns to its own work. Returns false, without calling `put`, when another thread is
-    /// doing so; the caller then puts and notify()s as usual. One at a time: the arena has exactly one slot
-    /// beyond the executor threads, so the runner never waits for a slot.
+    /// True while an executor thread runs graph tasks. A thread that is polling for work or asleep is not
+    /// running any: a producer may then run its batch itself (tryRunHere()) rather than hand it over.
+    [[nodiscard]] bool running() const { return m_running.load(std::memory_order_seq_cst) > 0; }
+
+    /// What tryRunHere() did.
+    enum class RunHere : std::uint8_t {
+        Refused, ///< another thread is running inline; nothing was taken
+        Ran, ///< took and ran rounds until `pending` said nothing waits
+        OutOfTime, ///< took and ran rounds until the budget was spent; work may still be waiting
+    };
+    /// Lets the calling thread (a producer) run graph work itself, one thread at a time: in rounds, `take`
+    /// puts into the graph what waits now (its own batch and any other producer left, see HandoverStack) and
+    /// the caller runs the tasks that put made, and only those: the routing and the consumer bodies it started.
+    /// A new round begins while `pending()` says more waits and less than `budgetNs` has passed, so the producer
+    /// is soon back to pacing. Returns Refused, without calling `take`, when another thread is the runner; one
+    /// at a time because the arena has exactly one slot beyond the executor threads, so the runner never waits
+    /// for a slot.
     ///
-    /// How the run is bounded: a trivial task of the caller's own goes to the bottom of its task pool before
-    /// `put` spawns the first graph task on top of it; the pool is run top down, so the caller runs the graph
+    /// How a round is bounded: a trivial task of the caller's own goes to the bottom of its task pool before
+    /// `take` spawns the first graph task on top of it; the pool is run top down, so the caller runs the graph
     /// tasks its put made (and those they spawn) and then that task, which ends its wait. It never waits for
     /// the whole graph to become idle, so a busy graph cannot keep a producer from pacing (and a control
-    /// thread joining it waits for one batch at most). Should an executor thread steal the trivial task first,
-    /// the caller may leave tasks in its pool: it then notify()s, so an executor thread runs them. Work others
-    /// put in meanwhile is theirs to notify() about, as always.
-    template <typename Put> bool tryRunHere(Put &&put)
+    /// thread joining it waits for a round at most). Should an executor thread steal the trivial task first,
+    /// the caller may leave tasks in its pool: it stops, and notify()s, so an executor thread runs them.
+    template <typename Take, typename Pending> RunHere tryRunHere(Take &&take, Pending &&pending, std::int64_t budgetNs)
     {
-        if (m_inlineRunner.exchange(true, std::memory_order_acq_rel))
-            return false;
+        if (m_inlineRunner.exchange(true, std::memory_order_seq_cst)) {
+            m_inlineRefused.fetch_add(1, std::memory_order_relaxed);
+            return RunHere::Refused;
+        }
+        const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budgetNs);
         bool markerStolen = false;
-        m_arena.execute([&put, &markerStolen] {
-            const auto self = std::this_thread::get_id();
-            tbb::task_group ownWork;
-            ownWork.run([self, &markerStolen] { markerStolen = std::this_thread::get_id() != self; });
-            // Above the marker in this thread's pool: the tasks this put spawns, run before it.
-            put();
-            ownWork.wait();
-        });
-        m_inlineRunner.store(false, std::memory_order_release);
+        RunHere result = RunHere::Ran;
+        for (;;) {
+            m_arena.execute([&take, &markerStolen] {
+                const auto self = std::this_thread::get_id();
+                tbb::task_group ownWork;
+                ownWork.run([self, &markerStolen] { markerStolen = std::this_thread::get_id() != self; });
+                // Above the marker in this thread's pool: the tasks this put spawns, run before it.
+                take();
+                ownWork.wait();
+            });
+            m_inlineRuns.add(1); // one writer at a time: the runner
+            if (markerStolen || !pending())
+                break;
+            if (std::chrono::steady_clock::now() >= until) {
+                result = RunHere::OutOfTime;
+                break;
+            }
+        }
+        m_inlineRunner.store(false, std::memory_order_seq_cst);
         if (markerStolen)
             notify();
-        return true;
+        return result;
     }
     /// Runs the graph on the calling thread until it is idle (the engine's last wait, after stop()).
     void runUntilIdle();
@@ -98,6 +123,19 @@ public:
     /// Exceptions that escaped graph::wait_for_all() (a node body that let one through): caught, counted, and
     /// the thread carries on. Node bodies catch their own, so this stays 0 unless a body is wrong.
     [[nodiscard]] std::uint64_t escapedExceptions() const { return m_escaped.load(std::memory_order_relaxed); }
+
+    /// How the hand-over between the threads that put work in and the executor threads went, counted since
+    /// start (docs/executor.md): what a thread that puts work in costs the others.
+    struct Counters {
+        std::uint64_t notified = 0; ///< notify() calls: work put in from outside for the executor threads
+        std::uint64_t signalled = 0; ///< of those, the ones that signalled a sleeping executor thread
+        std::uint64_t wakeups = 0; ///< executor threads woken from their sleep
+        std::uint64_t pollHits = 0; ///< executor threads that found new work while polling, before sleeping
+        std::uint64_t sleeps = 0; ///< executor threads that polled in vain and went to sleep
+        std::uint64_t inlineRuns = 0; ///< rounds a producer ran through the graph itself (tryRunHere())
+        std::uint64_t inlineRefused = 0; ///< tryRunHere() calls refused: another thread was running inline
+    };
+    [[nodiscard]] Counters counters() const;
 
     /// Executor threads (not counting a producer running the graph in tryRunHere()).
     [[nodiscard]] int threadCount() const { return m_threadCount; }
@@ -116,6 +154,8 @@ private:
     /// group of its own, running graph tasks as any waiting thread does, until the owner's wait ends and the
     /// owner releases it.
     void runGraph();
+    /// runGraph() in the arena, counted in m_running.
+    void runGraphCounted();
     void waitForGraph();
 
     tbb::task_arena m_arena;
@@ -126,7 +166,17 @@ private:
     std::vector<std::unique_ptr<ThreadActivity>> m_activity; ///< one per thread, written by that thread only
     alignas(64) std::atomic<std::uint64_t> m_submitted{0};
     alignas(64) std::atomic<int> m_sleeping{0};
+    std::atomic<int> m_running{0}; ///< executor threads running graph tasks now
     std::atomic<bool> m_inlineRunner{false};
+    struct alignas(64) ThreadCounters {
+        SoloCounter wakeups;
+        SoloCounter pollHits;
+        SoloCounter sleeps;
+    };
+    std::vector<std::unique_ptr<ThreadCounters>> m_threadCounters; ///< one per thread, written by that thread only
+    SoloCounter m_inlineRuns;
+    alignas(64) std::atomic<std::uint64_t> m_inlineRefused{0};
+    std::atomic<std::uint64_t> m_signals{0};
     std::mutex m_ownerMutex; ///< guards the two below
     bool m_ownerWaiting = false; ///< a thread is inside wait_for_all()
     std::vector<tbb::task_handle> m_helpers; ///< releases of the threads helping it, run when its wait ends

@@ -5,7 +5,9 @@
 #include "core/threadactivity.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <thread>
 
 namespace beam {
@@ -43,6 +45,7 @@ public:
         std::uint64_t dropped = 0; ///< drop policy: created but shed
         std::uint64_t offered = 0; ///< events that fell due by the clock (including those skipped as debt)
         std::uint64_t blockedNs = 0;
+        std::uint64_t batches = 0; ///< messages it created (each a batch of admitted or shed events)
     };
     /// Reads `dropped` after `produced`, so every dropped event of a counted batch is seen.
     [[nodiscard]] Counters counters() const;
@@ -62,11 +65,15 @@ private:
     void run();
     void emitBatch(std::int64_t count, std::int64_t admitted, std::int64_t createdNs);
     std::int64_t batchBound() const;
+    /// Sleeps `ns`, or until requestStop(), whichever comes first.
+    void sleepFor(std::int64_t ns);
 
     const int m_index;
     EngineContext &m_context;
     Emit m_emit;
     std::atomic<bool> m_stop{false};
+    std::mutex m_sleepMutex;
+    std::condition_variable m_sleep; ///< woken by requestStop()
     std::thread m_thread;
     std::uint64_t m_sequence = 0;
 
@@ -74,6 +81,7 @@ private:
     SoloCounter m_dropped;
     SoloCounter m_offered;
     SoloCounter m_blockedNs;
+    SoloCounter m_batches;
     TimedTally m_admittedTally; ///< events admitted into the graph, with their admission time
     ThreadActivity m_activity{kActivityCapacity};
 };

@@ -163,6 +163,7 @@ std::shared_ptr<const Snapshot> Sampler::sample()
                 p.index = producer->index();
                 p.produced = c.produced;
                 p.dropped = c.dropped;
+                p.batches = c.batches;
                 p.offeredPerSec = static_cast<double>(c.offered - before.offered) / dt;
                 p.achievedPerSec = static_cast<double>(c.produced - before.produced) / dt;
                 p.backpressureRatio
@@ -241,6 +242,9 @@ std::shared_ptr<const Snapshot> Sampler::sample()
         inFlightArea -= m_sources.router->finishedTally().areaAt(now);
     }
     s.exceptionsCaught += m_sources.executor.escapedExceptions();
+    const Executor::Counters handover = m_sources.executor.counters();
+    s.handover = {handover.notified, handover.signalled, handover.wakeups, handover.pollHits, handover.sleeps,
+        handover.inlineRuns, handover.inlineRefused};
 
     s.lost = static_cast<std::int64_t>(s.produced - s.dropped) - s.inFlight
         - static_cast<std::int64_t>(s.processed + s.deadLettered + s.abandoned);

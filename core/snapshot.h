@@ -69,6 +69,7 @@ struct ProducerSample {
     int index = 0; ///< position among the producers
     std::uint64_t produced = 0; ///< events created since start
     std::uint64_t dropped = 0; ///< events it shed under the drop policy
+    std::uint64_t batches = 0; ///< batches it created since start (events come in batches; see docs/executor.md)
     double offeredPerSec = 0; ///< what the clock made due
     double achievedPerSec = 0; ///< what was actually created
     double backpressureRatio = 0; ///< share of the interval spent held back, 0..1
@@ -171,6 +172,17 @@ struct Snapshot {
     std::shared_ptr<const Histogram> latencyHistogram;
 
     double cpuPercent = 0; ///< of one core, over the interval
+    /// How work was handed to the executor threads, cumulative since start (Executor::Counters; see
+    /// docs/executor.md): what running with several producers costs beyond the events.
+    struct Handover {
+        std::uint64_t notified = 0; ///< batches and signals put in from outside for the executor threads
+        std::uint64_t signalled = 0; ///< of those, the ones that woke a sleeping executor thread
+        std::uint64_t wakeups = 0; ///< executor threads woken from sleep
+        std::uint64_t pollHits = 0; ///< executor threads that found work while polling, before sleeping
+        std::uint64_t sleeps = 0; ///< executor threads that polled in vain and slept
+        std::uint64_t inlineRuns = 0; ///< batches a producer ran through the graph itself
+        std::uint64_t inlineRefused = 0; ///< a producer found another running inline and handed over
+    } handover;
     std::uint64_t rssBytes = 0; ///< resident set of the process
 
     std::vector<ConsumerSample> consumers; ///< every consumer, retired ones included until drained

@@ -165,6 +165,16 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     report[QStringLiteral("peak_rss_bytes")] = num(in.peakRssBytes);
     report[QStringLiteral("rss_mb")] = num(s.rssBytes) / (1024.0 * 1024.0);
     report[QStringLiteral("cpu_percent_avg")] = in.cpuPercentAvg;
+    // How work reached the executor threads over the run (docs/executor.md).
+    QJsonObject handover;
+    handover[QStringLiteral("inline_runs")] = num(s.handover.inlineRuns);
+    handover[QStringLiteral("inline_refused")] = num(s.handover.inlineRefused);
+    handover[QStringLiteral("handed_over")] = num(s.handover.notified);
+    handover[QStringLiteral("signalled")] = num(s.handover.signalled);
+    handover[QStringLiteral("wakeups")] = num(s.handover.wakeups);
+    handover[QStringLiteral("poll_hits")] = num(s.handover.pollHits);
+    handover[QStringLiteral("sleeps")] = num(s.handover.sleeps);
+    report[QStringLiteral("executor_handover")] = handover;
     report[QStringLiteral("safety_cap_hit")] = s.safetyCapHit;
     report[QStringLiteral("notice")] = QString::fromStdString(in.notice);
     report[QStringLiteral("warnings")] = in.warnings;

@@ -17,6 +17,7 @@
 #include <QXmlStreamReader>
 
 #include <algorithm>
+#include <cmath>
 
 #include <csignal>
 
@@ -518,8 +519,40 @@ private slots:
                     QStringLiteral("{dir}/r.json")} << QStringLiteral("xml")
                                                              << QStringLiteral("assertions: 3 of 3 passed");
         QTest::newRow("--bench-json -") << QStringList{QStringLiteral("--bench"), QStringLiteral("--bench-seconds"),
-            QStringLiteral("0.5"), QStringLiteral("--bench-json"), QStringLiteral("-")}
+            QStringLiteral("0.5"), QStringLiteral("--bench-sections"), QStringLiteral("throughput,io"),
+            QStringLiteral("--bench-json"), QStringLiteral("-")}
                                         << QStringLiteral("bench") << QStringLiteral("engine ev/s");
+    }
+
+    void testBenchProducerSection()
+    {
+        // --bench-sections runs only what it names; the producer rows split each total rate over 1..64
+        // producers and report CPU per event against the one-producer row.
+        const auto r = run({QStringLiteral("--bench"), QStringLiteral("--bench-seconds"), QStringLiteral("0.5"),
+                               QStringLiteral("--bench-sections"), QStringLiteral("producers"),
+                               QStringLiteral("--bench-json"), QStringLiteral("-")},
+            QProcessEnvironment::systemEnvironment(), 300000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QJsonParseError error{};
+        const auto doc = QJsonDocument::fromJson(r.out.toUtf8(), &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + r.out));
+        QVERIFY(doc.object().value(QStringLiteral("rows")).toArray().isEmpty());
+        QVERIFY(doc.object().value(QStringLiteral("io_rows")).toArray().isEmpty());
+        const QJsonArray rows = doc.object().value(QStringLiteral("producer_rows")).toArray();
+        QCOMPARE(rows.size(), 15);
+        QVERIFY2(r.err.contains(QStringLiteral("CPU by producers")), qPrintable(r.err));
+        for (const auto &value : rows) {
+            const QJsonObject row = value.toObject();
+            const int producers = row.value(QStringLiteral("producers")).toInt();
+            const double total = row.value(QStringLiteral("total_rate")).toDouble();
+            QVERIFY(producers >= 1 && producers <= 64);
+            QCOMPARE(row.value(QStringLiteral("rate_per_producer")).toDouble(), std::floor(total / producers));
+            QVERIFY(row.value(QStringLiteral("events_per_sec")).toDouble() > 0);
+            QVERIFY(row.value(QStringLiteral("cpu_percent")).toDouble() > 0);
+            QVERIFY(row.value(QStringLiteral("cpu_ns_per_event")).toDouble() > 0);
+            if (producers == 1)
+                QCOMPARE(row.value(QStringLiteral("cpu_vs_one_producer")).toDouble(), 1.0);
+        }
     }
 
     void testReportOnStdout()
@@ -858,6 +891,12 @@ private slots:
         flags("bench: seconds 0.4", {"--bench", "--bench-seconds", "0.4"}, "--bench-seconds",
             "0.4 s is out of range 0.5..600 s");
         headless("bench-seconds without --bench", {"--bench-seconds", "2"}, "--bench-seconds", "'2' needs --bench");
+        flags("bench-sections: unknown", {"--bench", "--bench-sections", "throughput,cpu"}, "--bench-sections",
+            "'throughput,cpu' is not a comma-separated list of throughput, io, producers");
+        flags("bench-sections: empty", {"--bench", "--bench-sections", ""}, "--bench-sections",
+            "'' is not a comma-separated list");
+        headless(
+            "bench-sections without --bench", {"--bench-sections", "io"}, "--bench-sections", "'io' needs --bench");
         flags("screenshot-after without --screenshot", {"--screenshot-after", "2"}, "--screenshot-after",
             "'2' needs --screenshot");
         headless("platform: headless", {"-platform", "offscreen"}, "--platform", "'offscreen' is not for --headless");

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "core/engine.h"
+#include "core/handover.h"
 #include "core/router.h"
 #include "ledger.h"
 
 #include <QTest>
 
+#include <atomic>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 using namespace beam;
 using namespace std::chrono_literals;
@@ -286,6 +289,107 @@ private slots:
         const double achieved = static_cast<double>(s->produced) / s->elapsedS;
         QVERIFY2(std::abs(achieved - rate) <= 0.1 * rate + 1,
             qPrintable(QStringLiteral("%1 vs %2").arg(achieved).arg(rate)));
+    }
+
+    void testProducersHandOverWithoutWakingExecutors()
+    {
+        // Eight producers, cheap events: one at a time runs the graph on its own thread and the others leave
+        // their batches to it (HandoverStack). The executor threads are not woken for them: only what was put
+        // in while an executor ran the graph at start may reach them.
+        PipelineConfig config;
+        config.producers = 8;
+        config.rate = 2000;
+        config.consumers = 4;
+        Ledger ledger;
+        Engine engine(config);
+        engine.setOutcomeSink(&ledger);
+        QVERIFY(engine.start().empty());
+        QTRY_VERIFY_WITH_TIMEOUT(engine.sampleNow()->processed >= 8000, 30000);
+        const auto running = engine.sampleNow();
+        engine.stop();
+        std::uint64_t batches = 0;
+        for (const auto &p : running->producers)
+            batches += p.batches;
+        const auto s = engine.latest();
+        QVERIFY(batches > 0);
+        QVERIFY2(s->handover.notified * 100 <= batches,
+            qPrintable(
+                QStringLiteral("%1 hand-overs to the executor for %2 batches").arg(s->handover.notified).arg(batches)));
+        QVERIFY(s->handover.inlineRuns > 0);
+        verifyConservation(*s);
+        verifyExactlyOnce(ledger, *s);
+    }
+
+    void testProducersSpaceTheirBatches()
+    {
+        // Eight producers at 50,000 ev/s each: a batch per producer at most every 8 x 100 us less the timer
+        // slack (700 us), whatever the rate, so the wake-ups follow the producer count, not the events. A
+        // bound, not a timing: the producer never starts a batch sooner after its last one.
+        PipelineConfig config;
+        config.producers = 8;
+        config.rate = 50000;
+        config.consumers = 4;
+        config.maxInFlight = 100000; // a full batch (1024) is never owed within the spacing
+        Engine engine(config);
+        QVERIFY(engine.start().empty());
+        QTRY_VERIFY_WITH_TIMEOUT(engine.sampleNow()->processed >= 200000, 30000);
+        const auto s = engine.sampleNow();
+        engine.stop();
+        QCOMPARE(static_cast<int>(s->producers.size()), 8);
+        for (const auto &p : s->producers) {
+            const double most = s->elapsedS / 700e-6 + 2;
+            QVERIFY2(static_cast<double>(p.batches) <= most,
+                qPrintable(QStringLiteral("producer %1: %2 batches in %3 s, at most %4")
+                               .arg(p.index)
+                               .arg(p.batches)
+                               .arg(s->elapsedS)
+                               .arg(most)));
+            QVERIFY(p.produced > p.batches); // several events a batch
+        }
+    }
+
+    void testHandoverStackLosesNothing()
+    {
+        // Four threads push 20,000 batches each while a fifth takes them: each arrives once, and each
+        // pusher's batches in the order pushed.
+        constexpr int kPushers = 4;
+        constexpr std::uint32_t kEach = 20000;
+        HandoverStack stack;
+        std::atomic<int> done{0};
+        std::vector<std::thread> pushers;
+        for (int t = 0; t < kPushers; ++t) {
+            pushers.emplace_back([&stack, &done, t] {
+                for (std::uint32_t i = 0; i < kEach; ++i) {
+                    auto *batch = new Batch;
+                    batch->incarnation = (static_cast<std::uint64_t>(t) << 32) | i;
+                    stack.push(batch);
+                }
+                done.fetch_add(1);
+            });
+        }
+        std::vector<std::uint32_t> next(kPushers, 0);
+        std::uint64_t taken = 0;
+        bool inOrder = true;
+        const auto takeAll = [&] {
+            for (Batch *batch = stack.takeAll(); batch;) {
+                Batch *following = batch->handoverNext;
+                const auto pusher = static_cast<std::size_t>(batch->incarnation >> 32);
+                const auto index = static_cast<std::uint32_t>(batch->incarnation);
+                inOrder = inOrder && index == next[pusher];
+                next[pusher] = index + 1;
+                ++taken;
+                delete batch;
+                batch = following;
+            }
+        };
+        while (done.load() < kPushers)
+            takeAll();
+        for (auto &thread : pushers)
+            thread.join();
+        takeAll();
+        QVERIFY(stack.empty());
+        QVERIFY(inOrder);
+        QCOMPARE(taken, std::uint64_t{kPushers} * kEach);
     }
 
     void testIoWaitDoesNotParkWorkers()
