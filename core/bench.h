@@ -44,6 +44,7 @@ struct BenchOptions {
     std::vector<std::uint64_t> producerRates{10'000, 100'000, 1'000'000}; ///< total rates of the producer rows
     std::vector<int> producerCounts{1, 2, 4, 8, 64}; ///< producer counts each total rate is split over
     int producerConsumers = 8; ///< consumers in the producer rows
+    /// the sections to run, in this order (`--bench-sections`)
     std::vector<BenchSection> sections{BenchSection::Throughput, BenchSection::Io, BenchSection::Producers};
 };
 

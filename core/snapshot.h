@@ -182,7 +182,8 @@ struct Snapshot {
         std::uint64_t sleeps = 0; ///< executor threads that polled in vain and slept
         std::uint64_t inlineRuns = 0; ///< batches a producer ran through the graph itself
         std::uint64_t inlineRefused = 0; ///< a producer found another running inline and handed over
-    } handover;
+    };
+    Handover handover; ///< how work reached the executor threads, since start
     std::uint64_t rssBytes = 0; ///< resident set of the process
 
     std::vector<ConsumerSample> consumers; ///< every consumer, retired ones included until drained
