@@ -312,10 +312,14 @@ private slots:
             batches += p.batches;
         const auto s = engine.latest();
         QVERIFY(batches > 0);
+        QVERIFY(s->handover.inlineRuns > 0);
+#if !defined(__SANITIZE_THREAD__)
+        // Not under ThreadSanitizer: it slows a round 5-15 times, past the runner's 200 us budget, and the rest
+        // then goes to the executor threads by design. The hand-off itself is still checked below.
         QVERIFY2(s->handover.notified * 100 <= batches,
             qPrintable(
                 QStringLiteral("%1 hand-overs to the executor for %2 batches").arg(s->handover.notified).arg(batches)));
-        QVERIFY(s->handover.inlineRuns > 0);
+#endif
         verifyConservation(*s);
         verifyExactlyOnce(ledger, *s);
     }
