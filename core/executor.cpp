@@ -100,10 +100,14 @@ void Executor::run(int index)
         {
             std::unique_lock lock(m_mutex);
             if (!found) {
+                // Counted as sleeping before the last look, so a notify() after that look signals this thread.
                 m_sleeping.fetch_add(1, std::memory_order_seq_cst);
-                m_wake.wait(lock, [&] { return m_stop || m_submitted.load(std::memory_order_seq_cst) != seen; });
+                const auto woken = [&] { return m_stop || m_submitted.load(std::memory_order_seq_cst) != seen; };
+                if (!woken()) {
+                    m_wake.wait(lock, woken);
+                    counters.wakeups.add(1);
+                }
                 m_sleeping.fetch_sub(1, std::memory_order_seq_cst);
-                counters.wakeups.add(1);
             }
             if (m_stop) {
                 ThreadActivity::bind(nullptr);

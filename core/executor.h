@@ -131,7 +131,7 @@ public:
         std::uint64_t signalled = 0; ///< of those, the ones that signalled a sleeping executor thread
         std::uint64_t wakeups = 0; ///< executor threads woken from their sleep
         std::uint64_t pollHits = 0; ///< executor threads that found new work while polling, before sleeping
-        std::uint64_t sleeps = 0; ///< executor threads that polled in vain and went to sleep
+        std::uint64_t sleeps = 0; ///< executor threads that polled in vain and went to sleep (or found work then)
         std::uint64_t inlineRuns = 0; ///< rounds a producer ran through the graph itself (tryRunHere())
         std::uint64_t inlineRefused = 0; ///< tryRunHere() calls refused: another thread was running inline
     };

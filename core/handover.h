@@ -12,7 +12,7 @@ namespace beam {
 ///
 /// Why: with several producers, only one can run the graph on its own thread at a time. The others used to put
 /// their batches into the graph and wake an executor thread; at 100,000 events/s over 4 producers that woke the
-/// executor threads so often that they never slept (185% CPU where one producer needed 24%; docs/executor.md).
+/// executor threads so often that they never slept (195% CPU where one producer needed 22%; docs/executor.md).
 /// Now they leave the batch here, and whoever runs inline takes it on its next round.
 ///
 /// The hand-off cannot be lost: a pusher pushes, then tries to become the runner; a runner, after it stops

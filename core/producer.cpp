@@ -23,8 +23,8 @@ constexpr std::int64_t kBatchSpacingNs = 100'000;
 /// one producer wakes every 100 us, not every 150.
 constexpr std::int64_t kTimerSlackNs = 50'000;
 /// With many producers each sleeps long: a slack of this part of its spacing lets the kernel wake several with
-/// one timer interrupt (64 threads sleeping 6.4 ms: 16.6 us of CPU per wake-up with the default slack, 11.1 with
-/// 0.5 ms; docs/executor.md).
+/// one timer interrupt (64 threads sleeping 6.4 ms: 13.2-15.0 us of CPU per wake-up with the default slack,
+/// 10.2-11.0 with 0.5 ms; bench/wakeup_cost.cpp, docs/executor.md).
 constexpr std::int64_t kSlackPartOfSpacing = 8;
 /// The longest a paced producer sleeps at once before it looks at its settings again.
 constexpr std::int64_t kMaxSleepNs = 10'000'000;
