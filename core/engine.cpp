@@ -120,11 +120,14 @@ void Engine::Impl::ensureConsumers(int count)
 
 void Engine::Impl::setProducerCount(int count)
 {
-    // Before any starts: each spaces its batches by how many run.
+    // Before any starts: each places its batches by how many run. Producers leave from the back, so a running
+    // producer's position never changes.
     context.producersRunning.store(count, std::memory_order_relaxed);
     while (static_cast<int>(running.size()) < count) {
         const int index = static_cast<int>(producers.size());
-        producers.push_back(std::make_unique<Producer>(index, context, [this](Batch *batch) { emit(batch); }));
+        const int position = static_cast<int>(running.size());
+        producers.push_back(
+            std::make_unique<Producer>(index, position, context, [this](Batch *batch) { emit(batch); }));
         running.push_back(producers.back().get());
         running.back()->start();
     }

@@ -2,6 +2,7 @@
 #include "core/producer.h"
 
 #include "core/random.h"
+#include "core/slotgrid.h"
 
 #include <algorithm>
 #include <thread>
@@ -15,32 +16,38 @@ namespace beam {
 namespace {
 constexpr std::uint32_t kKeySpace = PipelineConfig::kKeySpace;
 constexpr std::int64_t kNsPerSecond = 1'000'000'000;
-/// The producers together start about one batch per this long (each one per this x producers running), unless
-/// a full batch is owed: a wake-up costs the same at any rate, so the cost follows the events, not the number
-/// of producers. See docs/executor.md.
-constexpr std::int64_t kBatchSpacingNs = 100'000;
-/// What Linux may add to every sleep of an ordinary thread (its default timer slack); taken off the spacing, so
-/// one producer wakes every 100 us, not every 150.
+/// The producers share one grid of slots this long: the producer in running position i of n starts its batches
+/// in slots i, i + n, i + 2n, ... unless a full batch is owed. All producers together wake about once a slot,
+/// whatever their number, so the cost follows the events; and no two wake in the same slot, so no batch waits
+/// behind another's (docs/executor.md has the numbers).
+constexpr std::int64_t kSlotNs = 100'000;
+/// The timer slack of a producer's thread: Linux may wake it this much after it asked. Under a slot; a larger
+/// slack lets the kernel wake several producers with one timer interrupt, and their batches then queue behind
+/// each other.
 constexpr std::int64_t kTimerSlackNs = 50'000;
-/// With many producers each sleeps long: a slack of this part of its spacing lets the kernel wake several with
-/// one timer interrupt (64 threads sleeping 6.4 ms: 13.2-15.0 us of CPU per wake-up with the default slack,
-/// 10.2-11.0 with 0.5 ms; bench/wakeup_cost.cpp, docs/executor.md).
-constexpr std::int64_t kSlackPartOfSpacing = 8;
+/// A producer asks to wake this much before it means to, learnt from how late its wake-ups come (the slack and
+/// the timer's own delay: 90-95 us on this 2-vCPU VM), so it wakes in its own slot, not in the next producer's.
+/// Never more than this part of a slot.
+constexpr std::int64_t kMaxEarlyNs = kSlotNs * 3 / 4;
+/// How far a wake-up may still land from the time it meant (the lateness varies from one to the next).
+constexpr std::int64_t kWakeJitterNs = kSlotNs / 4;
 /// The longest a paced producer sleeps at once before it looks at its settings again.
 constexpr std::int64_t kMaxSleepNs = 10'000'000;
-/// Sets the calling thread's timer slack; returns it.
-std::int64_t setTimerSlack(std::int64_t ns)
+/// Sets the calling thread's timer slack.
+void setTimerSlack(std::int64_t ns)
 {
 #ifdef __linux__
     prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(ns), 0UL, 0UL, 0UL);
+#else
+    (void)ns;
 #endif
-    return ns;
 }
 
 } // namespace
 
-Producer::Producer(int index, EngineContext &context, Emit emit)
+Producer::Producer(int index, int position, EngineContext &context, Emit emit)
     : m_index(index)
+    , m_position(position)
     , m_context(context)
     , m_emit(std::move(emit))
 { }
@@ -68,10 +75,11 @@ void Producer::requestStop()
     m_context.admission.wakeAll();
 }
 
-void Producer::sleepFor(std::int64_t ns)
+bool Producer::sleepFor(std::int64_t ns)
 {
     std::unique_lock lock(m_sleepMutex);
-    m_sleep.wait_for(lock, std::chrono::nanoseconds(ns), [this] { return m_stop.load(std::memory_order_relaxed); });
+    return !m_sleep.wait_for(
+        lock, std::chrono::nanoseconds(ns), [this] { return m_stop.load(std::memory_order_relaxed); });
 }
 
 void Producer::join()
@@ -104,11 +112,24 @@ std::int64_t Producer::batchBound() const
 void Producer::run()
 {
     ThreadActivity::bind(&m_activity);
+    setTimerSlack(kTimerSlackNs);
     std::uint64_t rate = 0;
     std::int64_t epochNs = 0;
     std::uint64_t dueSinceEpoch = 0; ///< events taken care of since the epoch (emitted or skipped)
-    std::int64_t lastBatchNs = 0; ///< when the last batch was emitted (paced producers)
-    std::int64_t timerSlackNs = kTimerSlackNs; ///< this thread's timer slack
+    std::int64_t lastBatchNs = 0; ///< when the last batch was emitted, as the time meant (paced producers)
+    std::int64_t earlyNs = kTimerSlackNs; ///< how late this thread's timed wake-ups come, smoothed
+    std::int64_t meantNs = 0; ///< the time the last sleep was meant to end at (it asked earlier by `earlyNs`)
+    // Sleeps to `meant` less how late wake-ups come (at most kMaxSleepNs), and learns from how late this one is.
+    const auto sleepUntil = [this, &earlyNs, &meantNs](std::int64_t meant, std::int64_t now) {
+        const std::int64_t askNs = meant - earlyNs;
+        if (askNs - now > kMaxSleepNs) {
+            sleepFor(kMaxSleepNs);
+        } else if (askNs <= now || sleepFor(askNs - now)) {
+            if (askNs > now)
+                earlyNs = std::clamp<std::int64_t>(earlyNs + (nowNs() - askNs - earlyNs) / 8, 0, kMaxEarlyNs);
+            meantNs = meant;
+        }
+    };
     bool restartClock = true;
 
     while (!m_stop.load(std::memory_order_relaxed)) {
@@ -119,10 +140,14 @@ void Producer::run()
             continue;
         }
         const std::uint64_t currentRate = m_context.ratePerProducer.load(std::memory_order_relaxed);
-        std::int64_t now = nowNs();
+        const std::int64_t now = nowNs();
+        // Pacing goes by the time the wake-up meant, when it came a little early: the events due then are
+        // emitted now (up to kMaxEarlyNs early), so the rate stays exact and no wake-up is wasted.
+        const std::int64_t at = std::max(now, meantNs);
+        meantNs = 0;
         if (restartClock || currentRate != rate) {
             rate = currentRate;
-            epochNs = now;
+            epochNs = at;
             dueSinceEpoch = 0;
             restartClock = false;
         }
@@ -133,25 +158,24 @@ void Producer::run()
             // Event k (from 0) falls due at epoch + k / rate: the first one at once, as a producer's first
             // demand is answered at once; over any T seconds exactly rate x T fall due.
             const auto due
-                = static_cast<std::uint64_t>(static_cast<long double>(now - epochNs) * rate / kNsPerSecond) + 1;
+                = static_cast<std::uint64_t>(static_cast<long double>(at - epochNs) * rate / kNsPerSecond) + 1;
+            const int producers = std::max(1, m_context.producersRunning.load(std::memory_order_relaxed));
+            const SlotGrid slots(kSlotNs, producers, m_position, kWakeJitterNs);
             if (due <= dueSinceEpoch) {
-                // Sleep to the next event's due time; the clock, not the sleep, decides how many are due.
+                // Sleep to the next event's due time (a nanosecond past it, against rounding) if that falls in
+                // one of this producer's slots after its last batch's, else to the start of the next such slot;
+                // the clock, not the sleep, decides how many are due.
                 const auto nextNs = epochNs
-                    + static_cast<std::int64_t>(static_cast<long double>(dueSinceEpoch) * kNsPerSecond / rate);
-                sleepFor(std::min<std::int64_t>(nextNs - now, kMaxSleepNs));
+                    + static_cast<std::int64_t>(static_cast<long double>(dueSinceEpoch) * kNsPerSecond / rate) + 1;
+                sleepUntil(slots.wakeAtOrAfter(std::max(nextNs, slots.after(lastBatchNs))), now);
                 continue;
             }
             std::uint64_t owed = due - dueSinceEpoch;
-            const std::int64_t period
-                = kBatchSpacingNs * std::max(1, m_context.producersRunning.load(std::memory_order_relaxed));
-            const std::int64_t slack = std::max(kTimerSlackNs, period / kSlackPartOfSpacing);
-            if (slack != timerSlackNs)
-                timerSlackNs = setTimerSlack(slack);
-            const std::int64_t spacing = period - slack;
-            if (owed < static_cast<std::uint64_t>(bound) && now - lastBatchNs < spacing) {
-                // Events are due, but this producer's last batch left less than the spacing ago: let more fall
-                // due. The rate stays exact; a batch carries what fell due meanwhile.
-                sleepFor(std::min<std::int64_t>(lastBatchNs + spacing - now, kMaxSleepNs));
+            const std::int64_t nextSlotNs = slots.after(lastBatchNs);
+            if (owed < static_cast<std::uint64_t>(bound) && at < nextSlotNs) {
+                // Events are due, but this producer's next slot has not begun: let more fall due. The rate stays
+                // exact; a batch carries what fell due meanwhile.
+                sleepUntil(nextSlotNs, now);
                 continue;
             }
             const auto debtCap = std::max<std::uint64_t>(static_cast<std::uint64_t>(bound), rate / 20);
@@ -207,7 +231,7 @@ void Producer::run()
             m_offered.add(static_cast<std::uint64_t>(want));
         }
         emitBatch(want, admitted, now);
-        lastBatchNs = now;
+        lastBatchNs = at;
         if (rate == 0)
             m_offered.add(static_cast<std::uint64_t>(want));
     }

@@ -19,6 +19,10 @@ namespace beam {
 /// held back is measured (back-pressure). Debt accrued while held back is capped at 50 ms worth of events
 /// (or one batch), so a producer released after a long stall does not fire a burst of stale events.
 ///
+/// Batches go out (unless a full one is owed) only in the producer's own slots of a grid it shares with the other
+/// running producers (SlotGrid: 100 us slots, one in n its own), so all of them together wake about 10,000 times a
+/// second and never two in the same slot. It asks to wake early by how late its wake-ups come, learnt as it goes.
+///
 /// Its thread records its busy time in a ThreadActivity (activity()): creating and handing over a batch, and
 /// any graph work it runs itself (Executor::tryRunHere()); never a wait for credits or for the clock.
 ///
@@ -28,7 +32,8 @@ class Producer
 public:
     using Emit = std::function<void(Batch *)>;
 
-    Producer(int index, EngineContext &context, Emit emit);
+    /// `position`: where it stands among the running producers (0 for the first), which fixes its batch slots.
+    Producer(int index, int position, EngineContext &context, Emit emit);
     ~Producer();
     Producer(const Producer &) = delete;
     Producer &operator=(const Producer &) = delete;
@@ -65,10 +70,11 @@ private:
     void run();
     void emitBatch(std::int64_t count, std::int64_t admitted, std::int64_t createdNs);
     std::int64_t batchBound() const;
-    /// Sleeps `ns`, or until requestStop(), whichever comes first.
-    void sleepFor(std::int64_t ns);
+    /// Sleeps `ns`, or until requestStop(), whichever comes first; true if it slept the whole time.
+    bool sleepFor(std::int64_t ns);
 
     const int m_index;
+    const int m_position;
     EngineContext &m_context;
     Emit m_emit;
     std::atomic<bool> m_stop{false};

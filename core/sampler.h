@@ -100,6 +100,7 @@ private:
     mutable std::mutex m_historyMutex;
     std::deque<std::shared_ptr<const Snapshot>> m_history;
     std::shared_ptr<const Snapshot> m_latest;
+    std::shared_ptr<const Snapshot> m_latestLight; ///< m_latest without its threads' slices and its histogram
 };
 
 } // namespace beam

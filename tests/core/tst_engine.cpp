@@ -2,6 +2,7 @@
 #include "core/engine.h"
 #include "core/handover.h"
 #include "core/router.h"
+#include "core/slotgrid.h"
 #include "ledger.h"
 
 #include <QTest>
@@ -326,14 +327,14 @@ private slots:
 
     void testProducersSpaceTheirBatches()
     {
-        // Eight producers at 50,000 ev/s each: a batch per producer at most every 8 x 100 us less the timer
-        // slack (700 us), whatever the rate, so the wake-ups follow the producer count, not the events. A
-        // bound, not a timing: the producer never starts a batch sooner after its last one.
+        // Eight producers at 50,000 ev/s each: a batch per producer at most once a slot of its own, every 8 x
+        // 100 us, whatever the rate, so the wake-ups follow the producer count, not the events. A bound, not a
+        // timing: the producer never starts two batches in one of its slots.
         PipelineConfig config;
         config.producers = 8;
         config.rate = 50000;
         config.consumers = 4;
-        config.maxInFlight = 100000; // a full batch (1024) is never owed within the spacing
+        config.maxInFlight = 100000; // a full batch (1024) is never owed within a slot's period
         Engine engine(config);
         QVERIFY(engine.start().empty());
         QTRY_VERIFY_WITH_TIMEOUT(engine.sampleNow()->processed >= 200000, 30000);
@@ -341,7 +342,7 @@ private slots:
         engine.stop();
         QCOMPARE(static_cast<int>(s->producers.size()), 8);
         for (const auto &p : s->producers) {
-            const double most = s->elapsedS / 700e-6 + 2;
+            const double most = s->elapsedS / 800e-6 + 2;
             QVERIFY2(static_cast<double>(p.batches) <= most,
                 qPrintable(QStringLiteral("producer %1: %2 batches in %3 s, at most %4")
                                .arg(p.index)
@@ -350,6 +351,40 @@ private slots:
                                .arg(most)));
             QVERIFY(p.produced > p.batches); // several events a batch
         }
+    }
+
+    void testSlotGridGivesEachProducerItsOwnSlots()
+    {
+        // Four producers on a grid of 100 ns slots, wake-ups up to 30 ns late: every instant belongs to exactly
+        // one producer, and each answer is one of the asking producer's slots, never before the time asked.
+        constexpr std::int64_t kSlot = 100;
+        constexpr std::int64_t kLate = 30;
+        constexpr int kCount = 4;
+        std::vector<SlotGrid> grids;
+        for (int position = 0; position < kCount; ++position)
+            grids.emplace_back(kSlot, kCount, position, kLate);
+        for (std::int64_t t = -1000; t < 2000; ++t) {
+            int owners = 0;
+            for (const auto &grid : grids)
+                owners += grid.owns(t) ? 1 : 0;
+            QCOMPARE(owners, 1);
+            for (const auto &grid : grids) {
+                const std::int64_t start = grid.atOrAfter(t);
+                QVERIFY(start >= t && start - t < grid.period());
+                QVERIFY(grid.owns(start) && !grid.owns(start - 1)); // a slot's first instant
+                QCOMPARE(grid.after(t), grid.atOrAfter(t + 1));
+                QVERIFY(grid.after(t) > t);
+                const std::int64_t wake = grid.wakeAtOrAfter(t);
+                QVERIFY(wake >= t && wake <= start);
+                QVERIFY(grid.owns(wake) && grid.owns(wake + kLate)); // a late wake-up is still in the slot
+                if (grid.owns(t) && grid.owns(t + kLate))
+                    QCOMPARE(wake, t); // early enough in a slot: at once
+            }
+        }
+        QCOMPARE(grids[2].atOrAfter(0), 200);
+        QCOMPARE(grids[2].atOrAfter(201), 600);
+        QCOMPARE(grids[0].wakeAtOrAfter(69), 69);
+        QCOMPARE(grids[0].wakeAtOrAfter(70), 400);
     }
 
     void testHandoverStackLosesNothing()
