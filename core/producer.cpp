@@ -26,8 +26,8 @@ constexpr std::int64_t kSlotNs = 100'000;
 /// each other.
 constexpr std::int64_t kTimerSlackNs = 50'000;
 /// A producer asks to wake this much before it means to, learnt from how late its wake-ups come (the slack and
-/// the timer's own delay: 90-95 us on this 2-vCPU VM), so it wakes in its own slot, not in the next producer's.
-/// Never more than this part of a slot.
+/// the timer's own delay: 74-97 us on this 2-vCPU VM, bench/wakeup_cost.cpp), so it wakes in its own slot, not in the
+/// next producer's. Never more than this part of a slot.
 constexpr std::int64_t kMaxEarlyNs = kSlotNs * 3 / 4;
 /// How far a wake-up may still land from the time it meant (the lateness varies from one to the next).
 constexpr std::int64_t kWakeJitterNs = kSlotNs / 4;

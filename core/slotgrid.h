@@ -11,7 +11,8 @@ namespace beam {
 class SlotGrid
 {
 public:
-    /// `lateNs`: how late a wake-up asked for a time may come (the thread's timer slack), less than `slotNs`.
+    /// `lateNs`: how far past the time it meant a wake-up may still land (wakeAtOrAfter() keeps that much of a
+    /// slot's end free), less than `slotNs`.
     SlotGrid(std::int64_t slotNs, int count, int position, std::int64_t lateNs)
         : m_slotNs(slotNs)
         , m_period(slotNs * count)
