@@ -9,13 +9,6 @@
 
 namespace beam {
 
-namespace {
-double us(std::uint64_t ns)
-{
-    return static_cast<double>(ns) / 1000.0;
-}
-} // namespace
-
 ConsoleTelemetry::ConsoleTelemetry(bool quiet)
     : m_quiet(quiet)
     , m_lastTime(std::chrono::steady_clock::now())
@@ -39,25 +32,17 @@ void ConsoleTelemetry::printLine(Engine &engine, double elapsedS)
 {
     const auto now = std::chrono::steady_clock::now();
     const auto snapshot = engine.sampleNow();
-    const auto latency = engine.latencyHistogram();
     const auto cpu = ProcessStats::read().cpuNs;
-    // Back-pressure over the whole second, not just the last sampling interval.
-    double pressure = 0;
-    for (const auto &h : engine.history()) {
-        if (h->elapsedS > snapshot->elapsedS - 1.0)
-            pressure += h->backpressureRatio * h->intervalS;
-    }
-    const double secondPressure = pressure / std::max(1e-9, std::min(1.0, snapshot->elapsedS));
-    const auto window = latency.since(m_lastLatency);
     const double dt = std::max(1e-9, std::chrono::duration<double>(now - m_lastTime).count());
+    // Rates, latencies and back-pressure are the snapshot's own, over its one-second window: the same numbers
+    // the window, the reports and the lesson checks show.
+    const Snapshot &s = *snapshot;
     if (!m_quiet) {
         std::printf("%7.1fs %12.0f %12.0f %9.1f %9.1f %10.0f %9lld %6.1f %6.1f %8.1f %6lld\n", elapsedS,
-            static_cast<double>(snapshot->produced - m_lastProduced) / dt,
-            static_cast<double>(snapshot->processed - m_lastProcessed) / dt, us(window.quantile(0.5)),
-            us(window.quantile(0.99)), static_cast<double>(snapshot->failed - m_lastFailed) / dt,
-            static_cast<long long>(snapshot->inFlight), std::min(1.0, secondPressure) * 100.0,
+            s.producedPerSec, s.processedPerSec, s.window.p50, s.window.p99, s.failedPerSec,
+            static_cast<long long>(s.inFlight), s.backpressureRatio * 100.0,
             static_cast<double>(cpu - m_lastCpu) / 1e9 / dt * 100.0,
-            static_cast<double>(snapshot->rssBytes) / (1024.0 * 1024.0), static_cast<long long>(snapshot->lost));
+            static_cast<double>(s.rssBytes) / (1024.0 * 1024.0), static_cast<long long>(s.lost));
         std::fflush(stdout);
     }
     if (const auto notice = engine.notice(); !notice.empty() && notice != m_lastNotice) {
@@ -66,10 +51,6 @@ void ConsoleTelemetry::printLine(Engine &engine, double elapsedS)
     }
     m_lastTime = now;
     m_lastCpu = cpu;
-    m_lastProduced = snapshot->produced;
-    m_lastProcessed = snapshot->processed;
-    m_lastFailed = snapshot->failed;
-    m_lastLatency = latency;
 }
 
 } // namespace beam

@@ -28,10 +28,6 @@ private:
     bool m_quiet;
     std::chrono::steady_clock::time_point m_lastTime;
     std::uint64_t m_lastCpu = 0;
-    std::uint64_t m_lastProduced = 0;
-    std::uint64_t m_lastProcessed = 0;
-    std::uint64_t m_lastFailed = 0;
-    Histogram m_lastLatency;
     std::string m_lastNotice;
 };
 

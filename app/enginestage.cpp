@@ -7,9 +7,12 @@
 
 namespace beam {
 
-EngineStage::EngineStage(Engine &engine, std::function<QJsonObject()> report)
+EngineStage::EngineStage(Engine &engine, std::function<QJsonObject()> report, std::function<QJsonObject()> latest,
+    std::function<std::uint64_t()> sequence)
     : m_engine(engine)
     , m_report(std::move(report))
+    , m_latest(std::move(latest))
+    , m_sequence(std::move(sequence))
 { }
 
 void EngineStage::apply(const ScenarioStep &step, int /*index*/)
@@ -58,7 +61,7 @@ void EngineStage::judged(int /*index*/, const Verdict &v)
 {
     const char *word = v.state == Verdict::State::Passed ? "PASS" : v.state == Verdict::State::Failed ? "FAIL" : "SKIP";
     std::printf("[%6.1f s] %s %s%s\n", v.atS, word,
-        v.caption >= 0 ? qPrintable(QStringLiteral("caption %1: ").arg(v.caption + 1)) : "", qPrintable(v.message));
+        v.caption >= 0 ? qPrintable(QStringLiteral("caption %1: ").arg(v.captionNumber)) : "", qPrintable(v.message));
     std::fflush(stdout);
 }
 

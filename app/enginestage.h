@@ -16,10 +16,14 @@ class Engine;
 class EngineStage : public ScenarioStage
 {
 public:
-    EngineStage(Engine &engine, std::function<QJsonObject()> report);
+    /// `report`: a report of a snapshot taken now; `latest`: of the newest one, with its sequence number.
+    EngineStage(Engine &engine, std::function<QJsonObject()> report, std::function<QJsonObject()> latest,
+        std::function<std::uint64_t()> sequence);
 
     void apply(const ScenarioStep &step, int index) override;
     QJsonObject report() override { return m_report(); }
+    QJsonObject latestReport() override { return m_latest(); }
+    std::uint64_t latestSequence() override { return m_sequence(); }
     void judged(int index, const Verdict &verdict) override;
 
 private:
@@ -27,6 +31,8 @@ private:
 
     Engine &m_engine;
     std::function<QJsonObject()> m_report;
+    std::function<QJsonObject()> m_latest;
+    std::function<std::uint64_t()> m_sequence;
 };
 
 /// The command line's timed faults (--kill-consumer, --hang-consumer), each applied once its time comes.

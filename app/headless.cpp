@@ -63,7 +63,8 @@ void printVerdicts(const ScenarioPlayer &player)
             : v.state == Verdict::State::Failed              ? "FAIL"
                                                              : "SKIP";
         std::printf("  %s  %s%s\n", word,
-            v.caption >= 0 ? qPrintable(QStringLiteral("caption %1: ").arg(v.caption + 1)) : "", qPrintable(v.message));
+            v.caption >= 0 ? qPrintable(QStringLiteral("caption %1: ").arg(v.captionNumber)) : "",
+            qPrintable(v.message));
     }
     std::fflush(stdout);
 }
@@ -113,7 +114,9 @@ int runHeadless(const CommandLine &options)
     metrics.publish(engine, true);
     if (endpoint)
         std::printf("beam-me-up: Prometheus metrics at %s\n", endpoint->url().c_str());
-    EngineStage stage(engine, [&record] { return record.reportNow(); });
+    EngineStage stage(
+        engine, [&record] { return record.reportNow(); }, [&record] { return record.reportLatest(); },
+        [&record] { return record.latestSequence(); });
     std::optional<ScenarioPlayer> player;
     if (scenario) {
         printScenario(*scenario, options);

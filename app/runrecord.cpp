@@ -58,6 +58,18 @@ QJsonObject RunRecord::reportNow() const
     return reportJson(*snapshot, inputs(runS));
 }
 
+QJsonObject RunRecord::reportLatest() const
+{
+    const auto snapshot = m_engine.latest();
+    return snapshot ? reportJson(*snapshot, inputs(snapshot->elapsedS)) : QJsonObject();
+}
+
+std::uint64_t RunRecord::latestSequence() const
+{
+    const auto snapshot = m_engine.latest();
+    return snapshot ? snapshot->sequence : 0;
+}
+
 namespace {
 double us(double ns)
 {

@@ -31,6 +31,10 @@ public:
     [[nodiscard]] ReportInputs inputs(double runS) const;
     /// The report as of now (a fresh snapshot): what a timed assertion is judged on.
     [[nodiscard]] QJsonObject reportNow() const;
+    /// The report of the newest snapshot the sampler took (none taken for it): what a screen would show now.
+    [[nodiscard]] QJsonObject reportLatest() const;
+    /// The newest snapshot's sequence number, 0 before the first.
+    [[nodiscard]] std::uint64_t latestSequence() const;
 
 private:
     Engine &m_engine;

@@ -66,6 +66,17 @@ ThreadSample sampleThread(const ThreadActivity &activity, std::string name, Thre
     return t;
 }
 
+/// b - a for two readings of a cumulative count; a count that went back (a counter made anew) counts from 0.
+std::uint64_t since(std::uint64_t now, std::uint64_t before)
+{
+    return now >= before ? now - before : now;
+}
+
+double ratio(std::uint64_t ns, double seconds)
+{
+    return std::clamp(static_cast<double>(ns) / 1e9 / seconds, 0.0, 1.0);
+}
+
 LatencySummary summarise(const Histogram &histogram)
 {
     const auto us = [](std::uint64_t ns) { return static_cast<double>(ns) / 1000.0; };
@@ -99,6 +110,7 @@ void Sampler::begin(std::int64_t startNs)
     m_startNs = startNs;
     m_previous.ns = startNs;
     m_previous.cpuNs = ProcessStats::read().cpuNs;
+    m_marks.assign(1, m_previous);
 }
 
 void Sampler::start()
@@ -129,6 +141,14 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     Snapshot &s = *snapshot;
     const std::int64_t now = nowNs();
     const double dt = std::max(1e-9, static_cast<double>(now - m_previous.ns) / 1e9);
+    // The window starts at the newest sample at least kWindowS old (or at the run's start).
+    if (m_marks.empty())
+        m_marks.push_back(m_previous);
+    const auto windowNs = static_cast<std::int64_t>(Snapshot::kWindowS * 1e9);
+    while (m_marks.size() > 1 && m_marks[1].ns <= now - windowNs)
+        m_marks.pop_front();
+    const Previous &w = m_marks.front();
+    const double wdt = std::max(1e-9, static_cast<double>(now - w.ns) / 1e9);
     std::uint64_t inFlightArea = 0; // admitted minus finished, integrated over time up to `now`
 
     // The latency histogram before anything else: every event it counts was produced before the producers'
@@ -156,7 +176,8 @@ std::shared_ptr<const Snapshot> Sampler::sample()
             const auto c = producer->counters();
             s.produced += c.produced;
             s.dropped += c.dropped;
-            const auto before = m_previous.producerCounters[static_cast<std::size_t>(producer->index())];
+            const auto index = static_cast<std::size_t>(producer->index());
+            const auto before = index < w.producerCounters.size() ? w.producerCounters[index] : Producer::Counters{};
             if (std::find(m_sources.running.begin(), m_sources.running.end(), producer.get())
                 != m_sources.running.end()) {
                 ProducerSample p;
@@ -164,10 +185,9 @@ std::shared_ptr<const Snapshot> Sampler::sample()
                 p.produced = c.produced;
                 p.dropped = c.dropped;
                 p.batches = c.batches;
-                p.offeredPerSec = static_cast<double>(c.offered - before.offered) / dt;
-                p.achievedPerSec = static_cast<double>(c.produced - before.produced) / dt;
-                p.backpressureRatio
-                    = std::clamp(static_cast<double>(c.blockedNs - before.blockedNs) / 1e9 / dt, 0.0, 1.0);
+                p.offeredPerSec = static_cast<double>(since(c.offered, before.offered)) / wdt;
+                p.achievedPerSec = static_cast<double>(since(c.produced, before.produced)) / wdt;
+                p.backpressureRatio = ratio(since(c.blockedNs, before.blockedNs), wdt);
                 s.producers.push_back(p);
             }
             m_previous.producerCounters[static_cast<std::size_t>(producer->index())] = c;
@@ -200,8 +220,8 @@ std::shared_ptr<const Snapshot> Sampler::sample()
         cs.failed = c.failed;
         cs.deadLettered = c.deadLettered;
         cs.queueDepth = c.queueDepth;
-        cs.processedPerSec
-            = static_cast<double>(c.processed - m_previous.consumerProcessed[static_cast<std::size_t>(i)]) / dt;
+        const auto slot = static_cast<std::size_t>(i);
+        cs.processedPerSec = static_cast<double>(since(c.processed, w.consumerProcessed[slot])) / wdt;
         cs.restarts = c.restarts;
         for (auto n : c.crashes)
             cs.crashes += n;
@@ -224,14 +244,11 @@ std::shared_ptr<const Snapshot> Sampler::sample()
             cs.state = "down";
             break;
         }
-        cs.busyRatio = std::clamp(
-            static_cast<double>(c.busyNs - m_previous.consumerBusy[static_cast<std::size_t>(i)]) / 1e9 / dt, 0.0, 1.0);
-        m_previous.consumerProcessed[static_cast<std::size_t>(i)] = c.processed;
-        m_previous.consumerBusy[static_cast<std::size_t>(i)] = c.busyNs;
-        cs.ioWaitRatio = std::clamp(
-            static_cast<double>(c.ioWaitNs - m_previous.consumerIoWait[static_cast<std::size_t>(i)]) / 1e9 / dt, 0.0,
-            1.0);
-        m_previous.consumerIoWait[static_cast<std::size_t>(i)] = c.ioWaitNs;
+        cs.busyRatio = ratio(since(c.busyNs, w.consumerBusy[slot]), wdt);
+        cs.ioWaitRatio = ratio(since(c.ioWaitNs, w.consumerIoWait[slot]), wdt);
+        m_previous.consumerProcessed[slot] = c.processed;
+        m_previous.consumerBusy[slot] = c.busyNs;
+        m_previous.consumerIoWait[slot] = c.ioWaitNs;
         if (cs.active || cs.queueDepth > 0)
             s.consumers.push_back(cs);
     }
@@ -262,11 +279,16 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     s.sequence = ++m_sequence;
     s.elapsedS = static_cast<double>(now - m_startNs) / 1e9;
     s.intervalS = dt;
-    s.producedPerSec = static_cast<double>(s.produced - m_previous.produced) / dt;
-    s.processedPerSec = static_cast<double>(s.processed - m_previous.processed) / dt;
-    s.failedPerSec = static_cast<double>(s.failed - m_previous.failed) / dt;
+    s.windowS = wdt;
+    s.producedPerSec = static_cast<double>(since(s.produced, w.produced)) / wdt;
+    s.processedPerSec = static_cast<double>(since(s.processed, w.processed)) / wdt;
+    s.failedPerSec = static_cast<double>(since(s.failed, w.failed)) / wdt;
+    s.droppedPerSec = static_cast<double>(since(s.dropped, w.dropped)) / wdt;
+    s.deadLetteredPerSec = static_cast<double>(since(s.deadLettered, w.deadLettered)) / wdt;
+    s.restartsPerSec = static_cast<double>(since(s.restarts, w.restarts)) / wdt;
+    // The areas wrap modulo 2^64; their difference, read as signed, is the area of the stretch.
     s.inFlightMean = static_cast<double>(static_cast<std::int64_t>(inFlightArea - m_previous.inFlightArea)) / 1e9 / dt;
-    s.droppedPerSec = static_cast<double>(s.dropped - m_previous.dropped) / dt;
+    s.inFlightMeanWindow = static_cast<double>(static_cast<std::int64_t>(inFlightArea - w.inFlightArea)) / 1e9 / wdt;
     double pressure = 0;
     for (const auto &p : s.producers)
         pressure += p.backpressureRatio;
@@ -279,6 +301,7 @@ std::shared_ptr<const Snapshot> Sampler::sample()
             m_sources.supervision->watch(now, created);
     }
     s.interval = summarise(cumulative.since(m_previous.latency));
+    s.window = summarise(cumulative.since(w.latency));
     s.cumulative = summarise(cumulative);
     s.latencyHistogram = std::make_shared<const Histogram>(cumulative);
 
@@ -292,8 +315,11 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     m_previous.processed = s.processed;
     m_previous.failed = s.failed;
     m_previous.dropped = s.dropped;
+    m_previous.deadLettered = s.deadLettered;
+    m_previous.restarts = s.restarts;
     m_previous.inFlightArea = inFlightArea;
     m_previous.latency = std::move(cumulative);
+    m_marks.push_back(m_previous);
 
     // Only the newest snapshot in the history keeps the threads' recent slices (up to some 200 KB a thread) and
     // the latency histogram (18 KB): once a newer one comes, it is swapped for its light twin, made here while

@@ -80,6 +80,8 @@ private:
     std::mutex m_sampleMutex; ///< one sample at a time (the thread or sampleNow)
     std::int64_t m_startNs = 0;
     std::uint64_t m_sequence = 0;
+    /// The cumulative counts at one sample: the previous sample's give the interval's figures, the one about
+    /// a window ago the window's (Snapshot::windowS).
     struct Previous {
         std::int64_t ns = 0;
         std::int64_t cpuNs = 0;
@@ -87,6 +89,8 @@ private:
         std::uint64_t processed = 0;
         std::uint64_t failed = 0;
         std::uint64_t dropped = 0;
+        std::uint64_t deadLettered = 0;
+        std::uint64_t restarts = 0;
         std::uint64_t inFlightArea = 0; ///< event·ns, modulo 2^64
         Histogram latency;
         std::vector<std::uint64_t> consumerProcessed = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
@@ -96,6 +100,9 @@ private:
         std::vector<std::uint64_t> executorBusy;
         std::vector<std::uint64_t> producerBusy; ///< by producer index
     } m_previous;
+    /// Samples of the last window, oldest first; the front is where the window starts (at most one older than
+    /// Snapshot::kWindowS). Begins with the run's start.
+    std::deque<Previous> m_marks;
 
     mutable std::mutex m_historyMutex;
     std::deque<std::shared_ptr<const Snapshot>> m_history;

@@ -54,10 +54,10 @@ struct ConsumerSample {
     std::uint64_t failed = 0; ///< failed attempts since start
     std::uint64_t deadLettered = 0; ///< events it dead-lettered since start
     std::int64_t queueDepth = 0; ///< events waiting in its queue
-    double processedPerSec = 0; ///< over the last interval
-    double busyRatio = 0; ///< share of the interval spent processing, 0..1
-    /// share of the interval spent waiting on simulated I/O with an event in hand, 0..1 (a wait is counted in
-    /// the interval it ends in, so one longer than an interval shows late)
+    double processedPerSec = 0; ///< over the snapshot's window (Snapshot::windowS)
+    double busyRatio = 0; ///< share of the window spent processing, 0..1
+    /// share of the window spent waiting on simulated I/O with an event in hand, 0..1 (a wait is counted when
+    /// it ends, so one longer than the window shows late)
     double ioWaitRatio = 0;
     std::uint64_t restarts = 0; ///< times its supervisor restarted it
     std::uint64_t crashes = 0; ///< times it crashed
@@ -70,9 +70,9 @@ struct ProducerSample {
     std::uint64_t produced = 0; ///< events created since start
     std::uint64_t dropped = 0; ///< events it shed under the drop policy
     std::uint64_t batches = 0; ///< batches it created since start (events come in batches; see docs/executor.md)
-    double offeredPerSec = 0; ///< what the clock made due
-    double achievedPerSec = 0; ///< what was actually created
-    double backpressureRatio = 0; ///< share of the interval spent held back, 0..1
+    double offeredPerSec = 0; ///< what the clock made due, over the snapshot's window
+    double achievedPerSec = 0; ///< what was actually created, over the snapshot's window
+    double backpressureRatio = 0; ///< share of the window spent held back, 0..1
 };
 
 /// A stretch of graph work on one engine thread: one consumer's body, or other work. Consecutive runs of the same
@@ -106,11 +106,18 @@ struct ThreadSample {
 };
 
 /// One immutable reading of the whole engine, made by the sampler at a fixed interval.
-/// Totals are cumulative since start; "PerSec" values and `interval` latency cover the last interval.
+/// Totals are cumulative since start. Every rate ("PerSec"), every ratio and the `window` latency cover the
+/// snapshot's window, the last second (`windowS`): the tiles, charts, topology, console, reports and lesson
+/// checks all read these, so one quantity is one number wherever it is shown (docs/one-number.md). `interval`
+/// latency, `inFlightMean` and the threads' utilisation cover the last sampling interval only.
 struct Snapshot {
+    /// The window the rates and ratios cover: 1 s, less in a run's first second.
+    static constexpr double kWindowS = 1.0;
     std::uint64_t sequence = 0; ///< 1, 2, 3... in the order taken
     double elapsedS = 0; ///< seconds since start
     double intervalS = 0; ///< seconds since the previous snapshot
+    /// Seconds the rates and ratios cover: the last kWindowS (to within one sampling interval), or the run so far.
+    double windowS = 0;
     EngineState state = EngineState::Idle; ///< the engine's state when taken
     PipelineConfig config; ///< the configuration in force
 
@@ -125,6 +132,7 @@ struct Snapshot {
     /// The time-weighted mean of `inFlight` over the interval (every admission and completion counted at its
     /// time, not sampled): the L of Little's law.
     double inFlightMean = 0;
+    double inFlightMeanWindow = 0; ///< the same over the window
     std::int64_t limit = 0; ///< the bound in force (the safety cap under the unbounded policy)
     std::int64_t inFlightHigh = 0; ///< highest in flight during the interval
     /// The limiter_node's own count, in messages: routed and not yet finished (MessageSlots), and its threshold
@@ -158,12 +166,15 @@ struct Snapshot {
     std::vector<SupervisorSample> supervisors; ///< the tree, top first: pipeline, producers, consumers
     LatencySummary recovery; ///< from a crash to the replacement running, cumulative
 
-    double producedPerSec = 0; ///< over the last interval
-    double processedPerSec = 0; ///< over the last interval
-    double failedPerSec = 0; ///< failed attempts over the last interval
-    double droppedPerSec = 0; ///< over the last interval
-    double backpressureRatio = 0; ///< mean over running producers, 0..1
+    double producedPerSec = 0; ///< over the window
+    double processedPerSec = 0; ///< processed successfully, over the window
+    double failedPerSec = 0; ///< failed attempts over the window
+    double droppedPerSec = 0; ///< over the window
+    double deadLetteredPerSec = 0; ///< over the window
+    double restartsPerSec = 0; ///< consumer restarts over the window
+    double backpressureRatio = 0; ///< share of the window the running producers were held back (their mean), 0..1
 
+    LatencySummary window; ///< creation-to-completion latency over the window, microseconds
     LatencySummary interval; ///< creation-to-completion latency over the last interval, microseconds
     LatencySummary cumulative; ///< the same since start
     /// The cumulative latency histogram (nanoseconds) this snapshot's summaries come from, read before the

@@ -34,65 +34,49 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
     RecentFigures f;
     if (history.empty())
         return f;
-    const double end = history.back()->elapsedS;
-    double covered = 0;
-    double latencyWeight = 0;
-    double busySum = 0;
-    int busyCount = 0;
+    // Rates, ratios and latencies are the newest snapshot's own: the sampler makes them once, over its window,
+    // for every reader (tiles, charts, topology, console and these figures alike).
     const Snapshot &last = *history.back();
+    f.windowS = last.windowS;
+    f.processedPerSec = last.processedPerSec;
+    f.producedPerSec = last.producedPerSec;
+    f.backpressureRatio = last.backpressureRatio;
+    f.inFlightMean = last.inFlightMeanWindow;
+    f.latencyMeanUs = last.window.mean;
+    f.latencyP50Us = last.window.p50;
+    f.latencyP99Us = last.window.p99;
+    f.latencyMaxUs = last.window.max;
+    f.droppedPerSec = last.droppedPerSec;
+    f.failedPerSec = last.failedPerSec;
+    f.restartsPerSec = last.restartsPerSec;
     f.rssMb = num(last.rssBytes) / (1024.0 * 1024.0);
     f.inFlightNow = num(last.inFlight);
+    for (const auto &p : last.producers)
+        f.heldBackMaxRatio = std::max(f.heldBackMaxRatio, p.backpressureRatio);
+    int active = 0;
+    for (const auto &c : last.consumers) {
+        if (c.active) {
+            f.consumerBusyMean += c.busyRatio;
+            f.consumerIoWaitMean += c.ioWaitRatio;
+            ++active;
+        }
+    }
+    f.consumerBusyMean = active > 0 ? f.consumerBusyMean / active : 0;
+    f.consumerIoWaitMean = active > 0 ? f.consumerIoWaitMean / active : 0;
+    // The threads' busy shares are per interval (the Schedulers lanes draw them as they come): time-weighted here.
     std::map<std::string, double> threadCovered;
+    const double end = last.elapsedS;
     for (auto it = history.rbegin(); it != history.rend(); ++it) {
         const Snapshot &s = **it;
         if (s.elapsedS <= end - windowS || s.intervalS <= 0)
             break;
-        const double dt = s.intervalS;
-        covered += dt;
-        f.droppedPerSec += s.droppedPerSec * dt;
-        f.failedPerSec += s.failedPerSec * dt;
-        f.latencyP50Us += s.interval.p50 * num(s.interval.count);
-        f.latencyP99Us = std::max(f.latencyP99Us, s.interval.p99);
-        f.latencyMaxUs = std::max(f.latencyMaxUs, s.interval.max);
-        for (const auto &p : s.producers)
-            f.heldBackMaxRatio = std::max(f.heldBackMaxRatio, p.backpressureRatio);
-        const auto previous = std::next(it);
-        if (previous != history.rend())
-            f.restartsPerSec += num(s.restarts - std::min(s.restarts, (*previous)->restarts));
-        f.processedPerSec += s.processedPerSec * dt;
-        f.producedPerSec += s.producedPerSec * dt;
-        f.backpressureRatio += s.backpressureRatio * dt;
-        f.inFlightMean += s.inFlightMean * dt;
-        f.latencyMeanUs += s.interval.mean * num(s.interval.count);
-        latencyWeight += num(s.interval.count);
-        for (const auto &c : s.consumers) {
-            if (c.active) {
-                busySum += c.busyRatio;
-                f.consumerIoWaitMean += c.ioWaitRatio;
-                ++busyCount;
-            }
-        }
         for (const auto &t : s.threads) {
-            f.threadUtilisation[t.name] += t.utilisation * dt;
-            threadCovered[t.name] += dt;
+            f.threadUtilisation[t.name] += t.utilisation * s.intervalS;
+            threadCovered[t.name] += s.intervalS;
         }
     }
     for (auto &[name, busy] : f.threadUtilisation)
         busy /= threadCovered[name]; // over the part of the window the thread was sampled in
-    if (covered > 0) {
-        f.droppedPerSec /= covered;
-        f.failedPerSec /= covered;
-        f.restartsPerSec /= covered;
-        f.processedPerSec /= covered;
-        f.producedPerSec /= covered;
-        f.backpressureRatio /= covered;
-        f.inFlightMean /= covered;
-    }
-    f.windowS = covered;
-    f.latencyMeanUs = latencyWeight > 0 ? f.latencyMeanUs / latencyWeight : 0;
-    f.latencyP50Us = latencyWeight > 0 ? f.latencyP50Us / latencyWeight : 0;
-    f.consumerBusyMean = busyCount > 0 ? busySum / busyCount : 0;
-    f.consumerIoWaitMean = busyCount > 0 ? f.consumerIoWaitMean / busyCount : 0;
     return f;
 }
 

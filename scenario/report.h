@@ -15,11 +15,12 @@
 
 namespace beam {
 
-/// Figures over the last second of history (a single 100 ms interval is too noisy to assert on or to teach
-/// with): rates, back-pressure, the mean in flight and the mean latency, for Little's law (L = lambda x W).
+/// Figures over the last second, as the newest snapshot has them (Snapshot::windowS): rates, back-pressure,
+/// the mean in flight and the latencies, for the checks and Little's law (L = lambda x W). They are the very
+/// numbers the window's tiles, charts and topology show.
 struct RecentFigures {
-    double windowS = 0; ///< the time covered, <= the asked window
-    double processedPerSec = 0; ///< processed + dead-lettered per second (events leaving the system)
+    double windowS = 0; ///< the time covered (about 1 s; less in the first second of a run)
+    double processedPerSec = 0; ///< processed successfully per second
     double producedPerSec = 0;
     double backpressureRatio = 0;
     double inFlightMean = 0; ///< L, time-weighted
@@ -27,13 +28,13 @@ struct RecentFigures {
     double consumerBusyMean = 0; ///< mean busy ratio of the active consumers: their measured utilisation rho
     double consumerIoWaitMean = 0; ///< mean share of the time the active consumers waited on I/O
     // What the charts show over the window, so a caption's claim about a chart can be checked:
-    double latencyP50Us = 0; ///< the intervals' p50, weighted by events finished (the Latency chart's p50 line)
-    double latencyP99Us = 0; ///< the highest interval p99 (the top of the chart's p99 line)
+    double latencyP50Us = 0; ///< p50 of the events finished in the window (the Latency chart's p50 line)
+    double latencyP99Us = 0; ///< p99 of the same (the p99 line and the latency tile)
     double latencyMaxUs = 0; ///< the highest latency finished in the window
     double droppedPerSec = 0;
     double failedPerSec = 0; ///< failed attempts
     double restartsPerSec = 0; ///< consumer restarts
-    double heldBackMaxRatio = 0; ///< the most held back any producer was over one interval, 0..1
+    double heldBackMaxRatio = 0; ///< the most held back any one producer was over the window, 0..1
     double rssMb = 0; ///< resident memory at the end of the window
     double inFlightNow = 0; ///< in flight at the end of the window
     /// each engine thread's busy share (ThreadSample::utilisation), time-weighted, by thread name

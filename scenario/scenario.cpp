@@ -80,7 +80,8 @@ struct Parser {
     }
 
     /// An assertion as written at `path`, checked against the report's shape and the run's length.
-    std::optional<Assertion> assertion(const QString &text, const QString &path, const Scenario &scenario)
+    std::optional<Assertion> assertion(
+        const QString &text, const QString &path, const Scenario &scenario, bool stretch = false)
     {
         // The fields a report has, with one supervisor, thread and dead letter to show the arrays' elements.
         static const QJsonObject sample = [] {
@@ -91,7 +92,7 @@ struct Parser {
             inputsOf.deadLetters.emplace_back();
             return reportJson(shapeOf, inputsOf);
         }();
-        auto parsed = parseAssertion(text);
+        auto parsed = parseAssertion(text, stretch);
         if (const auto *message = std::get_if<QString>(&parsed)) {
             error(path, *message);
             return std::nullopt;
@@ -117,7 +118,14 @@ struct Parser {
                           .arg(escapeControl(a.path), sample.keys().join(QStringLiteral(", "))));
             return std::nullopt;
         }
-        const bool typeMatches = shape.isNull() || shape.type() == a.expected.type();
+        if ((a.isTrend() || (a.over != Assertion::Over::Instant && a.over != Assertion::Over::Every))
+            && !shape.isDouble()) {
+            error(path,
+                QStringLiteral("%1 is not a number: trends and mean/min/max/growth/slope need one")
+                    .arg(escapeControl(a.path)));
+            return std::nullopt;
+        }
+        const bool typeMatches = shape.isNull() || a.isTrend() || shape.type() == a.expected.type();
         if (!typeMatches) {
             const auto kind = [](const QJsonValue &v) {
                 return v.isBool()  ? QStringLiteral("true or false")
@@ -255,7 +263,7 @@ struct Parser {
                     expected(where, QStringLiteral("an assertion string such as \"recent.p99_us > 100\""), lines[i]);
                     continue;
                 }
-                if (auto a = assertion(lines[i].toString(), where, scenario)) {
+                if (auto a = assertion(lines[i].toString(), where, scenario, true)) {
                     if (a->atS && *a->atS < s.atS) {
                         error(where,
                             QStringLiteral("@%1s is before the caption appears (at_s = %2); a caption's check is "
@@ -326,10 +334,23 @@ Scenario Scenario::fasterBy(double speed) const
             *a.atS /= speed;
     }
     for (auto &step : faster.timeline) {
-        for (auto &a : step.checks)
+        for (auto &a : step.checks) {
             *a.atS /= speed;
+            a.fromS /= speed;
+            a.captionS /= speed;
+        }
     }
     return faster;
+}
+
+int Scenario::captionNumber(int index) const
+{
+    if (index < 0 || index >= timeline.size() || timeline[index].kind != ScenarioStep::Kind::Caption)
+        return 0;
+    int number = 0;
+    for (int i = 0; i <= index; ++i)
+        number += timeline[i].kind == ScenarioStep::Kind::Caption ? 1 : 0;
+    return number;
 }
 
 QList<Scenario::Claim> Scenario::claims() const
@@ -439,7 +460,20 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
                 }
             }
             for (auto &check : step.checks) {
-                if (!check.atS) {
+                if (check.overStretch()) {
+                    // Judged at every snapshot from the settle time (by default one window of the figures, so
+                    // that a change made with the caption has reached them) until the caption leaves.
+                    check.atS = until;
+                    check.captionS = step.atS;
+                    check.fromS = step.atS + check.settleS.value_or(kDefaultSettleS);
+                    if (check.fromS >= until) {
+                        p.error(QStringLiteral("$.timeline (caption at %1 s)").arg(numberText(step.atS)),
+                            QStringLiteral("check \"%1\" is judged from %2 s, but the caption leaves the screen at "
+                                           "%3 s; give it a shorter \"after <s>s:\" or the caption more time")
+                                .arg(escapeControl(check.text))
+                                .arg(numberText(check.fromS), numberText(until)));
+                    }
+                } else if (!check.atS) {
                     check.atS = until;
                 } else if (*check.atS > until) {
                     p.error(QStringLiteral("$.timeline (caption at %1 s)").arg(numberText(step.atS)),

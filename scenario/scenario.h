@@ -12,6 +12,10 @@
 
 namespace beam {
 
+/// A caption's checks are judged from this long after it appears: the window of the figures they read
+/// (Snapshot::kWindowS), so that a change the caption announces has reached them.
+inline constexpr double kDefaultSettleS = 1.0;
+
 /// One step of a scenario's timeline. Exactly one of `set`, `action` or `caption`.
 struct ScenarioStep {
     enum class Kind { Set, Action, Caption };
@@ -23,8 +27,9 @@ struct ScenarioStep {
     Action action = Action::Pause;
     int target = 0; ///< kill_consumer, hang_consumer: the consumer index
     QString caption;
-    /// caption: the claims it makes, judged while it is on screen. Without "@<s>s:" a check is judged when the
-    /// caption leaves the screen (the next caption's time, or the end of the run).
+    /// caption: the claims it makes, judged while it is on screen: at every snapshot from its settle time (the
+    /// caption's time plus "after <s>s:", kDefaultSettleS unless written) until the caption leaves the screen
+    /// (the next caption's time, or the end of the run); with "@<s>s:" at that instant only.
     QList<Assertion> checks;
 
     /// "set consumers = 4, work_us = 100" / "kill consumer 3" / "hang consumer 3" / the caption.
@@ -50,6 +55,9 @@ struct Scenario {
         int caption = -1;
     };
     [[nodiscard]] QList<Claim> claims() const;
+    /// The caption's number as the screen shows it (1 for the first caption, sets and actions not counted), for
+    /// the caption at timeline index `index`; 0 if that step is not a caption.
+    [[nodiscard]] int captionNumber(int index) const;
 
     /// The same scenario with every time divided by `speed` (>= 1): for short CI runs of long lessons.
     [[nodiscard]] Scenario fasterBy(double speed) const;

@@ -10,16 +10,30 @@ ScenarioPlayer::ScenarioPlayer(const Scenario &scenario, ScenarioStage &stage, C
     , m_stage(stage)
     , m_clock(std::move(clock))
 {
-    for (const auto &claim : m_scenario.claims())
-        m_verdicts.push_back({claim.assertion, claim.caption, Verdict::State::Pending, {}, 0});
+    for (const auto &claim : m_scenario.claims()) {
+        Verdict v;
+        v.assertion = claim.assertion;
+        v.caption = claim.caption;
+        v.captionNumber = m_scenario.captionNumber(claim.caption);
+        m_verdicts.push_back(v);
+    }
 }
 
 void ScenarioPlayer::start()
 {
-    for (auto &v : m_verdicts)
-        v = {v.assertion, v.caption, Verdict::State::Pending, {}, 0};
+    for (auto &v : m_verdicts) {
+        v.state = Verdict::State::Pending;
+        v.message.clear();
+        v.atS = 0;
+    }
     m_next = 0;
     m_caption = -1;
+    m_readings.clear();
+    for (const auto &v : m_verdicts) {
+        if (v.assertion.overStretch())
+            m_readings[v.assertion.path];
+    }
+    m_lastSequence = 0;
     m_started = true;
     m_finished = false;
     m_playing = true;
@@ -73,6 +87,7 @@ void ScenarioPlayer::advance()
 {
     if (!m_started || m_finished)
         return;
+    observe();
     const double now = position();
     // Assertions due before a step are judged before it changes anything: a check of the caption on screen
     // is judged as the next caption replaces it.
@@ -94,6 +109,83 @@ void ScenarioPlayer::fireDue(double upTo)
     }
 }
 
+void ScenarioPlayer::observe()
+{
+    if (!m_playing || m_readings.empty())
+        return;
+    const std::uint64_t sequence = m_stage.latestSequence();
+    if (sequence != 0 && sequence == m_lastSequence)
+        return;
+    const QJsonObject report = m_stage.latestReport();
+    if (report.isEmpty())
+        return;
+    m_lastSequence = sequence;
+    const double t = position();
+    for (auto &[path, series] : m_readings) {
+        const QJsonValue value = valueAt(report, path);
+        if (!value.isUndefined())
+            series.emplace_back(t, value);
+    }
+}
+
+std::vector<Reading> ScenarioPlayer::readings(
+    const QString &path, double from, double to, const Assertion *truthOf) const
+{
+    std::vector<Reading> out;
+    const auto found = m_readings.find(path);
+    if (found == m_readings.end())
+        return out;
+    for (const auto &[t, value] : found->second) {
+        if (t < from - 1e-9 || t > to + 1e-9)
+            continue;
+        if (truthOf && !value.isDouble()) {
+            QJsonObject one;
+            Assertion a = *truthOf;
+            a.path = QStringLiteral("v");
+            a.over = Assertion::Over::Instant;
+            one[a.path] = value;
+            out.push_back({t, evaluate(a, one).passed ? 1.0 : 0.0});
+        } else {
+            out.push_back({t, value.toDouble()});
+        }
+    }
+    return out;
+}
+
+AssertionResult ScenarioPlayer::judgeStretch(const Verdict &v) const
+{
+    const Assertion &a = v.assertion;
+    const double until = *a.atS;
+    if (!a.expected.isDouble() && !a.isTrend() && !a.againstPrevious) {
+        // A string or a truth: it holds at every snapshot of the stretch, or it does not.
+        const auto truths = readings(a.path, a.fromS, until, &a);
+        AssertionResult r;
+        const auto broken = std::find_if(truths.begin(), truths.end(), [](const Reading &x) { return x.value == 0.0; });
+        r.passed = !truths.empty() && broken == truths.end();
+        r.message = truths.empty()
+            ? describe(a) + QStringLiteral(": no snapshot was read while the caption was on screen")
+            : r.passed ? QStringLiteral("%1 throughout (%2–%3 s)")
+                             .arg(describe(a))
+                             .arg(truths.front().t, 0, 'f', 1)
+                             .arg(truths.back().t, 0, 'f', 1)
+                       : QStringLiteral("%1: not at %2 s").arg(describe(a)).arg(broken->t, 0, 'f', 1);
+        return r;
+    }
+    // The previous caption's stretch: from its settle time to this caption.
+    std::vector<Reading> previous;
+    if (a.againstPrevious && v.caption > 0) {
+        for (int i = v.caption - 1; i >= 0; --i) {
+            const auto &step = m_scenario.timeline[i];
+            if (step.kind == ScenarioStep::Kind::Caption) {
+                const double settle = a.fromS - a.captionS;
+                previous = readings(a.path, std::min(step.atS + settle, a.captionS), a.captionS - 1e-6);
+                break;
+            }
+        }
+    }
+    return evaluateStretch(a, readings(a.path, a.fromS, until), readings(a.path, a.captionS, until), previous);
+}
+
 void ScenarioPlayer::judgeDue(double upTo)
 {
     QJsonObject report;
@@ -105,6 +197,10 @@ void ScenarioPlayer::judgeDue(double upTo)
             = v.assertion.atS && (*v.assertion.atS < upTo || (*v.assertion.atS == upTo && upTo < m_scenario.durationS));
         if (v.decided() || !due)
             continue;
+        if (v.assertion.overStretch()) {
+            decide(i, judgeStretch(v), position());
+            continue;
+        }
         if (report.isEmpty())
             report = m_stage.report();
         if (report.isEmpty())
@@ -118,6 +214,7 @@ void ScenarioPlayer::decide(std::size_t index, const AssertionResult &result, do
     auto &v = m_verdicts[index];
     v.state = result.passed ? Verdict::State::Passed : Verdict::State::Failed;
     v.message = result.message;
+    v.actual = result.actual;
     v.atS = atS;
     m_stage.judged(static_cast<int>(index), v);
 }
@@ -133,7 +230,9 @@ void ScenarioPlayer::finish(const QJsonObject &final, const QString &why)
             continue;
         // An end-of-run assertion is judged on any end; one timed at the end, only if the run got there.
         const bool timedAtEnd = v.assertion.atS && *v.assertion.atS >= m_scenario.durationS;
-        if (!v.assertion.atS || (timedAtEnd && (why.isEmpty() || reachedEnd()))) {
+        if (v.assertion.overStretch() && (why.isEmpty() || reachedEnd())) {
+            decide(i, judgeStretch(v), end);
+        } else if (!v.assertion.atS || (timedAtEnd && (why.isEmpty() || reachedEnd()))) {
             decide(i, evaluate(v.assertion, final), end);
         } else {
             decide(i,
@@ -182,8 +281,9 @@ QList<JUnitCase> ScenarioPlayer::junitCases() const
 {
     QList<JUnitCase> cases;
     for (const auto &v : m_verdicts) {
-        const QString name = v.caption < 0 ? v.assertion.text
-                                           : QStringLiteral("caption %1: %2").arg(v.caption + 1).arg(v.assertion.text);
+        const QString name = v.caption < 0
+            ? v.assertion.text
+            : QStringLiteral("caption %1: %2").arg(v.captionNumber).arg(v.assertion.text);
         JUnitCase c{name, v.state == Verdict::State::Passed || v.state == Verdict::State::Skipped, v.message, v.atS};
         c.skipped = v.state == Verdict::State::Skipped;
         cases.append(c);

@@ -9,7 +9,9 @@
 #include <QList>
 #include <QString>
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <vector>
 
 namespace beam {
@@ -22,6 +24,8 @@ struct Verdict {
     State state = State::Pending;
     QString message; ///< what was found
     double atS = 0; ///< the lesson time it was decided at
+    int captionNumber = 0; ///< the caption's number as the screen shows it (Scenario::captionNumber), 0 for `expect`
+    QJsonValue actual; ///< what was read (for a check over a stretch: the reading that decided it)
     [[nodiscard]] bool decided() const { return state != State::Pending; }
 };
 
@@ -34,6 +38,11 @@ public:
     virtual void apply(const ScenarioStep &step, int index) = 0;
     /// The report as of now, for the assertions that are due; empty if there is none yet (asked again later).
     virtual QJsonObject report() = 0;
+    /// The sequence number of the newest snapshot; the player reads latestReport() once per new one, for the
+    /// checks judged over a caption's time. 0: unknown (read on every advance()).
+    virtual std::uint64_t latestSequence() { return 0; }
+    /// The report of the newest snapshot, as the screen shows it (no new sample is taken for it).
+    virtual QJsonObject latestReport() { return report(); }
     /// An assertion was decided (passed, failed or skipped); `index` is its place in ScenarioPlayer::verdicts().
     virtual void judged(int index, const Verdict &verdict)
     {
@@ -94,6 +103,12 @@ public:
 private:
     void fireDue(double upTo);
     void judgeDue(double upTo);
+    void observe();
+    /// The readings of `path` between two lesson times (inclusive); for a figure that is not a number, 1 where
+    /// `truthOf` holds and 0 where it does not.
+    [[nodiscard]] std::vector<Reading> readings(
+        const QString &path, double from, double to, const Assertion *truthOf = nullptr) const;
+    [[nodiscard]] AssertionResult judgeStretch(const Verdict &verdict) const;
     void decide(std::size_t index, const AssertionResult &result, double atS);
 
     Scenario m_scenario;
@@ -107,6 +122,9 @@ private:
     bool m_finished = false;
     double m_offsetS = 0; ///< lesson time accumulated before the clock's current run
     double m_runStart = 0; ///< the clock's reading when it last started running
+    /// Every reading of each field a check judges over a stretch, in lesson time: {time, value}.
+    std::map<QString, std::vector<std::pair<double, QJsonValue>>> m_readings;
+    std::uint64_t m_lastSequence = 0;
 };
 
 } // namespace beam

@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -22,6 +23,28 @@ namespace beam {
 namespace {
 constexpr int kTickMs = 50;
 constexpr double kRecentS = 1.0; // the same window as the report's recent.* and littles_law.* fields
+constexpr int kVerdictRole = Qt::UserRole; // an Expected item's index in ScenarioPlayer::verdicts()
+constexpr int kRankRole = Qt::UserRole + 1; // where it sorts: failed, pending, held, skipped
+
+/// A one-line header that opens and closes the part under it: a projector shows the summary, a click the rest.
+QToolButton *foldHeader(QWidget *body, const QString &name)
+{
+    auto *header = new QToolButton;
+    header->setObjectName(name);
+    header->setCheckable(true);
+    header->setChecked(false);
+    header->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    header->setArrowType(Qt::RightArrow);
+    header->setAutoRaise(true);
+    header->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    header->setToolTip(QObject::tr("Click to open or fold"));
+    body->setVisible(false);
+    QObject::connect(header, &QToolButton::toggled, body, [header, body](bool open) {
+        body->setVisible(open);
+        header->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+    });
+    return header;
+}
 } // namespace
 
 LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPanel *charts, QWidget *parent)
@@ -78,12 +101,19 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     layout->addWidget(m_caption, 2);
     layout->addWidget(m_progress);
     layout->addLayout(transport);
-    layout->addWidget(new QLabel(tr("Steps")));
+    m_stepsFold = foldHeader(m_steps, QStringLiteral("lessonStepsFold"));
+    m_expectFold = foldHeader(m_expect, QStringLiteral("lessonExpectFold"));
+    m_rhoFold = foldHeader(m_rho, QStringLiteral("rhoFold"));
+    m_stepsFold->setText(tr("Steps"));
+    m_expectFold->setText(tr("Expected"));
+    m_rhoFold->setText(tr("Utilisation ρ (Little's law is a tile above the charts)"));
+    layout->addWidget(m_stepsFold);
     layout->addWidget(m_steps, 1);
-    layout->addWidget(new QLabel(tr("Expected")));
+    layout->addWidget(m_expectFold);
     layout->addWidget(m_expect);
-    layout->addWidget(new QLabel(tr("Utilisation (Little's law is a tile above the charts)")));
+    layout->addWidget(m_rhoFold);
     layout->addWidget(m_rho);
+    layout->addStretch(0);
 
     connect(m_playPause, &QPushButton::clicked, this, [this] { playing() ? pause() : resume(); });
     m_clock.start();
@@ -104,17 +134,26 @@ void LessonPanel::play(const Scenario &scenario, double speed)
     m_title->setText(played.name);
     m_description->setText(played.description);
     m_steps->clear();
-    for (const auto &s : played.timeline) {
-        const QString text
-            = s.kind == ScenarioStep::Kind::Caption ? QStringLiteral("“%1”").arg(s.caption) : s.describe();
-        // Numbered as the markers on the charts are.
-        m_steps->addItem(QStringLiteral("%1.  %2 s  %3").arg(m_steps->count() + 1).arg(s.atS, 0, 'g', 4).arg(text));
+    m_markerLabels.clear();
+    for (int i = 0; i < played.timeline.size(); ++i) {
+        const auto &s = played.timeline[i];
+        // Captions are numbered as the checks and the markers on the charts are; a change belongs to the caption
+        // on screen once it is made (one at the same time comes with its caption).
+        const int number = played.captionNumber(i);
+        int under = 0;
+        for (int j = 0; j < played.timeline.size() && played.timeline[j].atS <= s.atS; ++j)
+            under = std::max(under, played.captionNumber(j));
+        m_markerLabels.append(under > 0 ? QString::number(under) : QStringLiteral("·"));
+        m_steps->addItem(number > 0 ? QStringLiteral("%1.  %2 s  “%3”").arg(number).arg(s.atS, 0, 'g', 4).arg(s.caption)
+                                    : QStringLiteral("      %1 s  %2").arg(s.atS, 0, 'g', 4).arg(s.describe()));
     }
     m_expect->clear();
-    for (const auto &v : m_player->verdicts()) {
-        m_expect->addItem(QString());
-        showClaim(m_expect->count() - 1, v);
+    for (std::size_t i = 0; i < m_player->verdicts().size(); ++i) {
+        auto *item = new QListWidgetItem(m_expect);
+        item->setData(kVerdictRole, static_cast<int>(i));
+        showClaim(static_cast<int>(i), m_player->verdicts()[i]);
     }
+    sortClaims();
     restart();
 }
 
@@ -137,6 +176,7 @@ void LessonPanel::restart()
     m_player->start();
     for (std::size_t i = 0; i < m_player->verdicts().size(); ++i)
         showClaim(static_cast<int>(i), m_player->verdicts()[i]);
+    sortClaims();
     m_tick.start();
     tick();
 }
@@ -212,6 +252,13 @@ void LessonPanel::tick()
 
 void LessonPanel::apply(const ScenarioStep &s, int index)
 {
+    const int captions = m_player->scenario().captionNumber(index);
+    if (captions > 0) {
+        int total = 0;
+        for (int i = 0; i < m_player->scenario().timeline.size(); ++i)
+            total = std::max(total, m_player->scenario().captionNumber(i));
+        m_stepsFold->setText(tr("Steps: caption %1 of %2").arg(captions).arg(total));
+    }
     if (auto *item = m_steps->item(index)) {
         item->setCheckState(Qt::Checked);
         m_steps->setCurrentItem(item);
@@ -223,7 +270,7 @@ void LessonPanel::apply(const ScenarioStep &s, int index)
     case ScenarioStep::Kind::Set:
         m_controls->setConfig(s.configAfter); // moves the sliders, so the class sees what changed...
         m_bridge->applyNow(s.configAfter); // ...and the engine has it now, before any action at the same time
-        m_charts->addMarker(at, QString::number(index + 1));
+        m_charts->addMarker(at, m_markerLabels.value(index));
         break;
     case ScenarioStep::Kind::Action:
         switch (s.action) {
@@ -245,7 +292,7 @@ void LessonPanel::apply(const ScenarioStep &s, int index)
             m_bridge->applyNow(s.configAfter);
             break;
         }
-        m_charts->addMarker(at, QString::number(index + 1));
+        m_charts->addMarker(at, m_markerLabels.value(index));
         break;
     case ScenarioStep::Kind::Caption:
         m_caption->setText(s.caption);
@@ -273,9 +320,16 @@ QJsonObject LessonPanel::report()
     return reportJson(*latest, in);
 }
 
+std::uint64_t LessonPanel::latestSequence()
+{
+    const auto latest = m_bridge->latest();
+    return latest ? latest->sequence : 0;
+}
+
 void LessonPanel::judged(int index, const Verdict &verdict)
 {
     showClaim(index, verdict);
+    sortClaims();
 }
 
 namespace {
@@ -291,28 +345,77 @@ QString breakable(QString text)
 
 void LessonPanel::showClaim(int index, const Verdict &v)
 {
-    auto *item = m_expect->item(index);
+    QListWidgetItem *item = nullptr;
+    for (int row = 0; row < m_expect->count() && !item; ++row) {
+        if (m_expect->item(row)->data(kVerdictRole).toInt() == index)
+            item = m_expect->item(row);
+    }
     if (!item)
         return;
     const auto done = qScopeGuard([item] { item->setText(breakable(item->text())); });
-    const QString where = v.caption < 0 ? QString() : tr("step %1: ").arg(v.caption + 1);
+    // A sentence a student can read; the expression as written is the tooltip.
+    const QString where = v.captionNumber > 0 ? tr("caption %1: ").arg(v.captionNumber) : QString();
+    QString said = v.message;
+    if (!v.assertion.overStretch() && v.decided() && !v.actual.isUndefined()) {
+        said = describe(v.assertion)
+            + tr(": read %1")
+                  .arg(v.actual.isDouble() ? QString::number(v.actual.toDouble(), 'g', 4)
+                                           : v.actual.toVariant().toString());
+    }
+    item->setToolTip(v.assertion.text);
     switch (v.state) {
     case Verdict::State::Pending:
-        item->setText(QStringLiteral("○  %1%2").arg(where, v.assertion.text));
+        item->setText(QStringLiteral("○  %1%2").arg(where, describe(v.assertion)));
         item->setForeground(palette().color(QPalette::Text));
+        item->setData(kRankRole, 1);
         break;
     case Verdict::State::Passed:
     case Verdict::State::Failed:
         item->setText(
             QStringLiteral("%1  %2%3")
-                .arg(v.state == Verdict::State::Passed ? QStringLiteral("✓") : QStringLiteral("✗"), where, v.message));
+                .arg(v.state == Verdict::State::Passed ? QStringLiteral("✓") : QStringLiteral("✗"), where, said));
         item->setForeground(v.state == Verdict::State::Passed ? QColor(40, 150, 60) : QColor(200, 40, 40));
+        item->setData(kRankRole, v.state == Verdict::State::Passed ? 2 : 0);
         break;
     case Verdict::State::Skipped:
         item->setText(QStringLiteral("–  %1%2").arg(where, v.message));
         item->setForeground(palette().color(QPalette::Text));
+        item->setData(kRankRole, 3);
         break;
     }
+}
+
+void LessonPanel::sortClaims()
+{
+    QList<QListWidgetItem *> items;
+    while (m_expect->count() > 0)
+        items.append(m_expect->takeItem(0));
+    std::stable_sort(items.begin(), items.end(), [](QListWidgetItem *a, QListWidgetItem *b) {
+        const auto key
+            = [](QListWidgetItem *i) { return std::pair(i->data(kRankRole).toInt(), i->data(kVerdictRole).toInt()); };
+        return key(a) < key(b);
+    });
+    for (auto *item : items)
+        m_expect->addItem(item);
+    // The one-line summary: what a class reads without opening the list.
+    int passed = 0;
+    int failed = 0;
+    QStringList failures;
+    const auto all = m_player ? m_player->verdicts() : std::vector<Verdict>{};
+    for (const auto &v : all) {
+        passed += v.state == Verdict::State::Passed ? 1 : 0;
+        if (v.state == Verdict::State::Failed) {
+            ++failed;
+            failures << (v.captionNumber > 0 ? tr("caption %1").arg(v.captionNumber) : tr("the end"));
+        }
+    }
+    failures.removeDuplicates();
+    const int decided = passed + failed;
+    m_expectFold->setText(failed > 0
+            ? tr("Expected: ✓ %1 of %2 — failed: %3").arg(passed).arg(decided).arg(failures.join(QStringLiteral(", ")))
+            : decided > 0 ? tr("Expected: ✓ %1 of %2 held").arg(passed).arg(decided)
+                          : tr("Expected: %1 checks, none judged yet").arg(all.size()));
+    m_expectFold->setProperty("tone", failed > 0 ? QStringLiteral("bad") : QString());
 }
 
 void LessonPanel::showSnapshot(const SnapshotPtr &snapshot)
@@ -344,21 +447,14 @@ void LessonPanel::showReadouts(const Snapshot &s)
     if (c.consumers <= 16) {
         // Measured, not computed: the share of the last second each consumer was busy or waiting on its I/O.
         std::vector<double> share(static_cast<std::size_t>(c.consumers), 0.0);
-        std::vector<double> covered(share.size(), 0.0);
-        for (const auto &snapshot : m_recent) {
-            if (snapshot->elapsedS <= s.elapsedS - kRecentS)
-                continue;
-            for (const auto &consumer : snapshot->consumers) {
-                const auto i = static_cast<std::size_t>(consumer.index);
-                if (!consumer.active || i >= share.size())
-                    continue;
-                share[i] += (consumer.busyRatio + consumer.ioWaitRatio) * snapshot->intervalS;
-                covered[i] += snapshot->intervalS;
-            }
+        for (const auto &consumer : s.consumers) {
+            const auto i = static_cast<std::size_t>(consumer.index);
+            if (consumer.active && i < share.size())
+                share[i] = consumer.busyRatio + consumer.ioWaitRatio;
         }
         QStringList each;
         for (std::size_t i = 0; i < share.size(); ++i) {
-            const double rho = covered[i] > 0 ? share[i] / covered[i] : 0.0;
+            const double rho = share[i];
             each << (rho >= 0.95 ? QStringLiteral("<b>#%1 %2</b>") : QStringLiteral("#%1 %2"))
                         .arg(i)
                         .arg(rho, 0, 'f', 2);
@@ -366,6 +462,10 @@ void LessonPanel::showReadouts(const Snapshot &s)
         parts << tr("measured per consumer: %1").arg(each.join(QStringLiteral(" · ")));
     }
     m_rho->setText(tr("Utilisation ρ = arrival / capacity — %1").arg(parts.join(QStringLiteral(" · "))));
+    m_rhoFold->setText(model ? tr("Utilisation: ρ = %1 by the model, %2 measured")
+                                   .arg(*model, 0, 'f', 2)
+                                   .arg(r.consumerBusyMean + r.consumerIoWaitMean, 0, 'f', 2)
+                             : tr("Utilisation: consumers busy %1%").arg(r.consumerBusyMean * 100.0, 0, 'f', 0));
 }
 
 void LessonPanel::updateTransport()

@@ -17,6 +17,7 @@ class QLabel;
 class QListWidget;
 class QPushButton;
 class QProgressBar;
+class QToolButton;
 QT_END_NAMESPACE
 
 namespace beam {
@@ -79,8 +80,11 @@ private:
     // ScenarioStage: the player carries out steps through the controls and the bridge, as a teacher would.
     void apply(const ScenarioStep &step, int index) override;
     QJsonObject report() override;
+    std::uint64_t latestSequence() override;
     void judged(int index, const Verdict &verdict) override;
     void showClaim(int index, const Verdict &verdict);
+    /// Failed claims first, then those still to be judged, then those that held; the one-line summary.
+    void sortClaims();
     void updateTransport();
 
     EngineBridge *m_bridge;
@@ -102,6 +106,10 @@ private:
     QPushButton *m_stepButton = nullptr;
     QPushButton *m_restartButton = nullptr;
     QLabel *m_rho = nullptr;
+    QToolButton *m_stepsFold = nullptr; ///< one line that opens the list under it
+    QToolButton *m_expectFold = nullptr;
+    QToolButton *m_rhoFold = nullptr;
+    QStringList m_markerLabels; ///< by timeline index: the number of the caption a step's marker belongs to
 };
 
 } // namespace beam

@@ -30,10 +30,11 @@ StatTiles::StatTiles(QWidget *parent)
     auto *row = new QHBoxLayout(this);
     row->setContentsMargins(0, 0, 0, 0);
     row->setSpacing(6);
-    const QString titles[] = {tr("processed"), tr("latency p99"), tr("in flight now / limit"), tr("restarts"),
-        tr("lost"), tr("Little's law")};
-    const QString tips[] = {tr("Events finished per second over the last sampling interval."),
-        tr("99% of the events of the last interval finished within this time, from creation to done."),
+    const QString titles[] = {tr("processed · last 1 s"), tr("latency p99 · last 1 s"), tr("in flight now / limit"),
+        tr("restarts"), tr("lost"), tr("Little's law")};
+    const QString tips[] = {tr("Events finished per second over the last second: the number every chart, box and "
+                               "lesson check uses."),
+        tr("99% of the events finished in the last second took at most this long, from creation to done."),
         tr("Events admitted and not yet finished at this instant, against the bound (back-pressure)."),
         tr("Consumers restarted by their supervisor since the start."),
         tr("Produced minus processed, dead-lettered, dropped and in flight. Anything but 0 is a bug."),
@@ -94,8 +95,8 @@ void StatTiles::showSnapshot(const Snapshot &s, const LittlesLaw &law)
 {
     set(Tile::Throughput, ticks::format(std::round(s.processedPerSec), ticks::Unit::Plain) + tr("/s"),
         tr("produced %1/s").arg(ticks::format(std::round(s.producedPerSec), ticks::Unit::Plain)));
-    set(Tile::LatencyP99, ticks::format(s.interval.p99, ticks::Unit::Microseconds),
-        tr("p50 %1").arg(ticks::format(s.interval.p50, ticks::Unit::Microseconds)));
+    set(Tile::LatencyP99, ticks::format(s.window.p99, ticks::Unit::Microseconds),
+        tr("p50 %1").arg(ticks::format(s.window.p50, ticks::Unit::Microseconds)));
     const double fullness = s.limit > 0 ? static_cast<double>(s.inFlight) / static_cast<double>(s.limit) : 0.0;
     set(Tile::InFlight, QStringLiteral("%L1").arg(s.inFlight),
         tr("of %L1 · %2% full").arg(s.limit).arg(std::lround(fullness * 100)),

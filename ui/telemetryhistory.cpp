@@ -58,18 +58,15 @@ void TelemetryHistory::add(const Snapshot &s)
         return; // the same snapshot twice, or one from a run before a reset
     Row row;
     row.t = s.elapsedS;
-    const double dt = std::max(1e-6, s.elapsedS - m_lastT);
     row.values[index(Series::Produced)] = s.producedPerSec;
     row.values[index(Series::Processed)] = s.processedPerSec;
     row.values[index(Series::Dropped)] = s.droppedPerSec;
-    row.values[index(Series::LatencyP50)] = s.interval.p50;
-    row.values[index(Series::LatencyP99)] = s.interval.p99;
-    row.values[index(Series::LatencyMax)] = s.interval.max;
+    row.values[index(Series::LatencyP50)] = s.window.p50;
+    row.values[index(Series::LatencyP99)] = s.window.p99;
+    row.values[index(Series::LatencyMax)] = s.window.max;
     row.values[index(Series::FailuresPerSec)] = s.failedPerSec;
-    row.values[index(Series::RestartsPerSec)]
-        = static_cast<double>(s.restarts - std::min(s.restarts, m_lastRestarts)) / dt;
-    row.values[index(Series::DeadLettersPerSec)]
-        = static_cast<double>(s.deadLettered - std::min(s.deadLettered, m_lastDeadLettered)) / dt;
+    row.values[index(Series::RestartsPerSec)] = s.restartsPerSec;
+    row.values[index(Series::DeadLettersPerSec)] = s.deadLetteredPerSec;
     row.values[index(Series::InFlight)] = static_cast<double>(s.inFlight);
     row.values[index(Series::Limit)] = static_cast<double>(s.limit);
     row.values[index(Series::BackpressurePercent)] = s.backpressureRatio * 100.0;
@@ -79,9 +76,6 @@ void TelemetryHistory::add(const Snapshot &s)
             row.values[index(Series::BudgetPercent)] = sup.state == "gave_up" ? 100.0 : sup.budgetInUse * 100.0;
     }
     row.values[index(Series::RssMegabytes)] = static_cast<double>(s.rssBytes) / (1 << 20);
-    m_lastRestarts = s.restarts;
-    m_lastDeadLettered = s.deadLettered;
-    m_lastT = s.elapsedS;
     m_rows.push_back(row);
     while (m_rows.size() > kCapacity)
         m_rows.pop_front();
@@ -90,9 +84,6 @@ void TelemetryHistory::add(const Snapshot &s)
 void TelemetryHistory::clear()
 {
     m_rows.clear();
-    m_lastRestarts = 0;
-    m_lastDeadLettered = 0;
-    m_lastT = 0;
 }
 
 QList<QPointF> TelemetryHistory::points(Series series, double windowS) const

@@ -59,9 +59,6 @@ private:
         double values[static_cast<int>(Series::Count)] = {};
     };
     std::deque<Row> m_rows;
-    std::uint64_t m_lastRestarts = 0;
-    std::uint64_t m_lastDeadLettered = 0;
-    double m_lastT = 0;
 };
 
 } // namespace beam

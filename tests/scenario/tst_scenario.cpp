@@ -354,6 +354,73 @@ private slots:
         QVERIFY(!typed.passed);
     }
 
+    void testStretchGrammar_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("stretch");
+        QTest::addColumn<QString>("error"); // empty: parses
+        QTest::newRow("every") << QStringLiteral("recent.processed_per_s > 950") << true << QString();
+        QTest::newRow("about") << QStringLiteral("recent.processed_per_s ~ 400 ± 15%") << true << QString();
+        QTest::newRow("about, plus-minus") << QStringLiteral("x.y ~ 400 +- 50") << true << QString();
+        QTest::newRow("settle") << QStringLiteral("after 2.5s: recent.in_flight_now < 50") << true << QString();
+        QTest::newRow("mean") << QStringLiteral("mean(recent.processed_per_s) < 0.5 * previous") << true << QString();
+        QTest::newRow("trend") << QStringLiteral("recent.in_flight_now rising") << true << QString();
+        QTest::newRow("steady band") << QStringLiteral("recent.rss_mb steady ± 5%") << true << QString();
+        QTest::newRow("about without band")
+            << QStringLiteral("x ~ 400") << true << QStringLiteral("~ needs the band it allows");
+        QTest::newRow("band without about")
+            << QStringLiteral("x > 400 ± 5%") << true << QStringLiteral("a band (±) goes with ~ only");
+        QTest::newRow("previous without aggregate")
+            << QStringLiteral("x < previous") << true << QStringLiteral("previous compares a figure over two");
+        QTest::newRow("aggregate at an instant")
+            << QStringLiteral("@3s: mean(x) > 1") << true << QStringLiteral("mean(...) needs a stretch of time");
+        QTest::newRow("aggregate in expect")
+            << QStringLiteral("mean(x) > 1") << false << QStringLiteral("mean(...) needs a stretch of time");
+        QTest::newRow("after in expect") << QStringLiteral("after 2s: x > 1") << false
+                                         << QStringLiteral("is for a caption's checks");
+        QTest::newRow("rising with a band")
+            << QStringLiteral("x rising ± 5%") << true << QStringLiteral("only steady takes a band");
+    }
+
+    void testStretchGrammar()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, stretch);
+        QFETCH(QString, error);
+        const auto parsed = parseAssertion(text, stretch);
+        if (error.isEmpty()) {
+            const auto *message = std::get_if<QString>(&parsed);
+            QVERIFY2(!message, message ? qPrintable(*message) : "");
+        } else {
+            const auto *message = std::get_if<QString>(&parsed);
+            QVERIFY(message);
+            QVERIFY2(message->contains(error), qPrintable(*message));
+        }
+    }
+
+    void testTrendAgainstNoise()
+    {
+        // L about 40 with Poisson-sized noise (±6) and no trend: neither rising nor falling.
+        std::vector<Reading> noise;
+        for (int i = 0; i < 50; ++i)
+            noise.push_back({i * 0.1, 40.0 + ((i * 7919) % 13 - 6)});
+        const Trend flat = trendOf(noise);
+        QVERIFY(!flat.rising(0.1 * flat.mean));
+        QVERIFY(!flat.falling(0.1 * flat.mean));
+        // The same noise on a climb of 16,000 a second.
+        std::vector<Reading> climb = noise;
+        for (auto &r : climb)
+            r.value += 16000 * r.t;
+        const Trend up = trendOf(climb);
+        QVERIFY(up.rising(0.1 * up.mean));
+        QVERIFY(up.slopePerS > 15000 && up.slopePerS < 17000);
+        // A drift smaller than the noise is not a trend.
+        std::vector<Reading> drift = noise;
+        for (auto &r : drift)
+            r.value += 0.5 * r.t;
+        QVERIFY(!trendOf(drift).rising(0.1 * trendOf(drift).mean));
+    }
+
     void testReportHasTheDocumentedFields()
     {
         Snapshot s;

@@ -42,7 +42,7 @@ const char *kLesson = R"({
   "timeline": [
     {"at_s": 0, "caption": "first", "check": ["dropped == 0"]},
     {"at_s": 2, "set": {"consumers": 2}},
-    {"at_s": 4, "caption": "second", "check": ["@5s: dropped > 0", "dropped > 10"]},
+    {"at_s": 4, "caption": "second", "check": ["@5s: dropped > 0", "dropped > 5"]},
     {"at_s": 8, "action": "pause"}
   ],
   "expect": ["@3s: lost == 0", "lost == 0"]
@@ -108,9 +108,11 @@ private slots:
         stage.current = reportWith(0, 7);
         now = 4;
         player.advance();
-        // "first"'s check is judged as "second" replaces it, on the report of that moment: dropped is 7 now.
+        // "first"'s check is judged as "second" replaces it, over every report from its settle time (1 s) until
+        // then: the last one, at 4 s, has dropped 7.
         QCOMPARE(player.verdicts()[2].state, Verdict::State::Failed);
-        QVERIFY(player.verdicts()[2].message.contains(QLatin1String("dropped = 7")));
+        QVERIFY2(player.verdicts()[2].message.contains(QLatin1String("read 7 at 4.0 s")),
+            qPrintable(player.verdicts()[2].message));
         now = 5;
         player.advance();
         QCOMPARE(player.verdicts()[3].state, Verdict::State::Passed);
@@ -285,9 +287,91 @@ private slots:
         QTest::newRow("before the caption")
             << QStringLiteral(R"({"at_s": 3, "caption": "x", "check": ["@2s: lost == 0"]})")
             << QStringLiteral("is before the caption appears");
+        QTest::newRow("settle past the caption")
+            << QStringLiteral(
+                   R"({"at_s": 1, "caption": "x", "check": ["after 5s: lost == 0"]}, {"at_s": 5, "caption": "y"})")
+            << QStringLiteral("is judged from 6 s, but the caption leaves the screen at 5 s");
+        QTest::newRow("trend of a string")
+            << QStringLiteral(R"({"at_s": 1, "caption": "x", "check": ["state rising"]})")
+            << QStringLiteral("state is not a number");
+        QTest::newRow("mean of a truth") << QStringLiteral(
+            R"({"at_s": 1, "caption": "x", "check": ["mean(gave_up) == true"]})")
+                                         << QStringLiteral("gave_up is not a number");
         QTest::newRow("after it left") << QStringLiteral(
             R"({"at_s": 1, "caption": "x", "check": ["@6s: lost == 0"]}, {"at_s": 5, "caption": "y"})")
                                        << QStringLiteral("after the caption left the screen at 5 s");
+    }
+
+    void testChecksHoldOverTheCaptionsTimeOnScreen()
+    {
+        // One caption from 0 to 10 s; the figure is 100 except for a dip to 40 at 6 s.
+        const char *lesson = R"({"name": "x", "duration_s": 12, "timeline": [
+            {"at_s": 0, "caption": "steady at 100", "check": ["recent.processed_per_s > 90",
+                "after 7s: recent.processed_per_s > 90", "min(recent.processed_per_s) < 50",
+                "mean(recent.processed_per_s) ~ 100 ± 10%", "recent.processed_per_s ~ 100 ± 5%"]},
+            {"at_s": 10, "caption": "after"}]})";
+        double now = 0;
+        Stage stage;
+        stage.clock = &now;
+        ScenarioPlayer player(parse(lesson), stage, [&] { return now; });
+        const auto at = [&](double t, double value) {
+            now = t;
+            stage.current = {{QStringLiteral("recent"), QJsonObject{{QStringLiteral("processed_per_s"), value}}}};
+            player.advance();
+        };
+        stage.current = {{QStringLiteral("recent"), QJsonObject{{QStringLiteral("processed_per_s"), 0.0}}}};
+        player.start(); // the 0 at 0 s is before the settle time: not judged
+        for (int i = 1; i <= 100; ++i)
+            at(i * 0.1, i == 60 ? 40.0 : 100.0);
+        const auto &v = player.verdicts();
+        QCOMPARE(v[0].state, Verdict::State::Failed); // the dip, held against the caption at every snapshot
+        QVERIFY2(v[0].message.contains(QLatin1String("read 40 at 6.0 s")), qPrintable(v[0].message));
+        QVERIFY2(
+            v[0].message.startsWith(QLatin1String("processed per second stays above 90")), qPrintable(v[0].message));
+        QCOMPARE(v[1].state, Verdict::State::Passed); // from 7 s on, it held
+        QCOMPARE(v[2].state, Verdict::State::Passed);
+        QCOMPARE(v[3].state, Verdict::State::Passed); // the mean is 99.3
+        QCOMPARE(v[4].state, Verdict::State::Failed); // one reading is 60% off
+    }
+
+    void testTrendsAndThePreviousCaption()
+    {
+        const char *lesson = R"({"name": "x", "duration_s": 20, "timeline": [
+            {"at_s": 0, "caption": "flat", "check": ["recent.in_flight_now steady", "recent.rss_mb steady"]},
+            {"at_s": 10, "caption": "climbs", "check": ["recent.in_flight_now rising", "growth(recent.in_flight_now) > 4000",
+                "mean(recent.processed_per_s) < 0.5 * previous", "mean(recent.processed_per_s) > 0.5 * previous",
+                "recent.rss_mb steady", "recent.rss_mb falling"]}]})";
+        double now = 0;
+        Stage stage;
+        stage.clock = &now;
+        ScenarioPlayer player(parse(lesson), stage, [&] { return now; });
+        // In flight: noise of ±20 around 1000, then +1000 a second. Throughput: 1000, then 300.
+        // Memory: flat, then a fall of 1% (inside the 10% a trend must reach to count).
+        const auto at = [&](double t) {
+            now = t;
+            const double noise = (static_cast<int>(t * 10) % 2 == 0) ? 20.0 : -20.0;
+            const double inFlight = t < 10 ? 1000 + noise : 1000 + (t - 10) * 1000 + noise;
+            const double rss = t < 10 ? 50.0 : 50.0 - (t - 10) * 0.05;
+            stage.current = {{QStringLiteral("recent"),
+                QJsonObject{{QStringLiteral("in_flight_now"), inFlight},
+                    {QStringLiteral("processed_per_s"), t < 10 ? 1000.0 : 300.0}, {QStringLiteral("rss_mb"), rss}}}};
+            player.advance();
+        };
+        at(0);
+        player.start();
+        for (int i = 1; i <= 200; ++i)
+            at(i * 0.1);
+        player.finish(stage.current);
+        const auto &v = player.verdicts();
+        QCOMPARE(v[0].state, Verdict::State::Passed); // noise is not a trend
+        QCOMPARE(v[1].state, Verdict::State::Passed);
+        QCOMPARE(v[2].state, Verdict::State::Passed);
+        QCOMPARE(v[3].state, Verdict::State::Passed); // 10,000 - 1,000 since the caption appeared
+        QCOMPARE(v[4].state, Verdict::State::Passed); // 300 < 0.5 x 1000
+        QCOMPARE(v[5].state, Verdict::State::Failed);
+        QVERIFY2(v[5].message.contains(QLatin1String("against 1,000 then")), qPrintable(v[5].message));
+        QCOMPARE(v[6].state, Verdict::State::Passed);
+        QCOMPARE(v[7].state, Verdict::State::Failed);
     }
 
     void testCaptionCheckErrors()

@@ -34,6 +34,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 #include <memory>
 
@@ -203,7 +204,7 @@ private slots:
                                     " \"timeline\": [{\"at_s\": 0, \"caption\": \"first\"},"
                                     " {\"at_s\": 0.5, \"set\": {\"consumers\": 5}},"
                                     " {\"at_s\": 0.5, \"action\": \"kill_consumer\", \"target\": 4},"
-                                    " {\"at_s\": 3, \"caption\": \"last\", \"check\": [\"lost == 0\"]}],"
+                                    " {\"at_s\": 3, \"caption\": \"last\", \"check\": [\"after 0.5s: lost == 0\"]}],"
                                     " \"expect\": [\"@1s: lost == 0\", \"lost == 0\", \"lost > 0\"]}",
             QStringLiteral("t.json"));
         QVERIFY(std::holds_alternative<Scenario>(parsed));
@@ -244,8 +245,20 @@ private slots:
         auto *expect = lesson->findChild<QListWidget *>(QStringLiteral("lessonExpect"));
         QVERIFY(expect);
         QCOMPARE(expect->count(), 4);
-        QVERIFY2(expect->item(3)->text().startsWith(QStringLiteral("✓  step 4: lost == 0")),
-            qPrintable(expect->item(3)->text()));
+        // Failed first, as a sentence; the expression is the tooltip. The check is listed under its caption's
+        // number, as the markers are.
+        QVERIFY2(expect->item(0)->text().startsWith(QStringLiteral("✗  lost events is above 0")),
+            qPrintable(expect->item(0)->text()));
+        QCOMPARE(expect->item(0)->toolTip(), QStringLiteral("lost > 0"));
+        QVERIFY2(expect->item(2)->text().startsWith(QStringLiteral("✓  caption 2: lost events stays 0")),
+            qPrintable(expect->item(2)->text()));
+        QCOMPARE(expect->item(2)->toolTip(), QStringLiteral("after 0.5s: lost == 0"));
+        auto *fold = lesson->findChild<QToolButton *>(QStringLiteral("lessonExpectFold"));
+        QVERIFY(fold);
+        QCOMPARE(fold->text(), QStringLiteral("Expected: ✓ 2 of 3 — failed: the end"));
+        QVERIFY(!expect->isVisible()); // folded to its one line until clicked
+        fold->click();
+        QVERIFY(expect->isVisible());
         // Restart after the end: the engine is reset and the lesson plays from the beginning.
         lesson->restart();
         QCOMPARE(lesson->caption(), QStringLiteral("first"));

@@ -17,7 +17,8 @@ class TestTelemetryHistory : public QObject
         s.elapsedS = t;
         s.processedPerSec = processedPerSec;
         s.restarts = restarts;
-        s.interval.p99 = 42;
+        s.window.p99 = 42;
+        s.restartsPerSec = static_cast<double>(restarts) * 2; // what the sampler would say over its window
         s.limit = 1000;
         return s;
     }
@@ -37,12 +38,14 @@ private slots:
         QCOMPARE(history.points(Series::LatencyP99, 1.0).back().y(), 42.0);
     }
 
-    void testRatesFromCounters()
+    void testRatesAreTheSnapshots()
     {
+        // The charts draw the sampler's own rates over its window, the numbers every other view shows.
         TelemetryHistory history;
         history.add(at(1.0, 0, 0));
         history.add(at(1.5, 0, 5));
         QCOMPARE(history.points(Series::RestartsPerSec, 60).back().y(), 10.0);
+        QCOMPARE(history.points(Series::RestartsPerSec, 60).front().y(), 0.0);
     }
 
     void testIgnoresDuplicatesAndIsBounded()

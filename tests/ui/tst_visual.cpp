@@ -197,9 +197,12 @@ private slots:
                 s->intervalS = 0.1;
                 s->inFlight = static_cast<std::int64_t>(100 + growthPerS * s->elapsedS);
                 s->inFlightMean = static_cast<double>(s->inFlight);
+                s->windowS = std::min(1.0, s->elapsedS);
+                s->inFlightMeanWindow = 100 + growthPerS * (s->elapsedS - s->windowS / 2);
                 s->processedPerSec = processedPerSec;
                 s->interval.mean = 10000; // 10 ms: lambda x W = 100
                 s->interval.count = 1000;
+                s->window.mean = 10000;
                 history.push_back(s);
             }
             return littlesLaw(history);
