@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QHash>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -340,6 +341,75 @@ private slots:
         QVERIFY2(xml.contains(QLatin1String("<error message=\"")) && xml.contains(QLatin1String("errors=\"1\"")),
             qPrintable(xml));
         QVERIFY(xml.contains(QLatin1String("name=\"supervision did not give up\"")));
+    }
+
+    /// A JUnit file's test cases: name -> the text of its <system-out>, <failure>, <error> or <skipped>.
+    static QHash<QString, QString> junitTexts(const QString &path)
+    {
+        QHash<QString, QString> texts;
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return texts;
+        QXmlStreamReader xml(&file);
+        QString testcase;
+        while (!xml.atEnd()) {
+            if (xml.readNext() != QXmlStreamReader::StartElement)
+                continue;
+            const auto name = xml.name();
+            if (name == QLatin1String("testcase")) {
+                testcase = xml.attributes().value(QLatin1String("name")).toString();
+            } else if (name == QLatin1String("system-out") || name == QLatin1String("failure")
+                || name == QLatin1String("error")) {
+                texts.insert(testcase, xml.readElementText());
+            } else if (name == QLatin1String("skipped")) {
+                texts.insert(testcase, xml.attributes().value(QLatin1String("message")).toString());
+            }
+        }
+        if (xml.hasError())
+            qWarning("%s: %s", qPrintable(path), qPrintable(xml.errorString()));
+        return texts;
+    }
+
+    // A run whose top gives up stops without draining: the events in flight are abandoned, accounted for and
+    // not lost. The JUnit text of "no event lost" counts them as the summary and the JSON report do.
+    void testGiveUpJUnitAgreesWithTheReport()
+    {
+        QTemporaryDir dir;
+        // Slow consumers (2 ms of I/O each) hold hundreds of events when every other attempt starts crashing.
+        const QString scenario = writeScenario(dir,
+            "{\"name\": \"give up\", \"duration_s\": 2, \"config\": {\"rate\": 20000, \"io_us\": 2000},"
+            " \"timeline\": [{\"at_s\": 0.3, \"set\": {\"crash_rate\": 0.5}}],"
+            " \"expect\": [\"gave_up == true\", \"lost == 0\"]}");
+        const QString junit = dir.filePath(QStringLiteral("out.xml"));
+        const QString report = dir.filePath(QStringLiteral("r.json"));
+        const auto r = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario,
+            QStringLiteral("--quiet"), QStringLiteral("--junit"), junit, QStringLiteral("--report-json"), report});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto json = QJsonDocument::fromJson(file.readAll()).object();
+        QVERIFY(json[QStringLiteral("gave_up")].toBool());
+        const qint64 abandoned = json[QStringLiteral("abandoned")].toInteger(-1);
+        QVERIFY2(abandoned > 0, "the run should stop with events in flight, or this test shows nothing");
+
+        const auto texts = junitTexts(junit);
+        QVERIFY2(texts.contains(QStringLiteral("no event lost")), qPrintable(texts.keys().join(QLatin1Char('|'))));
+        const QString text = texts.value(QStringLiteral("no event lost"));
+        const QRegularExpression said(QStringLiteral(
+            "^lost (\\d+), in flight (\\d+) \\(abandoned (\\d+): [^;]*; (\\d+) still in flight after the stop\\)"));
+        const auto m = said.match(text);
+        QVERIFY2(m.hasMatch(), qPrintable(text));
+        QCOMPARE(m.captured(1).toLongLong(), json[QStringLiteral("lost")].toInteger(-1));
+        QCOMPARE(m.captured(2).toLongLong(), json[QStringLiteral("in_flight")].toInteger(-1));
+        QCOMPARE(m.captured(3).toLongLong(), abandoned);
+        QCOMPARE(m.captured(4).toLongLong() + abandoned, json[QStringLiteral("in_flight")].toInteger(-1));
+        // ... and as the summary line does.
+        const auto summary = QRegularExpression(
+            QStringLiteral("^summary: .*, in flight (\\d+), lost (\\d+)$"), QRegularExpression::MultilineOption)
+                                 .match(r.out);
+        QVERIFY2(summary.hasMatch(), qPrintable(r.out));
+        QCOMPARE(summary.captured(1), m.captured(2));
+        QCOMPARE(summary.captured(2), m.captured(1));
     }
 
     void testHelpListsEveryLesson()
