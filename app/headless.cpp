@@ -113,8 +113,10 @@ int runHeadless(const CommandLine &options)
     metrics.publish(engine, true);
     if (endpoint)
         std::printf("beam-me-up: Prometheus metrics at %s\n", endpoint->url().c_str());
-    EngineStage stage(engine, [&record] { return record.reportNow(); });
     std::optional<ScenarioPlayer> player;
+    // The stage stamps what it prints with the lesson clock, the one its verdicts are stamped with.
+    EngineStage stage(
+        engine, [&record] { return record.reportNow(); }, [&player] { return player ? player->position() : 0.0; });
     if (scenario) {
         printScenario(*scenario, options);
         player.emplace(

@@ -412,6 +412,71 @@ private slots:
         QCOMPARE(summary.captured(2), m.captured(1));
     }
 
+    // Sped up four times, two steps fall due at 0.25 s and 1.25 s, each as a check is judged. Every line headless
+    // prints with a "[ x s]" stamp (steps, captions, verdicts) comes in time order, a step never before its time,
+    // and a verdict says the time the JUnit report says it was judged at.
+    void testConsoleLinesInTimeOrder()
+    {
+        QTemporaryDir dir;
+        const QString scenario = writeScenario(dir,
+            "{\"name\": \"order\", \"duration_s\": 6, \"timeline\": ["
+            " {\"at_s\": 0, \"caption\": \"one\", \"check\": [\"lost == 0\"]},"
+            " {\"at_s\": 1, \"set\": {\"rate\": 2000}},"
+            " {\"at_s\": 1, \"caption\": \"two\", \"check\": [\"lost == 0\"]},"
+            " {\"at_s\": 5, \"action\": \"kill_consumer\", \"target\": 1},"
+            " {\"at_s\": 5, \"caption\": \"three\", \"check\": [\"restarts >= 1\"]}],"
+            " \"expect\": [\"@1s: lost == 0\", \"@5s: lost == 0\", \"lost == 0\"]}");
+        const QString junit = dir.filePath(QStringLiteral("out.xml"));
+        const auto r
+            = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario, QStringLiteral("--speed"),
+                QStringLiteral("4"), QStringLiteral("--quiet"), QStringLiteral("--junit"), junit});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        const QHash<QString, double> due{{QStringLiteral(">> one"), 0.0}, {QStringLiteral("set rate = 2000"), 0.25},
+            {QStringLiteral(">> two"), 0.25}, {QStringLiteral("kill consumer 1"), 1.25},
+            {QStringLiteral(">> three"), 1.25}};
+        // The verdicts as the JUnit report has them: "[caption N: ]message" -> the time it was judged at.
+        QHash<QString, QString> judgedAt;
+        const QRegularExpression judged(QStringLiteral("^(.*) \\(judged at ([0-9.]+) s\\)$"));
+        const auto texts = junitTexts(junit);
+        for (auto it = texts.begin(); it != texts.end(); ++it) {
+            const auto m = judged.match(it.value());
+            if (!m.hasMatch())
+                continue;
+            const QString caption = it.key().startsWith(QLatin1String("caption "))
+                ? it.key().section(QLatin1Char(' '), 0, 1) + QLatin1Char(' ')
+                : QString();
+            judgedAt.insert(caption + m.captured(1), m.captured(2));
+        }
+        QCOMPARE(judgedAt.size(), 8); // the six assertions and the run's own two outcomes
+
+        const QRegularExpression stamped(
+            QStringLiteral("^\\[\\s*([0-9.]+) s\\] (.*)$"), QRegularExpression::MultilineOption);
+        double previous = 0;
+        QString previousLine;
+        int steps = 0;
+        int verdicts = 0;
+        for (auto it = stamped.globalMatch(r.out); it.hasNext();) {
+            const auto m = it.next();
+            const double at = m.captured(1).toDouble();
+            const QString what = m.captured(2);
+            QVERIFY2(at >= previous, qPrintable(QStringLiteral("'%1' after '%2'").arg(m.captured(0), previousLine)));
+            previous = at;
+            previousLine = m.captured(0);
+            if (due.contains(what)) {
+                QVERIFY2(at >= due.value(what) - 0.05, qPrintable(m.captured(0)));
+                ++steps;
+            } else {
+                QVERIFY2(what.startsWith(QLatin1String("PASS ")), qPrintable(m.captured(0)));
+                const QString verdict = what.mid(5);
+                QVERIFY2(judgedAt.contains(verdict), qPrintable(verdict));
+                QCOMPARE(m.captured(1), judgedAt.value(verdict));
+                ++verdicts;
+            }
+        }
+        QCOMPARE(steps, 5);
+        QCOMPARE(verdicts, 6);
+    }
+
     void testHelpListsEveryLesson()
     {
         const auto r = run({QStringLiteral("--help")});
