@@ -84,6 +84,56 @@ private slots:
             QVERIFY2(r.out.contains(QLatin1String(flag)), flag);
     }
 
+    // The README's flag table (section "Use it") and --help list the same flags: each --flag of --help's option
+    // column has a row, and each --flag in a row's first cell is one --help lists.
+    void testReadmeFlagTableIsTheHelp()
+    {
+        const auto help = run({QStringLiteral("--help")}, withoutDisplay());
+        QCOMPARE(help.exitCode, 0);
+        QSet<QString> helped;
+        // Qt's option column: "  -h, --help", "  --rate <n|max>"; descriptions are indented further.
+        const QRegularExpression option(
+            QStringLiteral("^  (?:-[a-zA-Z], )?--([a-z][a-z0-9-]*)"), QRegularExpression::MultilineOption);
+        for (auto it = option.globalMatch(help.out); it.hasNext();)
+            helped.insert(QStringLiteral("--") + it.next().captured(1));
+
+        QFile readme(QStringLiteral(BEAM_SOURCE_DIR "/README.md"));
+        QVERIFY(readme.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QString text = QString::fromUtf8(readme.readAll());
+        const auto from = text.indexOf(QLatin1String("\n## Use it\n"));
+        QVERIFY2(from >= 0, "no section \"Use it\" in the README");
+        const auto to = text.indexOf(QLatin1String("\n## "), from + 1);
+        const QStringList lines = text.mid(from, to < 0 ? -1 : to - from).split(QLatin1Char('\n'));
+        const auto header = std::find_if(
+            lines.begin(), lines.end(), [](const QString &line) { return line.startsWith(QLatin1String("| flag |")); });
+        QVERIFY2(header != lines.end(), "no table with a \"flag\" column in \"Use it\"");
+        // A row's first cell, up to the first "|" not escaped as "\|"; in it every --flag, e.g. "`--max-restarts N`,
+        // `--max-seconds S`".
+        const QRegularExpression firstCell(QStringLiteral("^\\|((?:[^|\\\\]|\\\\.)*)\\|"));
+        const QRegularExpression flag(QStringLiteral("(?<![\\w-])--([a-z][a-z0-9-]*)"));
+        QSet<QString> documented;
+        for (auto line = header + 1; line != lines.end() && line->startsWith(QLatin1Char('|')); ++line) {
+            const auto cell = firstCell.match(*line);
+            QVERIFY2(cell.hasMatch(), qPrintable(*line));
+            for (auto it = flag.globalMatch(cell.captured(1)); it.hasNext();)
+                documented.insert(QStringLiteral("--") + it.next().captured(1));
+        }
+        QVERIFY2(helped.size() > 40 && documented.size() > 40,
+            qPrintable(QStringLiteral("--help: %1 flags, README: %2").arg(helped.size()).arg(documented.size())));
+
+        QStringList differences;
+        for (const auto &f : helped) {
+            if (!documented.contains(f))
+                differences << QStringLiteral("%1 is in --help but has no row in the README's flag table").arg(f);
+        }
+        for (const auto &f : documented) {
+            if (!helped.contains(f))
+                differences << QStringLiteral("%1 has a row in the README's flag table but is not in --help").arg(f);
+        }
+        differences.sort();
+        QVERIFY2(differences.isEmpty(), qPrintable(differences.join(QLatin1Char('\n'))));
+    }
+
     void testHelpAllIsTheHelp()
     {
         // Qt's --help-all lists Qt's own options, which this command line refuses: here it is --help, unlisted.
