@@ -8,11 +8,12 @@
 namespace beam {
 
 EngineStage::EngineStage(Engine &engine, std::function<QJsonObject()> report, std::function<QJsonObject()> latest,
-    std::function<std::uint64_t()> sequence)
+    std::function<std::uint64_t()> sequence, std::function<double()> position)
     : m_engine(engine)
     , m_report(std::move(report))
     , m_latest(std::move(latest))
     , m_sequence(std::move(sequence))
+    , m_position(std::move(position))
 { }
 
 void EngineStage::apply(const ScenarioStep &step, int /*index*/)
@@ -43,7 +44,7 @@ void EngineStage::apply(const ScenarioStep &step, int /*index*/)
         print(step, {});
         break;
     case ScenarioStep::Kind::Caption:
-        std::printf("[%6.1f s] >> %s\n", step.atS, qPrintable(step.caption));
+        std::printf("[%6.1f s] >> %s\n", m_position(), qPrintable(step.caption));
         std::fflush(stdout);
         break;
     }
@@ -51,7 +52,8 @@ void EngineStage::apply(const ScenarioStep &step, int /*index*/)
 
 void EngineStage::print(const ScenarioStep &step, const std::vector<ConfigError> &errors) const
 {
-    std::printf("[%6.1f s] %s\n", step.atS, qPrintable(step.describe()));
+    // Printed once applied: a reconfiguration can take a while, and the next line must not be stamped earlier.
+    std::printf("[%6.1f s] %s\n", m_position(), qPrintable(step.describe()));
     for (const auto &e : errors) // validated when the file was read; the engine may still refuse (a bug)
         std::fprintf(stderr, "beam-me-up: step at %.1f s refused: %s\n", step.atS, e.message.c_str());
     std::fflush(stdout);

@@ -114,10 +114,11 @@ int runHeadless(const CommandLine &options)
     metrics.publish(engine, true);
     if (endpoint)
         std::printf("beam-me-up: Prometheus metrics at %s\n", endpoint->url().c_str());
+    std::optional<ScenarioPlayer> player;
+    // The stage stamps what it prints with the lesson clock, the one its verdicts are stamped with.
     EngineStage stage(
         engine, [&record] { return record.reportNow(); }, [&record] { return record.reportLatest(); },
-        [&record] { return record.latestSequence(); });
-    std::optional<ScenarioPlayer> player;
+        [&record] { return record.latestSequence(); }, [&player] { return player ? player->position() : 0.0; });
     if (scenario) {
         printScenario(*scenario, options);
         player.emplace(

@@ -151,8 +151,17 @@ int exitCode(const RunOutcome &o)
 
 QList<JUnitCase> outcomeCases(const Snapshot &s, const RunOutcome &o, const std::string &notice)
 {
-    JUnitCase lost{QStringLiteral("no event lost"), !o.lost,
-        QStringLiteral("lost %1, in flight after the drain %2").arg(s.lost).arg(s.inFlight), s.elapsedS};
+    // In flight as the summary and the JSON report count it: with the events a stop without a drain (the top
+    // gave up) abandoned, which are accounted for, not lost.
+    const QString inFlight = s.abandoned == 0
+        ? QStringLiteral("in flight after the drain %1").arg(s.inFlight)
+        : QStringLiteral("in flight %1 (abandoned %2: released unprocessed as the run stopped without draining; %3 "
+                         "still in flight after the stop)")
+              .arg(s.inFlight + static_cast<std::int64_t>(s.abandoned))
+              .arg(s.abandoned)
+              .arg(s.inFlight);
+    JUnitCase lost{
+        QStringLiteral("no event lost"), !o.lost, QStringLiteral("lost %1, %2").arg(s.lost).arg(inFlight), s.elapsedS};
     lost.error = o.lost;
     JUnitCase supervision{QStringLiteral("supervision did not give up"), !o.gaveUpUnexpectedly,
         o.gaveUpUnexpectedly ? QString::fromStdString(notice)

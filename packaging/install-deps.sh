@@ -3,7 +3,7 @@
 # Installs what building and testing BEAM Me Up needs on Debian 12 / Ubuntu 22.04+. Safe to run again:
 # it asks apt only for packages that are missing. The Dockerfile runs this same script.
 # Lines: toolchain; libraries; lint; docs (doxygen) and packaging checks (file and dpkg-dev for CPack's
-# shlibdeps, desktop-file-validate, appstreamcli).
+# shlibdeps, desktop-file-validate, appstreamcli); report checks (xmllint validates JUnit against junit-10.xsd).
 set -euo pipefail
 
 packages=(
@@ -12,6 +12,7 @@ packages=(
     libtbb-dev librapidcheck-dev prometheus-cpp-dev
     clang-format clang-tidy cppcheck
     doxygen file dpkg-dev desktop-file-utils appstream python3-jsonschema
+    libxml2-utils
 )
 
 missing=()

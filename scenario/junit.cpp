@@ -32,12 +32,14 @@ QString writeJUnit(QIODevice &device, const QString &path, const QString &suite,
     QXmlStreamWriter xml(&device);
     xml.setAutoFormatting(true);
     xml.writeStartDocument();
+    // Only what the Jenkins xUnit plugin's schema (tests/junit-10.xsd) allows: <testsuites> takes name, time,
+    // tests, failures and errors (no skipped: the count of skipped cases is on <testsuite>); times are plain
+    // decimals ("12.345").
     xml.writeStartElement(QStringLiteral("testsuites"));
     xml.writeAttribute(QStringLiteral("name"), QStringLiteral("beam-me-up scenarios"));
     xml.writeAttribute(QStringLiteral("tests"), QString::number(cases.size()));
     xml.writeAttribute(QStringLiteral("failures"), QString::number(failures));
     xml.writeAttribute(QStringLiteral("errors"), QString::number(errors));
-    xml.writeAttribute(QStringLiteral("skipped"), QString::number(skipped));
     xml.writeAttribute(QStringLiteral("time"), QString::number(durationS, 'f', 3));
     xml.writeStartElement(QStringLiteral("testsuite"));
     xml.writeAttribute(QStringLiteral("name"), suite);

@@ -19,7 +19,8 @@ struct JUnitCase {
 
 /// Writes a JUnit XML report (one <testsuite> named after the scenario, one <testcase> per assertion, a
 /// <failure> for each failed one, an <error> for a broken run, <skipped> for one not judged), the format CI servers
-/// read. Returns an error message, or empty on success.
+/// read: valid against the Jenkins xUnit plugin's junit-10.xsd (a copy in tests/). Returns an error message, or
+/// empty on success.
 QString writeJUnit(const QString &path, const QString &suite, const QString &className, double durationS,
     const QList<JUnitCase> &cases);
 

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QHash>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -81,6 +82,56 @@ private slots:
                  "--work-us", "--io-us", "--fault-rate", "--overload", "--interval", "--seed", "--report-json",
                  "--quiet", "--bench", "--bench-json", "--version"})
             QVERIFY2(r.out.contains(QLatin1String(flag)), flag);
+    }
+
+    // The README's flag table (section "Use it") and --help list the same flags: each --flag of --help's option
+    // column has a row, and each --flag in a row's first cell is one --help lists.
+    void testReadmeFlagTableIsTheHelp()
+    {
+        const auto help = run({QStringLiteral("--help")}, withoutDisplay());
+        QCOMPARE(help.exitCode, 0);
+        QSet<QString> helped;
+        // Qt's option column: "  -h, --help", "  --rate <n|max>"; descriptions are indented further.
+        const QRegularExpression option(
+            QStringLiteral("^  (?:-[a-zA-Z], )?--([a-z][a-z0-9-]*)"), QRegularExpression::MultilineOption);
+        for (auto it = option.globalMatch(help.out); it.hasNext();)
+            helped.insert(QStringLiteral("--") + it.next().captured(1));
+
+        QFile readme(QStringLiteral(BEAM_SOURCE_DIR "/README.md"));
+        QVERIFY(readme.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QString text = QString::fromUtf8(readme.readAll());
+        const auto from = text.indexOf(QLatin1String("\n## Use it\n"));
+        QVERIFY2(from >= 0, "no section \"Use it\" in the README");
+        const auto to = text.indexOf(QLatin1String("\n## "), from + 1);
+        const QStringList lines = text.mid(from, to < 0 ? -1 : to - from).split(QLatin1Char('\n'));
+        const auto header = std::find_if(
+            lines.begin(), lines.end(), [](const QString &line) { return line.startsWith(QLatin1String("| flag |")); });
+        QVERIFY2(header != lines.end(), "no table with a \"flag\" column in \"Use it\"");
+        // A row's first cell, up to the first "|" not escaped as "\|"; in it every --flag, e.g. "`--max-restarts N`,
+        // `--max-seconds S`".
+        const QRegularExpression firstCell(QStringLiteral("^\\|((?:[^|\\\\]|\\\\.)*)\\|"));
+        const QRegularExpression flag(QStringLiteral("(?<![\\w-])--([a-z][a-z0-9-]*)"));
+        QSet<QString> documented;
+        for (auto line = header + 1; line != lines.end() && line->startsWith(QLatin1Char('|')); ++line) {
+            const auto cell = firstCell.match(*line);
+            QVERIFY2(cell.hasMatch(), qPrintable(*line));
+            for (auto it = flag.globalMatch(cell.captured(1)); it.hasNext();)
+                documented.insert(QStringLiteral("--") + it.next().captured(1));
+        }
+        QVERIFY2(helped.size() > 40 && documented.size() > 40,
+            qPrintable(QStringLiteral("--help: %1 flags, README: %2").arg(helped.size()).arg(documented.size())));
+
+        QStringList differences;
+        for (const auto &f : helped) {
+            if (!documented.contains(f))
+                differences << QStringLiteral("%1 is in --help but has no row in the README's flag table").arg(f);
+        }
+        for (const auto &f : documented) {
+            if (!helped.contains(f))
+                differences << QStringLiteral("%1 has a row in the README's flag table but is not in --help").arg(f);
+        }
+        differences.sort();
+        QVERIFY2(differences.isEmpty(), qPrintable(differences.join(QLatin1Char('\n'))));
     }
 
     void testHelpAllIsTheHelp()
@@ -340,6 +391,140 @@ private slots:
         QVERIFY2(xml.contains(QLatin1String("<error message=\"")) && xml.contains(QLatin1String("errors=\"1\"")),
             qPrintable(xml));
         QVERIFY(xml.contains(QLatin1String("name=\"supervision did not give up\"")));
+    }
+
+    /// A JUnit file's test cases: name -> the text of its <system-out>, <failure>, <error> or <skipped>.
+    static QHash<QString, QString> junitTexts(const QString &path)
+    {
+        QHash<QString, QString> texts;
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return texts;
+        QXmlStreamReader xml(&file);
+        QString testcase;
+        while (!xml.atEnd()) {
+            if (xml.readNext() != QXmlStreamReader::StartElement)
+                continue;
+            const auto name = xml.name();
+            if (name == QLatin1String("testcase")) {
+                testcase = xml.attributes().value(QLatin1String("name")).toString();
+            } else if (name == QLatin1String("system-out") || name == QLatin1String("failure")
+                || name == QLatin1String("error")) {
+                texts.insert(testcase, xml.readElementText());
+            } else if (name == QLatin1String("skipped")) {
+                texts.insert(testcase, xml.attributes().value(QLatin1String("message")).toString());
+            }
+        }
+        if (xml.hasError())
+            qWarning("%s: %s", qPrintable(path), qPrintable(xml.errorString()));
+        return texts;
+    }
+
+    // A run whose top gives up stops without draining: the events in flight are abandoned, accounted for and
+    // not lost. The JUnit text of "no event lost" counts them as the summary and the JSON report do.
+    void testGiveUpJUnitAgreesWithTheReport()
+    {
+        QTemporaryDir dir;
+        // Slow consumers (2 ms of I/O each) hold hundreds of events when every other attempt starts crashing.
+        const QString scenario = writeScenario(dir,
+            "{\"name\": \"give up\", \"duration_s\": 2, \"config\": {\"rate\": 20000, \"io_us\": 2000},"
+            " \"timeline\": [{\"at_s\": 0.3, \"set\": {\"crash_rate\": 0.5}}],"
+            " \"expect\": [\"gave_up == true\", \"lost == 0\"]}");
+        const QString junit = dir.filePath(QStringLiteral("out.xml"));
+        const QString report = dir.filePath(QStringLiteral("r.json"));
+        const auto r = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario,
+            QStringLiteral("--quiet"), QStringLiteral("--junit"), junit, QStringLiteral("--report-json"), report});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto json = QJsonDocument::fromJson(file.readAll()).object();
+        QVERIFY(json[QStringLiteral("gave_up")].toBool());
+        const qint64 abandoned = json[QStringLiteral("abandoned")].toInteger(-1);
+        QVERIFY2(abandoned > 0, "the run should stop with events in flight, or this test shows nothing");
+
+        const auto texts = junitTexts(junit);
+        QVERIFY2(texts.contains(QStringLiteral("no event lost")), qPrintable(texts.keys().join(QLatin1Char('|'))));
+        const QString text = texts.value(QStringLiteral("no event lost"));
+        const QRegularExpression said(QStringLiteral(
+            "^lost (\\d+), in flight (\\d+) \\(abandoned (\\d+): [^;]*; (\\d+) still in flight after the stop\\)"));
+        const auto m = said.match(text);
+        QVERIFY2(m.hasMatch(), qPrintable(text));
+        QCOMPARE(m.captured(1).toLongLong(), json[QStringLiteral("lost")].toInteger(-1));
+        QCOMPARE(m.captured(2).toLongLong(), json[QStringLiteral("in_flight")].toInteger(-1));
+        QCOMPARE(m.captured(3).toLongLong(), abandoned);
+        QCOMPARE(m.captured(4).toLongLong() + abandoned, json[QStringLiteral("in_flight")].toInteger(-1));
+        // ... and as the summary line does.
+        const auto summary = QRegularExpression(
+            QStringLiteral("^summary: .*, in flight (\\d+), lost (\\d+)$"), QRegularExpression::MultilineOption)
+                                 .match(r.out);
+        QVERIFY2(summary.hasMatch(), qPrintable(r.out));
+        QCOMPARE(summary.captured(1), m.captured(2));
+        QCOMPARE(summary.captured(2), m.captured(1));
+    }
+
+    // Sped up four times, two steps fall due at 0.25 s and 1.25 s, each as a check is judged. Every line headless
+    // prints with a "[ x s]" stamp (steps, captions, verdicts) comes in time order, a step never before its time,
+    // and a verdict says the time the JUnit report says it was judged at.
+    void testConsoleLinesInTimeOrder()
+    {
+        QTemporaryDir dir;
+        const QString scenario = writeScenario(dir,
+            "{\"name\": \"order\", \"duration_s\": 6, \"timeline\": ["
+            " {\"at_s\": 0, \"caption\": \"one\", \"check\": [\"lost == 0\"]},"
+            " {\"at_s\": 1, \"set\": {\"rate\": 2000}},"
+            " {\"at_s\": 1, \"caption\": \"two\", \"check\": [\"lost == 0\"]},"
+            " {\"at_s\": 5, \"action\": \"kill_consumer\", \"target\": 1},"
+            " {\"at_s\": 5, \"caption\": \"three\", \"check\": [\"restarts >= 1\"]}],"
+            " \"expect\": [\"@1s: lost == 0\", \"@5s: lost == 0\", \"lost == 0\"]}");
+        const QString junit = dir.filePath(QStringLiteral("out.xml"));
+        const auto r
+            = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario, QStringLiteral("--speed"),
+                QStringLiteral("4"), QStringLiteral("--quiet"), QStringLiteral("--junit"), junit});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        const QHash<QString, double> due{{QStringLiteral(">> one"), 0.0}, {QStringLiteral("set rate = 2000"), 0.25},
+            {QStringLiteral(">> two"), 0.25}, {QStringLiteral("kill consumer 1"), 1.25},
+            {QStringLiteral(">> three"), 1.25}};
+        // The verdicts as the JUnit report has them: "[caption N: ]message" -> the time it was judged at.
+        QHash<QString, QString> judgedAt;
+        const QRegularExpression judged(QStringLiteral("^(.*) \\(judged at ([0-9.]+) s\\)$"));
+        const auto texts = junitTexts(junit);
+        for (auto it = texts.begin(); it != texts.end(); ++it) {
+            const auto m = judged.match(it.value());
+            if (!m.hasMatch())
+                continue;
+            const QString caption = it.key().startsWith(QLatin1String("caption "))
+                ? it.key().section(QLatin1Char(' '), 0, 1) + QLatin1Char(' ')
+                : QString();
+            judgedAt.insert(caption + m.captured(1), m.captured(2));
+        }
+        QCOMPARE(judgedAt.size(), 8); // the six assertions and the run's own two outcomes
+
+        const QRegularExpression stamped(
+            QStringLiteral("^\\[\\s*([0-9.]+) s\\] (.*)$"), QRegularExpression::MultilineOption);
+        double previous = 0;
+        QString previousLine;
+        int steps = 0;
+        int verdicts = 0;
+        for (auto it = stamped.globalMatch(r.out); it.hasNext();) {
+            const auto m = it.next();
+            const double at = m.captured(1).toDouble();
+            const QString what = m.captured(2);
+            QVERIFY2(at >= previous, qPrintable(QStringLiteral("'%1' after '%2'").arg(m.captured(0), previousLine)));
+            previous = at;
+            previousLine = m.captured(0);
+            if (due.contains(what)) {
+                QVERIFY2(at >= due.value(what) - 0.05, qPrintable(m.captured(0)));
+                ++steps;
+            } else {
+                QVERIFY2(what.startsWith(QLatin1String("PASS ")), qPrintable(m.captured(0)));
+                const QString verdict = what.mid(5);
+                QVERIFY2(judgedAt.contains(verdict), qPrintable(verdict));
+                QCOMPARE(m.captured(1), judgedAt.value(verdict));
+                ++verdicts;
+            }
+        }
+        QCOMPARE(steps, 5);
+        QCOMPARE(verdicts, 6);
     }
 
     void testHelpListsEveryLesson()
