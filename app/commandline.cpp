@@ -403,6 +403,12 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
                              .arg(numberText(std::floor(scenario.durationS / kMinScenarioS)));
         return;
     }
+    if (result.speed > scenario.maxSpeed) {
+        result.errors << QStringLiteral("--speed: %1 is faster than \"%2\" can be played and still hold its claims; "
+                                        "at most %3 (its max_speed)")
+                             .arg(numberText(result.speed), scenario.name, numberText(scenario.maxSpeed));
+        return;
+    }
     if (parser.isSet(f.seed))
         scenario.config.seed = result.config.seed;
     for (auto &step : scenario.timeline)

@@ -89,7 +89,8 @@ int runHeadless(const CommandLine &options)
 {
     installSignalHandlers();
     const Scenario *scenario = options.scenario ? &*options.scenario : nullptr;
-    const PipelineConfig &config = scenario ? scenario->config : options.config;
+    // A lesson played faster runs on its sped-up configuration (shorter sampling, supervision windows, back-off).
+    const PipelineConfig config = scenario ? scenario->fasterBy(std::max(1.0, options.speed)).config : options.config;
     const std::optional<double> durationS
         = scenario ? std::optional<double>(scenario->durationS / options.speed) : options.durationS;
 
@@ -104,6 +105,8 @@ int runHeadless(const CommandLine &options)
         }
     }
     Engine engine(config);
+    if (scenario)
+        engine.setRateWindow(Snapshot::kWindowS / std::max(1.0, options.speed));
     if (const auto errors = engine.start(); !errors.empty()) {
         for (const auto &e : errors)
             std::fprintf(stderr, "beam-me-up: %s\n", e.message.c_str());

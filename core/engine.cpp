@@ -52,6 +52,7 @@ struct Engine::Impl {
 
     void ensureConsumers(int count);
     void setProducerCount(int count);
+    std::int64_t startNs = 0; ///< when start() began the run (event times count from here)
     /// Tells the producers past `count` to stop and takes them out of `running`; join them with joinAll().
     std::vector<Producer *> stopProducersPast(int count);
     static void joinAll(const std::vector<Producer *> &leaving);
@@ -232,6 +233,7 @@ std::vector<ConfigError> Engine::start()
     d->router->setConsumerCount(d->config.consumers);
 
     const std::int64_t startNs = nowNs();
+    d->startNs = startNs;
     d->supervision = std::make_unique<Supervision>(d->context, d->consumers, d->config, startNs);
     d->context.observer = d->supervision.get();
     d->sampler.begin(startNs);
@@ -327,6 +329,12 @@ std::vector<ConfigError> Engine::reconfigure(const PipelineConfig &config)
 
     if (config.overload != d->config.overload || config.safetyCap != d->config.safetyCap)
         d->context.safetyCapHit = false;
+    if (current != EngineState::Idle) {
+        if (auto change = describeChange(d->config, config); !change.empty()) {
+            d->context.events.append({0, static_cast<double>(nowNs() - d->startNs) / 1e9,
+                EngineEvent::Kind::Configuration, -1, std::move(change)});
+        }
+    }
     d->config = config;
     d->sampler.setInterval(config.intervalMs);
     if (current == EngineState::Idle || current == EngineState::Stopped || current == EngineState::Draining)
@@ -351,6 +359,11 @@ PipelineConfig Engine::config() const
 EngineState Engine::state() const
 {
     return d->state.load();
+}
+
+void Engine::setRateWindow(double seconds)
+{
+    d->sampler.setWindow(seconds);
 }
 
 std::shared_ptr<const Snapshot> Engine::latest() const

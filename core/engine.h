@@ -81,6 +81,11 @@ public:
     /// The last dead letters (at most 1000), oldest first.
     [[nodiscard]] std::vector<DeadLetter> deadLetters() const;
 
+    /// The window every rate and ratio of a snapshot covers (Snapshot::windowS): 1 s unless a lesson plays
+    /// faster than written (--speed 4: 0.25 s, so that its captions' checks see what they would at speed 1).
+    /// Any thread; from the next sample on.
+    void setRateWindow(double seconds);
+
     /// Observer of every final outcome (tests, inspection). Set before start(); costs a branch per event.
     void setOutcomeSink(OutcomeSink *sink);
 

@@ -4,6 +4,7 @@
 #include "core/admission.h"
 #include "core/deadletters.h"
 #include "core/event.h"
+#include "core/eventlog.h"
 #include "core/executor.h"
 #include "core/messageslots.h"
 #include "core/pipelineconfig.h"
@@ -192,6 +193,7 @@ struct EngineContext {
     TimerService timers;
     Executor *executor = nullptr; ///< told about work put into the graph from outside it (timer callbacks)
     DeadLetterQueue deadLetters;
+    EventLog events; ///< crashes, restarts, escalations, configuration changes: when and who
     MessageSlots *slots = nullptr; ///< the limiter's slots (null when the graph has no limiter_node)
     /// The limiter's decrementer, for the rare end of a message outside a consumer (the router's last resort).
     tbb::flow::receiver<int> *limiterDecrementer = nullptr;

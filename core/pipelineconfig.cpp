@@ -131,4 +131,40 @@ std::string PipelineConfig::rateText() const
     return rate ? std::to_string(*rate) : std::string("max");
 }
 
+std::string describeChange(const PipelineConfig &before, const PipelineConfig &after)
+{
+    std::string out;
+    const auto add = [&out](const char *name, const std::string &from, const std::string &to) {
+        if (from == to)
+            return;
+        out += (out.empty() ? "" : ", ") + std::string(name) + " " + from + " \u2192 " + to;
+    };
+    const auto number = [](auto v) { return std::to_string(v); };
+    const auto real = [](double v) {
+        std::string text = std::to_string(v);
+        text.erase(text.find_last_not_of('0') + 1);
+        if (!text.empty() && text.back() == '.')
+            text.pop_back();
+        return text;
+    };
+    const auto slow = [](const std::optional<SlowConsumer> &s) {
+        return s ? std::to_string(s->index) + ":" + std::to_string(s->factor) : std::string("none");
+    };
+    add("producers", number(before.producers), number(after.producers));
+    add("consumers", number(before.consumers), number(after.consumers));
+    add("rate", before.rateText(), after.rateText());
+    add("max_in_flight", number(before.maxInFlight), number(after.maxInFlight));
+    add("work_us", number(before.workUs), number(after.workUs));
+    add("io_us", number(before.ioUs), number(after.ioUs));
+    add("fault_rate", real(before.faultRate), real(after.faultRate));
+    add("crash_rate", real(before.crashRate), real(after.crashRate));
+    add("overload", std::string(toString(before.overload)), std::string(toString(after.overload)));
+    add("max_attempts", number(before.maxAttempts), number(after.maxAttempts));
+    add("slow_consumer", slow(before.slowConsumer), slow(after.slowConsumer));
+    add("strategy", std::string(toString(before.strategy)), std::string(toString(after.strategy)));
+    add("max_restarts", number(before.maxRestarts), number(after.maxRestarts));
+    add("max_seconds", real(before.maxSeconds), real(after.maxSeconds));
+    return out;
+}
+
 } // namespace beam

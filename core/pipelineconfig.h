@@ -118,4 +118,8 @@ struct PipelineConfig {
     bool operator==(const PipelineConfig &) const = default;
 };
 
+/// What changed from `before` to `after`, for an event log: "consumers 4 → 8, io_us 1000 → 0"; empty if
+/// nothing a person would see changed (the seed and the sampling interval are left out).
+std::string describeChange(const PipelineConfig &before, const PipelineConfig &after);
+
 } // namespace beam

@@ -141,10 +141,10 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     Snapshot &s = *snapshot;
     const std::int64_t now = nowNs();
     const double dt = std::max(1e-9, static_cast<double>(now - m_previous.ns) / 1e9);
-    // The window starts at the newest sample at least kWindowS old (or at the run's start).
+    // The window starts at the newest sample at least one window old (or at the run's start).
     if (m_marks.empty())
         m_marks.push_back(m_previous);
-    const auto windowNs = static_cast<std::int64_t>(Snapshot::kWindowS * 1e9);
+    const std::int64_t windowNs = m_windowNs.load();
     while (m_marks.size() > 1 && m_marks[1].ns <= now - windowNs)
         m_marks.pop_front();
     const Previous &w = m_marks.front();
@@ -225,6 +225,8 @@ std::shared_ptr<const Snapshot> Sampler::sample()
         cs.restarts = c.restarts;
         for (auto n : c.crashes)
             cs.crashes += n;
+        cs.crashesInWindow = since(cs.crashes, w.consumerCrashes[slot]);
+        m_previous.consumerCrashes[slot] = cs.crashes;
         s.restarts += c.restarts;
         s.redelivered += c.redelivered;
         s.crashesRandom += c.crashes[static_cast<std::size_t>(CrashCause::Random)];
@@ -276,10 +278,14 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     s.maxInFlightObserved = m_sources.context.admission.maxObserved();
     s.safetyCapHit = m_sources.context.safetyCapHit.load();
 
+    s.events = m_sources.context.events.since(m_lastEvent, Snapshot::kMaxEvents);
+    if (!s.events.empty())
+        m_lastEvent = s.events.back().sequence;
     s.sequence = ++m_sequence;
     s.elapsedS = static_cast<double>(now - m_startNs) / 1e9;
     s.intervalS = dt;
     s.windowS = wdt;
+    s.windowGoalS = static_cast<double>(windowNs) / 1e9;
     s.producedPerSec = static_cast<double>(since(s.produced, w.produced)) / wdt;
     s.processedPerSec = static_cast<double>(since(s.processed, w.processed)) / wdt;
     s.failedPerSec = static_cast<double>(since(s.failed, w.failed)) / wdt;

@@ -60,6 +60,8 @@ public:
     void stop();
     /// The sampling interval, from the next wait on.
     void setInterval(int ms) { m_intervalMs.store(ms); }
+    /// The window rates and ratios cover (Snapshot::windowS), from the next sample on.
+    void setWindow(double seconds) { m_windowNs.store(static_cast<std::int64_t>(seconds * 1e9)); }
 
     /// Takes a snapshot now and returns it (also appended to the history and made the newest).
     std::shared_ptr<const Snapshot> sample();
@@ -76,10 +78,12 @@ private:
     std::condition_variable m_wake;
     bool m_stop = false;
     std::atomic<int> m_intervalMs{100};
+    std::atomic<std::int64_t> m_windowNs{static_cast<std::int64_t>(Snapshot::kWindowS * 1e9)};
 
     std::mutex m_sampleMutex; ///< one sample at a time (the thread or sampleNow)
     std::int64_t m_startNs = 0;
     std::uint64_t m_sequence = 0;
+    std::uint64_t m_lastEvent = 0; ///< the newest engine event already in a snapshot
     /// The cumulative counts at one sample: the previous sample's give the interval's figures, the one about
     /// a window ago the window's (Snapshot::windowS).
     struct Previous {
@@ -96,6 +100,7 @@ private:
         std::vector<std::uint64_t> consumerProcessed = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
         std::vector<std::uint64_t> consumerBusy = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
         std::vector<std::uint64_t> consumerIoWait = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
+        std::vector<std::uint64_t> consumerCrashes = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
         std::vector<Producer::Counters> producerCounters; ///< by producer index
         std::vector<std::uint64_t> executorBusy;
         std::vector<std::uint64_t> producerBusy; ///< by producer index

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/eventlog.h"
 #include "core/histogram.h"
 #include "core/pipelineconfig.h"
 
@@ -61,7 +62,8 @@ struct ConsumerSample {
     double ioWaitRatio = 0;
     std::uint64_t restarts = 0; ///< times its supervisor restarted it
     std::uint64_t crashes = 0; ///< times it crashed
-    std::string state; ///< running, hung, down
+    std::uint64_t crashesInWindow = 0; ///< times it crashed within the snapshot's window
+    std::string state; ///< running, hung, down (at the instant of the snapshot)
 };
 
 /// One producer, for a topology view.
@@ -111,13 +113,14 @@ struct ThreadSample {
 /// checks all read these, so one quantity is one number wherever it is shown (docs/one-number.md). `interval`
 /// latency, `inFlightMean` and the threads' utilisation cover the last sampling interval only.
 struct Snapshot {
-    /// The window the rates and ratios cover: 1 s, less in a run's first second.
+    /// The window the rates and ratios cover unless told otherwise (Engine::setRateWindow).
     static constexpr double kWindowS = 1.0;
     std::uint64_t sequence = 0; ///< 1, 2, 3... in the order taken
     double elapsedS = 0; ///< seconds since start
     double intervalS = 0; ///< seconds since the previous snapshot
-    /// Seconds the rates and ratios cover: the last kWindowS (to within one sampling interval), or the run so far.
+    /// Seconds the rates and ratios cover: the last `windowGoalS` (to within one sampling interval), or the run so far.
     double windowS = 0;
+    double windowGoalS = kWindowS; ///< the window asked for: what a label names ("last 1 s")
     EngineState state = EngineState::Idle; ///< the engine's state when taken
     PipelineConfig config; ///< the configuration in force
 
@@ -197,6 +200,10 @@ struct Snapshot {
     Handover handover; ///< how work reached the executor threads, since start
     std::uint64_t rssBytes = 0; ///< resident set of the process
 
+    /// What happened since the previous snapshot (crashes, restarts, escalations, configuration changes), oldest
+    /// first; at most kMaxEvents, the newest (a crash storm logs thousands a second).
+    std::vector<EngineEvent> events;
+    static constexpr std::size_t kMaxEvents = 256;
     std::vector<ConsumerSample> consumers; ///< every consumer, retired ones included until drained
     std::vector<ProducerSample> producers; ///< every producer
     /// every engine thread: the executor threads, then every producer thread ever started, stopped ones too

@@ -46,11 +46,13 @@ Supervision::Supervision(
 
 void Supervision::consumerCrashed(int index, CrashCause cause)
 {
-    (void)cause; // counted by the consumer, by cause
     std::lock_guard lock(m_mutex);
+    const double now = seconds(nowNs());
+    static constexpr const char *kCauses[] = {"random", "killed", "hang", "exception"};
+    m_context.events.append({0, now, EngineEvent::Kind::Crash, index,
+        cause < CrashCause::Count ? kCauses[static_cast<int>(cause)] : "unknown"});
     if (m_gaveUp.load())
         return; // nobody is left to restart it: it stays down, its events stay counted in flight
-    const double now = seconds(nowNs());
     const auto decision = m_consumerSupervisor.childExited(index, now);
     for (int sibling : decision.stopOrder)
         m_consumers[static_cast<std::size_t>(sibling)]->stop();
@@ -72,6 +74,9 @@ void Supervision::consumerCrashed(int index, CrashCause cause)
 
     // The consumers supervisor gave up: it escalates to the pipeline supervisor.
     ++m_escalations;
+    m_context.events.append({0, now, EngineEvent::Kind::Escalation, index,
+        "the consumers supervisor exceeded " + std::to_string(m_config.maxRestarts) + " restarts in "
+            + formatSeconds(m_config.maxSeconds) + " s"});
     const auto up = m_pipeline.childExited(kConsumersChild, now);
     if (!up.escalate) {
         restartEverything(now);
@@ -91,12 +96,14 @@ void Supervision::consumerCrashed(int index, CrashCause cause)
         m_reason += "; the pipeline had already been restarted once (on_escalation = restart)";
     m_context.held = true; // no consumer will run again: stop admitting events
     m_gaveUp.store(true, std::memory_order_release);
+    m_context.events.append({0, now, EngineEvent::Kind::GaveUp, -1, m_reason});
 }
 
 void Supervision::restartEverything(double now)
 {
     // one_for_all over [producers, consumers]: the consumers supervisor starts afresh, every consumer with it.
     ++m_pipelineRestarts;
+    m_context.events.append({0, now, EngineEvent::Kind::PipelineRestart, -1, "every consumer starts afresh"});
     m_consumerSupervisor.restart(now);
     m_producers.restart(now);
     std::vector<int> all;
@@ -115,6 +122,7 @@ void Supervision::restartConsumers(const std::vector<int> &order)
         if (auto &consumer = m_consumers[static_cast<std::size_t>(child)]) {
             consumer->restart();
             m_consumerSupervisor.childStarted(child);
+            m_context.events.append({0, seconds(nowNs()), EngineEvent::Kind::Restart, child, {}});
         }
     }
 }

@@ -323,12 +323,33 @@ QString ScenarioStep::describe() const
     return {};
 }
 
+namespace {
+/// The times of a configuration, `speed` times shorter: sampling, supervision windows, back-off and the hang
+/// timeout, each kept within its range. Rates and per-event work stay: they are what the lesson is about.
+PipelineConfig fasterConfig(PipelineConfig c, double speed)
+{
+    c.intervalMs = std::max(PipelineConfig::kMinIntervalMs, static_cast<int>(std::lround(c.intervalMs / speed)));
+    c.maxSeconds = std::max(0.001, c.maxSeconds / speed);
+    c.topMaxSeconds = std::max(0.001, c.topMaxSeconds / speed);
+    c.backoffMinMs = static_cast<int>(std::lround(c.backoffMinMs / speed));
+    c.backoffMaxMs = std::max(c.backoffMinMs, static_cast<int>(std::lround(c.backoffMaxMs / speed)));
+    c.hangTimeoutMs
+        = std::max(PipelineConfig::kMinHangTimeoutMs, static_cast<int>(std::lround(c.hangTimeoutMs / speed)));
+    return c;
+}
+} // namespace
+
 Scenario Scenario::fasterBy(double speed) const
 {
     Scenario faster = *this;
+    if (speed <= 1.0)
+        return faster;
     faster.durationS /= speed;
-    for (auto &step : faster.timeline)
+    faster.config = fasterConfig(config, speed);
+    for (auto &step : faster.timeline) {
         step.atS /= speed;
+        step.configAfter = fasterConfig(step.configAfter, speed);
+    }
     for (auto &a : faster.expect) {
         if (a.atS)
             *a.atS /= speed;
@@ -402,7 +423,7 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
     Scenario scenario;
     static const QStringList keys{QStringLiteral("$schema"), QStringLiteral("name"), QStringLiteral("description"),
         QStringLiteral("duration_s"), QStringLiteral("config"), QStringLiteral("timeline"), QStringLiteral("expect"),
-        QStringLiteral("view")};
+        QStringLiteral("view"), QStringLiteral("max_speed")};
     for (const auto &key : root.keys()) {
         if (!keys.contains(key))
             p.error(QStringLiteral("$.") + escapeControl(key),
@@ -427,6 +448,12 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
     scenario.durationS
         = p.seconds(root.value(QStringLiteral("duration_s")), QStringLiteral("$.duration_s"), 0.1, kMaxDurationS)
               .value_or(kMaxDurationS);
+    if (const auto maxSpeed = root.value(QStringLiteral("max_speed")); !maxSpeed.isUndefined()) {
+        if (!maxSpeed.isDouble() || maxSpeed.toDouble() < 1 || maxSpeed.toDouble() > 100)
+            p.expected(QStringLiteral("$.max_speed"), QStringLiteral("a number 1..100"), maxSpeed);
+        else
+            scenario.maxSpeed = maxSpeed.toDouble();
+    }
 
     const auto config = root.value(QStringLiteral("config"));
     if (config.isObject()) {

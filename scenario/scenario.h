@@ -45,6 +45,9 @@ struct Scenario {
     QString description;
     QString view; ///< the window's view to open with the lesson: "topology" (the default) or "schedulers"
     double durationS = 0;
+    /// The fastest it may be played (--speed) and still tell the truth: its counts depend on time the engine
+    /// cannot compress (I/O waits, crashes per second against a supervision window). 100: any speed.
+    double maxSpeed = 100;
     PipelineConfig config; ///< at the start
     QList<ScenarioStep> timeline; ///< ordered by time (stable for equal times)
     QList<Assertion> expect;
@@ -59,7 +62,9 @@ struct Scenario {
     /// the caption at timeline index `index`; 0 if that step is not a caption.
     [[nodiscard]] int captionNumber(int index) const;
 
-    /// The same scenario with every time divided by `speed` (>= 1): for short CI runs of long lessons.
+    /// The same scenario with every time divided by `speed` (>= 1): the timeline, the duration, the checks, and
+    /// the configuration's own times (sampling, supervision windows, back-off, hang timeout). Rates and work per
+    /// event stay, so counts reached within a caption are smaller; see maxSpeed.
     [[nodiscard]] Scenario fasterBy(double speed) const;
 };
 

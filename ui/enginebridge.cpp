@@ -65,6 +65,7 @@ void EngineBridge::start()
     if (m_engine && m_engine->state() != EngineState::Stopped && m_engine->state() != EngineState::Idle)
         return;
     auto engine = std::make_unique<Engine>(m_config);
+    engine->setRateWindow(m_rateWindowS);
     if (const auto errors = engine->start(); !errors.empty()) {
         emit configRejected(QString::fromStdString(errors.front().message));
         return;
@@ -166,6 +167,13 @@ void EngineBridge::applyPending()
     next.seed = m_engine->config().seed; // the seed belongs to the run
     if (const auto errors = m_engine->reconfigure(next); !errors.empty())
         emit configRejected(QString::fromStdString(errors.front().message));
+}
+
+void EngineBridge::setRateWindow(double seconds)
+{
+    m_rateWindowS = seconds;
+    if (m_engine)
+        m_engine->setRateWindow(seconds);
 }
 
 void EngineBridge::killConsumer(int index)

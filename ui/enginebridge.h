@@ -49,6 +49,8 @@ public slots:
     /// Takes a configuration and applies it to the running engine now (a lesson's step, not a dragged slider).
     void applyNow(const beam::PipelineConfig &config);
     void killConsumer(int index);
+    /// The window of every rate and ratio (Engine::setRateWindow), for this engine and the ones after it.
+    void setRateWindow(double seconds);
     /// Makes a consumer stop making progress; its supervisor crashes it after the hang timeout.
     void hangConsumer(int index);
 
@@ -68,6 +70,7 @@ private:
     void reapRetired();
 
     PipelineConfig m_config;
+    double m_rateWindowS = Snapshot::kWindowS;
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<Engine> m_stopping; ///< an engine draining on a helper thread
     std::thread m_drainThread;

@@ -96,9 +96,54 @@ private slots:
         for (const auto &c : s->consumers) {
             QCOMPARE(QString::fromStdString(c.state), QStringLiteral("running"));
             QCOMPARE(c.restarts, std::uint64_t(c.index == 2 ? 1 : 0));
+            QCOMPARE(c.crashesInWindow, c.crashes); // all within the last second
         }
+        // The event log says who and why, in order: consumer 2 crashed (killed), then it was restarted; then
+        // a change of configuration, from and to.
+        PipelineConfig more = config;
+        more.consumers = 6;
+        QVERIFY(engine.reconfigure(more).empty());
+        engine.sampleNow();
+        std::vector<EngineEvent> events;
+        std::uint64_t sequence = 0;
+        for (const auto &snapshot : engine.history()) {
+            for (const auto &e : snapshot->events) {
+                QVERIFY(e.sequence > sequence); // each once, in order
+                sequence = e.sequence;
+                events.push_back(e);
+            }
+        }
+        QCOMPARE(events.size(), std::size_t{3});
+        QCOMPARE(int(events[0].kind), int(EngineEvent::Kind::Crash));
+        QCOMPARE(events[0].consumer, 2);
+        QCOMPARE(QString::fromStdString(events[0].what), QStringLiteral("killed"));
+        QCOMPARE(int(events[1].kind), int(EngineEvent::Kind::Restart));
+        QCOMPARE(events[1].consumer, 2);
+        QVERIFY(events[1].atS >= events[0].atS);
+        QCOMPARE(int(events[2].kind), int(EngineEvent::Kind::Configuration));
+        QCOMPARE(QString::fromStdString(events[2].what), QStringLiteral("consumers 4 → 6"));
         engine.stop();
         QVERIFY(beam::test::conservationProblem(*engine.latest()).empty());
+    }
+
+    void testEventLogKeepsTheNewestInOrder()
+    {
+        EventLog log;
+        QCOMPARE(log.last(), std::uint64_t{0});
+        QVERIFY(log.since(0).empty());
+        for (std::size_t i = 0; i < EventLog::kCapacity + 10; ++i)
+            log.append({0, static_cast<double>(i), EngineEvent::Kind::Restart, static_cast<int>(i % 8), {}});
+        QCOMPARE(log.last(), std::uint64_t{EventLog::kCapacity + 10});
+        const auto all = log.since(0);
+        QCOMPARE(all.size(), EventLog::kCapacity); // the oldest ten are forgotten
+        QCOMPARE(all.front().sequence, std::uint64_t{11});
+        const auto tail = log.since(log.last() - 3);
+        QCOMPARE(tail.size(), std::size_t{3});
+        QCOMPARE(tail.back().sequence, log.last());
+        const auto newest = log.since(0, 2); // a limit keeps the newest
+        QCOMPARE(newest.size(), std::size_t{2});
+        QCOMPARE(newest.back().sequence, log.last());
+        QVERIFY(log.since(log.last()).empty());
     }
 
     void testHangIsDetectedAndRestarted()
@@ -221,6 +266,13 @@ private slots:
         QVERIFY(s->gaveUp);
         QCOMPARE(QString::fromStdString(supervisor(*s, "pipeline").state), QStringLiteral("gave_up"));
         QVERIFY(QString::fromStdString(engine.notice()).contains(QLatin1String("gave up")));
+        // Giving up is logged once, with the reason the notice gives.
+        int gaveUpEvents = 0;
+        for (const auto &snapshot : engine.history()) {
+            for (const auto &e : snapshot->events)
+                gaveUpEvents += e.kind == EngineEvent::Kind::GaveUp ? 1 : 0;
+        }
+        QCOMPARE(gaveUpEvents, 1);
         // The consumers supervisor never restarted more than its intensity allows inside one window.
         QVERIFY(supervisor(*s, "consumers").restartsInWindow <= config.maxRestarts);
         if (EscalationPolicy(onEscalation) == EscalationPolicy::Stop) {
