@@ -3,6 +3,7 @@
 
 #include "chartpanel.h"
 #include "controlpanel.h"
+#include "eventlogmodel.h"
 #include "lessonpanel.h"
 #include "schedulersview.h"
 #include "statelegend.h"
@@ -19,6 +20,7 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
+#include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -33,6 +35,7 @@
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -75,6 +78,17 @@ MainWindow::MainWindow(QWidget *parent)
     m_views->setDocumentMode(true);
     m_views->addTab(topologyPane, tr("Topology"));
     m_views->addTab(schedulersPane, tr("Schedulers"));
+    // What happened, when and to whom: a crash's badge is gone in microseconds, its row stays.
+    m_events = new EventLogModel(this);
+    auto *eventTable = new QTableView;
+    eventTable->setObjectName(QStringLiteral("eventLog"));
+    eventTable->setModel(m_events);
+    eventTable->verticalHeader()->hide();
+    eventTable->horizontalHeader()->setStretchLastSection(true);
+    eventTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    eventTable->setWordWrap(true);
+    connect(m_events, &QAbstractItemModel::rowsInserted, eventTable, [eventTable] { eventTable->scrollToBottom(); });
+    m_views->addTab(eventTable, tr("Events"));
     m_split = new QSplitter(Qt::Horizontal);
     m_split->addWidget(m_charts);
     m_split->addWidget(m_views);
@@ -173,6 +187,7 @@ MainWindow::MainWindow(QWidget *parent)
         m_lessons->abandon(tr("the engine was reset"));
         m_bridge->reset();
         m_history.clear();
+        m_events->clear();
         m_monitor.reset();
         m_charts->clearMarkers();
         m_charts->redraw(m_history);
@@ -182,6 +197,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_bridge, &EngineBridge::snapshotReady, m_lessons, &LessonPanel::showSnapshot);
     connect(m_lessons, &LessonPanel::restarted, this, [this] {
         m_history.clear();
+        m_events->clear();
         m_monitor.reset();
         m_warningCount = 0;
         m_everLost = 0;
@@ -334,8 +350,11 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
         return;
     const Snapshot &s = *snapshot;
     m_history.add(s);
-    if (!m_recent.empty() && s.elapsedS < m_recent.back()->elapsedS)
+    if (!m_recent.empty() && s.elapsedS < m_recent.back()->elapsedS) {
         m_recent.clear(); // a new run
+        m_events->clear();
+    }
+    m_events->add(s);
     m_recent.push_back(snapshot);
     while (m_recent.size() > 2 && m_recent.front()->elapsedS < s.elapsedS - 2.5)
         m_recent.pop_front();

@@ -29,6 +29,7 @@ class ControlPanel;
 class LessonPanel;
 class StatTiles;
 class SchedulersView;
+class EventLogModel;
 class TopologyView;
 
 /// The window: controls on the left, live charts and the topology in the middle, totals and a conservation
@@ -93,7 +94,8 @@ private:
     ChartPanel *m_charts = nullptr;
     TopologyView *m_topology = nullptr;
     SchedulersView *m_schedulers = nullptr;
-    QTabWidget *m_views = nullptr; ///< Topology | Schedulers
+    QTabWidget *m_views = nullptr; ///< Topology | Schedulers | Events
+    EventLogModel *m_events = nullptr; ///< crashes, restarts, escalations, settings: time, who, what
     LessonPanel *m_lessons = nullptr;
     QDockWidget *m_lessonDock = nullptr;
     StatTiles *m_tiles = nullptr;
