@@ -40,6 +40,8 @@ void EngineStage::apply(const ScenarioStep &step, int /*index*/)
         case ScenarioStep::Action::RemoveProducer:
             print(step, m_engine.reconfigure(step.configAfter));
             return;
+        case ScenarioStep::Action::PauseLesson:
+            break; // headless, nobody is there to resume: the lesson goes on (printed below)
         }
         print(step, {});
         break;

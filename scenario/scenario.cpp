@@ -159,10 +159,12 @@ struct Parser {
         for (const auto &key : o.keys()) {
             if (key == QLatin1String("set") || key == QLatin1String("action") || key == QLatin1String("caption"))
                 ++kinds;
-            else if (key != QLatin1String("at_s") && key != QLatin1String("target") && key != QLatin1String("check"))
+            else if (key != QLatin1String("at_s") && key != QLatin1String("target") && key != QLatin1String("check")
+                && key != QLatin1String("when"))
                 error(path + QLatin1Char('.') + escapeControl(key),
                     QStringLiteral("unknown key (a step has \"at_s\", one of \"set\", \"action\", \"caption\", "
-                                   "\"target\" for kill_consumer and hang_consumer, \"check\" for a caption)"));
+                                   "\"target\" for kill_consumer and hang_consumer, \"check\" for a caption, "
+                                   "\"when\" for a caption or pause_lesson)"));
         }
         if (kinds != 1) {
             error(
@@ -172,6 +174,30 @@ struct Parser {
         if (o.contains(QStringLiteral("check")) && !o.contains(QStringLiteral("caption"))) {
             error(path + QStringLiteral(".check"), QStringLiteral("only a caption takes checks"));
             return;
+        }
+        if (const auto when = o.value(QStringLiteral("when")); !when.isUndefined()) {
+            const bool canWait = o.contains(QStringLiteral("caption"))
+                || o.value(QStringLiteral("action")) == QJsonValue(QStringLiteral("pause_lesson"));
+            if (!canWait) {
+                error(path + QStringLiteral(".when"),
+                    QStringLiteral("only a caption or pause_lesson can wait for a condition (a change of settings "
+                                   "must come at its time, so the settings after it are known)"));
+                return;
+            }
+            if (!when.isString()) {
+                expected(
+                    path + QStringLiteral(".when"), QStringLiteral("a condition such as \"escalations >= 1\""), when);
+                return;
+            }
+            auto condition = assertion(when.toString(), path + QStringLiteral(".when"), scenario);
+            if (!condition)
+                return;
+            if (condition->atS) {
+                error(path + QStringLiteral(".when"),
+                    QStringLiteral("a condition has no \"@<s>s:\"; \"at_s\" is the earliest it is looked for"));
+                return;
+            }
+            s.condition = condition;
         }
         if (o.contains(QStringLiteral("target")) && !o.contains(QStringLiteral("action"))) {
             error(
@@ -197,7 +223,8 @@ struct Parser {
                 = {{"kill_consumer", ScenarioStep::Action::KillConsumer},
                     {"hang_consumer", ScenarioStep::Action::HangConsumer}, {"pause", ScenarioStep::Action::Pause},
                     {"resume", ScenarioStep::Action::Resume}, {"add_producer", ScenarioStep::Action::AddProducer},
-                    {"remove_producer", ScenarioStep::Action::RemoveProducer}};
+                    {"remove_producer", ScenarioStep::Action::RemoveProducer},
+                    {"pause_lesson", ScenarioStep::Action::PauseLesson}};
             bool known = false;
             for (const auto &[name, kind] : actions) {
                 if (action == QLatin1String(name)) {
@@ -208,7 +235,7 @@ struct Parser {
             if (!known) {
                 expected(path + QStringLiteral(".action"),
                     QStringLiteral("one of \"kill_consumer\", \"hang_consumer\", \"pause\", \"resume\", "
-                                   "\"add_producer\", \"remove_producer\""),
+                                   "\"add_producer\", \"remove_producer\", \"pause_lesson\""),
                     o.value(QStringLiteral("action")));
                 return;
             }
@@ -297,6 +324,8 @@ QString toString(ScenarioStep::Action action)
         return QStringLiteral("add_producer");
     case ScenarioStep::Action::RemoveProducer:
         return QStringLiteral("remove_producer");
+    case ScenarioStep::Action::PauseLesson:
+        return QStringLiteral("pause_lesson");
     }
     return {};
 }
@@ -321,6 +350,12 @@ QString ScenarioStep::describe() const
         return caption;
     }
     return {};
+}
+
+QString ScenarioStep::whenText() const
+{
+    return condition ? QStringLiteral("when %1").arg(beam::describe(*condition))
+                     : QStringLiteral("%1 s").arg(atS, 0, 'g', 4);
 }
 
 namespace {
@@ -479,9 +514,11 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
             auto &step = scenario.timeline[i];
             if (step.kind != ScenarioStep::Kind::Caption)
                 continue;
+            // Until the next caption due at a time; one waiting for a condition may come sooner, and the player
+            // judges the checks when it does. A caption that waits itself may stay until the end.
             double until = scenario.durationS;
-            for (qsizetype j = i + 1; j < scenario.timeline.size(); ++j) {
-                if (scenario.timeline[j].kind == ScenarioStep::Kind::Caption) {
+            for (qsizetype j = i + 1; j < scenario.timeline.size() && !step.conditional(); ++j) {
+                if (scenario.timeline[j].kind == ScenarioStep::Kind::Caption && !scenario.timeline[j].conditional()) {
                     until = scenario.timeline[j].atS;
                     break;
                 }

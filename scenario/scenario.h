@@ -19,8 +19,12 @@ inline constexpr double kDefaultSettleS = 1.0;
 /// One step of a scenario's timeline. Exactly one of `set`, `action` or `caption`.
 struct ScenarioStep {
     enum class Kind { Set, Action, Caption };
-    enum class Action { KillConsumer, HangConsumer, Pause, Resume, AddProducer, RemoveProducer };
-    double atS = 0;
+    /// PauseLesson stops the lesson's clock (the window waits for the teacher's Play; a headless run goes on).
+    enum class Action { KillConsumer, HangConsumer, Pause, Resume, AddProducer, RemoveProducer, PauseLesson };
+    double atS = 0; ///< when it fires; with `condition`, the earliest it may
+    /// "when": the step fires at the first snapshot, at or after atS, where this holds (a caption, or
+    /// pause_lesson); nullopt: at atS.
+    std::optional<Assertion> condition;
     Kind kind = Kind::Caption;
     QJsonObject set; ///< configuration fields, as in the report's `config`
     PipelineConfig configAfter; ///< the whole configuration once this step (and those before it) applied
@@ -32,6 +36,9 @@ struct ScenarioStep {
     /// (the next caption's time, or the end of the run); with "@<s>s:" at that instant only.
     QList<Assertion> checks;
 
+    [[nodiscard]] bool conditional() const { return condition.has_value(); }
+    /// "12 s", or "when escalations is at least 1".
+    [[nodiscard]] QString whenText() const;
     /// "set consumers = 4, work_us = 100" / "kill consumer 3" / "hang consumer 3" / the caption.
     [[nodiscard]] QString describe() const;
 };

@@ -34,6 +34,11 @@ void ScenarioPlayer::start()
             m_readings[v.assertion.path];
     }
     m_lastSequence = 0;
+    m_latestReport = {};
+    const auto steps = static_cast<std::size_t>(m_scenario.timeline.size());
+    m_shownAt.assign(steps, -1.0);
+    m_shownAfter.assign(steps, -1);
+    m_conditionFired.assign(steps, false);
     m_started = true;
     m_finished = false;
     m_playing = true;
@@ -71,7 +76,9 @@ void ScenarioPlayer::step()
     const double to = std::max(position(), m_scenario.timeline[m_next].atS);
     for (std::size_t i = 0; i < m_verdicts.size(); ++i) {
         auto &v = m_verdicts[i];
-        if (v.decided() || !v.assertion.atS || *v.assertion.atS > to)
+        const bool onScreen = v.caption >= 0 && v.caption == m_caption;
+        if (v.decided() || !v.assertion.atS || *v.assertion.atS > to
+            || (v.assertion.overStretch() && !onScreen && m_shownAt[static_cast<std::size_t>(v.caption)] < 0))
             continue;
         v.state = Verdict::State::Skipped;
         v.message = QStringLiteral("%1: not judged (jumped past it)").arg(v.assertion.text);
@@ -95,6 +102,7 @@ void ScenarioPlayer::advance()
         judgeDue(m_scenario.timeline[m_next].atS);
         fireDue(m_scenario.timeline[m_next].atS);
     }
+    fireConditions();
     judgeDue(now);
 }
 
@@ -102,16 +110,55 @@ void ScenarioPlayer::fireDue(double upTo)
 {
     while (m_next < m_scenario.timeline.size() && m_scenario.timeline[m_next].atS <= upTo) {
         const int index = m_next++;
-        const auto &s = m_scenario.timeline[index];
-        if (s.kind == ScenarioStep::Kind::Caption)
-            m_caption = index;
-        m_stage.apply(s, index);
+        if (!m_scenario.timeline[index].conditional()) // one that waits for its condition fires in fireConditions
+            fire(index, m_scenario.timeline[index].atS);
+    }
+}
+
+void ScenarioPlayer::fireConditions()
+{
+    const double now = position();
+    for (int i = 0; i < m_scenario.timeline.size(); ++i) {
+        const auto &step = m_scenario.timeline[i];
+        if (!step.conditional() || m_conditionFired[static_cast<std::size_t>(i)] || step.atS > now)
+            continue;
+        if (m_latestReport.isEmpty() || !evaluate(*step.condition, m_latestReport).passed)
+            continue;
+        m_conditionFired[static_cast<std::size_t>(i)] = true;
+        fire(i, now);
+    }
+}
+
+void ScenarioPlayer::fire(int index, double atS)
+{
+    const auto &s = m_scenario.timeline[index];
+    if (s.kind == ScenarioStep::Kind::Caption) {
+        closeCaption(atS);
+        m_shownAfter[static_cast<std::size_t>(index)] = m_caption;
+        m_caption = index;
+        m_shownAt[static_cast<std::size_t>(index)] = atS;
+    }
+    m_stage.apply(s, index);
+    if (s.kind == ScenarioStep::Kind::Action && s.action == ScenarioStep::Action::PauseLesson && m_honourLessonPauses)
+        pause();
+}
+
+void ScenarioPlayer::closeCaption(double atS)
+{
+    if (m_caption < 0)
+        return;
+    for (std::size_t i = 0; i < m_verdicts.size(); ++i) {
+        const auto &v = m_verdicts[i];
+        if (v.caption == m_caption && v.assertion.overStretch() && !v.decided())
+            decide(i, judgeStretch(v, atS), atS);
     }
 }
 
 void ScenarioPlayer::observe()
 {
-    if (!m_playing || m_readings.empty())
+    const bool waiting = std::any_of(m_scenario.timeline.begin(), m_scenario.timeline.end(),
+        [](const ScenarioStep &step) { return step.conditional(); });
+    if (!m_playing || (m_readings.empty() && !waiting))
         return;
     const std::uint64_t sequence = m_stage.latestSequence();
     if (sequence != 0 && sequence == m_lastSequence)
@@ -120,6 +167,7 @@ void ScenarioPlayer::observe()
     if (report.isEmpty())
         return;
     m_lastSequence = sequence;
+    m_latestReport = report;
     const double t = position();
     for (auto &[path, series] : m_readings) {
         const QJsonValue value = valueAt(report, path);
@@ -152,10 +200,23 @@ std::vector<Reading> ScenarioPlayer::readings(
     return out;
 }
 
-AssertionResult ScenarioPlayer::judgeStretch(const Verdict &v) const
+AssertionResult ScenarioPlayer::judgeStretch(const Verdict &v, double until) const
 {
-    const Assertion &a = v.assertion;
-    const double until = *a.atS;
+    // The stretch runs from when the caption actually appeared (a caption may wait for a condition), plus its
+    // settle time, to when it left the screen.
+    Assertion a = v.assertion;
+    const double shown = m_shownAt[static_cast<std::size_t>(v.caption)];
+    const double settle = a.fromS - a.captionS;
+    a.captionS = shown;
+    a.fromS = shown + settle;
+    if (a.fromS >= until) {
+        AssertionResult r;
+        r.message = QStringLiteral("%1: the caption was on screen %2 s, less than the %3 s its figures need to settle")
+                        .arg(describe(a))
+                        .arg(until - shown, 0, 'f', 1)
+                        .arg(settle, 0, 'g', 3);
+        return r;
+    }
     if (!a.expected.isDouble() && !a.isTrend() && !a.againstPrevious) {
         // A string or a truth: it holds at every snapshot of the stretch, or it does not.
         const auto truths = readings(a.path, a.fromS, until, &a);
@@ -171,17 +232,11 @@ AssertionResult ScenarioPlayer::judgeStretch(const Verdict &v) const
                        : QStringLiteral("%1: not at %2 s").arg(describe(a)).arg(broken->t, 0, 'f', 1);
         return r;
     }
-    // The previous caption's stretch: from its settle time to this caption.
+    // The previous caption's stretch (the one on screen before this one): from its settle time to this caption.
     std::vector<Reading> previous;
-    if (a.againstPrevious && v.caption > 0) {
-        for (int i = v.caption - 1; i >= 0; --i) {
-            const auto &step = m_scenario.timeline[i];
-            if (step.kind == ScenarioStep::Kind::Caption) {
-                const double settle = a.fromS - a.captionS;
-                previous = readings(a.path, std::min(step.atS + settle, a.captionS), a.captionS - 1e-6);
-                break;
-            }
-        }
+    if (const int before = m_shownAfter[static_cast<std::size_t>(v.caption)]; a.againstPrevious && before >= 0) {
+        const double from = m_shownAt[static_cast<std::size_t>(before)] + settle;
+        previous = readings(a.path, std::min(from, a.captionS), a.captionS - 1e-6);
     }
     return evaluateStretch(a, readings(a.path, a.fromS, until), readings(a.path, a.captionS, until), previous);
 }
@@ -195,12 +250,8 @@ void ScenarioPlayer::judgeDue(double upTo)
         // judged before the next caption; at the end of the run everything at the duration is left to finish().
         const bool due
             = v.assertion.atS && (*v.assertion.atS < upTo || (*v.assertion.atS == upTo && upTo < m_scenario.durationS));
-        if (v.decided() || !due)
+        if (v.decided() || !due || v.assertion.overStretch()) // a stretch is judged as its caption leaves
             continue;
-        if (v.assertion.overStretch()) {
-            decide(i, judgeStretch(v), position());
-            continue;
-        }
         if (report.isEmpty())
             report = m_stage.report();
         if (report.isEmpty())
@@ -230,8 +281,15 @@ void ScenarioPlayer::finish(const QJsonObject &final, const QString &why)
             continue;
         // An end-of-run assertion is judged on any end; one timed at the end, only if the run got there.
         const bool timedAtEnd = v.assertion.atS && *v.assertion.atS >= m_scenario.durationS;
-        if (v.assertion.overStretch() && (why.isEmpty() || reachedEnd())) {
-            decide(i, judgeStretch(v), end);
+        const bool shown = v.caption >= 0 && m_shownAt[static_cast<std::size_t>(v.caption)] >= 0;
+        if (v.assertion.overStretch() && shown && v.caption == m_caption && (why.isEmpty() || reachedEnd())) {
+            decide(i, judgeStretch(v, end), end);
+        } else if (v.assertion.overStretch() && !shown && m_scenario.timeline[v.caption].conditional()) {
+            decide(i,
+                {false, {},
+                    QStringLiteral("%1: its caption never appeared (it waits for %2, which never held)")
+                        .arg(describe(v.assertion), describe(*m_scenario.timeline[v.caption].condition))},
+                end);
         } else if (!v.assertion.atS || (timedAtEnd && (why.isEmpty() || reachedEnd()))) {
             decide(i, evaluate(v.assertion, final), end);
         } else {

@@ -81,6 +81,9 @@ public:
     void finish(const QJsonObject &final, const QString &why = {});
     /// Stops the lesson where it is without judging the rest (the engine was reset under it).
     void abandon();
+    /// pause_lesson steps stop the lesson clock (the window: the teacher resumes); otherwise they are only
+    /// reported (headless: nobody is there to resume).
+    void setHonourLessonPauses(bool honour) { m_honourLessonPauses = honour; }
 
     [[nodiscard]] double position() const;
     [[nodiscard]] bool playing() const { return m_playing; }
@@ -102,13 +105,17 @@ public:
 
 private:
     void fireDue(double upTo);
+    void fireConditions();
+    void fire(int index, double atS);
+    /// The caption on screen leaves it at `atS`: its checks over a stretch are judged.
+    void closeCaption(double atS);
     void judgeDue(double upTo);
     void observe();
     /// The readings of `path` between two lesson times (inclusive); for a figure that is not a number, 1 where
     /// `truthOf` holds and 0 where it does not.
     [[nodiscard]] std::vector<Reading> readings(
         const QString &path, double from, double to, const Assertion *truthOf = nullptr) const;
-    [[nodiscard]] AssertionResult judgeStretch(const Verdict &verdict) const;
+    [[nodiscard]] AssertionResult judgeStretch(const Verdict &verdict, double until) const;
     void decide(std::size_t index, const AssertionResult &result, double atS);
 
     Scenario m_scenario;
@@ -125,6 +132,11 @@ private:
     /// Every reading of each field a check judges over a stretch, in lesson time: {time, value}.
     std::map<QString, std::vector<std::pair<double, QJsonValue>>> m_readings;
     std::uint64_t m_lastSequence = 0;
+    QJsonObject m_latestReport; ///< the newest snapshot's report, for conditions
+    std::vector<double> m_shownAt; ///< by timeline index: when a caption appeared, -1 if it has not
+    std::vector<int> m_shownAfter; ///< by timeline index: the caption on screen before it, -1 if none
+    std::vector<bool> m_conditionFired; ///< by timeline index: a conditional step that fired
+    bool m_honourLessonPauses = false;
 };
 
 } // namespace beam

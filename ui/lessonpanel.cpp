@@ -130,6 +130,7 @@ void LessonPanel::play(const Scenario &scenario, double speed)
     m_player.emplace(
         scenario, static_cast<ScenarioStage &>(*this),
         [this] { return static_cast<double>(m_clock.nsecsElapsed()) / 1e9; }, speed);
+    m_player->setHonourLessonPauses(true); // a teacher is there to press Play lesson
     const Scenario &played = m_player->scenario();
     // Played faster, the figures' window shrinks with every other time, so a check sees what it would at speed 1.
     m_bridge->setRateWindow(Snapshot::kWindowS / std::max(1.0, speed));
@@ -146,8 +147,8 @@ void LessonPanel::play(const Scenario &scenario, double speed)
         for (int j = 0; j < played.timeline.size() && played.timeline[j].atS <= s.atS; ++j)
             under = std::max(under, played.captionNumber(j));
         m_markerLabels.append(under > 0 ? QString::number(under) : QStringLiteral("·"));
-        m_steps->addItem(number > 0 ? QStringLiteral("%1.  %2 s  “%3”").arg(number).arg(s.atS, 0, 'g', 4).arg(s.caption)
-                                    : QStringLiteral("      %1 s  %2").arg(s.atS, 0, 'g', 4).arg(s.describe()));
+        m_steps->addItem(number > 0 ? QStringLiteral("%1.  %2  “%3”").arg(number).arg(s.whenText(), s.caption)
+                                    : QStringLiteral("      %1  %2").arg(s.whenText(), s.describe()));
     }
     m_expect->clear();
     for (std::size_t i = 0; i < m_player->verdicts().size(); ++i) {
@@ -293,6 +294,10 @@ void LessonPanel::apply(const ScenarioStep &s, int index)
             m_controls->setConfig(s.configAfter);
             m_bridge->applyNow(s.configAfter);
             break;
+        case ScenarioStep::Action::PauseLesson:
+            // The player stops the lesson's clock; the engine runs on, and Play lesson goes on.
+            updateTransport();
+            return;
         }
         m_charts->addMarker(at, m_markerLabels.value(index));
         break;

@@ -297,6 +297,12 @@ private slots:
         QTest::newRow("mean of a truth") << QStringLiteral(
             R"({"at_s": 1, "caption": "x", "check": ["mean(gave_up) == true"]})")
                                          << QStringLiteral("gave_up is not a number");
+        QTest::newRow("a set that waits")
+            << QStringLiteral(R"({"at_s": 1, "when": "lost == 0", "set": {"consumers": 2}})")
+            << QStringLiteral("only a caption or pause_lesson can wait for a condition");
+        QTest::newRow("a condition at a time")
+            << QStringLiteral(R"({"at_s": 1, "when": "@2s: lost == 0", "caption": "x"})")
+            << QStringLiteral("a condition has no");
         QTest::newRow("after it left") << QStringLiteral(
             R"({"at_s": 1, "caption": "x", "check": ["@6s: lost == 0"]}, {"at_s": 5, "caption": "y"})")
                                        << QStringLiteral("after the caption left the screen at 5 s");
@@ -372,6 +378,48 @@ private slots:
         QVERIFY2(v[5].message.contains(QLatin1String("against 1,000 then")), qPrintable(v[5].message));
         QCOMPARE(v[6].state, Verdict::State::Passed);
         QCOMPARE(v[7].state, Verdict::State::Failed);
+    }
+
+    void testStepsWaitForTheirCondition()
+    {
+        // The caption that explains an escalation appears when one happens, not at a guessed time; the lesson
+        // clock stops there for the teacher; its checks run from then until the next caption.
+        const char *lesson = R"({"name": "x", "duration_s": 20, "timeline": [
+            {"at_s": 0, "caption": "calm", "check": ["escalations == 0"]},
+            {"at_s": 1, "when": "escalations >= 1", "caption": "it escalated", "check": ["after 0.5s: escalations >= 1"]},
+            {"at_s": 1, "when": "escalations >= 1", "action": "pause_lesson"},
+            {"at_s": 2, "when": "escalations >= 99", "caption": "never", "check": ["escalations >= 99"]}]})";
+        double now = 0;
+        Stage stage;
+        stage.clock = &now;
+        ScenarioPlayer player(parse(lesson), stage, [&] { return now; });
+        player.setHonourLessonPauses(true);
+        const auto at = [&](double t, double escalations) {
+            now = t;
+            stage.current = {{QStringLiteral("escalations"), escalations}};
+            player.advance();
+        };
+        stage.current = {{QStringLiteral("escalations"), 0.0}};
+        player.start();
+        for (int i = 1; i <= 40; ++i)
+            at(i * 0.1, 0);
+        QCOMPARE(player.caption(), QStringLiteral("calm"));
+        at(4.1, 1); // it happens at 4.1 s
+        QCOMPARE(player.caption(), QStringLiteral("it escalated"));
+        QVERIFY(stage.applied.contains(QStringLiteral("4.1 1:it escalated")));
+        QCOMPARE(player.verdicts()[0].state, Verdict::State::Failed); // "calm" read 1 as it left the screen
+        QVERIFY(!player.playing()); // pause_lesson stopped the clock there
+        const double held = player.position();
+        at(9, 1);
+        QCOMPARE(player.position(), held);
+        player.resume();
+        for (int i = 1; i <= 20; ++i)
+            at(9 + i * 0.1, 1);
+        player.finish(stage.current);
+        QCOMPARE(player.verdicts()[1].state, Verdict::State::Passed);
+        QCOMPARE(player.verdicts()[2].state, Verdict::State::Failed);
+        QVERIFY2(player.verdicts()[2].message.contains(QLatin1String("its caption never appeared")),
+            qPrintable(player.verdicts()[2].message));
     }
 
     void testCaptionCheckErrors()
