@@ -37,8 +37,7 @@ StatTiles::StatTiles(QWidget *parent)
         tr("Events admitted and not yet finished at this instant, against the bound (back-pressure)."),
         tr("Consumers restarted by their supervisor since the start."),
         tr("Produced minus processed, dead-lettered, dropped and in flight. Anything but 0 is a bug."),
-        tr("Little's law: in a steady state the mean number in flight L equals throughput lambda times mean "
-           "latency W (over the last second). While L is still moving it does not apply, and the tile says so.")};
+        littlesRuleText()};
     for (int i = 0; i < static_cast<int>(Tile::Count); ++i) {
         Item &item = m_items[i];
         item.frame = new QFrame;
@@ -108,25 +107,84 @@ void StatTiles::showSnapshot(const Snapshot &s, const LittlesLaw &law)
     set(Tile::Lost, QStringLiteral("%L1").arg(s.lost),
         s.lost == 0 ? tr("every event accounted for") : tr("events vanished: a bug"),
         s.lost == 0 ? QStringLiteral("good") : QStringLiteral("bad"));
-    if (!law.known) {
+    showLittlesLaw(law);
+}
+
+QString StatTiles::littlesRuleText()
+{
+    const LittlesRule rule;
+    return tr("Little's law: in a steady state the mean number in flight L equals the throughput λ times the mean "
+              "latency W, all three over the last %1 s.\n"
+              "Steady unless L trends beyond its noise: a least-squares line through L's means per sampling "
+              "interval over the last %2 s must move L by more than ±%3√L (a count of L events fluctuates by "
+              "about √L) and by more than %4 standard errors of the fit (more than chance) to read \"not steady\". "
+              "The tile's ± is the larger of the two.\n"
+              "L ≈ λ×W when the two are within %5% of the larger.")
+        .arg(rule.windowS, 0, 'g', 3)
+        .arg(rule.trendS, 0, 'g', 3)
+        .arg(rule.material == 1.0 ? QString() : QString::number(rule.material, 'g', 3) + QStringLiteral(" × "))
+        .arg(rule.sigmas, 0, 'g', 3)
+        .arg(rule.tolerance * 100, 0, 'g', 3);
+}
+
+void StatTiles::showLittlesLaw(const LittlesLaw &law)
+{
+    // A number of events: two significant digits under one (1,000 ev/s at 11 us is L = 0.011, not "0.0"), one
+    // decimal under ten, whole events above.
+    const auto events = [](double v) {
+        const double a = std::abs(v);
+        if (a > 0 && a < 1)
+            return QString::number(v, 'g', 2);
+        return QStringLiteral("%L1").arg(v, 0, 'f', a < 10 ? 1 : 0);
+    };
+    const auto sign = [](double v) { return v > 0 ? QStringLiteral("+") : QString(); };
+    const QString change = sign(law.change()) + events(law.change()); // "+131"
+    const QString span = QString::number(law.trendS, 'g', 2);
+    QFrame *frame = m_items[static_cast<int>(Tile::Little)].frame;
+    const QString tip = littlesRuleText()
+        + (law.known ? tr("\nNow: L %1 events, trend %2%3/s ± %4/s over %5 s (%6 intervals): L %7 in %5 s, "
+                          "against ±%8 (√L = %9).")
+                           .arg(events(law.inFlightMean), sign(law.trendPerSec))
+                           .arg(ticks::format(law.trendPerSec, ticks::Unit::Plain))
+                           .arg(ticks::format(law.trendErrorPerSec, ticks::Unit::Plain))
+                           .arg(span)
+                           .arg(law.trendIntervals)
+                           .arg(change, events(law.limit), events(law.noise))
+                     : QString());
+    if (frame->toolTip() != tip)
+        frame->setToolTip(tip);
+    if (law.windowS <= 0) {
         set(Tile::Little, tr("measuring…"), tr("needs two seconds of run"));
+        return;
+    }
+    // L, lambda and W with their units, always: the law is about these three numbers. Two lines of at most 34
+    // characters (what fits the tile at 1920 px, so the row does not grow): the figures, then L's trend against
+    // its noise. lambda to two significant digits, so that lambda x W is a product to do in one's head
+    // (20k/s x 2.24 ms) and the line keeps its length from one redraw to the next.
+    const double digit = law.throughputPerSec > 0
+        ? std::pow(10.0, std::floor(std::log10(law.throughputPerSec)) - 1) // the second significant digit
+        : 1.0;
+    const double lambda = std::round(law.throughputPerSec / digit) * digit;
+    const auto figures = [&](const QString &relation) { // " ≈ ", " ≠ " or ", " (not judged)
+        return tr("L %1 events%2λ %3 × W %4")
+            .arg(events(law.inFlightMean), relation, ticks::format(lambda, ticks::Unit::Plain) + tr("/s"),
+                ticks::format(law.latencyMeanS * 1e6, ticks::Unit::Microseconds));
+    };
+    if (!law.known) {
+        set(Tile::Little, tr("measuring…"),
+            figures(QStringLiteral(", ")) + QLatin1Char('\n') + tr("needs two seconds of run to judge"));
     } else if (!law.steady) {
         set(Tile::Little, tr("not steady"),
-            tr("mean in flight %1 %L2/s, so L ≠ λ×W yet")
-                .arg(law.trendPerSec > 0 ? tr("rising") : tr("falling"))
-                .arg(std::abs(law.trendPerSec), 0, 'f', 0),
+            figures(QStringLiteral(", ")) + QLatin1Char('\n')
+                + tr("L %1 in %2 s, beyond ±%3").arg(change, span, events(law.limit)),
             QStringLiteral("warn"));
     } else {
-        // Two significant digits under one event (1,000 ev/s at 11 us is L = 0.011, not "0.0 ≈ 0.0").
-        const auto figure = [](double v) {
-            return v > 0 && v < 1 ? QString::number(v, 'g', 2) : QString::number(v, 'f', v < 10 ? 1 : 0);
-        };
-        if (law.agrees)
-            set(Tile::Little, QStringLiteral("%1 ≈ %2").arg(figure(law.inFlightMean), figure(law.predicted)),
-                tr("steady: mean in flight L ≈ λ×W (last %1 s)").arg(law.windowS, 0, 'g', 2));
-        else
-            set(Tile::Little, QStringLiteral("%1 ≠ %2").arg(figure(law.inFlightMean), figure(law.predicted)),
-                tr("L steady, yet ≠ λ×W: a backlog drains or events are stuck"), QStringLiteral("warn"));
+        const QString relation = law.agrees ? QStringLiteral("≈") : QStringLiteral("≠");
+        set(Tile::Little, QStringLiteral("%1 %2 %3").arg(events(law.inFlightMean), relation, events(law.predicted)),
+            figures(QLatin1Char(' ') + relation + QLatin1Char(' ')) + QLatin1Char('\n')
+                + (law.agrees ? tr("steady: L %1 in %2 s, within ±%3").arg(change, span, events(law.limit))
+                              : tr("steady, yet ≠: stuck or draining")),
+            law.agrees ? QString() : QStringLiteral("warn"));
     }
 }
 
