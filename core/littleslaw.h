@@ -23,7 +23,8 @@ struct LittlesInterval {
 ///   error from the intervals' scatter about the line. "Not steady" only when both
 ///   |b| > `sigmas` x SE(b) (a trend chance does not explain), and
 ///   |b| x span > `material` x sqrt(L) (it moved L by more than the natural fluctuation of a count of L
-///   events over the span, so it is more than a wobble of the In flight chart).
+///   events, standard deviation sqrt(L): a count stays within 2 sqrt(L) of its mean 95% of the time, so a
+///   smaller change is inside the band the In flight chart wobbles in, and cannot be seen as a trend).
 ///   Together: not steady when |b| x span > max(`material` x sqrt(L), `sigmas` x SE(b) x span), the
 ///   `limit` of the change. A fixed band cannot do it: at L = 40 one of 2 events is inside the noise, at
 ///   L = 300,000 one of 10% hides a growth of 16,000 events a second.
@@ -36,7 +37,7 @@ struct LittlesRule {
     double minTrendS = 1.8; ///< no verdict before the intervals cover this much (about two seconds)
     int minIntervals = 6; ///< nor with fewer intervals than this in the fit
     double sigmas = 3.0; ///< k: standard errors the slope must exceed to be a trend at all
-    double material = 1.0; ///< m: the change over the span must exceed m x sqrt(L) to count
+    double material = 2.0; ///< m: the change over the span must exceed m x sqrt(L) to count
     double tolerance = 0.15; ///< L and lambda x W agree within this share of the larger
 };
 

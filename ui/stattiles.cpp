@@ -116,13 +116,13 @@ QString StatTiles::littlesRuleText()
     return tr("Little's law: in a steady state the mean number in flight L equals the throughput λ times the mean "
               "latency W, all three over the last %1 s.\n"
               "Steady unless L trends beyond its noise: a least-squares line through L's means per sampling "
-              "interval over the last %2 s must move L by more than ±%3√L (a count of L events fluctuates by "
-              "about √L) and by more than %4 standard errors of the fit (more than chance) to read \"not steady\". "
-              "The tile's ± is the larger of the two.\n"
+              "interval over the last %2 s must move L by more than ±%3√L (a count of L events fluctuates with a "
+              "standard deviation of √L) and by more than %4 standard errors of the fit (more than chance) to read "
+              "\"not steady\". The tile's ± is the larger of the two.\n"
               "L ≈ λ×W when the two are within %5% of the larger.")
         .arg(rule.windowS, 0, 'g', 3)
         .arg(rule.trendS, 0, 'g', 3)
-        .arg(rule.material == 1.0 ? QString() : QString::number(rule.material, 'g', 3) + QStringLiteral(" × "))
+        .arg(rule.material == 1.0 ? QString() : QString::number(rule.material, 'g', 3))
         .arg(rule.sigmas, 0, 'g', 3)
         .arg(rule.tolerance * 100, 0, 'g', 3);
 }

@@ -173,11 +173,12 @@ private slots:
         QTest::newRow("draining 100/s from 400")
             << line(400, -100, 3, 20000, 2e-2) << 1 << 0 << -1 << 1 << -110.0 << -90.0;
         // A slow drift is real (many standard errors) but moves L by less than its noise over the 3 s fitted:
-        // 1.5/s x 3 s = 4.5 < sqrt(40) = 6.3. Steady. Three times faster it is not: 13.5 > 6.3.
-        QTest::newRow("slow drift inside the noise, 40 + 1.5/s")
-            << line(40, 1.5, 0.5, 20000, 2e-3) << 1 << 1 << 1 << 1 << 1.2 << 1.8;
-        QTest::newRow("drift beyond the noise, 40 + 4.5/s")
-            << line(40, 4.5, 0.5, 20000, 2e-3) << 1 << 0 << -1 << 1 << 4.2 << 4.8;
+        // 3/s x 3 s = 9 < 2 sqrt(50) = 14 (L is about 50 over the last second). Steady. At 7/s it is not:
+        // 21 > 2 sqrt(64) = 16.
+        QTest::newRow("slow drift inside the noise, 40 + 3/s")
+            << line(40, 3, 0.5, 20000, 2e-3) << 1 << 1 << -1 << 1 << 2.7 << 3.3;
+        QTest::newRow("drift beyond the noise, 40 + 7/s")
+            << line(40, 7, 0.5, 20000, 2e-3) << 1 << 0 << -1 << 1 << 6.7 << 7.3;
         QTest::newRow("slow drift in a simulated run, 40 + 1/s")
             << simulated(40, 1.89e-3, 1.0, 4, 15) << 1 << 1 << 1 << -1 << 0.0 << 2.0;
 
@@ -262,10 +263,11 @@ private slots:
         QTest::addColumn<double>("l0");
         QTest::addColumn<int>("allowed"); // of 1000 noise-only series, at most this many read "not steady"
         // A run's noise (simulated M/M/inf at 21.3k/s x 1.89 ms): a 100 ms mean has sd sqrt(2 L W / 0.1 s) = 1.2,
-        // the slope over 3 s an error of 0.26/s; the change must exceed sqrt(40) = 6.3 over 3 s (2.1/s, 8 errors).
+        // the slope over 3 s an error of 0.26/s; the change must exceed 2 sqrt(40) = 12.6 over 3 s (4.2/s, 16 errors).
         QTest::newRow("simulated, L = 40") << true << 40.26 << 0;
-        // The worst case, sd sqrt(L) per interval: the change clause is only 1.6 errors, so the 3-error clause
-        // decides; a t of 28 degrees of freedom exceeds 3 in 0.56% of series.
+        // The worst case, sd sqrt(L) per interval: the slope's error is sqrt(L) / 4.7 per second, so the change
+        // clause (2 sqrt(L) in 3 s) asks for 3.3 errors; a t of 28 degrees of freedom exceeds that in 0.3% of
+        // series.
         QTest::newRow("worst case, L = 40") << false << 40.0 << 10;
         QTest::newRow("worst case, L = 0.03") << false << 0.03 << 10;
     }

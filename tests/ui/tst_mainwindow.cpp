@@ -680,7 +680,7 @@ private slots:
         const auto detail = [&tiles] { return tiles.detail(StatTiles::Tile::Little); };
         // The tooltip states the rule, with its numbers.
         const auto tip = [&tiles] { return tiles.findChildren<QFrame *>(QStringLiteral("statTile")).at(5)->toolTip(); };
-        QVERIFY(tip().contains(QStringLiteral("more than ±√L")));
+        QVERIFY(tip().contains(QStringLiteral("more than ±2√L")));
         QVERIFY(tip().contains(QStringLiteral("3 standard errors")));
         QVERIFY(tip().contains(QStringLiteral("within 15% of the larger")));
         // A queue growing: not steady, the figures with their units, the change against its noise.
