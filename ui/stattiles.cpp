@@ -157,31 +157,31 @@ void StatTiles::showLittlesLaw(const LittlesLaw &law)
         set(Tile::Little, tr("measuring…"), tr("needs two seconds of run"));
         return;
     }
-    // L, lambda and W with their units, always: the law is about these three numbers. Two lines of at most 34
-    // characters (what fits the tile at 1920 px, so the row does not grow): the figures, then L's trend against
-    // its noise. lambda to two significant digits, so that lambda x W is a product to do in one's head
-    // (20k/s x 2.24 ms) and the line keeps its length from one redraw to the next.
+    // L, lambda and W with their units, always: the law is about these three numbers. Three short lines, each
+    // well inside the tile at 1920 px in presentation mode (a 20 px font leaves about 350 px), so nothing wraps
+    // and the tile keeps its height from one redraw to the next (the "in flight now / limit" tile beside it is as
+    // tall, its title on two lines): L and the relation, then lambda x W, then L's change against its noise.
+    // lambda to two significant digits, so that lambda x W is a product to do in one's head (20k/s x 2.24 ms).
     const double digit = law.throughputPerSec > 0
         ? std::pow(10.0, std::floor(std::log10(law.throughputPerSec)) - 1) // the second significant digit
         : 1.0;
-    const double lambda = std::round(law.throughputPerSec / digit) * digit;
-    const auto figures = [&](const QString &relation) { // " ≈ ", " ≠ " or ", " (not judged)
-        return tr("L %1 events%2λ %3 × W %4")
-            .arg(events(law.inFlightMean), relation, ticks::format(lambda, ticks::Unit::Plain) + tr("/s"),
-                ticks::format(law.latencyMeanS * 1e6, ticks::Unit::Microseconds));
-    };
+    const QString product
+        = tr("λ %1/s × W %2")
+              .arg(ticks::format(std::round(law.throughputPerSec / digit) * digit, ticks::Unit::Plain),
+                  ticks::format(law.latencyMeanS * 1e6, ticks::Unit::Microseconds));
+    const QString inFlight = tr("L %1 events").arg(events(law.inFlightMean));
     if (!law.known) {
         set(Tile::Little, tr("measuring…"),
-            figures(QStringLiteral(", ")) + QLatin1Char('\n') + tr("needs two seconds of run to judge"));
+            inFlight + QLatin1Char('\n') + product + QLatin1Char('\n') + tr("needs two seconds of run to judge"));
     } else if (!law.steady) {
         set(Tile::Little, tr("not steady"),
-            figures(QStringLiteral(", ")) + QLatin1Char('\n')
+            inFlight + QLatin1Char('\n') + product + QLatin1Char('\n')
                 + tr("L %1 in %2 s, beyond ±%3").arg(change, span, events(law.limit)),
             QStringLiteral("warn"));
     } else {
         const QString relation = law.agrees ? QStringLiteral("≈") : QStringLiteral("≠");
         set(Tile::Little, QStringLiteral("%1 %2 %3").arg(events(law.inFlightMean), relation, events(law.predicted)),
-            figures(QLatin1Char(' ') + relation + QLatin1Char(' ')) + QLatin1Char('\n')
+            inFlight + QLatin1Char(' ') + relation + QLatin1Char('\n') + product + QLatin1Char('\n')
                 + (law.agrees ? tr("steady: L %1 in %2 s, within ±%3").arg(change, span, events(law.limit))
                               : tr("steady, yet ≠: stuck or draining")),
             law.agrees ? QString() : QStringLiteral("warn"));

@@ -699,7 +699,7 @@ private slots:
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), tr("not steady"));
         QCOMPARE(detail(),
-            QStringLiteral("L %L1 events, λ 20k/s × W 4.2 ms\nL +%L2 in 3 s, beyond ±108").arg(1200).arg(2400));
+            QStringLiteral("L %L1 events\nλ 20k/s × W 4.2 ms\nL +%L2 in 3 s, beyond ±108").arg(1200).arg(2400));
         QCOMPARE(tiles.tone(StatTiles::Tile::Little), QStringLiteral("warn"));
         QVERIFY2(tip().contains(QStringLiteral("trend +800/s ± 12/s over 3 s (30 intervals): L +%L1 in 3 s, "
                                                "against ±108 (√L = 35)")
@@ -717,7 +717,7 @@ private slots:
         law.limit = law.noise;
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("40 ≈ 40"));
-        QCOMPARE(detail(), QStringLiteral("L 40 events ≈ λ 21k/s × W 1.89 ms\nsteady: L -0.9 in 3 s, within ±6.3"));
+        QCOMPARE(detail(), QStringLiteral("L 40 events ≈\nλ 21k/s × W 1.89 ms\nsteady: L -0.9 in 3 s, within ±6.3"));
         QCOMPARE(tiles.tone(StatTiles::Tile::Little), QString());
         // A fast, light system (1,000 ev/s at 11 us): a fraction of an event in flight, in figures that say so.
         law.inFlightMean = 0.0112;
@@ -729,7 +729,7 @@ private slots:
         law.limit = law.noise;
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("0.011 ≈ 0.011"));
-        QVERIFY2(detail().startsWith(QStringLiteral("L 0.011 events ≈ λ 1k/s × W 10.9 µs")), qPrintable(detail()));
+        QVERIFY2(detail().startsWith(QStringLiteral("L 0.011 events ≈\nλ 1k/s × W 10.9 µs\n")), qPrintable(detail()));
         // Steady but the two sides a factor 15 apart: "≠", never "≈".
         law.inFlightMean = 0.5;
         law.throughputPerSec = 33;
@@ -738,7 +738,7 @@ private slots:
         law.agrees = false;
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("0.5 ≠ 0.033"));
-        QVERIFY(detail().startsWith(QStringLiteral("L 0.5 events ≠ λ 33/s × W 1 ms")));
+        QVERIFY(detail().startsWith(QStringLiteral("L 0.5 events ≠\nλ 33/s × W 1 ms\n")));
         QCOMPARE(tiles.tone(StatTiles::Tile::Little), QStringLiteral("warn"));
         // Steady but stuck: one event in flight, nothing finishing.
         law.inFlightMean = 1;
