@@ -31,7 +31,7 @@ StatTiles::StatTiles(QWidget *parent)
     row->setContentsMargins(0, 0, 0, 0);
     row->setSpacing(6);
     const QString titles[] = {tr("processed"), tr("latency p99"), tr("in flight now / limit"), tr("restarts"),
-        tr("lost"), tr("Little's law")};
+        tr("lost"), tr("Little's law   L = λ × W")};
     const QString tips[] = {tr("Events finished per second over the last sampling interval."),
         tr("99% of the events of the last interval finished within this time, from creation to done."),
         tr("Events admitted and not yet finished at this instant, against the bound (back-pressure)."),
@@ -157,31 +157,33 @@ void StatTiles::showLittlesLaw(const LittlesLaw &law)
         set(Tile::Little, tr("measuring…"), tr("needs two seconds of run"));
         return;
     }
-    // L, lambda and W with their units, always: the law is about these three numbers. Three short lines, each
-    // well inside the tile at 1920 px in presentation mode (a 20 px font leaves about 350 px), so nothing wraps
-    // and the tile keeps its height from one redraw to the next (the "in flight now / limit" tile beside it is as
-    // tall, its title on two lines): L and the relation, then lambda x W, then L's change against its noise.
-    // lambda to two significant digits, so that lambda x W is a product to do in one's head (20k/s x 2.24 ms).
+    // L, lambda and W with their units, always, in the order of the title's L = λ × W: the law is about these
+    // three numbers. Two lines, each inside the tile at 1920 px in presentation mode (a 20 px font leaves it
+    // 335-365 px, as the other tiles' values take more or less), so that the tile is never taller than the
+    // others and the charts keep their height: the figures ("154 events ≈ 20k/s × 7.69 ms", 306 px), then L's
+    // change against its noise ("steady: L +67 in 3 s, within ±133", 334 px). lambda to two significant digits,
+    // so that lambda x W is a product to do in one's head (20k/s x 2.24 ms).
     const double digit = law.throughputPerSec > 0
         ? std::pow(10.0, std::floor(std::log10(law.throughputPerSec)) - 1) // the second significant digit
         : 1.0;
-    const QString product
-        = tr("λ %1/s × W %2")
-              .arg(ticks::format(std::round(law.throughputPerSec / digit) * digit, ticks::Unit::Plain),
-                  ticks::format(law.latencyMeanS * 1e6, ticks::Unit::Microseconds));
-    const QString inFlight = tr("L %1 events").arg(events(law.inFlightMean));
+    const auto figures = [&](const QString &relation) { // "≈", "≠", or "," (not judged)
+        return tr("%1 events%2 %3/s × %4")
+            .arg(events(law.inFlightMean), relation,
+                ticks::format(std::round(law.throughputPerSec / digit) * digit, ticks::Unit::Plain),
+                ticks::format(law.latencyMeanS * 1e6, ticks::Unit::Microseconds));
+    };
     if (!law.known) {
         set(Tile::Little, tr("measuring…"),
-            inFlight + QLatin1Char('\n') + product + QLatin1Char('\n') + tr("needs two seconds of run to judge"));
+            figures(QStringLiteral(",")) + QLatin1Char('\n') + tr("needs two seconds of run to judge"));
     } else if (!law.steady) {
         set(Tile::Little, tr("not steady"),
-            inFlight + QLatin1Char('\n') + product + QLatin1Char('\n')
+            figures(QStringLiteral(",")) + QLatin1Char('\n')
                 + tr("L %1 in %2 s, beyond ±%3").arg(change, span, events(law.limit)),
             QStringLiteral("warn"));
     } else {
         const QString relation = law.agrees ? QStringLiteral("≈") : QStringLiteral("≠");
         set(Tile::Little, QStringLiteral("%1 %2 %3").arg(events(law.inFlightMean), relation, events(law.predicted)),
-            inFlight + QLatin1Char(' ') + relation + QLatin1Char('\n') + product + QLatin1Char('\n')
+            figures(QLatin1Char(' ') + relation) + QLatin1Char('\n')
                 + (law.agrees ? tr("steady: L %1 in %2 s, within ±%3").arg(change, span, events(law.limit))
                               : tr("steady, yet ≠: stuck or draining")),
             law.agrees ? QString() : QStringLiteral("warn"));

@@ -678,6 +678,9 @@ private slots:
         QVERIFY(!tiles.value(StatTiles::Tile::Little).contains(QChar(0x2248))); // no judgement without history
         QCOMPARE(tiles.value(StatTiles::Tile::Little), tr("measuring…"));
         const auto detail = [&tiles] { return tiles.detail(StatTiles::Tile::Little); };
+        // The title states the law; the figures below it follow its order.
+        QCOMPARE(tiles.findChildren<QLabel *>(QStringLiteral("statTitle")).at(5)->text(),
+            QStringLiteral("Little's law   L = λ × W"));
         // The tooltip states the rule, with its numbers.
         const auto tip = [&tiles] { return tiles.findChildren<QFrame *>(QStringLiteral("statTile")).at(5)->toolTip(); };
         QVERIFY(tip().contains(QStringLiteral("more than ±2√L")));
@@ -698,8 +701,8 @@ private slots:
         law.limit = 108; // 3 standard errors of the change (3 x 12/s x 3 s), more than sqrt(L) = 34.6
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), tr("not steady"));
-        QCOMPARE(detail(),
-            QStringLiteral("L %L1 events\nλ 20k/s × W 4.2 ms\nL +%L2 in 3 s, beyond ±108").arg(1200).arg(2400));
+        QCOMPARE(
+            detail(), QStringLiteral("%L1 events, 20k/s × 4.2 ms\nL +%L2 in 3 s, beyond ±108").arg(1200).arg(2400));
         QCOMPARE(tiles.tone(StatTiles::Tile::Little), QStringLiteral("warn"));
         QVERIFY2(tip().contains(QStringLiteral("trend +800/s ± 12/s over 3 s (30 intervals): L +%L1 in 3 s, "
                                                "against ±108 (√L = 35)")
@@ -717,7 +720,7 @@ private slots:
         law.limit = law.noise;
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("40 ≈ 40"));
-        QCOMPARE(detail(), QStringLiteral("L 40 events ≈\nλ 21k/s × W 1.89 ms\nsteady: L -0.9 in 3 s, within ±6.3"));
+        QCOMPARE(detail(), QStringLiteral("40 events ≈ 21k/s × 1.89 ms\nsteady: L -0.9 in 3 s, within ±6.3"));
         QCOMPARE(tiles.tone(StatTiles::Tile::Little), QString());
         // A fast, light system (1,000 ev/s at 11 us): a fraction of an event in flight, in figures that say so.
         law.inFlightMean = 0.0112;
@@ -729,7 +732,7 @@ private slots:
         law.limit = law.noise;
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("0.011 ≈ 0.011"));
-        QVERIFY2(detail().startsWith(QStringLiteral("L 0.011 events ≈\nλ 1k/s × W 10.9 µs\n")), qPrintable(detail()));
+        QVERIFY2(detail().startsWith(QStringLiteral("0.011 events ≈ 1k/s × 10.9 µs\n")), qPrintable(detail()));
         // Steady but the two sides a factor 15 apart: "≠", never "≈".
         law.inFlightMean = 0.5;
         law.throughputPerSec = 33;
@@ -738,7 +741,7 @@ private slots:
         law.agrees = false;
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("0.5 ≠ 0.033"));
-        QVERIFY(detail().startsWith(QStringLiteral("L 0.5 events ≠\nλ 33/s × W 1 ms\n")));
+        QVERIFY(detail().startsWith(QStringLiteral("0.5 events ≠ 33/s × 1 ms\n")));
         QCOMPARE(tiles.tone(StatTiles::Tile::Little), QStringLiteral("warn"));
         // Steady but stuck: one event in flight, nothing finishing.
         law.inFlightMean = 1;
@@ -748,6 +751,12 @@ private slots:
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("1.0 ≠ 0.0"));
         QVERIFY(detail().endsWith(QStringLiteral("steady, yet ≠: stuck or draining")));
+        // Two lines in every state: the tile is never taller than the others (testPresentationTextIsReadableAndWhole).
+        for (const bool steady : {false, true}) {
+            law.steady = steady;
+            tiles.showSnapshot(s, law);
+            QCOMPARE(detail().count(QLatin1Char('\n')), 1);
+        }
         QCOMPARE(tiles.tone(StatTiles::Tile::Little), QStringLiteral("warn"));
     }
 
