@@ -82,31 +82,19 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
 
 LittlesLaw littlesLaw(const std::vector<std::shared_ptr<const Snapshot>> &history, double windowS)
 {
-    LittlesLaw law;
-    law.windowS = windowS;
-    if (history.empty())
-        return law;
-    const RecentFigures now = recentFigures(history, windowS);
-    law.inFlightMean = now.inFlightMean;
-    law.predicted = now.processedPerSec * now.latencyMeanUs / 1e6;
-    law.agrees
-        = std::abs(law.inFlightMean - law.predicted) <= std::max(0.5, 0.15 * std::max(law.inFlightMean, law.predicted));
-    // The window before: the history up to the last snapshot at or before the start of this window.
-    const double cut = history.back()->elapsedS - windowS;
-    auto end = history.end();
-    while (end != history.begin() && (*(end - 1))->elapsedS > cut + 1e-9)
-        --end;
-    if (end == history.begin())
-        return law;
-    const std::vector<std::shared_ptr<const Snapshot>> before(history.begin(), end);
-    const RecentFigures previous = recentFigures(before, windowS);
-    if (now.windowS < 0.8 * windowS || previous.windowS < 0.8 * windowS)
-        return law;
-    law.known = true;
-    const double moved = now.inFlightMean - previous.inFlightMean;
-    law.trendPerSec = moved / windowS;
-    law.steady = std::abs(moved) <= std::max(2.0, 0.1 * std::max(now.inFlightMean, previous.inFlightMean));
-    return law;
+    // Per interval: lambda from the events finished in it and W from their latencies (the same events), L from
+    // the time-weighted mean in flight. (The snapshot's rates cover its one-second window, not the interval.)
+    std::vector<LittlesInterval> intervals;
+    intervals.reserve(history.size());
+    for (const auto &s : history)
+        intervals.push_back({.endS = s->elapsedS,
+            .lengthS = s->intervalS,
+            .inFlightMean = s->inFlightMean,
+            .finished = static_cast<double>(s->interval.count),
+            .latencyMeanS = s->interval.mean / 1e6});
+    LittlesRule rule;
+    rule.windowS = windowS;
+    return judgeLittlesLaw(intervals, rule);
 }
 
 std::optional<double> consumerRhoModel(const PipelineConfig &config, double arrivalPerSec)
@@ -186,15 +174,26 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     recent[QStringLiteral("rss_mb")] = r.rssMb;
     recent[QStringLiteral("in_flight_now")] = r.inFlightNow;
     report[QStringLiteral("recent")] = recent;
+    // Little's law as the tile shows it, from the one verdict (littlesLaw(), core/littleslaw.h): the means over
+    // the window; the trend of L over the last few seconds with its standard error; the change it implies and
+    // the limit it is judged against (sqrt(L), the noise of a count, or 3 standard errors if more). Read the
+    // ratio only when `steady`.
+    const LittlesLaw &law = in.littles;
     QJsonObject little;
-    const double predicted = r.processedPerSec * r.latencyMeanUs / 1e6;
-    little[QStringLiteral("in_flight")] = r.inFlightMean;
-    little[QStringLiteral("throughput_x_latency")] = predicted;
-    little[QStringLiteral("ratio")] = r.inFlightMean > 0 ? predicted / r.inFlightMean : 0.0;
-    // The law relates means over a time in which the system neither fills nor drains: read the ratio only
-    // when `steady` (two full windows, L moved by at most 10% between them).
-    little[QStringLiteral("steady")] = in.littles.known && in.littles.steady;
-    little[QStringLiteral("trend_per_s")] = in.littles.trendPerSec;
+    little[QStringLiteral("in_flight")] = law.inFlightMean;
+    little[QStringLiteral("throughput_per_s")] = law.throughputPerSec;
+    little[QStringLiteral("latency_mean_us")] = law.latencyMeanS * 1e6;
+    little[QStringLiteral("throughput_x_latency")] = law.predicted;
+    little[QStringLiteral("ratio")] = law.inFlightMean > 0 ? law.predicted / law.inFlightMean : 0.0;
+    little[QStringLiteral("known")] = law.known;
+    little[QStringLiteral("steady")] = law.known && law.steady;
+    little[QStringLiteral("agrees")] = law.agrees;
+    little[QStringLiteral("noise")] = law.noise;
+    little[QStringLiteral("trend_per_s")] = law.trendPerSec;
+    little[QStringLiteral("trend_error_per_s")] = law.trendErrorPerSec;
+    little[QStringLiteral("trend_s")] = law.trendS;
+    little[QStringLiteral("change")] = law.change();
+    little[QStringLiteral("change_limit")] = law.limit;
     report[QStringLiteral("littles_law")] = little;
     QJsonObject rho;
     rho[QStringLiteral("consumers_measured")] = r.consumerBusyMean;

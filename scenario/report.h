@@ -3,6 +3,7 @@
 
 #include "core/deadletters.h"
 #include "core/histogram.h"
+#include "core/littleslaw.h"
 #include "core/snapshot.h"
 
 #include <QJsonObject>
@@ -43,23 +44,9 @@ struct RecentFigures {
 
 RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &history, double windowS = 1.0);
 
-/// Little's law (L = lambda x W) as a reader may trust it: the figures over the last window, and whether the
-/// system is in a steady state at all. The law relates means over a period in which the system neither fills
-/// nor drains; while the mean in flight moves between one window and the one before, the ratio means nothing
-/// and `steady` is false.
-struct LittlesLaw {
-    double windowS = 0; ///< the window each mean covers
-    double inFlightMean = 0; ///< L over the last window
-    double predicted = 0; ///< lambda x W: events leaving per second times their mean latency, same window
-    double trendPerSec = 0; ///< how fast L moves: (L - previous L) / window
-    bool known = false; ///< two full windows of history were there to judge
-    bool steady = false; ///< L moved by at most 10% of itself, or at most 2 events, across the two windows
-    /// L and lambda x W are within 15% of each other (or half an event). Steady is not enough for the law to hold:
-    /// events stuck in flight (a tree that gave up) keep L flat while nothing leaves.
-    bool agrees = false;
-};
-
-/// Judges Little's law over `history` (snapshots in time order, at least two windows of them to judge).
+/// Judges Little's law over `history` (snapshots in time order; judgeLittlesLaw() and LittlesRule in
+/// core/littleslaw.h say how): L, lambda and W over the last `windowS`, the trend of L over the last
+/// LittlesRule::trendS, about two seconds of history to judge.
 LittlesLaw littlesLaw(const std::vector<std::shared_ptr<const Snapshot>> &history, double windowS = 1.0);
 
 /// Utilisation of the consumer stage from the model: arrival rate / service capacity, where capacity is what

@@ -432,8 +432,9 @@ void LessonPanel::showSnapshot(const SnapshotPtr &snapshot)
     if (!m_recent.empty() && snapshot->elapsedS < m_recent.back()->elapsedS)
         m_recent.clear(); // a new run
     m_recent.push_back(snapshot);
-    // Two windows and a little: Little's law compares the last window with the one before.
-    while (m_recent.size() > 2 && m_recent.front()->elapsedS < snapshot->elapsedS - 2.5 * kRecentS)
+    // Little's law fits the trend of L over the last LittlesRule::trendS (3 s): that and half a window.
+    const double keepS = LittlesRule{}.trendS + 0.5 * kRecentS;
+    while (m_recent.size() > 2 && m_recent.front()->elapsedS < snapshot->elapsedS - keepS)
         m_recent.pop_front();
 }
 

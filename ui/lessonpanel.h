@@ -93,7 +93,7 @@ private:
     QElapsedTimer m_clock; ///< the player's clock
     std::optional<ScenarioPlayer> m_player;
     QTimer m_tick;
-    std::deque<SnapshotPtr> m_recent; ///< the last 2.5 s: the readouts and Little's law (two windows)
+    std::deque<SnapshotPtr> m_recent; ///< the last 3.5 s: the readouts and Little's law (its trend)
     int m_warnings = 0;
 
     QLabel *m_title = nullptr;

@@ -356,7 +356,8 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     }
     m_events->add(s);
     m_recent.push_back(snapshot);
-    while (m_recent.size() > 2 && m_recent.front()->elapsedS < s.elapsedS - 2.5)
+    // Little's law fits the trend of L over the last LittlesRule::trendS (3 s): that and a little.
+    while (m_recent.size() > 2 && m_recent.front()->elapsedS < s.elapsedS - LittlesRule{}.trendS - 0.5)
         m_recent.pop_front();
     m_cpu.push_back(s.cpuPercent);
     while (m_cpu.size() > 100) // 10 s of snapshots at the default 100 ms

@@ -103,7 +103,7 @@ private:
     QDockWidget *m_controlsDock = nullptr;
     QPointer<QDialog> m_help;
     QLabel *m_warnings = nullptr; ///< the warnings strip above the charts
-    std::deque<SnapshotPtr> m_recent; ///< about the last 2.5 s of snapshots, for Little's law
+    std::deque<SnapshotPtr> m_recent; ///< about the last 3.5 s of snapshots, for Little's law
     static constexpr int kPanelRedrawMs = 190; ///< about every other snapshot at the default 100 ms
     QTimer *m_panelTimer = nullptr; ///< runs for kPanelRedrawMs after each redraw of charts, tiles and status
     bool m_panelsDirty = false; ///< a snapshot arrived that they have not drawn yet

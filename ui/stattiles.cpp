@@ -31,15 +31,14 @@ StatTiles::StatTiles(QWidget *parent)
     row->setContentsMargins(0, 0, 0, 0);
     row->setSpacing(6);
     const QString titles[] = {tr("processed · last 1 s"), tr("latency p99 · last 1 s"), tr("in flight now / limit"),
-        tr("restarts"), tr("lost"), tr("Little's law")};
+        tr("restarts"), tr("lost"), tr("Little's law   L = λ × W")};
     const QString tips[] = {tr("Events finished per second over the last second: the number every chart, box and "
                                "lesson check uses."),
         tr("99% of the events finished in the last second took at most this long, from creation to done."),
         tr("Events admitted and not yet finished at this instant, against the bound (back-pressure)."),
         tr("Consumers restarted by their supervisor since the start."),
         tr("Produced minus processed, dead-lettered, dropped and in flight. Anything but 0 is a bug."),
-        tr("Little's law: in a steady state the mean number in flight L equals throughput lambda times mean "
-           "latency W (over the last second). While L is still moving it does not apply, and the tile says so.")};
+        littlesRuleText()};
     for (int i = 0; i < static_cast<int>(Tile::Count); ++i) {
         Item &item = m_items[i];
         item.frame = new QFrame;
@@ -109,25 +108,86 @@ void StatTiles::showSnapshot(const Snapshot &s, const LittlesLaw &law)
     set(Tile::Lost, QStringLiteral("%L1").arg(s.lost),
         s.lost == 0 ? tr("every event accounted for") : tr("events vanished: a bug"),
         s.lost == 0 ? QStringLiteral("good") : QStringLiteral("bad"));
-    if (!law.known) {
+    showLittlesLaw(law);
+}
+
+QString StatTiles::littlesRuleText()
+{
+    const LittlesRule rule;
+    return tr("Little's law: in a steady state the mean number in flight L equals the throughput λ times the mean "
+              "latency W, all three over the last %1 s.\n"
+              "Steady unless L trends beyond its noise: a least-squares line through L's means per sampling "
+              "interval over the last %2 s must move L by more than ±%3√L (a count of L events fluctuates with a "
+              "standard deviation of √L) and by more than %4 standard errors of the fit (more than chance) to read "
+              "\"not steady\". The tile's ± is the larger of the two.\n"
+              "L ≈ λ×W when the two are within %5% of the larger.")
+        .arg(rule.windowS, 0, 'g', 3)
+        .arg(rule.trendS, 0, 'g', 3)
+        .arg(rule.material == 1.0 ? QString() : QString::number(rule.material, 'g', 3))
+        .arg(rule.sigmas, 0, 'g', 3)
+        .arg(rule.tolerance * 100, 0, 'g', 3);
+}
+
+void StatTiles::showLittlesLaw(const LittlesLaw &law)
+{
+    // A number of events: two significant digits under one (1,000 ev/s at 11 us is L = 0.011, not "0.0"), one
+    // decimal under ten, whole events above.
+    const auto events = [](double v) {
+        const double a = std::abs(v);
+        if (a > 0 && a < 1)
+            return QString::number(v, 'g', 2);
+        return QStringLiteral("%L1").arg(v, 0, 'f', a < 10 ? 1 : 0);
+    };
+    const auto sign = [](double v) { return v > 0 ? QStringLiteral("+") : QString(); };
+    const QString change = sign(law.change()) + events(law.change()); // "+131"
+    const QString span = QString::number(law.trendS, 'g', 2);
+    QFrame *frame = m_items[static_cast<int>(Tile::Little)].frame;
+    const QString tip = littlesRuleText()
+        + (law.known ? tr("\nNow: L %1 events, trend %2%3/s ± %4/s over %5 s (%6 intervals): L %7 in %5 s, "
+                          "against ±%8 (√L = %9).")
+                           .arg(events(law.inFlightMean), sign(law.trendPerSec))
+                           .arg(ticks::format(law.trendPerSec, ticks::Unit::Plain))
+                           .arg(ticks::format(law.trendErrorPerSec, ticks::Unit::Plain))
+                           .arg(span)
+                           .arg(law.trendIntervals)
+                           .arg(change, events(law.limit), events(law.noise))
+                     : QString());
+    if (frame->toolTip() != tip)
+        frame->setToolTip(tip);
+    if (law.windowS <= 0) {
         set(Tile::Little, tr("measuring…"), tr("needs two seconds of run"));
+        return;
+    }
+    // L, lambda and W with their units, always, in the order of the title's L = λ × W: the law is about these
+    // three numbers. Two lines, each inside the tile at 1920 px in presentation mode (a 20 px font leaves it
+    // 335-365 px, as the other tiles' values take more or less), so that the tile is never taller than the
+    // others and the charts keep their height: the figures ("154 events ≈ 20k/s × 7.69 ms", 306 px), then L's
+    // change against its noise ("steady: L +67 in 3 s, within ±133", 334 px). lambda to two significant digits,
+    // so that lambda x W is a product to do in one's head (20k/s x 2.24 ms).
+    const double digit = law.throughputPerSec > 0
+        ? std::pow(10.0, std::floor(std::log10(law.throughputPerSec)) - 1) // the second significant digit
+        : 1.0;
+    const auto figures = [&](const QString &relation) { // "≈", "≠", or "," (not judged)
+        return tr("%1 events%2 %3/s × %4")
+            .arg(events(law.inFlightMean), relation,
+                ticks::format(std::round(law.throughputPerSec / digit) * digit, ticks::Unit::Plain),
+                ticks::format(law.latencyMeanS * 1e6, ticks::Unit::Microseconds));
+    };
+    if (!law.known) {
+        set(Tile::Little, tr("measuring…"),
+            figures(QStringLiteral(",")) + QLatin1Char('\n') + tr("needs two seconds of run to judge"));
     } else if (!law.steady) {
         set(Tile::Little, tr("not steady"),
-            tr("mean in flight %1 %L2/s, so L ≠ λ×W yet")
-                .arg(law.trendPerSec > 0 ? tr("rising") : tr("falling"))
-                .arg(std::abs(law.trendPerSec), 0, 'f', 0),
+            figures(QStringLiteral(",")) + QLatin1Char('\n')
+                + tr("L %1 in %2 s, beyond ±%3").arg(change, span, events(law.limit)),
             QStringLiteral("warn"));
     } else {
-        // Two significant digits under one event (1,000 ev/s at 11 us is L = 0.011, not "0.0 ≈ 0.0").
-        const auto figure = [](double v) {
-            return v > 0 && v < 1 ? QString::number(v, 'g', 2) : QString::number(v, 'f', v < 10 ? 1 : 0);
-        };
-        if (law.agrees)
-            set(Tile::Little, QStringLiteral("%1 ≈ %2").arg(figure(law.inFlightMean), figure(law.predicted)),
-                tr("steady: mean in flight L ≈ λ×W (last %1 s)").arg(law.windowS, 0, 'g', 2));
-        else
-            set(Tile::Little, QStringLiteral("%1 ≠ %2").arg(figure(law.inFlightMean), figure(law.predicted)),
-                tr("L steady, yet ≠ λ×W: a backlog drains or events are stuck"), QStringLiteral("warn"));
+        const QString relation = law.agrees ? QStringLiteral("≈") : QStringLiteral("≠");
+        set(Tile::Little, QStringLiteral("%1 %2 %3").arg(events(law.inFlightMean), relation, events(law.predicted)),
+            figures(QLatin1Char(' ') + relation) + QLatin1Char('\n')
+                + (law.agrees ? tr("steady: L %1 in %2 s, within ±%3").arg(change, span, events(law.limit))
+                              : tr("steady, yet ≠: stuck or draining")),
+            law.agrees ? QString() : QStringLiteral("warn"));
     }
 }
 

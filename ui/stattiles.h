@@ -39,6 +39,9 @@ private:
         QLabel *detail = nullptr;
     };
     void set(Tile tile, const QString &value, const QString &detail, const QString &tone = {});
+    void showLittlesLaw(const LittlesLaw &law);
+    /// The Little's law tile's rule, in words, with LittlesRule's numbers (its tooltip).
+    [[nodiscard]] static QString littlesRuleText();
     Item m_items[static_cast<int>(Tile::Count)];
 };
 

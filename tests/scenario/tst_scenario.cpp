@@ -15,6 +15,8 @@
 #include <QTest>
 #include <QXmlStreamReader>
 
+#include <cmath>
+
 using namespace beam;
 
 namespace {
@@ -434,16 +436,32 @@ private slots:
         in.recent.processedPerSec = 1000;
         in.recent.latencyMeanUs = 2000;
         in.recent.inFlightMean = 2;
+        // Little's law as the tile shows it: 1000/s x 2 ms = 2 = the mean in flight, with L's trend and noise.
+        std::vector<LittlesInterval> intervals;
+        for (int i = 1; i <= 30; ++i)
+            intervals.push_back(
+                {.endS = 0.1 * i, .lengthS = 0.1, .inFlightMean = 2, .finished = 100, .latencyMeanS = 2e-3});
+        in.littles = judgeLittlesLaw(intervals);
         const auto report = reportJson(s, in);
-        for (const char *path : {"lost", "produced", "processed", "dead_lettered", "dropped", "restarts", "escalations",
-                 "gave_up", "max_in_flight_observed", "latency_us.p99", "latency_us.mean", "recent.processed_per_s",
-                 "recent.backpressure_pct", "littles_law.ratio", "utilisation.limiter", "config.consumers",
-                 "crashes.total", "warnings"})
+        for (const char *path :
+            {"lost", "produced", "processed", "dead_lettered", "dropped", "restarts", "escalations", "gave_up",
+                "max_in_flight_observed", "latency_us.p99", "latency_us.mean", "recent.processed_per_s",
+                "recent.backpressure_pct", "littles_law.ratio", "littles_law.in_flight",
+                "littles_law.throughput_x_latency", "littles_law.throughput_per_s", "littles_law.latency_mean_us",
+                "littles_law.known", "littles_law.steady", "littles_law.agrees", "littles_law.noise",
+                "littles_law.trend_per_s", "littles_law.trend_error_per_s", "littles_law.trend_s", "littles_law.change",
+                "littles_law.change_limit", "utilisation.limiter", "config.consumers", "crashes.total", "warnings"})
             QVERIFY2(!valueAt(report, QString::fromLatin1(path)).isUndefined(), path);
         QCOMPARE(valueAt(report, QStringLiteral("throughput_eps")).toDouble(), 3.5);
-        // Little's law from the recent figures: 1000/s x 2 ms = 2 = the mean in flight.
+        QCOMPARE(valueAt(report, QStringLiteral("littles_law.in_flight")).toDouble(), 2.0);
+        QCOMPARE(valueAt(report, QStringLiteral("littles_law.throughput_per_s")).toDouble(), 1000.0);
+        QCOMPARE(valueAt(report, QStringLiteral("littles_law.latency_mean_us")).toDouble(), 2000.0);
         QCOMPARE(valueAt(report, QStringLiteral("littles_law.throughput_x_latency")).toDouble(), 2.0);
         QCOMPARE(valueAt(report, QStringLiteral("littles_law.ratio")).toDouble(), 1.0);
+        QCOMPARE(valueAt(report, QStringLiteral("littles_law.noise")).toDouble(), std::sqrt(2.0));
+        QCOMPARE(valueAt(report, QStringLiteral("littles_law.trend_s")).toDouble(), 3.0);
+        QCOMPARE(valueAt(report, QStringLiteral("littles_law.steady")).toBool(), true);
+        QCOMPARE(valueAt(report, QStringLiteral("littles_law.agrees")).toBool(), true);
     }
 
     void testReportListsTheSchedulers()

@@ -36,6 +36,7 @@
 #include <QTest>
 #include <QToolButton>
 
+#include <cmath>
 #include <memory>
 
 using namespace beam;
@@ -688,30 +689,87 @@ private slots:
         LittlesLaw law;
         tiles.showSnapshot(s, law);
         QVERIFY(!tiles.value(StatTiles::Tile::Little).contains(QChar(0x2248))); // no judgement without history
+        QCOMPARE(tiles.value(StatTiles::Tile::Little), tr("measuring…"));
+        const auto detail = [&tiles] { return tiles.detail(StatTiles::Tile::Little); };
+        // The title states the law; the figures below it follow its order.
+        QCOMPARE(tiles.findChildren<QLabel *>(QStringLiteral("statTitle")).at(5)->text(),
+            QStringLiteral("Little's law   L = λ × W"));
+        // The tooltip states the rule, with its numbers.
+        const auto tip = [&tiles] { return tiles.findChildren<QFrame *>(QStringLiteral("statTile")).at(5)->toolTip(); };
+        QVERIFY(tip().contains(QStringLiteral("more than ±2√L")));
+        QVERIFY(tip().contains(QStringLiteral("3 standard errors")));
+        QVERIFY(tip().contains(QStringLiteral("within 15% of the larger")));
+        // A queue growing: not steady, the figures with their units, the change against its noise.
+        law.windowS = 1;
         law.known = true;
         law.inFlightMean = 1200;
+        law.throughputPerSec = 20000;
+        law.latencyMeanS = 0.0042;
+        law.predicted = 84;
         law.trendPerSec = 800;
+        law.trendErrorPerSec = 12;
+        law.trendS = 3;
+        law.trendIntervals = 30;
+        law.noise = std::sqrt(1200.0);
+        law.limit = 108; // 3 standard errors of the change (3 x 12/s x 3 s), more than sqrt(L) = 34.6
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), tr("not steady"));
-        QVERIFY(tiles.detail(StatTiles::Tile::Little).contains(tr("rising %L1/s").arg(800)));
+        QCOMPARE(
+            detail(), QStringLiteral("%L1 events, 20k/s × 4.2 ms\nL +%L2 in 3 s, beyond ±108").arg(1200).arg(2400));
         QCOMPARE(tiles.tone(StatTiles::Tile::Little), QStringLiteral("warn"));
+        QVERIFY2(tip().contains(QStringLiteral("trend +800/s ± 12/s over 3 s (30 intervals): L +%L1 in 3 s, "
+                                               "against ±108 (√L = 35)")
+                                    .arg(2400)),
+            qPrintable(tip()));
+        // Steady and agreeing, the trend inside the noise; lambda to two significant digits (21,300 as 21k).
         law.steady = true;
         law.agrees = true;
-        law.predicted = 1180;
+        law.inFlightMean = 40.2;
+        law.throughputPerSec = 21300;
+        law.latencyMeanS = 1.89e-3;
+        law.predicted = 40.257;
+        law.trendPerSec = -0.3;
+        law.noise = std::sqrt(40.2);
+        law.limit = law.noise;
         tiles.showSnapshot(s, law);
-        QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("1200 ≈ 1180"));
+        QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("40 ≈ 40"));
+        QCOMPARE(detail(), QStringLiteral("40 events ≈ 21k/s × 1.89 ms\nsteady: L -0.9 in 3 s, within ±6.3"));
         QCOMPARE(tiles.tone(StatTiles::Tile::Little), QString());
         // A fast, light system (1,000 ev/s at 11 us): a fraction of an event in flight, in figures that say so.
         law.inFlightMean = 0.0112;
+        law.throughputPerSec = 1000;
+        law.latencyMeanS = 10.9e-6;
         law.predicted = 0.0109;
+        law.trendPerSec = 0;
+        law.noise = std::sqrt(0.0112);
+        law.limit = law.noise;
         tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("0.011 ≈ 0.011"));
-        // Steady but stuck: one event in flight, nothing finishing. "≈" would be a false claim.
-        law.inFlightMean = 1;
-        law.predicted = 0;
+        QVERIFY2(detail().startsWith(QStringLiteral("0.011 events ≈ 1k/s × 10.9 µs\n")), qPrintable(detail()));
+        // Steady but the two sides a factor 15 apart: "≠", never "≈".
+        law.inFlightMean = 0.5;
+        law.throughputPerSec = 33;
+        law.latencyMeanS = 1e-3;
+        law.predicted = 0.033;
         law.agrees = false;
         tiles.showSnapshot(s, law);
+        QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("0.5 ≠ 0.033"));
+        QVERIFY(detail().startsWith(QStringLiteral("0.5 events ≠ 33/s × 1 ms\n")));
+        QCOMPARE(tiles.tone(StatTiles::Tile::Little), QStringLiteral("warn"));
+        // Steady but stuck: one event in flight, nothing finishing.
+        law.inFlightMean = 1;
+        law.throughputPerSec = 0;
+        law.latencyMeanS = 0;
+        law.predicted = 0;
+        tiles.showSnapshot(s, law);
         QCOMPARE(tiles.value(StatTiles::Tile::Little), QStringLiteral("1.0 ≠ 0.0"));
+        QVERIFY(detail().endsWith(QStringLiteral("steady, yet ≠: stuck or draining")));
+        // Two lines in every state: the tile is never taller than the others (testPresentationTextIsReadableAndWhole).
+        for (const bool steady : {false, true}) {
+            law.steady = steady;
+            tiles.showSnapshot(s, law);
+            QCOMPARE(detail().count(QLatin1Char('\n')), 1);
+        }
         QCOMPARE(tiles.tone(StatTiles::Tile::Little), QStringLiteral("warn"));
     }
 

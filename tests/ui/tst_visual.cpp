@@ -201,7 +201,7 @@ private slots:
                 s->inFlightMeanWindow = 100 + growthPerS * (s->elapsedS - s->windowS / 2);
                 s->processedPerSec = processedPerSec;
                 s->interval.mean = 10000; // 10 ms: lambda x W = 100
-                s->interval.count = 1000;
+                s->interval.count = static_cast<std::uint64_t>(processedPerSec * s->intervalS);
                 s->window.mean = 10000;
                 history.push_back(s);
             }
