@@ -152,9 +152,28 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     report[QStringLiteral("warnings")] = in.warnings;
 
     std::int64_t queueMax = 0;
-    for (const auto &c : s.consumers)
+    int down = 0;
+    QJsonArray consumers; // by index, as the topology draws them (the rates over the snapshot's window)
+    for (const auto &c : s.consumers) {
         queueMax = std::max(queueMax, c.queueDepth);
+        down += c.active && c.state != "running" ? 1 : 0;
+        if (!c.active)
+            continue;
+        QJsonObject consumer;
+        consumer[QStringLiteral("index")] = c.index;
+        consumer[QStringLiteral("processed_per_s")] = c.processedPerSec;
+        consumer[QStringLiteral("queue_depth")] = num(c.queueDepth);
+        consumer[QStringLiteral("busy")] = c.busyRatio;
+        consumer[QStringLiteral("io_wait")] = c.ioWaitRatio;
+        consumer[QStringLiteral("state")] = QString::fromStdString(c.state);
+        consumer[QStringLiteral("crashes")] = num(c.crashes);
+        consumer[QStringLiteral("crashes_in_window")] = num(c.crashesInWindow);
+        consumer[QStringLiteral("restarts")] = num(c.restarts);
+        consumers.append(consumer);
+    }
     report[QStringLiteral("queue_depth_max")] = num(queueMax);
+    report[QStringLiteral("consumers")] = consumers;
+    report[QStringLiteral("consumers_down")] = down; // not running at this instant: down or hung
 
     // The last second: what the charts show now. Little's law: L = lambda x W.
     const RecentFigures &r = in.recent;

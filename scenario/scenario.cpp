@@ -88,6 +88,7 @@ struct Parser {
             Snapshot shapeOf;
             shapeOf.supervisors.emplace_back();
             shapeOf.threads.emplace_back();
+            shapeOf.consumers.emplace_back().active = true;
             ReportInputs inputsOf;
             inputsOf.deadLetters.emplace_back();
             return reportJson(shapeOf, inputsOf);

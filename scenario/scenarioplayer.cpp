@@ -217,6 +217,8 @@ AssertionResult ScenarioPlayer::judgeStretch(const Verdict &v, double until) con
                         .arg(settle, 0, 'g', 3);
         return r;
     }
+    // The reading taken as the next caption appears belongs to the next caption's time on screen.
+    until -= 1e-6;
     if (!a.expected.isDouble() && !a.isTrend() && !a.againstPrevious) {
         // A string or a truth: it holds at every snapshot of the stretch, or it does not.
         const auto truths = readings(a.path, a.fromS, until, &a);
