@@ -368,10 +368,31 @@ QString subjectWords(const QString &path)
         {"utilisation.consumers_io_wait", "the consumers' share of time waiting on I/O"},
         {"utilisation.consumers_model", "ρ by the model"},
         {"max_in_flight_observed", "the most in flight ever"},
+        {"littles_law.steady", "the Little's law tile says steady"},
+        {"littles_law.agrees", "L ≈ λW on the Little's law tile"},
+        {"consumers_down", "consumers down at an instant"},
+        {"crashes.killed", "consumers killed by hand"},
+        {"crashes.random", "random crashes"},
+        {"redelivered", "events redelivered after a crash"},
+        {"recovery_us.p50", "the median recovery time (µs)"},
+        {"pipeline_restarts", "pipeline restarts"},
+        {"dead_lettered", "dead-lettered events"},
     };
     for (const auto &[key, words] : names) {
         if (path == QLatin1String(key))
             return QString::fromUtf8(words);
+    }
+    // Elements of the report's lists, as the topology and the Schedulers tab name them.
+    static const QRegularExpression element(QStringLiteral(R"(^(consumers|supervision|schedulers)\.([0-9]+)\.(.+)$)"));
+    if (const auto m = element.match(path); m.hasMatch()) {
+        static const char *supervisors[] = {"the pipeline supervisor", "the producers supervisor", "the consumers supervisor"};
+        const int n = m.captured(2).toInt();
+        const QString field = m.captured(3).replace(QLatin1Char('_'), QLatin1Char(' '));
+        if (m.captured(1) == QLatin1String("consumers"))
+            return QStringLiteral("consumer %1's %2").arg(n).arg(field);
+        if (m.captured(1) == QLatin1String("supervision") && n < 3)
+            return QStringLiteral("%1's %2").arg(QString::fromUtf8(supervisors[n]), field);
+        return QStringLiteral("executor %1's %2").arg(n).arg(field);
     }
     return path;
 }
@@ -428,6 +449,8 @@ QString describe(const Assertion &a)
     case Assertion::Op::Equal:
         if (a.expected.isBool() && a.expected.toBool())
             return subject + (every ? QStringLiteral(" throughout") : QString());
+        if (a.expected.isBool())
+            return (every ? QStringLiteral("never: ") : QStringLiteral("not: ")) + subject;
         return subject + (every ? QStringLiteral(" stays ") : QStringLiteral(" is ")) + value;
     case Assertion::Op::NotEqual:
         return subject + (every ? QStringLiteral(" never is ") : QStringLiteral(" is not ")) + value;

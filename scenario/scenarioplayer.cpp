@@ -227,7 +227,7 @@ AssertionResult ScenarioPlayer::judgeStretch(const Verdict &v, double until) con
         r.passed = !truths.empty() && broken == truths.end();
         r.message = truths.empty()
             ? describe(a) + QStringLiteral(": no snapshot was read while the caption was on screen")
-            : r.passed ? QStringLiteral("%1 throughout (%2–%3 s)")
+            : r.passed ? QStringLiteral("%1 (%2–%3 s)")
                              .arg(describe(a))
                              .arg(truths.front().t, 0, 'f', 1)
                              .arg(truths.back().t, 0, 'f', 1)

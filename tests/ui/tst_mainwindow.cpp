@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The window as a user drives it (offscreen): it starts, the charts fill, every control reaches the running
 // engine, a click on a consumer kills it and its supervisor restarts it, extreme values lose nothing.
+#include "axisticks.h"
 #include "chartpanel.h"
 #include "controlpanel.h"
 #include "enginebridge.h"
 #include "lessonpanel.h"
 #include "mainwindow.h"
+#include "scenario/report.h"
 #include "schedulersview.h"
 #include "stattiles.h"
 #include "topologyview.h"
@@ -680,6 +682,34 @@ private slots:
         // The tiles show the same snapshot as the status bar: lost 0, in good standing.
         QCOMPARE(window.tiles()->value(StatTiles::Tile::Lost), QStringLiteral("0"));
         QCOMPARE(window.tiles()->tone(StatTiles::Tile::Lost), QStringLiteral("good"));
+    }
+
+    void testTilesAndChecksReadOneNumber()
+    {
+        // The processed and latency tiles show the very numbers a lesson's checks read (recent.*): one window,
+        // made once per snapshot by the sampler. Stopped, the last snapshot stays on screen to compare.
+        MainWindow window;
+        window.show();
+        PipelineConfig config;
+        config.rate = 3000;
+        window.bridge()->applyNow(config);
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->latest() && window.bridge()->latest()->elapsedS > 1.5, 5000);
+        window.bridge()->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Stopped, 5000);
+        const auto history = window.bridge()->engine()->history();
+        const RecentFigures recent = recentFigures(history);
+        QCOMPARE(recent.processedPerSec, history.back()->processedPerSec);
+        QCOMPARE(recent.latencyP99Us, history.back()->window.p99);
+        QVERIFY(recent.windowS > 0.9 && recent.windowS < 1.3); // "last 1 s", as the tile's title says
+        const QString processed
+            = ticks::format(std::round(recent.processedPerSec), ticks::Unit::Plain) + QStringLiteral("/s");
+        const QString p99 = ticks::format(recent.latencyP99Us, ticks::Unit::Microseconds);
+        QTRY_VERIFY2_WITH_TIMEOUT(window.tiles()->value(StatTiles::Tile::Throughput) == processed
+                && window.tiles()->value(StatTiles::Tile::LatencyP99) == p99,
+            qPrintable(QStringLiteral("%1 / %2, checks read %3 / %4")
+                           .arg(window.tiles()->value(StatTiles::Tile::Throughput),
+                               window.tiles()->value(StatTiles::Tile::LatencyP99), processed, p99)),
+            3000);
     }
 
     void testLittlesLawTileSaysWhatItMeans()
