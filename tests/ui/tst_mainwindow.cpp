@@ -506,7 +506,12 @@ private slots:
             // At least two ticks on each axis of a chart; every node of the topology.
             QVERIFY2(items >= 4, qPrintable(QString::number(items)));
         }
-        QCOMPARE(views, 7); // six charts and the topology
+        // The charts with something to show and the topology: slow-consumer has no failures, so that chart folded.
+        int charts = 0;
+        for (int c = 0; c < static_cast<int>(ChartPanel::Chart::Count); ++c)
+            charts += window.charts()->folded(static_cast<ChartPanel::Chart>(c)) ? 0 : 1;
+        QVERIFY(window.charts()->folded(ChartPanel::Chart::Failures));
+        QCOMPARE(views, charts + 1);
 
         // The caption is the largest text after the tiles' numbers.
         auto *caption = window.findChild<QLabel *>(QStringLiteral("lessonCaption"));
@@ -516,6 +521,55 @@ private slots:
             if (label != caption && label->isVisible() && label->objectName() != QLatin1String("statValue"))
                 QVERIFY2(QFontInfo(label->font()).pixelSize() < captionPx, qPrintable(label->text().left(40)));
         }
+    }
+
+    void testEmptyChartsFold()
+    {
+        // Failures without faults and Held back without back-pressure have nothing to show: they fold away and
+        // the other charts take their room. The first failure brings its chart back at once; it folds again
+        // only after foldAfterS() without one, so it never comes and goes with each second.
+        ChartPanel charts;
+        charts.resize(900, 900);
+        charts.show();
+        TelemetryHistory history;
+        Snapshot s = fakeSnapshot(1, 2);
+        s.processedPerSec = 1000;
+        s.producedPerSec = 1000;
+        const auto advance = [&](double seconds) {
+            for (double end = s.elapsedS + seconds; s.elapsedS < end - 1e-9;) {
+                s.elapsedS += 0.1;
+                history.add(s);
+            }
+            charts.redraw(history);
+        };
+        advance(5);
+        QVERIFY(charts.folded(ChartPanel::Chart::Failures));
+        QVERIFY(charts.folded(ChartPanel::Chart::HeldBack));
+        QVERIFY(!charts.folded(ChartPanel::Chart::Throughput));
+        QVERIFY(!charts.lineShown(Series::Dropped));
+        QVERIFY(charts.lineShown(Series::Processed));
+        QCOMPARE(charts.legend(ChartPanel::Chart::Throughput), (QStringList{tr("processed"), tr("produced")}));
+
+        // One failed attempt: the chart is back at the next redraw, with only what it has to show named.
+        s.failedPerSec = 50;
+        advance(0.1);
+        s.failedPerSec = 0;
+        QVERIFY(!charts.folded(ChartPanel::Chart::Failures));
+        QVERIFY(charts.lineShown(Series::FailuresPerSec));
+        QVERIFY(!charts.lineShown(Series::RestartsPerSec));
+        QCOMPARE(charts.legend(ChartPanel::Chart::Failures), QStringList{tr("failed")});
+        // Quiet again: it stays for foldAfterS(), at least half a minute, then folds.
+        QVERIFY(charts.foldAfterS() >= 30);
+        advance(charts.foldAfterS() - 1);
+        QVERIFY(!charts.folded(ChartPanel::Chart::Failures));
+        advance(1.5);
+        QVERIFY(charts.folded(ChartPanel::Chart::Failures));
+
+        // Drops show on Throughput, beside the lines that are always there.
+        s.droppedPerSec = 300;
+        advance(0.1);
+        QVERIFY(charts.lineShown(Series::Dropped));
+        QVERIFY(charts.legend(ChartPanel::Chart::Throughput).contains(tr("dropped")));
     }
 
     void testDarkModeKeepsContrast()
@@ -661,7 +715,8 @@ private slots:
         QCOMPARE(window.charts()->valueLabels(ChartPanel::Chart::HeldBack).last(), QStringLiteral("100%"));
         // Each series once: failed attempts are on the Failures chart, not on Throughput as well.
         QVERIFY(!window.charts()->legend(ChartPanel::Chart::Throughput).contains(QStringLiteral("failed")));
-        QVERIFY(window.charts()->legend(ChartPanel::Chart::Throughput).contains(QStringLiteral("dropped")));
+        // Nothing is dropped under back-pressure: the dropped line is not drawn, nor named (see testEmptyChartsFold).
+        QVERIFY(!window.charts()->legend(ChartPanel::Chart::Throughput).contains(QStringLiteral("dropped")));
         QVERIFY(window.charts()->pointCount(Series::RssMegabytes) > 3);
         // The tiles show the same snapshot as the status bar: lost 0, in good standing.
         QCOMPARE(window.tiles()->value(StatTiles::Tile::Lost), QStringLiteral("0"));
