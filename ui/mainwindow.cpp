@@ -302,9 +302,19 @@ void MainWindow::buildMenus()
     m_darkAction = view->addAction(tr("&Dark mode"));
     m_darkAction->setCheckable(true);
     connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkMode);
-    m_presentationAction = view->addAction(tr("&Presentation mode (large type)"));
+    // Full screen is the platform's key, as in every other program (F11 on Linux and Windows, Ctrl+Cmd+F on
+    // macOS); F11 where the platform names none.
+    m_fullScreenAction = view->addAction(tr("F&ull screen"));
+    m_fullScreenAction->setCheckable(true);
+    QList<QKeySequence> fullScreenKeys = QKeySequence::keyBindings(QKeySequence::FullScreen);
+    if (fullScreenKeys.isEmpty())
+        fullScreenKeys << QKeySequence(Qt::Key_F11);
+    m_fullScreenAction->setShortcuts(fullScreenKeys);
+    connect(m_fullScreenAction, &QAction::toggled, this, &MainWindow::setFullScreen);
+    // F5 starts a slide show in the presentation programs a lecturer knows.
+    m_presentationAction = view->addAction(tr("&Presentation mode (large type, full screen)"));
     m_presentationAction->setCheckable(true);
-    m_presentationAction->setShortcut(QKeySequence(Qt::Key_F11));
+    m_presentationAction->setShortcut(QKeySequence(Qt::Key_F5));
     connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
 
     QMenu *lessons = menuBar()->addMenu(tr("&Lessons"));
@@ -520,6 +530,35 @@ void MainWindow::setPresentationMode(bool on)
         m_controlsDock->show();
     }
     applyLook();
+    // Full screen on the display the window is on; leaving gives back the window as it was.
+    if (on) {
+        m_fullScreenBefore = isFullScreen();
+        setFullScreen(true);
+    } else if (!m_fullScreenBefore) {
+        setFullScreen(false);
+    }
+}
+
+void MainWindow::setFullScreen(bool on)
+{
+    if (m_fullScreenAction && m_fullScreenAction->isChecked() != on)
+        m_fullScreenAction->setChecked(on); // comes back here, and changes nothing the second time
+    if (isFullScreen() == on)
+        return;
+    // On the screen the window is on now (a window keeps its screen); before the window is shown, show() opens
+    // it so. Leaving keeps the rest of the state: a maximised window is maximised again.
+    setWindowState(on ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    // The window manager can change it too (its own key, a double click on the title): the menu follows.
+    if (event->type() == QEvent::WindowStateChange && m_fullScreenAction
+        && m_fullScreenAction->isChecked() != isFullScreen()) {
+        const QSignalBlocker quiet(m_fullScreenAction);
+        m_fullScreenAction->setChecked(isFullScreen());
+    }
 }
 
 void MainWindow::applyLook()
@@ -619,7 +658,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (m_darkChosen)
         settings.setValue(QStringLiteral("view/dark"), m_dark);
     settings.setValue(QStringLiteral("view/presentation"), m_presentation);
-    settings.setValue(QStringLiteral("view/size"), size());
+    // The size it has as a window, not the screen's it fills now.
+    const QSize windowed = normalGeometry().isValid() ? normalGeometry().size() : size();
+    settings.setValue(QStringLiteral("view/size"), isFullScreen() || isMaximized() ? windowed : size());
     event->accept();
     // Closing the main window ends the program, whatever else is open (help, a floating dock). The engine
     // stops now (on a helper thread, so the window never waits on it; the bridge joins it when it goes); a drain

@@ -70,13 +70,21 @@ public:
     bool exportJson(const QString &path) const;
     bool saveChartsPng(const QString &path);
     void setDarkMode(bool dark);
-    /// Large type for a projector (every text at least visual::kPresentationTextPx), the controls folded away
-    /// (F9 or View > Controls brings them back).
+    /// Presentation mode, for a projector: large type (every text at least visual::kPresentationTextPx, the
+    /// tiles' numbers 2.2 times that), full screen on the display the window is on, the controls folded away
+    /// (F9 or View > Controls brings them back). Leaving it restores the window as it was.
     void setPresentationMode(bool on);
+    [[nodiscard]] bool presentationMode() const { return m_presentation; }
+    /// Full screen on the display the window is on (View > Full screen, the platform's key for it: F11 on
+    /// Linux and Windows). Before the window is shown, it opens that way.
+    void setFullScreen(bool on);
+    [[nodiscard]] QAction *fullScreenAction() const { return m_fullScreenAction; }
+    [[nodiscard]] QAction *presentationAction() const { return m_presentationAction; }
     void showHelp();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void buildMenus();
@@ -117,12 +125,14 @@ private:
     QLabel *m_process = nullptr;
     QAction *m_darkAction = nullptr;
     QAction *m_presentationAction = nullptr;
+    QAction *m_fullScreenAction = nullptr;
     QAction *m_freezeAction = nullptr;
     QAction *m_smoothAction = nullptr;
     bool m_dark = false;
     bool m_darkChosen = false; ///< the user picked light or dark; otherwise the system's palette decides
     bool m_presentation = false;
     bool m_controlsWereVisible = true;
+    bool m_fullScreenBefore = false; ///< whether the window was full screen when presentation mode began
     int m_textPx = 13;
     QString m_styleTemplate;
     std::int64_t m_everLost = 0;

@@ -28,6 +28,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QRegularExpression>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStatusBar>
@@ -572,6 +573,57 @@ private slots:
         QVERIFY(charts.legend(ChartPanel::Chart::Throughput).contains(tr("dropped")));
     }
 
+    void testPresentationFillsTheDisplayTheWindowIsOn()
+    {
+        const QList<QScreen *> screens = QGuiApplication::screens();
+        if (screens.size() < 2)
+            QSKIP("needs a second display (the offscreen platform is given two in main())");
+        MainWindow window;
+        window.setGeometry(QRect(screens[1]->geometry().topLeft() + QPoint(50, 50), QSize(1200, 700)));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_COMPARE(window.screen(), screens[1]);
+        window.setPresentationMode(true);
+        QTRY_VERIFY(window.isFullScreen());
+        QTRY_COMPARE(window.geometry(), screens[1]->geometry());
+    }
+
+    void testFullScreenIsThePlatformsKey()
+    {
+        // F11 (the platform's key for full screen) is full screen and nothing else, as in every other program;
+        // presentation mode has a key of its own.
+        MainWindow window;
+        window.resize(1300, 850);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QList<QKeySequence> expected = QKeySequence::keyBindings(QKeySequence::FullScreen);
+        if (expected.isEmpty())
+            expected << QKeySequence(Qt::Key_F11);
+        QCOMPARE(window.fullScreenAction()->shortcuts(), expected);
+        QVERIFY2(expected.contains(QKeySequence(Qt::Key_F11)),
+            qPrintable(QKeySequence::listToString(expected))); // this platform's binding includes F11
+        QVERIFY(!window.presentationAction()->shortcuts().contains(QKeySequence(Qt::Key_F11)));
+        QCOMPARE(window.presentationAction()->shortcut(), QKeySequence(Qt::Key_F5));
+
+        QTest::keyClick(&window, Qt::Key_F11);
+        QTRY_VERIFY(window.isFullScreen());
+        QVERIFY(!window.presentationMode()); // the type stays as it was
+        QTest::keyClick(&window, Qt::Key_F11);
+        QTRY_VERIFY(!window.isFullScreen());
+        QVERIFY(!window.fullScreenAction()->isChecked());
+
+        // F5: large type and full screen; F11 then leaves full screen and keeps the large type.
+        QTest::keyClick(&window, Qt::Key_F5);
+        QVERIFY(window.presentationMode());
+        QTRY_VERIFY(window.isFullScreen());
+        QTest::keyClick(&window, Qt::Key_F11);
+        QTRY_VERIFY(!window.isFullScreen());
+        QVERIFY(window.presentationMode());
+        // A state the window manager sets shows in the menu.
+        window.setWindowState(window.windowState() | Qt::WindowFullScreen);
+        QTRY_VERIFY(window.fullScreenAction()->isChecked());
+    }
+
     void testDarkModeKeepsContrast()
     {
         MainWindow window;
@@ -878,5 +930,26 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestMainWindow)
+// The tests run offscreen on a projector's display, 1920x1080, with a second, smaller display to its right (the
+// platform's default is one screen of 800x600, smaller than any window here).
+int main(int argc, char *argv[])
+{
+    QTemporaryDir screens;
+    if (qgetenv("QT_QPA_PLATFORM") == "offscreen" && screens.isValid()) {
+        QFile config(screens.filePath(QStringLiteral("screens.json")));
+        if (config.open(QIODevice::WriteOnly)) {
+            config.write(R"({"screens": [
+                {"name": "projector", "x": 0, "y": 0, "width": 1920, "height": 1080, "logicalDpi": 96},
+                {"name": "laptop", "x": 1920, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96}]})");
+            config.close();
+            qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + config.fileName().toLocal8Bit());
+        }
+    }
+    QApplication app(argc, argv);
+    QApplication::setAttribute(Qt::AA_Use96Dpi, true);
+    TestMainWindow test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
 #include "tst_mainwindow.moc"
