@@ -28,10 +28,12 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QRegularExpression>
+#include <QResizeEvent>
 #include <QScreen>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -39,6 +41,29 @@
 #include <memory>
 
 using namespace beam;
+
+/// The widest a widget has been since it was watched: "never wider" is every resize, not the last.
+class WidthWatch : public QObject
+{
+public:
+    explicit WidthWatch(QWidget *watched)
+        : m_widest(watched->width())
+    {
+        watched->installEventFilter(this);
+    }
+    [[nodiscard]] int widest() const { return m_widest; }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Resize)
+            m_widest = std::max(m_widest, static_cast<QResizeEvent *>(event)->size().width());
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    int m_widest = 0;
+};
 
 class TestMainWindow : public QObject
 {
@@ -98,6 +123,64 @@ class TestMainWindow : public QObject
         for (const char *name : {"pipeline", "producers", "consumers"})
             s.supervisors.push_back({name, "one_for_one", "running", 0, 0, 3, 5, 0, {}});
         return s;
+    }
+
+    /// The smallest text the topology draws, in pixels on screen: font size times every scale on the way.
+    static double smallestTopologyPx(const TopologyView *view)
+    {
+        double smallest = 1e9;
+        for (const QGraphicsItem *item : view->scene()->items()) {
+            const auto *text = qgraphicsitem_cast<const QGraphicsSimpleTextItem *>(item);
+            if (!text || text->text().trimmed().isEmpty() || !text->isVisible())
+                continue;
+            smallest = std::min(
+                smallest, QFontInfo(text->font()).pixelSize() * view->transform().m11() * text->sceneTransform().m11());
+        }
+        return smallest;
+    }
+
+    /// Lets the layouts a change posted run (dock shown, fonts, a relayout of the topology).
+    static void settle()
+    {
+        for (int i = 0; i < 3; ++i) {
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+            QCoreApplication::processEvents();
+        }
+    }
+
+    /// The window, its docks and its minimum size all inside the available part of its screen.
+    static void checkFitsItsScreen(MainWindow &window, const QString &what)
+    {
+        settle();
+        const QRect available = window.screen()->availableGeometry();
+        const QSize minimum = window.minimumSizeHint().expandedTo(window.minimumSize());
+        QVERIFY2(minimum.width() <= available.width() && minimum.height() <= available.height(),
+            qPrintable(QStringLiteral("%1: the window needs at least %2x%3, the screen has %4x%5")
+                           .arg(what)
+                           .arg(minimum.width())
+                           .arg(minimum.height())
+                           .arg(available.width())
+                           .arg(available.height())));
+        QVERIFY2(window.width() <= available.width() && window.height() <= available.height(),
+            qPrintable(QStringLiteral("%1: the window is %2x%3 on a %4x%5 screen")
+                           .arg(what)
+                           .arg(window.width())
+                           .arg(window.height())
+                           .arg(available.width())
+                           .arg(available.height())));
+        for (QDockWidget *dock : window.findChildren<QDockWidget *>()) {
+            // (a panel behind another's tab is parked off screen: nothing of it shows)
+            if (dock->isVisible() && !dock->isFloating() && !dock->visibleRegion().isEmpty())
+                QVERIFY2(window.rect().contains(dock->geometry()),
+                    qPrintable(QStringLiteral("%1: %2 is cut: %3,%4 %5x%6 in %7x%8")
+                                   .arg(what, dock->windowTitle())
+                                   .arg(dock->x())
+                                   .arg(dock->y())
+                                   .arg(dock->width())
+                                   .arg(dock->height())
+                                   .arg(window.width())
+                                   .arg(window.height())));
+        }
     }
 
 private slots:
@@ -524,6 +607,100 @@ private slots:
         }
     }
 
+    void testControlsNeverWidenTheWindowPastTheScreen()
+    {
+        // Presentation mode with a lesson playing: the lesson panel on the right, then F9 opens the controls on
+        // the left. The window stays the screen's width and neither panel is cut.
+        MainWindow window;
+        window.setPresentationMode(true);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto lesson = loadScenario(QStringLiteral(":/lessons/slow-consumer.json"));
+        QVERIFY(std::holds_alternative<Scenario>(lesson));
+        window.playScenario(std::get<Scenario>(lesson));
+        QTRY_VERIFY(window.lessons()->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(window.history().size() > 5, 3000);
+        checkFitsItsScreen(window, QStringLiteral("presentation, lesson"));
+        QVERIFY(!window.controlsDock()->isVisible());
+        QCOMPARE(window.controlsAction()->shortcut(), QKeySequence(Qt::Key_F9));
+        const WidthWatch watch(&window);
+        window.controlsAction()->trigger(); // F9
+        QTRY_VERIFY(window.controlsDock()->isVisible());
+        checkFitsItsScreen(window, QStringLiteral("presentation, lesson and controls"));
+        QCOMPARE(watch.widest(), window.screen()->geometry().width()); // not for a moment wider
+        qInfo("presentation with the lesson and the controls: window %dx%d, controls %d px wide, lesson %d px",
+            window.width(), window.height(), window.controlsDock()->width(), window.lessons()->width());
+
+        // At a desk too: a window as wide as the screen, not full screen.
+        window.setPresentationMode(false);
+        QTRY_VERIFY(!window.isFullScreen());
+        window.setGeometry(window.screen()->availableGeometry());
+        window.controlsAction()->trigger();
+        QTRY_VERIFY(!window.controlsDock()->isVisible());
+        window.controlsAction()->trigger();
+        QTRY_VERIFY(window.controlsDock()->isVisible());
+        checkFitsItsScreen(window, QStringLiteral("desk, lesson and controls"));
+    }
+
+    void testLargestConfigurationFitsTheScreen()
+    {
+        // 64 producers and 256 consumers: the producers group into a grid as the consumers do, the scheduler
+        // lanes (a lane a thread) scroll, and the window stays on its screen with every text of the topology
+        // readable from the back row.
+        MainWindow window;
+        window.setPresentationMode(true);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Running, 3000);
+        PipelineConfig big = window.controls()->config();
+        big.producers = 64;
+        big.consumers = 256;
+        big.rate = 100;
+        window.controls()->setConfig(big);
+        QTRY_VERIFY_WITH_TIMEOUT(window.topology()->consumerCount() == 256, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->latest()->producers.size() == 64, 5000);
+        QTest::qWait(400); // the schedulers' lanes fill from a later snapshot
+        checkFitsItsScreen(window, QStringLiteral("64 producers, 256 consumers, presentation"));
+        const double smallest = smallestTopologyPx(window.topology());
+        qInfo("64 producers, 256 consumers: window %dx%d, smallest topology text %.1f px", window.width(),
+            window.height(), smallest);
+        QVERIFY2(smallest >= 19, qPrintable(QString::number(smallest)));
+        const QStringList texts = window.topology()->texts();
+        QVERIFY(texts.contains(QStringLiteral("P0–3")) || texts.contains(QStringLiteral("P0–7")));
+        QVERIFY(texts.join(QLatin1Char(' ')).contains(QLatin1String("held back")));
+        auto *views = window.findChild<QTabWidget *>(QStringLiteral("views"));
+        views->setCurrentIndex(1); // the lanes
+        checkFitsItsScreen(window, QStringLiteral("64 producers, 256 consumers, the Schedulers tab"));
+        window.setPresentationMode(false);
+        QTRY_VERIFY(!window.isFullScreen());
+        checkFitsItsScreen(window, QStringLiteral("64 producers, 256 consumers, desk"));
+    }
+
+    void testTopologyExplainsItsMarks()
+    {
+        // No sign a student has to be told about: restarts in words, each supervisor's intensity in words, and
+        // the limiter shows the one count it limits, the events in flight against the bound.
+        TopologyView view;
+        view.resize(1200, 700);
+        view.show();
+        Snapshot s = fakeSnapshot(2, 4);
+        s.messageSlots = 4096;
+        s.messagesInFlight = 8;
+        s.consumers[1].restarts = 3;
+        s.supervisors[2].restartsInWindow = 2;
+        s.supervisors[2].maxRestarts = 200;
+        s.supervisors[2].maxSeconds = 1;
+        view.showSnapshot(s);
+        const QString all = view.texts().join(QLatin1Char('\n'));
+        for (const char *gone : {"↻", "slots", "budget", "4,096", "sup."})
+            QVERIFY2(!all.contains(QString::fromUtf8(gone)), gone);
+        QVERIFY(view.consumerText(1).contains(QLatin1String("restarts 3")));
+        QVERIFY(!view.consumerText(0).contains(QLatin1String("restarts"))); // none yet: nothing to say
+        QVERIFY2(all.contains(QLatin1String("limiter\nin flight 500\nlimit 1,000")), qPrintable(all));
+        QVERIFY2(all.contains(QLatin1String("restarts 2 of 200\nallowed in 1 s")), qPrintable(all));
+        QVERIFY2(all.contains(QLatin1String("restarts 0 of 3 allowed in 5 s")), qPrintable(all));
+    }
+
     void testEmptyChartsFold()
     {
         // Failures without faults and Held back without back-pressure have nothing to show: they fold away and
@@ -814,7 +991,7 @@ private slots:
         MainWindow window;
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.lessons()->parentWidget()->show();
+        window.findChild<QDockWidget *>(QStringLiteral("lessons"))->show();
         // The window: menu titles, buttons, labels with buddies and group boxes share one Alt space.
         QStringList texts;
         for (QAction *a : window.menuBar()->actions())
