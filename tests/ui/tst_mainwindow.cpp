@@ -496,13 +496,13 @@ private slots:
 
     void testPresentationTextIsReadableAndWhole()
     {
-        // A projector at 1920x1080, a lesson playing: every text on screen is at least 19 px tall (8 m / 250)
-        // and none is elided or cut off by its parent.
+        // A projector at 1920x1080, a lesson playing: every text on screen is at least 24 px tall (8 m / 250 with
+        // a quarter to spare) and none is elided or cut off by its parent.
         MainWindow window;
-        window.resize(1920, 1080);
         window.setPresentationMode(true);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_COMPARE(window.size(), QSize(1920, 1080)); // full screen on the projector's display
         QVERIFY(!window.controlsDock()->isVisible()); // folded away for the charts
         auto lesson = loadScenario(QStringLiteral(":/lessons/slow-consumer.json"));
         QVERIFY(std::holds_alternative<Scenario>(lesson));
@@ -511,7 +511,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!window.lessons()->caption().isEmpty(), 3000);
         QTest::qWait(200); // a few redraws at this size
 
-        constexpr int kMinPx = 19;
+        constexpr int kMinPx = visual::kPresentationTextPx;
+        constexpr int kTopologyMinPx = 21;
+        double smallestTopology = 1e9;
         const auto elided
             = [](const QString &text) { return text.contains(QChar(0x2026)) || text.contains(QLatin1String("...")); };
         int checked = 0;
@@ -573,7 +575,13 @@ private slots:
                     continue;
                 ++items;
                 const double px = QFontInfo(font).pixelSize() * view->transform().m11() * item->sceneTransform().m11();
-                QVERIFY2(px >= kMinPx - 0.01, qPrintable(QStringLiteral("'%1' renders at %2 px").arg(text).arg(px)));
+                // The topology is drawn at the type's size and scaled to its pane: with the lesson panel beside
+                // it the pane is narrower than the diagram wants, and it comes out a little under (22.0 px
+                // measured; 24 with the pane to itself, testPresentationIsFullScreenAndLarge).
+                const double least = qobject_cast<TopologyView *>(view) ? kTopologyMinPx : kMinPx;
+                QVERIFY2(px >= least - 0.01, qPrintable(QStringLiteral("'%1' renders at %2 px").arg(text).arg(px)));
+                if (qobject_cast<TopologyView *>(view))
+                    smallestTopology = std::min(smallestTopology, px);
                 QVERIFY2(!elided(text),
                     qPrintable(QStringLiteral("%1 in %2 at %3,%4 (%5)")
                                    .arg(text, QLatin1String(view->metaObject()->className()))
@@ -590,6 +598,7 @@ private slots:
             // At least two ticks on each axis of a chart; every node of the topology.
             QVERIFY2(items >= 4, qPrintable(QString::number(items)));
         }
+        qInfo("slow-consumer at 1920x1080: smallest topology text %.1f px", smallestTopology);
         // The charts with something to show and the topology: slow-consumer has no failures, so that chart folded.
         int charts = 0;
         for (int c = 0; c < static_cast<int>(ChartPanel::Chart::Count); ++c)
@@ -748,6 +757,60 @@ private slots:
         advance(0.1);
         QVERIFY(charts.lineShown(Series::Dropped));
         QVERIFY(charts.legend(ChartPanel::Chart::Throughput).contains(tr("dropped")));
+    }
+
+    void testPresentationIsFullScreenAndLarge()
+    {
+        // A window on the projector's display; presentation mode (F5) makes it fill that display and sets the
+        // type for the back row; leaving gives the window back as it was.
+        // The desk's type is the platform's (another test's window may have left the application's larger).
+        QFont desk = QApplication::font();
+        desk.setPixelSize(visual::kDeskTextPx);
+        QApplication::setFont(desk);
+        MainWindow window;
+        window.setGeometry(100, 100, 1300, 850);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(!window.isFullScreen());
+        const QSize windowed = window.size();
+        window.presentationAction()->trigger();
+        QVERIFY(window.presentationMode());
+        QTRY_VERIFY(window.isFullScreen());
+        QTRY_COMPARE(window.geometry(), window.screen()->geometry());
+        QVERIFY(window.fullScreenAction()->isChecked());
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->latest() != nullptr, 3000);
+        settle();
+
+        // Every visible text widget at least 24 px, the tiles' numbers at least 48 px (QFontInfo: what the font
+        // resolves to, not what was asked).
+        int body = 1000;
+        int values = 1000;
+        for (QWidget *w : window.findChildren<QWidget *>()) {
+            if (!w->isVisible() || w->window() != &window)
+                continue;
+            const int px = QFontInfo(w->font()).pixelSize();
+            if (w->objectName() == QLatin1String("statValue"))
+                values = std::min(values, px);
+            else if (qobject_cast<QLabel *>(w) || qobject_cast<QAbstractButton *>(w) || qobject_cast<QTabBar *>(w))
+                body = std::min(body, px);
+        }
+        body = std::min(body, QFontInfo(window.menuBar()->font()).pixelSize());
+        qInfo("presentation: window %dx%d on a %dx%d screen; smallest text %d px, smallest tile value %d px, "
+              "smallest topology text %.1f px",
+            window.width(), window.height(), window.screen()->geometry().width(), window.screen()->geometry().height(),
+            body, values, smallestTopologyPx(window.topology()));
+        QVERIFY2(body >= 24, qPrintable(QString::number(body)));
+        QCOMPARE(body, visual::kPresentationTextPx);
+        QVERIFY2(values >= 48, qPrintable(QString::number(values)));
+        QVERIFY2(smallestTopologyPx(window.topology()) >= visual::kPresentationTextPx - 0.01,
+            qPrintable(QString::number(smallestTopologyPx(window.topology()))));
+
+        // Leaving: the window it was, the desk's type.
+        window.presentationAction()->trigger();
+        QVERIFY(!window.presentationMode());
+        QTRY_VERIFY(!window.isFullScreen());
+        QTRY_COMPARE(window.size(), windowed);
+        QVERIFY(QFontInfo(window.menuBar()->font()).pixelSize() < visual::kPresentationTextPx);
     }
 
     void testPresentationFillsTheDisplayTheWindowIsOn()
