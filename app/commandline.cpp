@@ -125,7 +125,8 @@ struct Flags {
         QStringLiteral("Open the window, save a PNG of it to FILE after --screenshot-after seconds, exit."),
         QStringLiteral("file")};
     QCommandLineOption presentation{QStringLiteral("presentation"),
-        QStringLiteral("Open the window in presentation mode: large fonts, for a projector (F11 toggles it).")};
+        QStringLiteral("Open the window in presentation mode, for a projector: large type, full screen on its display "
+                       "(F5 toggles it; with --window-size, a window of that size instead).")};
     QCommandLineOption windowSize{QStringLiteral("window-size"),
         QStringLiteral("The window's size in pixels instead of the saved one, e.g. 1920x1080 (width 640..7680, height "
                        "480..4320)."),

@@ -29,7 +29,7 @@ struct CommandLine {
     QString platform; ///< window: the Qt platform plugin (-platform), empty: Qt's choice
     QString screenshot; ///< window mode: save a PNG of the window here, then exit
     double screenshotAfterS = 3; ///< ... this many seconds after the window opens
-    bool presentation = false; ///< window mode: start in presentation mode (large fonts)
+    bool presentation = false; ///< window mode: start in presentation mode (large type, full screen)
     std::optional<QSize> windowSize; ///< window mode: its size in pixels, over the saved one
     /// Fault injection at a time: (consumer index, seconds after start).
     struct TimedFault {

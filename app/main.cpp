@@ -129,8 +129,12 @@ int runWindow(int argc, char *argv[], const beam::CommandLine &options)
         window.controls()->setConfig(options.config);
     if (options.presentation)
         window.setPresentationMode(true);
-    if (options.windowSize)
+    // A size asked for is a window of that size, in presentation mode too (a screenshot of what a projector
+    // of that resolution shows), rather than the full screen of whatever display this is.
+    if (options.windowSize) {
+        window.setFullScreen(false);
         window.resize(*options.windowSize);
+    }
     window.show();
     // The window will not be smaller than its panels' minimum sizes: a screenshot or a projector asked for a
     // smaller size gets a larger one, so say so rather than let it pass unnoticed. Checked once the event loop

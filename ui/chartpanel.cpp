@@ -28,6 +28,23 @@ constexpr double kPxPerBucket = 5; // drawing keeps a lowest and a highest sampl
 /// below it.
 constexpr double kStartBelow = 1e-9;
 
+/// Series that can have nothing to show for a whole run: no drops under back-pressure, no failures without
+/// faults, no one held back below the bound.
+bool foldable(Series series)
+{
+    switch (series) {
+    case Series::Dropped:
+    case Series::FailuresPerSec:
+    case Series::RestartsPerSec:
+    case Series::DeadLettersPerSec:
+    case Series::BackpressurePercent:
+    case Series::BudgetPercent:
+        return true;
+    default:
+        return false;
+    }
+}
+
 QList<QPointF> smoothed(const QList<QPointF> &points)
 {
     QList<QPointF> out;
@@ -75,7 +92,8 @@ ChartPanel::ChartPanel(QWidget *parent)
     };
     m_plots[static_cast<int>(Chart::HeldBack)].fixedPercent = true;
     for (int i = 0; i < boxes.size(); ++i)
-        grid->addWidget(boxes[i], i / 2, i % 2);
+        m_plots[static_cast<std::size_t>(i)].box = boxes[i];
+    layOutCharts();
     setLook(false, visual::kDeskTextPx);
 }
 
@@ -147,6 +165,8 @@ void ChartPanel::updateLegend(Plot &plot)
     // A swatch drawn in the series' own colour and dash, then its name in the text colour.
     QStringList entries;
     for (const Line &l : plot.lines) {
+        if (!l.line->isVisible())
+            continue;
         const QString swatch = l.spec.style == Qt::SolidLine ? QStringLiteral("━━") : QStringLiteral("╍╍");
         entries << QStringLiteral("<span style='color:%1'><b>%2</b></span>&nbsp;%3")
                        .arg(visual::ink(l.spec.ink, m_dark).name(), swatch,
@@ -278,6 +298,7 @@ void ChartPanel::redraw(const TelemetryHistory &history)
 {
     if (m_frozen)
         return;
+    foldEmpty(history);
     // The time axis grows with the run until it spans the window, then scrolls.
     const double now = history.lastTime();
     const double from = std::max(0.0, now - m_windowS);
@@ -341,10 +362,85 @@ QStringList ChartPanel::legend(Chart chart) const
     QStringList names;
     const auto i = static_cast<std::size_t>(chart);
     if (i < m_plots.size()) {
-        for (const Line &l : m_plots[i].lines)
-            names << l.spec.name;
+        for (const Line &l : m_plots[i].lines) {
+            if (l.line->isVisible())
+                names << l.spec.name;
+        }
     }
     return names;
+}
+
+double ChartPanel::foldAfterS() const
+{
+    return std::max(30.0, static_cast<double>(m_windowS));
+}
+
+void ChartPanel::foldEmpty(const TelemetryHistory &history)
+{
+    const double span = foldAfterS();
+    bool moved = false;
+    for (Plot &plot : m_plots) {
+        bool anyShown = false;
+        bool legendChanged = false;
+        for (const Line &l : plot.lines) {
+            const bool shown = !foldable(l.spec.series) || history.maxOf(l.spec.series, span) > 0;
+            if (l.line->isVisible() != shown) {
+                l.line->setVisible(shown);
+                legendChanged = true;
+            }
+            anyShown = anyShown || shown;
+        }
+        if (legendChanged)
+            updateLegend(plot);
+        if (plot.folded == anyShown) {
+            plot.folded = !anyShown;
+            moved = true;
+        }
+    }
+    if (moved)
+        layOutCharts();
+}
+
+void ChartPanel::layOutCharts()
+{
+    auto *grid = qobject_cast<QGridLayout *>(layout());
+    if (!grid)
+        return;
+    std::vector<QWidget *> shown;
+    for (const Plot &plot : m_plots) {
+        grid->removeWidget(plot.box);
+        plot.box->setVisible(!plot.folded);
+        if (!plot.folded)
+            shown.push_back(plot.box);
+    }
+    const int count = static_cast<int>(shown.size());
+    for (int i = 0; i < count; ++i) {
+        const bool alone = i == count - 1 && i % 2 == 0; // the last of an odd number takes the whole row
+        grid->addWidget(shown[static_cast<std::size_t>(i)], i / 2, i % 2, 1, alone ? 2 : 1);
+    }
+    // Rows left empty by a fold take no room; the others share it equally.
+    const int rows = (count + 1) / 2;
+    for (int r = 0; r < std::max(rows, grid->rowCount()); ++r)
+        grid->setRowStretch(r, r < rows ? 1 : 0);
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
+}
+
+bool ChartPanel::folded(Chart chart) const
+{
+    const auto i = static_cast<std::size_t>(chart);
+    return i < m_plots.size() && m_plots[i].folded;
+}
+
+bool ChartPanel::lineShown(Series series) const
+{
+    for (const Plot &plot : m_plots) {
+        for (const Line &l : plot.lines) {
+            if (l.spec.series == series)
+                return !plot.folded && l.line->isVisible();
+        }
+    }
+    return false;
 }
 
 QStringList ChartPanel::valueLabels(Chart chart) const

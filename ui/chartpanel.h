@@ -60,6 +60,13 @@ public:
     void addMarker(double atS, const QString &label);
     void clearMarkers();
     [[nodiscard]] int markerCount() const { return static_cast<int>(m_markers.size()); }
+    /// Whether a chart is folded away: every line of it has nothing to show (see foldEmpty()).
+    [[nodiscard]] bool folded(Chart chart) const;
+    /// Whether a series is drawn and named in its chart's legend.
+    [[nodiscard]] bool lineShown(Series series) const;
+    /// The seconds a foldable line must stay at zero before it folds away: longer than the time window, and at
+    /// least half a minute, so a chart that has something to show stays for a while after it.
+    [[nodiscard]] double foldAfterS() const;
 
 private:
     struct LineSpec {
@@ -86,6 +93,8 @@ private:
         QList<double> yTicks; ///< what the value axis shows now (log: decades)
         QList<double> xTicks;
         QSizeF plotSize; ///< the axes measure their labels when set: a new size sets them again
+        QWidget *box = nullptr; ///< title, chart and legend: what folds away
+        bool folded = false;
     };
     QWidget *addChart(const QString &title, ticks::Unit unit, bool log, const QList<LineSpec> &lines);
     void updateLegend(Plot &plot);
@@ -95,6 +104,14 @@ private:
     void styleAxis(QCategoryAxis *axis) const;
     void placeMarkers();
     void styleLine(const Line &line);
+    /// Lines that can have nothing to show for a whole run (dropped, failures, restarts, dead letters, held
+    /// back, budget) leave their chart's legend while they have been at zero for foldAfterS(); a chart whose
+    /// every line left folds away, and the others take its room. One point above zero brings a line back at
+    /// once; it leaves again only after foldAfterS() without: the layout changes when data appears, never from
+    /// second to second.
+    void foldEmpty(const TelemetryHistory &history);
+    /// Places the charts that are not folded two to a row, in reading order; an odd last one spans the row.
+    void layOutCharts();
 
     struct Marker {
         double atS = 0;

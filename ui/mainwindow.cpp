@@ -27,7 +27,9 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QScopeGuard>
+#include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -50,6 +52,37 @@ static void initResources()
 
 namespace beam {
 
+namespace {
+/// Scrolls its panel up and down only: as wide as the panel needs at the current type size, and never taller
+/// than the window lets it be, so a panel with more to say than the screen has room for scrolls instead of
+/// stretching the window past the screen.
+class VerticalScrollArea : public QScrollArea
+{
+public:
+    explicit VerticalScrollArea(QWidget *panel)
+    {
+        setWidget(panel);
+        setWidgetResizable(true);
+        setFrameShape(QFrame::NoFrame);
+        setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    }
+    [[nodiscard]] QSize minimumSizeHint() const override
+    {
+        return {besideBar(widget()->minimumSizeHint().width()), QScrollArea::minimumSizeHint().height()};
+    }
+    [[nodiscard]] QSize sizeHint() const override
+    {
+        return {besideBar(widget()->sizeHint().width()), QScrollArea::sizeHint().height()};
+    }
+
+private:
+    [[nodiscard]] int besideBar(int width) const
+    {
+        return width + verticalScrollBar()->sizeHint().width() + 2 * frameWidth();
+    }
+};
+} // namespace
+
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_bridge(new EngineBridge(this))
@@ -69,10 +102,13 @@ MainWindow::MainWindow(QWidget *parent)
     // The schedulers' lanes get a tab of their own: under the topology they took the height its text needs to
     // stay readable from the back row.
     m_schedulers = new SchedulersView;
-    auto *schedulersPane = new QWidget;
-    auto *schedulersLayout = new QVBoxLayout(schedulersPane);
+    auto *schedulersLanes = new QWidget;
+    auto *schedulersLayout = new QVBoxLayout(schedulersLanes);
     schedulersLayout->addWidget(m_schedulers);
     schedulersLayout->addStretch(1);
+    // A lane per thread: 64 producers and the executors are taller than any screen, and a tab is as tall as
+    // its tallest page, so the lanes scroll rather than stretch the window past the screen.
+    auto *schedulersPane = new VerticalScrollArea(schedulersLanes);
     m_views = new QTabWidget;
     m_views->setObjectName(QStringLiteral("views"));
     m_views->setDocumentMode(true);
@@ -95,6 +131,14 @@ MainWindow::MainWindow(QWidget *parent)
     m_split->setStretchFactor(0, 5);
     m_split->setStretchFactor(1, 4);
     m_split->setChildrenCollapsible(false);
+    // In presentation mode the topology gets the width its text needs (see fitSplit()), until the user drags.
+    m_splitTimer = new QTimer(this);
+    m_splitTimer->setSingleShot(true);
+    m_splitTimer->setInterval(0);
+    connect(m_splitTimer, &QTimer::timeout, this, &MainWindow::fitSplit);
+    m_split->installEventFilter(this);
+    connect(m_split, &QSplitter::splitterMoved, this, [this] { m_splitChosen = true; });
+    connect(m_topology, &TopologyView::shapeChanged, m_splitTimer, qOverload<>(&QTimer::start));
     m_warnings = new QLabel;
     m_warnings->setObjectName(QStringLiteral("warnings"));
     m_warnings->setWordWrap(true);
@@ -110,14 +154,9 @@ MainWindow::MainWindow(QWidget *parent)
     setCentralWidget(central);
 
     m_controls = new ControlPanel;
-    auto *scroll = new QScrollArea;
-    scroll->setWidget(m_controls);
-    scroll->setWidgetResizable(true);
-    scroll->setMinimumWidth(m_controls->sizeHint().width() + 24);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_controlsDock = new QDockWidget(tr("Controls"), this);
     m_controlsDock->setObjectName(QStringLiteral("controls"));
-    m_controlsDock->setWidget(scroll);
+    m_controlsDock->setWidget(new VerticalScrollArea(m_controls));
     m_controlsDock->setFeatures(
         QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::LeftDockWidgetArea, m_controlsDock);
@@ -125,10 +164,18 @@ MainWindow::MainWindow(QWidget *parent)
     m_lessons = new LessonPanel(m_bridge, m_controls, m_charts);
     m_lessonDock = new QDockWidget(tr("Lesson and readouts"), this);
     m_lessonDock->setObjectName(QStringLiteral("lessons"));
-    m_lessonDock->setWidget(m_lessons);
+    m_lessonDock->setWidget(new VerticalScrollArea(m_lessons));
     m_lessonDock->setMinimumWidth(360);
     addDockWidget(Qt::RightDockWidgetArea, m_lessonDock);
     m_lessonDock->hide();
+    // A panel opened another way than the menu (its own float button, a saved state) is placed once the
+    // event loop runs again: never from inside its own show.
+    for (QDockWidget *dock : {m_controlsDock, m_lessonDock}) {
+        connect(dock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+            if (visible)
+                QTimer::singleShot(0, this, &MainWindow::keepOnScreen);
+        });
+    }
 
     m_state = new QLabel;
     m_totals = new QLabel;
@@ -311,16 +358,28 @@ void MainWindow::buildMenus()
         });
     }
     view->addSeparator();
-    QAction *controls = m_controlsDock->toggleViewAction();
-    controls->setText(tr("&Controls panel"));
-    controls->setShortcut(QKeySequence(Qt::Key_F9));
-    view->addAction(controls);
+    m_controlsAction = view->addAction(tr("&Controls panel"));
+    m_controlsAction->setCheckable(true);
+    m_controlsAction->setShortcut(QKeySequence(Qt::Key_F9));
+    connect(m_controlsAction, &QAction::triggered, this, &MainWindow::setControlsVisible);
+    // Closed or opened another way (its close button, presentation mode): the menu item follows.
+    connect(m_controlsDock->toggleViewAction(), &QAction::toggled, m_controlsAction, &QAction::setChecked);
     m_darkAction = view->addAction(tr("&Dark mode"));
     m_darkAction->setCheckable(true);
     connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkMode);
-    m_presentationAction = view->addAction(tr("&Presentation mode (large type)"));
+    // Full screen is the platform's key, as in every other program (F11 on Linux and Windows, Ctrl+Cmd+F on
+    // macOS); F11 where the platform names none.
+    m_fullScreenAction = view->addAction(tr("F&ull screen"));
+    m_fullScreenAction->setCheckable(true);
+    QList<QKeySequence> fullScreenKeys = QKeySequence::keyBindings(QKeySequence::FullScreen);
+    if (fullScreenKeys.isEmpty())
+        fullScreenKeys << QKeySequence(Qt::Key_F11);
+    m_fullScreenAction->setShortcuts(fullScreenKeys);
+    connect(m_fullScreenAction, &QAction::toggled, this, &MainWindow::setFullScreen);
+    // F5 starts a slide show in the presentation programs a lecturer knows.
+    m_presentationAction = view->addAction(tr("&Presentation mode (large type, full screen)"));
     m_presentationAction->setCheckable(true);
-    m_presentationAction->setShortcut(QKeySequence(Qt::Key_F11));
+    m_presentationAction->setShortcut(QKeySequence(Qt::Key_F5));
     connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
 
     QMenu *lessons = menuBar()->addMenu(tr("&Lessons"));
@@ -427,6 +486,7 @@ QStringList MainWindow::activeWarnings() const
 
 void MainWindow::playScenario(const Scenario &scenario, double speed)
 {
+    placeDocks(m_controlsDock->toggleViewAction()->isChecked(), true);
     m_lessonDock->show();
     m_views->setCurrentIndex(scenario.view == QLatin1String("schedulers") ? 1 : 0);
     m_lessons->play(scenario, speed);
@@ -540,6 +600,107 @@ void MainWindow::setPresentationMode(bool on)
         m_controlsDock->show();
     }
     applyLook();
+    // Full screen on the display the window is on; leaving gives back the window as it was.
+    if (on) {
+        m_fullScreenBefore = isFullScreen();
+        setFullScreen(true);
+    } else if (!m_fullScreenBefore) {
+        setFullScreen(false);
+    }
+}
+
+void MainWindow::setFullScreen(bool on)
+{
+    if (m_fullScreenAction && m_fullScreenAction->isChecked() != on)
+        m_fullScreenAction->setChecked(on); // comes back here, and changes nothing the second time
+    if (isFullScreen() == on)
+        return;
+    // On the screen the window is on now (a window keeps its screen); before the window is shown, show() opens
+    // it so. Leaving keeps the rest of the state: a maximised window is maximised again.
+    setWindowState(on ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
+}
+
+bool MainWindow::docksFitSideBySide() const
+{
+    const QScreen *on = screen();
+    if (!on)
+        return true;
+    // A panel not shown yet has not had the stylesheet's type: its size would be the desk's.
+    m_controlsDock->ensurePolished();
+    m_lessonDock->ensurePolished();
+    const int separator = style()->pixelMetric(QStyle::PM_DockWidgetSeparatorExtent, nullptr, this);
+    const int needed = m_controlsDock->minimumSizeHint().width() + m_lessonDock->minimumSizeHint().width()
+        + centralWidget()->minimumSizeHint().width() + 2 * separator;
+    // The screen's room, or the window's where it was made wider than its screen (a screenshot of a projector's
+    // size on a smaller display): decided before a panel opens, so never from a width the panel caused.
+    return needed <= std::max(on->availableGeometry().width(), width());
+}
+
+void MainWindow::setControlsVisible(bool on)
+{
+    // Placed before it shows: shown first, it would stretch the window before it could be moved.
+    if (on)
+        placeDocks(true, m_lessonDock->toggleViewAction()->isChecked());
+    m_controlsDock->setVisible(on);
+    if (on)
+        m_controlsDock->raise(); // in front, if it is a tab
+}
+
+void MainWindow::keepOnScreen()
+{
+    // "Open" is the panel's menu item: a panel behind another's tab is open, though not visible.
+    placeDocks(m_controlsDock->toggleViewAction()->isChecked(), m_lessonDock->toggleViewAction()->isChecked());
+}
+
+void MainWindow::placeDocks(bool controlsOpen, bool lessonOpen)
+{
+    if (m_placingDocks || !screen())
+        return;
+    m_placingDocks = true;
+    const auto placed = qScopeGuard([this] { m_placingDocks = false; });
+    const bool tabbed = tabifiedDockWidgets(m_lessonDock).contains(m_controlsDock);
+    if (controlsOpen && lessonOpen && !tabbed && !m_controlsDock->isFloating() && !docksFitSideBySide()) {
+        tabifyDockWidget(m_lessonDock, m_controlsDock);
+        m_controlsDock->raise(); // the panel just opened is the one in front
+    } else if (tabbed && (!controlsOpen || !lessonOpen || docksFitSideBySide())) {
+        addDockWidget(Qt::LeftDockWidgetArea, m_controlsDock);
+    }
+}
+
+void MainWindow::fitSplit()
+{
+    if (!m_presentation || m_splitChosen || !m_topology->isVisible())
+        return;
+    const int total = m_split->width() - m_split->handleWidth();
+    if (total <= 0)
+        return;
+    // The topology as wide as its text needs to reach full size at the height it has; the charts keep at least
+    // two columns whose axis labels fit (23 text heights: at 22 "100 ms" was elided) and a third of the room,
+    // and take what the diagram does not need.
+    const int around = m_views->width() - m_topology->width();
+    const int wanted = m_topology->widthForFullSize(m_topology->height()) + around;
+    const int charts = std::max(total / 3, 23 * m_textPx);
+    const int topology = std::max(std::min(wanted, total - charts), total / 3);
+    if (m_split->sizes().value(1) != topology)
+        m_split->setSizes({total - topology, topology});
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_split && event->type() == QEvent::Resize)
+        m_splitTimer->start(); // after the layout that resized it has run
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    // The window manager can change it too (its own key, a double click on the title): the menu follows.
+    if (event->type() == QEvent::WindowStateChange && m_fullScreenAction
+        && m_fullScreenAction->isChecked() != isFullScreen()) {
+        const QSignalBlocker quiet(m_fullScreenAction);
+        m_fullScreenAction->setChecked(isFullScreen());
+    }
 }
 
 void MainWindow::applyLook()
@@ -588,12 +749,17 @@ void MainWindow::applyLook()
     qApp->setStyleSheet(sheet);
     m_charts->setLook(m_dark, m_textPx);
     m_topology->setLook(m_dark, m_textPx);
+    // Larger type makes the panels wider: they may no longer fit side by side (decided now, before the layout
+    // that would stretch the window runs).
+    keepOnScreen();
     m_schedulers->setLook(m_dark, m_textPx);
     // On a projector the tiles carry the totals and the topology takes the larger share: it is the hero.
     m_totals->setVisible(!m_presentation);
     const int width = std::max(m_split->width(), 800);
     m_split->setSizes(
         m_presentation ? QList<int>{width * 9 / 20, width * 11 / 20} : QList<int>{width * 5 / 9, width * 4 / 9});
+    m_splitChosen = false;
+    m_splitTimer->start();
     m_charts->redraw(m_history);
 }
 
@@ -639,7 +805,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (m_darkChosen)
         settings.setValue(QStringLiteral("view/dark"), m_dark);
     settings.setValue(QStringLiteral("view/presentation"), m_presentation);
-    settings.setValue(QStringLiteral("view/size"), size());
+    // The size it has as a window, not the screen's it fills now.
+    const QSize windowed = normalGeometry().isValid() ? normalGeometry().size() : size();
+    settings.setValue(QStringLiteral("view/size"), isFullScreen() || isMaximized() ? windowed : size());
     event->accept();
     // Closing the main window ends the program, whatever else is open (help, a floating dock). The engine
     // stops now (on a helper thread, so the window never waits on it; the bridge joins it when it goes); a drain

@@ -71,13 +71,27 @@ public:
     bool exportJson(const QString &path) const;
     bool saveChartsPng(const QString &path);
     void setDarkMode(bool dark);
-    /// Large type for a projector (every text at least visual::kPresentationTextPx), the controls folded away
-    /// (F9 or View > Controls brings them back).
+    /// Presentation mode, for a projector: large type (every text at least visual::kPresentationTextPx, the
+    /// tiles' numbers 2.2 times that), full screen on the display the window is on, the controls folded away
+    /// (F9 or View > Controls brings them back). Leaving it restores the window as it was.
     void setPresentationMode(bool on);
+    [[nodiscard]] bool presentationMode() const { return m_presentation; }
+    /// Full screen on the display the window is on (View > Full screen, the platform's key for it: F11 on
+    /// Linux and Windows). Before the window is shown, it opens that way.
+    void setFullScreen(bool on);
+    [[nodiscard]] QAction *fullScreenAction() const { return m_fullScreenAction; }
+    [[nodiscard]] QAction *presentationAction() const { return m_presentationAction; }
+    /// View > Controls panel (F9).
+    [[nodiscard]] QAction *controlsAction() const { return m_controlsAction; }
+    /// Opens the controls where they fit: on the left, or as a tab beside the lesson where the screen is too
+    /// narrow for both beside the charts.
+    void setControlsVisible(bool on);
     void showHelp();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void buildMenus();
@@ -88,6 +102,16 @@ private:
     void applyLook();
     void openScenarioFile();
     void playLesson(const QString &resource);
+    /// Keeps the window on its screen when a panel opens or the type grows: where the controls and the lesson
+    /// panel do not fit side by side with the charts, the controls become a tab beside the lesson (and go back
+    /// to the left where they fit again). A size asked for (--window-size, a screenshot larger than this
+    /// screen) is left as it is.
+    void keepOnScreen();
+    void placeDocks(bool controlsOpen, bool lessonOpen);
+    /// Presentation mode: divides the width between the charts and the topology so the topology's text reaches
+    /// full size where it can (the charts keep at least a third).
+    void fitSplit();
+    [[nodiscard]] bool docksFitSideBySide() const;
 
     EngineBridge *m_bridge = nullptr;
     ControlPanel *m_controls = nullptr;
@@ -119,12 +143,18 @@ private:
     QLabel *m_process = nullptr;
     QAction *m_darkAction = nullptr;
     QAction *m_presentationAction = nullptr;
+    QAction *m_fullScreenAction = nullptr;
+    QAction *m_controlsAction = nullptr;
     QAction *m_freezeAction = nullptr;
     QAction *m_smoothAction = nullptr;
     bool m_dark = false;
     bool m_darkChosen = false; ///< the user picked light or dark; otherwise the system's palette decides
     bool m_presentation = false;
     bool m_controlsWereVisible = true;
+    bool m_fullScreenBefore = false; ///< whether the window was full screen when presentation mode began
+    bool m_placingDocks = false; ///< keepOnScreen() is moving a dock (which reports its visibility)
+    QTimer *m_splitTimer = nullptr; ///< fitSplit() once the layout has run
+    bool m_splitChosen = false; ///< the user dragged the splitter: fitSplit() leaves it alone
     int m_textPx = 13;
     QString m_styleTemplate;
     std::int64_t m_everLost = 0;

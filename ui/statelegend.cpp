@@ -21,6 +21,7 @@ StateLegend::StateLegend(QWidget *parent)
         auto *swatch = new QLabel(visual::name(states[i]));
         swatch->setObjectName(QStringLiteral("stateSwatch"));
         swatch->setAlignment(Qt::AlignCenter);
+        swatch->setWordWrap(true); // a narrow pane (the controls and a lesson beside it) takes two lines
         // The one place a colour is set in code: the fill is the state's meaning, the same in light and dark.
         swatch->setStyleSheet(QStringLiteral("QLabel { background: %1; color: %2; }")
                                   .arg(visual::fill(states[i]).name(), visual::textOn(states[i]).name()));
@@ -29,6 +30,7 @@ StateLegend::StateLegend(QWidget *parent)
     auto *crash = new QLabel(tr("thick border: crashed"));
     crash->setObjectName(QStringLiteral("stateSwatch"));
     crash->setAlignment(Qt::AlignCenter);
+    crash->setWordWrap(true);
     crash->setStyleSheet(
         QStringLiteral("QLabel { background: %1; color: %2; border: 4px solid %2; }")
             .arg(visual::fill(visual::State::Down).name(), visual::textOn(visual::State::Down).name()));

@@ -6,8 +6,10 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QStyle>
+#include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace beam {
@@ -27,9 +29,14 @@ StatTiles::StatTiles(QWidget *parent)
     : QFrame(parent)
 {
     setObjectName(QStringLiteral("statTiles"));
-    auto *row = new QHBoxLayout(this);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->setSpacing(6);
+    auto *rows = new QVBoxLayout(this);
+    rows->setContentsMargins(0, 0, 0, 0);
+    rows->setSpacing(6);
+    for (QHBoxLayout *&row : m_rows) {
+        row = new QHBoxLayout;
+        row->setSpacing(6);
+        rows->addLayout(row);
+    }
     const QString titles[] = {tr("processed · last 1 s"), tr("latency p99 · last 1 s"), tr("in flight now / limit"),
         tr("restarts"), tr("lost"), tr("Little's law   L = λ × W")};
     const QString tips[] = {tr("Events finished per second over the last second: the number every chart, box and "
@@ -58,15 +65,60 @@ StatTiles::StatTiles(QWidget *parent)
         column->addWidget(item.title);
         column->addWidget(item.value);
         column->addWidget(item.detail);
-        row->addWidget(item.frame, i == static_cast<int>(Tile::Little) ? 2 : 1);
     }
+    arrange(static_cast<int>(Tile::Count));
+}
+
+void StatTiles::arrange(int perRow)
+{
+    if (perRow == m_perRow)
+        return;
+    m_perRow = perRow;
+    for (int i = 0; i < static_cast<int>(Tile::Count); ++i) {
+        QFrame *frame = m_items[i].frame;
+        for (QHBoxLayout *row : m_rows)
+            row->removeWidget(frame);
+        m_rows[i / perRow]->addWidget(frame, i == static_cast<int>(Tile::Little) ? 2 : 1);
+    }
+    updateGeometry(); // one row or two: the height changes
+}
+
+int StatTiles::rowWidth(int from, int to) const
+{
+    int width = 0;
+    for (int i = from; i < to; ++i)
+        width += m_items[i].frame->minimumSizeHint().width();
+    return width + (to - from - 1) * m_rows[0]->spacing();
+}
+
+QSize StatTiles::minimumSizeHint() const
+{
+    const int half = static_cast<int>(Tile::Count) / 2;
+    QSize hint = QFrame::minimumSizeHint();
+    hint.setWidth(std::max(rowWidth(0, half), rowWidth(half, static_cast<int>(Tile::Count))));
+    return hint;
+}
+
+void StatTiles::resizeEvent(QResizeEvent *event)
+{
+    QFrame::resizeEvent(event);
+    // Decided after the layout gave the tiles their width; the new height reaches the window's layout next.
+    QTimer::singleShot(0, this, &StatTiles::fitRows);
+}
+
+void StatTiles::fitRows()
+{
+    constexpr int all = static_cast<int>(Tile::Count);
+    arrange(width() >= rowWidth(0, all) ? all : all / 2);
 }
 
 void StatTiles::set(Tile tile, const QString &value, const QString &detail, const QString &tone)
 {
     Item &item = m_items[static_cast<int>(tile)];
-    if (item.value->text() != value)
+    if (item.value->text() != value) {
         item.value->setText(value);
+        fitRows(); // a wider number may no longer fit six to a row, a narrower one may again
+    }
     if (item.detail->text() != detail)
         item.detail->setText(detail);
     if (item.frame->property("tone").toString() != tone) {

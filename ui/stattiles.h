@@ -7,6 +7,7 @@
 #include <QFrame>
 
 QT_BEGIN_NAMESPACE
+class QHBoxLayout;
 class QLabel;
 QT_END_NAMESPACE
 
@@ -30,8 +31,21 @@ public:
     [[nodiscard]] QString detail(Tile tile) const;
     /// The tile's tone: "", "good", "warn" or "bad" (a dynamic property the stylesheet colours).
     [[nodiscard]] QString tone(Tile tile) const;
+    /// Tiles to a row: six, or three in two rows where six do not fit the width (the controls and a lesson
+    /// beside them on a projector).
+    [[nodiscard]] int perRow() const { return m_perRow; }
+    /// As narrow as two rows of three can be: the tiles never make the window wider than its screen.
+    [[nodiscard]] QSize minimumSizeHint() const override;
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
+    /// The narrowest the tiles `from` .. `to` - 1 can be side by side.
+    [[nodiscard]] int rowWidth(int from, int to) const;
+    void arrange(int perRow);
+    /// Six to a row where they fit the width, else two rows of three.
+    void fitRows();
     struct Item {
         QFrame *frame = nullptr;
         QLabel *title = nullptr;
@@ -43,6 +57,8 @@ private:
     /// The Little's law tile's rule, in words, with LittlesRule's numbers (its tooltip).
     [[nodiscard]] static QString littlesRuleText();
     Item m_items[static_cast<int>(Tile::Count)];
+    QHBoxLayout *m_rows[2] = {};
+    int m_perRow = 0;
 };
 
 } // namespace beam

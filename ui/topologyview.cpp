@@ -124,6 +124,210 @@ void TopologyView::arrow(const QPointF &from, const QPointF &to)
         QPolygonF{to, base + normal * head * 0.5, base - normal * head * 0.5}, QPen(colour, 1), QBrush(colour));
 }
 
+void TopologyView::makeGrid(std::vector<Node> &nodes, const QString &prefix, int count, int columns,
+    const QPointF &origin, double labelW, bool clickable)
+{
+    const QSizeF cell(m_textPx * 1.3, m_textPx * 1.3);
+    QFont f = font();
+    f.setPixelSize(m_textPx);
+    const double lh = QFontMetricsF(f).lineSpacing();
+    for (int i = 0; i < count; ++i) {
+        const int row = i / columns;
+        const int col = i % columns;
+        if (col == 0) {
+            const int last = std::min(count, i + columns) - 1;
+            m_rowLabels.push_back(makeText(QStringLiteral("%1%2–%3").arg(prefix).arg(i).arg(last),
+                origin + QPointF(0, row * (cell.height() + 2) + (cell.height() - lh) / 2)));
+        }
+        const QRectF r(origin + QPointF(labelW + col * (cell.width() + 2), row * (cell.height() + 2)), cell);
+        Node node;
+        node.box = scene()->addRect(
+            r, QPen(visual::ink(visual::Ink::Threshold, m_dark), 1), visual::fill(visual::State::Idle));
+        if (clickable) {
+            node.box->setData(0, i);
+            node.box->setCursor(Qt::PointingHandCursor);
+        }
+        nodes.push_back(node);
+    }
+}
+
+TopologyView::Plan TopologyView::plan(const QSizeF &pane) const
+{
+    Plan p;
+    QFont f = font();
+    f.setPixelSize(m_textPx);
+    const QFontMetricsF fm(f);
+    p.px = m_textPx;
+    p.pad = p.px * 0.4;
+    p.gap = p.px * 0.6;
+    p.lh = fm.lineSpacing();
+    const double pad = p.pad;
+    const double lh = p.lh;
+    const auto widest = [&](const QStringList &lines) {
+        double w = 0;
+        for (const QString &l : lines)
+            w = std::max(w, fm.horizontalAdvance(l));
+        return w;
+    };
+    const auto boxFor = [&](const QStringList &lines, int lineCount, double extra = 0) {
+        return QSizeF(std::ceil(widest(lines) + 2 * pad), std::ceil(lineCount * lh + 2 * pad + extra));
+    };
+    // Boxes are sized for the widest number each line can print (see count()), so the layout is the same for a
+    // slow run and a fast one; only settings (the limiter's bound, the supervisors' intensities) size theirs.
+    std::int64_t limit = 1000;
+    int topRestarts = 3;
+    int consumerRestarts = 200;
+    double topSeconds = 5;
+    double consumerSeconds = 1;
+    // Restarts only grow: their line is sized for three digits, or for the most any consumer has had, so a
+    // storm of restarts widens the boxes once, on the snapshot that needs it, not a quiet run's from the start.
+    std::uint64_t mostRestarts = 999;
+    if (m_last) {
+        limit = std::max(limit, m_last->limit);
+        for (const auto &sup : m_last->supervisors) {
+            if (sup.name == "consumers") {
+                consumerRestarts = std::max(consumerRestarts, sup.maxRestarts);
+                consumerSeconds = sup.maxSeconds;
+            } else {
+                topRestarts = std::max(topRestarts, sup.maxRestarts);
+                topSeconds = sup.maxSeconds;
+            }
+        }
+        for (const auto &c : m_last->consumers)
+            mostRestarts = std::max(mostRestarts, c.restarts);
+    }
+    p.producerSize = boxFor({tr("P%1").arg(m_producerCount - 1), kWidestRate, tr("held %1%").arg(100)}, 3);
+    // The events in flight against the bound, nothing else: one mechanism, one count.
+    p.limiterSize
+        = boxFor({tr("limiter"), tr("in flight %L1").arg(limit), tr("limit %L1").arg(limit)}, 3, p.px * 0.45 + pad);
+    p.routerSize = boxFor({tr("router"), kWidestRate}, 2);
+    p.consumerSize = boxFor({QStringLiteral("C%1").arg(m_consumerCount - 1), tr("CRASHED"), tr("busy %1%").arg(100),
+                                tr("idle %1%").arg(100), tr("queue %1").arg(kWidestCount),
+                                tr("restarts %1").arg(count(static_cast<double>(mostRestarts)))},
+        4);
+    p.cell = QSizeF(p.px * 1.3, p.px * 1.3);
+    p.headerH = 2 * lh + 2 * pad; // the pipeline's
+    p.groupHeaderH = 4 * lh + 2 * pad; // the producers' and the consumers'
+    p.producerGap = 1.5 * p.px;
+    p.limiterGap = 1.5 * p.px; // the router prints the rate admitted: the arrow needs no label
+    // How the router partitions is written under it (or beside it), so its arrow needs no room for that.
+    p.routerGap = 1.5 * p.px;
+    p.rowGap = p.px; // room for the arrow down from the router
+    p.labelBesideW = fm.horizontalAdvance(tr("hash(key)")) + 2 * pad;
+
+    // The supervisors' headers say in words how many restarts each allows in how long.
+    const QString window = tr("allowed in %1 s");
+    const double producersHeaderW = widest({tr("producers"), tr("supervisor"),
+        tr("restarts %L1 of %L1").arg(topRestarts), window.arg(topSeconds), tr("GAVE UP")});
+    const double consumersHeaderW
+        = widest({tr("consumers supervisor"), tr("%1, crashes %2").arg(QStringLiteral("rest_for_one"), kWidestCount),
+            tr("restarts %L1 of %L1").arg(consumerRestarts), window.arg(consumerSeconds)});
+    const double pipelineHeaderW = widest({tr("pipeline supervisor · %1").arg(QStringLiteral("rest_for_one")),
+        tr("restarts %L1 of %L1").arg(topRestarts) + QLatin1Char(' ') + window.arg(topSeconds)
+            + tr(" · escalations %1").arg(kWidestCount),
+        tr("GAVE UP: Reset to start again") + tr(" · escalations %1").arg(kWidestCount)});
+
+    // A compact grid: rows of `columns` cells after a column of row labels, and lines of text under it.
+    const auto gridSize = [&](const QString &prefix, int count, int columns, const QStringList &under) {
+        const int rows = (count + columns - 1) / columns;
+        const double labelW = fm.horizontalAdvance(QStringLiteral("%1%2–%2").arg(prefix).arg(count - 1)) + pad;
+        const double w = std::max(labelW + columns * (p.cell.width() + 2) - 2, widest(under));
+        return QSizeF(w, rows * (p.cell.height() + 2) - 2 + static_cast<double>(under.size()) * lh);
+    };
+    const QStringList producersUnder{tr("held back %1 of %1").arg(m_producerCount)};
+    const QStringList consumersUnder{tr("busiest C%1 (%2%)").arg(m_consumerCount - 1).arg(100),
+        tr("longest queue C%1 (%2)").arg(m_consumerCount - 1).arg(kWidestCount)};
+
+    // The producers' frame: a column of boxes, or the grid, under a four-line header.
+    const auto producersSize = [&](int columns) {
+        QSizeF body;
+        if (compactProducers())
+            body = gridSize(QStringLiteral("P"), m_producerCount, columns, producersUnder);
+        else
+            body = QSizeF(p.producerSize.width(), m_producerCount * (p.producerSize.height() + p.gap) - p.gap);
+        return QSizeF(std::max(body.width(), producersHeaderW) + 2 * pad, p.groupHeaderH + pad + body.height() + pad);
+    };
+    // The consumers' frame: boxes in the column count that lets the diagram fill the pane best, or the grid.
+    const auto consumersSize = [&](int columns) {
+        QSizeF body;
+        if (compact()) {
+            body = gridSize(QStringLiteral("C"), m_consumerCount, columns, consumersUnder);
+        } else {
+            const int rows = (m_consumerCount + columns - 1) / columns;
+            body = QSizeF(
+                columns * (p.consumerSize.width() + p.gap) - p.gap, rows * (p.consumerSize.height() + p.gap) - p.gap);
+        }
+        return QSizeF(std::max(body.width(), consumersHeaderW) + 2 * pad, p.groupHeaderH + pad + body.height() + pad);
+    };
+    // Boxes: any column count. A compact grid: rows of 4 to 32 cells, so its row labels stay round.
+    const auto candidates = [](bool grid, int count) {
+        QList<int> out;
+        if (grid) {
+            for (int c : {4, 8, 16, 32}) {
+                if (c / 2 < count)
+                    out << c;
+            }
+        } else {
+            for (int c = 1; c <= count; ++c)
+                out << c;
+        }
+        return out;
+    };
+    // Two shapes: one row (producers, limiter, router, consumers), or the consumers under the rest, for a pane
+    // narrower than the row; whichever draws the text larger.
+    const auto diagram = [&](bool wrapped, const QSizeF &producers, const QSizeF &consumers) {
+        QSizeF body;
+        if (wrapped)
+            body = QSizeF(std::max(p.chainWidth(producers) + p.labelBesideW, consumers.width()),
+                p.rowHeight(producers) + p.rowGap + consumers.height());
+        else
+            body = QSizeF(p.chainWidth(producers) + p.routerGap + consumers.width(),
+                std::max(p.rowHeight(producers), consumers.height()));
+        return QSizeF(std::max(body.width(), pipelineHeaderW) + 2 * pad, p.headerH + pad + body.height() + pad);
+    };
+    p.scale = -1;
+    for (bool wrap : {false, true}) {
+        for (int pc : compactProducers() ? candidates(true, m_producerCount) : QList<int>{1}) {
+            const QSizeF ps = producersSize(pc);
+            for (int c : candidates(compact(), m_consumerCount)) {
+                const QSizeF d = diagram(wrap, ps, consumersSize(c));
+                const double scale = std::min(pane.width() / d.width(), pane.height() / d.height());
+                if (scale > p.scale * 1.02) { // a new shape must be clearly better: no flipping on a pixel
+                    p.scale = scale;
+                    p.columns = c;
+                    p.producerColumns = pc;
+                    p.wrapped = wrap;
+                }
+            }
+        }
+    }
+    p.producersFrame = producersSize(p.producerColumns);
+    p.consumersFrame = consumersSize(p.columns);
+    p.total = diagram(p.wrapped, p.producersFrame, p.consumersFrame);
+    return p;
+}
+
+int TopologyView::widthForFullSize(int height) const
+{
+    // The scale grows with the width until the height binds: the narrowest width that reaches full size, or,
+    // where the height never lets it, the narrowest that reaches what the height allows.
+    // The view's margins: the pane rebuild() plans for is the viewport less 8, the scene the diagram and 8
+    // more, and fitInView() keeps a few pixels of its own.
+    const QSizeF margin(24, 24);
+    const auto scaleAt = [&](double width) { return plan(QSizeF(width, height) - margin).scale; };
+    const double widest = 4096;
+    const double target = std::min(1.0, scaleAt(widest) * 0.999);
+    double low = 100;
+    double high = widest;
+    if (scaleAt(low) >= target)
+        return static_cast<int>(low);
+    while (high - low > 4) {
+        const double mid = (low + high) / 2;
+        (scaleAt(mid) >= target ? high : low) = mid;
+    }
+    return static_cast<int>(std::ceil(high));
+}
+
 void TopologyView::rebuild()
 {
     scene()->clear();
@@ -131,153 +335,84 @@ void TopologyView::rebuild()
     m_consumers.clear();
     m_rowLabels.clear();
     m_worst = nullptr;
+    m_producersHeld = nullptr;
 
+    const Plan p = plan(QSizeF(viewport()->size()) - QSizeF(8, 8));
     QFont f = font();
     f.setPixelSize(m_textPx);
-    QFont bold = f;
-    bold.setBold(true);
     const QFontMetricsF fm(f);
-    const QFontMetricsF fmBold(bold);
-    const double px = m_textPx;
-    const double pad = px * 0.4;
-    const double gap = px * 0.6;
-    const double lh = fm.lineSpacing();
-    const auto boxFor = [&](const QStringList &lines, double extra = 0) {
-        double w = 0;
-        for (const QString &l : lines)
-            w = std::max(w, fm.horizontalAdvance(l));
-        return QSizeF(std::ceil(w + 2 * pad), std::ceil(static_cast<double>(lines.size()) * lh + 2 * pad + extra));
-    };
-    // Boxes are sized for the widest number each line can print (see count()), so the layout is the same for a
-    // slow run and a fast one; only the limiter's bound, a setting, sizes its box.
-    std::int64_t limit = 1000;
-    if (m_last)
-        limit = std::max(limit, m_last->limit);
-    const QSizeF producerSize = boxFor({tr("P%1").arg(m_producerCount - 1), kWidestRate, tr("held %1%").arg(100)});
-    // Sized for the widest count the limiter can show: its threshold is 4,096 messages (MessageSlots::kCount).
-    const QSizeF limiterSize
-        = boxFor({tr("limiter"), tr("events %L1 / %L1").arg(limit), tr("slots %L1 / %L1").arg(4096)}, px * 0.45 + pad);
-    const QSizeF routerSize = boxFor({tr("router"), kWidestRate});
-    const QSizeF consumerSize = boxFor({QStringLiteral("C%1 ↻%2").arg(m_consumerCount - 1).arg(kWidestCount),
-        tr("CRASHED"), tr("busy %1%").arg(100), tr("idle %1%").arg(100), tr("q %1").arg(kWidestCount)});
-    const QSizeF cell(px * 1.3, px * 1.3);
-    const double headerH = 2 * lh + 2 * pad;
-    const QString routerEdgeText = tr("hash(key)\nmod %1").arg(m_consumerCount);
-    const QString limiterEdgeText = kWidestRate;
-    const double routerGap = fm.horizontalAdvance(tr("hash(key)")) + 0.8 * px;
-    const double limiterGap = fm.horizontalAdvance(limiterEdgeText) + 0.8 * px;
-    const double producerGap = 1.5 * px;
+    const double pad = p.pad;
+    const double top = p.headerH + pad;
+    const double rowH = p.rowHeight(p.producersFrame);
+    // One row: everything on the middle line. Wrapped: the first row's middle, the consumers under it.
+    const double bodyH = p.total.height() - top - pad;
+    const double middle = p.wrapped ? top + rowH / 2 : top + bodyH / 2;
+    const double chainW
+        = p.chainWidth(p.producersFrame) + (p.wrapped ? p.labelBesideW : p.routerGap + p.consumersFrame.width());
+    const double left = p.wrapped ? pad : (p.total.width() - chainW) / 2; // a wider header: the chain in the middle
 
-    // The producers' frame: a column of producers under a two-line header.
-    const QString producerHeader = tr("producers sup.");
-    const double producersW = std::max(producerSize.width(), fmBold.horizontalAdvance(producerHeader)) + 2 * pad;
-    const double producersH = headerH + pad + m_producerCount * (producerSize.height() + gap) - gap + pad;
-
-    // The consumers' frame: boxes in the column count that lets the diagram fill the pane best, or the grid.
-    // Four short lines rather than two long ones: the header must not be what makes the diagram wide.
-    const double consumerHeaderW
-        = std::max({fm.horizontalAdvance(tr("consumers sup.")), fm.horizontalAdvance(QStringLiteral("rest_for_one")),
-            fm.horizontalAdvance(tr("%1/%2 in %3 s").arg(99).arg(200).arg(1)),
-            fm.horizontalAdvance(tr("crashes %L1").arg(99999))});
-    const double consumerHeaderH = 4 * lh + 2 * pad;
-    const double rowLabelW = fm.horizontalAdvance(QStringLiteral("C240–255")) + pad;
-    const auto consumersSize = [&](int columns) {
-        if (compact()) {
-            const int rows = (m_consumerCount + columns - 1) / columns;
-            const double w = std::max(rowLabelW + columns * (cell.width() + 2) - 2,
-                fm.horizontalAdvance(tr("longest queue C%1 (%2)").arg(m_consumerCount - 1).arg(kWidestCount)));
-            const double h = rows * (cell.height() + 2) - 2 + 2 * lh; // and the busiest, named below
-            return QSizeF(std::max(w, consumerHeaderW) + 2 * pad, consumerHeaderH + pad + h + pad);
-        }
-        const int rows = (m_consumerCount + columns - 1) / columns;
-        const double w = columns * (consumerSize.width() + gap) - gap;
-        const double h = rows * (consumerSize.height() + gap) - gap;
-        return QSizeF(std::max(w, consumerHeaderW) + 2 * pad, consumerHeaderH + pad + h + pad);
-    };
-    const double fixedW
-        = pad + producersW + producerGap + limiterSize.width() + limiterGap + routerSize.width() + routerGap + pad;
-    const QSizeF pane = QSizeF(viewport()->size()) - QSizeF(8, 8);
-    int columns = 1;
-    double bestScale = -1;
-    // Boxes: any column count. The compact grid: rows of 4 to 32 cells, so its row labels stay round.
-    QList<int> candidates;
-    if (compact()) {
-        for (int c : {4, 8, 16, 32})
-            candidates << c;
-    } else {
-        for (int c = 1; c <= m_consumerCount; ++c)
-            candidates << c;
-    }
-    for (int c : candidates) {
-        const QSizeF cs = consumersSize(c);
-        const double w = fixedW + cs.width();
-        const double h = headerH + pad + std::max({producersH, cs.height(), limiterSize.height()}) + pad;
-        const double scale = std::min(pane.width() / w, pane.height() / h);
-        if (scale > bestScale + 1e-6) {
-            bestScale = scale;
-            columns = c;
-        }
-    }
-    const QSizeF consumersFrame = consumersSize(columns);
-    const double bodyH = std::max({producersH, consumersFrame.height(), limiterSize.height()});
-    const double totalW = fixedW + consumersFrame.width();
-    const double top = headerH + pad;
-    const double middle = top + bodyH / 2;
-
-    m_pipeline = makeFrame(QRectF(0, 0, totalW, top + bodyH + pad), headerH);
+    m_pipeline = makeFrame(QRectF(QPointF(0, 0), p.total), p.headerH);
 
     // Producers.
-    const QRectF producersRect(pad, middle - producersH / 2, producersW, producersH);
-    m_producerSup = makeFrame(producersRect, headerH);
-    const double limiterX = producersRect.right() + producerGap;
-    const QRectF limiterRect(QPointF(limiterX, middle - limiterSize.height() / 2), limiterSize);
-    for (int i = 0; i < m_producerCount; ++i) {
-        const QRectF r(QPointF(producersRect.left() + pad,
-                           producersRect.top() + headerH + pad + i * (producerSize.height() + gap)),
-            producerSize);
-        m_producers.push_back(makeNode(r));
-        arrow(QPointF(r.right(), r.center().y()), QPointF(limiterRect.left(), middle));
+    const QRectF producersRect(
+        left, middle - p.producersFrame.height() / 2, p.producersFrame.width(), p.producersFrame.height());
+    m_producerSup = makeFrame(producersRect, p.groupHeaderH);
+    const double limiterX = producersRect.right() + p.producerGap;
+    const QRectF limiterRect(QPointF(limiterX, middle - p.limiterSize.height() / 2), p.limiterSize);
+    const QPointF producersOrigin = producersRect.topLeft() + QPointF(pad, p.groupHeaderH + pad);
+    if (compactProducers()) {
+        const double labelW = fm.horizontalAdvance(QStringLiteral("P%1–%1").arg(m_producerCount - 1)) + pad;
+        makeGrid(m_producers, QStringLiteral("P"), m_producerCount, p.producerColumns, producersOrigin, labelW, false);
+        const int rows = (m_producerCount + p.producerColumns - 1) / p.producerColumns;
+        m_producersHeld = makeText(QString(), producersOrigin + QPointF(0, rows * (p.cell.height() + 2) - 2));
+        arrow(QPointF(producersRect.right(), middle), QPointF(limiterRect.left(), middle));
+    } else {
+        for (int i = 0; i < m_producerCount; ++i) {
+            const QRectF r(producersOrigin + QPointF(0, i * (p.producerSize.height() + p.gap)), p.producerSize);
+            m_producers.push_back(makeNode(r));
+            arrow(QPointF(r.right(), r.center().y()), QPointF(limiterRect.left(), middle));
+        }
     }
 
     m_limiter = makeNode(limiterRect, true);
-    const QRectF routerRect(QPointF(limiterRect.right() + limiterGap, middle - routerSize.height() / 2), routerSize);
+    const QRectF routerRect(
+        QPointF(limiterRect.right() + p.limiterGap, middle - p.routerSize.height() / 2), p.routerSize);
     arrow(QPointF(limiterRect.right(), middle), QPointF(routerRect.left(), middle));
-    m_limiterEdge = makeText(QString(), QPointF(limiterRect.right() + px * 0.5, middle - lh - 4));
     m_router = makeNode(routerRect);
-
-    const QRectF consumersRect(
-        QPointF(routerRect.right() + routerGap, middle - consumersFrame.height() / 2), consumersFrame);
-    arrow(QPointF(routerRect.right(), middle), QPointF(consumersRect.left(), middle));
-    m_routerEdge = makeText(routerEdgeText, QPointF(routerRect.right() + px * 0.5, middle - 2 * lh - 4));
-    m_consumerSup = makeFrame(consumersRect, consumerHeaderH);
-
-    const QPointF origin = consumersRect.topLeft() + QPointF(pad, consumerHeaderH + pad);
-    if (compact()) {
-        for (int i = 0; i < m_consumerCount; ++i) {
-            const int row = i / columns;
-            const int col = i % columns;
-            if (col == 0) {
-                const int last = std::min(m_consumerCount, i + columns) - 1;
-                m_rowLabels.push_back(makeText(QStringLiteral("C%1–%2").arg(i).arg(last),
-                    origin + QPointF(0, row * (cell.height() + 2) + (cell.height() - lh) / 2)));
-            }
-            const QRectF r(origin + QPointF(rowLabelW + col * (cell.width() + 2), row * (cell.height() + 2)), cell);
-            Node node;
-            node.box = scene()->addRect(
-                r, QPen(visual::ink(visual::Ink::Threshold, m_dark), 1), visual::fill(visual::State::Idle));
-            node.box->setData(0, i);
-            node.box->setCursor(Qt::PointingHandCursor);
-            m_consumers.push_back(node);
-        }
-        const int rows = (m_consumerCount + columns - 1) / columns;
-        m_worst = makeText(QString(), origin + QPointF(0, rows * (cell.height() + 2) + pad / 2));
+    m_routerEdge = makeText(tr("hash(key)\nmod %1").arg(m_consumerCount), {});
+    QRectF consumersRect;
+    if (p.wrapped) {
+        // Under the router where it can be, the arrow straight down; how it partitions, beside the router.
+        const double x = std::clamp(routerRect.center().x() - p.consumersFrame.width() / 2, pad,
+            p.total.width() - pad - p.consumersFrame.width());
+        consumersRect = QRectF(QPointF(x, top + rowH + p.rowGap), p.consumersFrame);
+        arrow(QPointF(routerRect.center().x(), routerRect.bottom()),
+            QPointF(routerRect.center().x(), consumersRect.top()));
+        m_routerEdge->setPos(
+            routerRect.right() + pad, routerRect.center().y() - m_routerEdge->boundingRect().height() / 2);
     } else {
-        const int rows = (m_consumerCount + columns - 1) / columns;
+        consumersRect = QRectF(
+            QPointF(routerRect.right() + p.routerGap, middle - p.consumersFrame.height() / 2), p.consumersFrame);
+        arrow(QPointF(routerRect.right(), middle), QPointF(consumersRect.left(), middle));
+        m_routerEdge->setPos(
+            routerRect.center().x() - m_routerEdge->boundingRect().width() / 2, routerRect.bottom() + pad);
+    }
+    m_consumerSup = makeFrame(consumersRect, p.groupHeaderH);
+
+    const QPointF origin = consumersRect.topLeft() + QPointF(pad, p.groupHeaderH + pad);
+    if (compact()) {
+        const double labelW = fm.horizontalAdvance(QStringLiteral("C%1–%1").arg(m_consumerCount - 1)) + pad;
+        makeGrid(m_consumers, QStringLiteral("C"), m_consumerCount, p.columns, origin, labelW, true);
+        const int rows = (m_consumerCount + p.columns - 1) / p.columns;
+        m_worst = makeText(QString(), origin + QPointF(0, rows * (p.cell.height() + 2) - 2));
+    } else {
+        const int rows = (m_consumerCount + p.columns - 1) / p.columns;
         for (int i = 0; i < m_consumerCount; ++i) {
             const int col = i / rows;
             const int row = i % rows;
-            const QRectF r(origin + QPointF(col * (consumerSize.width() + gap), row * (consumerSize.height() + gap)),
-                consumerSize);
+            const QRectF r(
+                origin + QPointF(col * (p.consumerSize.width() + p.gap), row * (p.consumerSize.height() + p.gap)),
+                p.consumerSize);
             m_consumers.push_back(makeNode(r));
             m_consumers.back().box->setData(0, i);
             m_consumers.back().box->setCursor(Qt::PointingHandCursor);
@@ -326,6 +461,7 @@ void TopologyView::showSnapshot(const Snapshot &s)
         m_producerCount = producers;
         m_consumerCount = consumers;
         rebuild(); // updates from m_last
+        emit shapeChanged();
         return;
     }
     update(s);
@@ -334,33 +470,37 @@ void TopologyView::showSnapshot(const Snapshot &s)
 void TopologyView::update(const Snapshot &s)
 {
     using visual::State;
+    int held = 0;
     for (std::size_t i = 0; i < m_producers.size() && i < s.producers.size(); ++i) {
         const auto &p = s.producers[i];
         const State state = s.gaveUp                      ? State::GaveUp
             : p.backpressureRatio >= 0.5                  ? State::Held
             : p.achievedPerSec > 0 || p.offeredPerSec > 0 ? State::Busy
                                                           : State::Idle;
+        held += state == State::Held ? 1 : 0;
         paintNode(m_producers[i], state,
             tr("P%1\n%2\nheld %3%").arg(p.index).arg(rate(p.achievedPerSec), percent(p.backpressureRatio)));
+        if (compactProducers())
+            m_producers[i].box->setToolTip(
+                tr("P%1: %2, %3, held back %4% of the time")
+                    .arg(p.index)
+                    .arg(visual::name(state), rate(p.achievedPerSec), percent(p.backpressureRatio)));
     }
+    if (m_producersHeld)
+        m_producersHeld->setText(tr("held back %1 of %2").arg(held).arg(m_producerCount));
 
+    // The events in flight against the bound, the one thing the limiter limits.
     const double fullness = s.limit > 0 ? static_cast<double>(s.inFlight) / static_cast<double>(s.limit) : 0.0;
     paintNode(m_limiter,
         s.gaveUp              ? State::GaveUp
             : fullness >= 0.9 ? State::Held
                               : State::Idle,
-        s.messageSlots > 0 ? tr("limiter\nevents %L1 / %L2\nslots %L3 / %L4")
-                                 .arg(s.inFlight)
-                                 .arg(s.limit)
-                                 .arg(s.messagesInFlight)
-                                 .arg(s.messageSlots)
-                           : tr("limiter\nevents %L1 / %L2").arg(s.inFlight).arg(s.limit));
+        tr("limiter\nin flight %L1\nlimit %L2").arg(s.inFlight).arg(s.limit));
     const QRectF box = m_limiter.box->rect();
     const double pad = m_textPx * 0.4;
     const double h = m_textPx * 0.45;
     m_limiter.gauge->setRect(
         QRectF(box.left() + pad, box.bottom() - pad - h, (box.width() - 2 * pad) * std::clamp(fullness, 0.0, 1.0), h));
-    m_limiterEdge->setText(rate(s.producedPerSec - s.droppedPerSec));
     paintNode(m_router,
         s.gaveUp                   ? State::GaveUp
             : s.producedPerSec > 0 ? State::Busy
@@ -415,10 +555,11 @@ void TopologyView::update(const Snapshot &s)
         }
         if (crashed && state != State::GaveUp)
             doing = tr("CRASHED"); // the word and a thick border for a while; the fill keeps the live state
-        const QString restarts
-            = c.restarts > 0 ? QStringLiteral(" ↻%1").arg(count(static_cast<double>(c.restarts))) : QString();
+        const QString restarts = c.restarts > 0
+            ? QLatin1Char('\n') + tr("restarts %1").arg(count(static_cast<double>(c.restarts)))
+            : QString();
         paintNode(node, state,
-            tr("C%1%2\n%3\nq %4").arg(c.index).arg(restarts, doing, count(static_cast<double>(c.queueDepth))));
+            tr("C%1\n%2\nqueue %3").arg(c.index).arg(doing, count(static_cast<double>(c.queueDepth))) + restarts);
         // The crash border is drawn in the fill's text colour, so it shows on the fill in light and dark mode.
         node.box->setPen(crashed ? QPen(visual::textOn(state), 4)
                                  : QPen(visual::ink(visual::Ink::Threshold, m_dark), compact() ? 1 : 1.5));
@@ -437,33 +578,27 @@ void TopologyView::update(const Snapshot &s)
                              .arg(longest)
                              .arg(count(static_cast<double>(longestQueue))));
 
+    // Each supervisor's intensity in words: restarts in its window of the most it allows, then it gives up.
     for (const auto &sup : s.supervisors) {
         Frame *frame = sup.name == "pipeline" ? &m_pipeline : sup.name == "producers" ? &m_producerSup : &m_consumerSup;
         const bool gaveUp = sup.state == "gave_up";
-        QString name = QString::fromStdString(sup.name);
-        QString second = gaveUp
-            ? tr("GAVE UP: Reset to start again")
-            : tr("budget %1/%2 in %3 s").arg(sup.restartsInWindow).arg(sup.maxRestarts).arg(sup.maxSeconds);
+        const QString strategy = QString::fromStdString(sup.strategy);
+        const QString used = tr("restarts %L1 of %L2").arg(sup.restartsInWindow).arg(sup.maxRestarts);
+        const QString window = tr("allowed in %1 s").arg(sup.maxSeconds);
+        QString text;
         if (frame == &m_pipeline) {
-            name = tr("pipeline supervisor · %1").arg(QString::fromStdString(sup.strategy));
-            second += tr(" · escalations %1").arg(s.escalations);
+            text = tr("pipeline supervisor · %1").arg(strategy) + QLatin1Char('\n')
+                + (gaveUp ? tr("GAVE UP: Reset to start again") : used + QLatin1Char(' ') + window)
+                + tr(" · escalations %1").arg(count(static_cast<double>(s.escalations)));
         } else if (frame == &m_consumerSup) {
-            name = tr("consumers sup.");
-            if (gaveUp)
-                second = tr("GAVE UP\ncrashes %L1").arg(s.crashes());
-            else
-                second = tr("%1\n%2/%3 in %4 s\ncrashes %L5")
-                             .arg(QString::fromStdString(sup.strategy))
-                             .arg(sup.restartsInWindow)
-                             .arg(sup.maxRestarts)
-                             .arg(sup.maxSeconds)
-                             .arg(s.crashes());
+            const QString crashes = count(static_cast<double>(s.crashes()));
+            text = gaveUp ? tr("consumers supervisor\nGAVE UP\ncrashes %1").arg(crashes)
+                          : tr("consumers supervisor\n%1, crashes %2\n%3\n%4").arg(strategy, crashes, used, window);
         } else {
-            name = tr("producers sup.");
-            second = gaveUp ? tr("GAVE UP")
-                            : tr("%1/%2 in %3 s").arg(sup.restartsInWindow).arg(sup.maxRestarts).arg(sup.maxSeconds);
+            text
+                = gaveUp ? tr("producers\nsupervisor\nGAVE UP") : tr("producers\nsupervisor\n%1\n%2").arg(used, window);
         }
-        paintFrame(*frame, gaveUp, name + QLatin1Char('\n') + second);
+        paintFrame(*frame, gaveUp, text);
     }
 
     // A number that outgrew its box: lay out again (from this snapshot, so it fits with room to spare).
@@ -478,6 +613,10 @@ void TopologyView::update(const Snapshot &s)
         check(n);
     check(m_limiter);
     check(m_router);
+    for (const Frame *frame : {&m_pipeline, &m_producerSup, &m_consumerSup}) {
+        if (frame->text->boundingRect().width() > frame->header->rect().width() - m_textPx * 0.6)
+            overflow = true; // an intensity set higher than the layout was sized for
+    }
     if (overflow && !m_relaidOut) {
         m_relaidOut = true; // once per snapshot
         QTimer::singleShot(0, this, [this] {

@@ -6,6 +6,7 @@
 
 #include <QGraphicsView>
 
+#include <algorithm>
 #include <vector>
 
 QT_BEGIN_NAMESPACE
@@ -16,14 +17,17 @@ QT_END_NAMESPACE
 namespace beam {
 
 /// The pipeline as a picture, and the hero of the window: producers -> limiter -> router -> consumers, each a
-/// box that prints what Flink prints (rate, busy %, held back %, queue depth) and is filled with its state's
+/// box that prints what Flink prints (rate, busy %, held back %, queue, restarts) and is filled with its state's
 /// colour (visual::State), inside the frames of the supervisors that own them (pipeline around everything,
-/// producers and consumers around their children). Arrows carry heads and rates; the router's edge says how
-/// it partitions (hash(key) mod N). Up to 16 consumers get a box each; more get a compact grid of cells (4 to 32
-/// to a row, whichever fills the pane best) with the busiest and the longest queue called out by name.
+/// producers and consumers around their children, each saying in words how many restarts it allows in how
+/// long). Arrows carry heads; the router says under it how it partitions (hash(key) mod N). Up to 4 producers and
+/// up to 16 consumers get a box each; more get a compact grid of cells (4 to 32 to a row, whichever fills the
+/// pane best), the consumers' with the busiest and the longest queue called out by name, the producers' with
+/// how many are held back.
 ///
-/// The diagram is laid out in pixels of the view's text size, the grid's column count chosen so the diagram
-/// fills the pane, then scaled to fit it: a bigger pane draws bigger text. A crash paints its consumer "down"
+/// The diagram is laid out in pixels of the view's text size, in one row or with the consumers under the rest,
+/// the column counts chosen so the diagram fills the pane, then scaled to fit it: a bigger pane draws bigger
+/// text. A crash paints its consumer "down"
 /// with the word CRASHED for at least a second and counts it. Clicking a consumer asks for it to be killed.
 /// Threads: GUI thread only.
 class TopologyView : public QGraphicsView
@@ -48,9 +52,14 @@ public:
     [[nodiscard]] QRect diagramRect() const;
     /// The text of every node, edge and frame, for tests.
     [[nodiscard]] QStringList texts() const;
+    /// The narrowest pane `height` pixels tall in which the diagram's text is drawn at full size (or as large
+    /// as that height allows): what the window gives the topology on a projector.
+    [[nodiscard]] int widthForFullSize(int height) const;
 
 signals:
     void killRequested(int consumer);
+    /// The producers or consumers changed in number: the diagram's shape, and the width it wants, with them.
+    void shapeChanged();
 
 protected:
     void mousePressEvent(QMouseEvent *event) override;
@@ -77,18 +86,61 @@ private:
         QGraphicsRectItem *header = nullptr;
         QGraphicsSimpleTextItem *text = nullptr;
     };
+    /// The sizes a layout is made of, in scene pixels at the view's text size, and the shape chosen for a pane.
+    struct Plan {
+        double px = 0;
+        double pad = 0;
+        double gap = 0;
+        double lh = 0; ///< a line of text
+        QSizeF producerSize;
+        QSizeF limiterSize;
+        QSizeF routerSize;
+        QSizeF consumerSize;
+        QSizeF cell; ///< a compact grid's
+        double headerH = 0; ///< the pipeline's header
+        double groupHeaderH = 0; ///< the producers' and the consumers' headers
+        double producerGap = 0;
+        double limiterGap = 0;
+        double routerGap = 0;
+        double rowGap = 0; ///< wrapped: between the first row and the consumers
+        double labelBesideW = 0; ///< wrapped: hash(key) beside the router
+        QSizeF producersFrame;
+        QSizeF consumersFrame;
+        QSizeF total;
+        int columns = 1; ///< consumers: boxes or cells to a row
+        int producerColumns = 1;
+        bool wrapped = false; ///< the consumers under the rest rather than beside it
+        double scale = 0; ///< pane / diagram: what the text is drawn at, times the text size
+        [[nodiscard]] double chainWidth(const QSizeF &producers) const
+        {
+            return producers.width() + producerGap + limiterSize.width() + limiterGap + routerSize.width();
+        }
+        [[nodiscard]] double rowHeight(const QSizeF &producers) const
+        {
+            return std::max({producers.height(), limiterSize.height(), routerSize.height()});
+        }
+    };
+    [[nodiscard]] Plan plan(const QSizeF &pane) const;
     void rebuild();
     void fit();
     Node makeNode(const QRectF &rect, bool gauge = false);
+    /// Cells for `count` nodes in rows of `columns` from `origin`, each row labelled ("C0–7"), right of a
+    /// column `labelW` wide.
+    void makeGrid(std::vector<Node> &nodes, const QString &prefix, int count, int columns, const QPointF &origin,
+        double labelW, bool clickable);
     Frame makeFrame(const QRectF &rect, double headerH);
     QGraphicsSimpleTextItem *makeText(const QString &text, const QPointF &at, bool bold = false);
     void arrow(const QPointF &from, const QPointF &to);
     void paintNode(Node &node, visual::State state, const QString &text);
     void paintFrame(Frame &frame, bool gaveUp, const QString &text);
     [[nodiscard]] bool compact() const { return m_consumerCount > kMaxBoxes; }
+    [[nodiscard]] bool compactProducers() const { return m_producerCount > kMaxProducerBoxes; }
     void update(const Snapshot &s);
 
     static constexpr int kMaxBoxes = 16; ///< more consumers than this are drawn as a compact grid
+    /// More producers than this are drawn as a compact grid: stacked, each box three lines tall, five made the
+    /// diagram taller than it is wide and shrank its text below the projector's size.
+    static constexpr int kMaxProducerBoxes = 4;
 
     int m_producerCount = 1;
     int m_consumerCount = 8;
@@ -102,8 +154,8 @@ private:
     Frame m_producerSup;
     Frame m_consumerSup;
     QGraphicsSimpleTextItem *m_routerEdge = nullptr; ///< hash(key) mod N
-    QGraphicsSimpleTextItem *m_limiterEdge = nullptr; ///< the rate admitted
     QGraphicsSimpleTextItem *m_worst = nullptr; ///< compact grid: the busiest and the longest queue
+    QGraphicsSimpleTextItem *m_producersHeld = nullptr; ///< compact producers: how many are held back
     std::vector<QGraphicsSimpleTextItem *> m_rowLabels;
     std::shared_ptr<const Snapshot> m_last; ///< for a relayout on resize
     bool m_relaidOut = false;
