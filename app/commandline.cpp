@@ -133,6 +133,10 @@ struct Flags {
         QStringLiteral("wxh")};
     QCommandLineOption screenshotAfter{QStringLiteral("screenshot-after"),
         QStringLiteral("Seconds before the screenshot, 0.1..3600 (default 3)."), QStringLiteral("seconds")};
+    QCommandLineOption screenshotCaptions{QStringLiteral("screenshot-captions"),
+        QStringLiteral("With --lesson or --scenario: open the window, save a PNG of it into FOLDER as each caption "
+                       "leaves the screen (NAME-caption-N.png), exit when the lesson ends."),
+        QStringLiteral("folder")};
     QCommandLineOption benchRuns{QStringLiteral("bench-runs"),
         QStringLiteral("Runs per benchmark row, 1..15; the median is reported (default 1)."), QStringLiteral("n")};
     QCommandLineOption scenario{QStringLiteral("scenario"),
@@ -425,8 +429,8 @@ QList<QCommandLineOption> everyOption(const Flags &f)
         f.quiet, f.bench, f.benchSeconds, f.benchRuns, f.benchSections, f.benchJson, f.crashRate, f.strategy,
         f.maxRestarts, f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter,
         f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
-        f.screenshotAfter, f.presentation, f.windowSize, f.scenario, f.lesson, f.junit, f.speed, f.platform,
-        f.metricsPort, f.metricsBind};
+        f.screenshotAfter, f.screenshotCaptions, f.presentation, f.windowSize, f.scenario, f.lesson, f.junit, f.speed,
+        f.platform, f.metricsPort, f.metricsBind};
 }
 
 /// Every flag, and the description --help starts with.
@@ -483,7 +487,8 @@ void checkModeUses(const QCommandLineParser &parser, const Flags &f, CommandLine
                  &f.backoffMaxMs, &f.backoffJitter, &f.poisonKey, &f.slowConsumer, &f.hangTimeoutMs, &f.onEscalation,
                  &f.duration, &f.killConsumer, &f.hangConsumer, &f.reportJson, &f.quiet})
             refuse(*option, own);
-        for (const auto *option : {&f.platform, &f.screenshot, &f.screenshotAfter, &f.presentation, &f.windowSize})
+        for (const auto *option :
+            {&f.platform, &f.screenshot, &f.screenshotAfter, &f.screenshotCaptions, &f.presentation, &f.windowSize})
             refuse(*option, QStringLiteral("is not for --bench (it is for the window)"));
     }
     if (result.mode == CommandLine::Mode::Window) {
@@ -501,6 +506,10 @@ void checkModeUses(const QCommandLineParser &parser, const Flags &f, CommandLine
     }
     if (!parser.isSet(f.screenshot))
         refuse(f.screenshotAfter, QStringLiteral("needs --screenshot (it is the seconds before it)"));
+    if (!parser.isSet(f.lesson) && !parser.isSet(f.scenario))
+        refuse(f.screenshotCaptions, QStringLiteral("needs --lesson or --scenario (its captions are the moments)"));
+    if (parser.isSet(f.screenshotCaptions) && parser.isSet(f.screenshot))
+        refuse(f.screenshotCaptions, QStringLiteral("and --screenshot: choose one"));
     if (parser.isSet(f.platform) && parser.value(f.platform).trimmed().isEmpty())
         refuse(f.platform, QStringLiteral("is not a platform plugin (xcb, wayland, vnc, offscreen)"));
 }
@@ -749,6 +758,13 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
 
     result.platform = parser.value(f.platform);
     result.screenshot = parser.value(f.screenshot);
+    if (parser.isSet(f.screenshotCaptions)) {
+        result.screenshotCaptions = parser.value(f.screenshotCaptions);
+        const QFileInfo folder(result.screenshotCaptions);
+        if (!folder.isDir() || !folder.isWritable())
+            result.errors << QStringLiteral("--screenshot-captions: '%1' is not a folder this user can write to")
+                                 .arg(escapeControl(result.screenshotCaptions));
+    }
     result.presentation = parser.isSet(f.presentation);
     if (parser.isSet(f.windowSize)) {
         const QString text = parser.value(f.windowSize);
@@ -812,14 +828,15 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
     checkStdoutOnce(parser, {&f.reportJson, &f.junit, &f.benchJson}, result);
     if (!windowBuilt) {
         // Said once a flag, before the lines below would explain the window's flags in terms of --headless.
-        for (const auto *option : {&f.screenshot, &f.screenshotAfter, &f.presentation, &f.windowSize, &f.platform}) {
+        for (const auto *option :
+            {&f.screenshot, &f.screenshotAfter, &f.screenshotCaptions, &f.presentation, &f.windowSize, &f.platform}) {
             if (parser.isSet(*option))
                 result.errors << QStringLiteral("--%1: this beam-me-up was built without the window "
                                                 "(BEAM_BUILD_WINDOW=OFF): it runs headless only")
                                      .arg(option->names().constFirst());
         }
     } else {
-        if (headless && !result.screenshot.isEmpty())
+        if (headless && (!result.screenshot.isEmpty() || !result.screenshotCaptions.isEmpty()))
             result.errors << QStringLiteral("--screenshot and --headless: a screenshot needs the window");
         if (headless && result.presentation)
             result.errors << QStringLiteral("--presentation and --headless: presentation mode needs the window");

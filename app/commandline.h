@@ -29,6 +29,8 @@ struct CommandLine {
     QString platform; ///< window: the Qt platform plugin (-platform), empty: Qt's choice
     QString screenshot; ///< window mode: save a PNG of the window here, then exit
     double screenshotAfterS = 3; ///< ... this many seconds after the window opens
+    /// window mode with a lesson: save a PNG of the window into this folder as each caption leaves the screen
+    QString screenshotCaptions;
     bool presentation = false; ///< window mode: start in presentation mode (large type, full screen)
     std::optional<QSize> windowSize; ///< window mode: its size in pixels, over the saved one
     /// Fault injection at a time: (consumer index, seconds after start).

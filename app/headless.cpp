@@ -51,6 +51,8 @@ void printScenario(const Scenario &scenario, const CommandLine &options)
         options.speed > 1 ? qPrintable(QStringLiteral(", %1x faster").arg(options.speed)) : "");
     if (!scenario.description.isEmpty())
         std::printf("          %s\n", qPrintable(scenario.description));
+    if (!scenario.needs.isEmpty())
+        std::printf("          needs: %s\n", qPrintable(scenario.needs));
     std::fflush(stdout);
 }
 

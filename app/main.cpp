@@ -7,6 +7,7 @@
 #include "reportoutput.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 
 #if BEAM_WITH_WINDOW
 #include "controlpanel.h"
@@ -153,6 +154,8 @@ int runWindow(int argc, char *argv[], const beam::CommandLine &options)
         window.playScenario(*options.scenario, options.speed);
     if (!options.screenshot.isEmpty())
         window.scheduleScreenshot(options.screenshot, options.screenshotAfterS);
+    if (!options.screenshotCaptions.isEmpty())
+        window.screenshotCaptions(options.screenshotCaptions, QFileInfo(options.scenarioSource).completeBaseName());
 
     // SIGINT and SIGTERM quit as the Quit action does (the engine stops on a helper thread, exit 0), so that
     // Ctrl-C in a terminal and `docker stop` end the window cleanly, with its summary.

@@ -385,7 +385,8 @@ QString subjectWords(const QString &path)
     // Elements of the report's lists, as the topology and the Schedulers tab name them.
     static const QRegularExpression element(QStringLiteral(R"(^(consumers|supervision|schedulers)\.([0-9]+)\.(.+)$)"));
     if (const auto m = element.match(path); m.hasMatch()) {
-        static const char *supervisors[] = {"the pipeline supervisor", "the producers supervisor", "the consumers supervisor"};
+        static const char *supervisors[]
+            = {"the pipeline supervisor", "the producers supervisor", "the consumers supervisor"};
         const int n = m.captured(2).toInt();
         const QString field = m.captured(3).replace(QLatin1Char('_'), QLatin1Char(' '));
         if (m.captured(1) == QLatin1String("consumers"))

@@ -459,7 +459,7 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
     Scenario scenario;
     static const QStringList keys{QStringLiteral("$schema"), QStringLiteral("name"), QStringLiteral("description"),
         QStringLiteral("duration_s"), QStringLiteral("config"), QStringLiteral("timeline"), QStringLiteral("expect"),
-        QStringLiteral("view"), QStringLiteral("max_speed")};
+        QStringLiteral("view"), QStringLiteral("max_speed"), QStringLiteral("needs")};
     for (const auto &key : root.keys()) {
         if (!keys.contains(key))
             p.error(QStringLiteral("$.") + escapeControl(key),
@@ -484,6 +484,11 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
     scenario.durationS
         = p.seconds(root.value(QStringLiteral("duration_s")), QStringLiteral("$.duration_s"), 0.1, kMaxDurationS)
               .value_or(kMaxDurationS);
+    if (const auto needs = root.value(QStringLiteral("needs")); !needs.isUndefined()) {
+        if (!needs.isString() || needs.toString().trimmed().isEmpty())
+            p.expected(QStringLiteral("$.needs"), QStringLiteral("a sentence saying what the lesson needs"), needs);
+        scenario.needs = needs.toString();
+    }
     if (const auto maxSpeed = root.value(QStringLiteral("max_speed")); !maxSpeed.isUndefined()) {
         if (!maxSpeed.isDouble() || maxSpeed.toDouble() < 1 || maxSpeed.toDouble() > 100)
             p.expected(QStringLiteral("$.max_speed"), QStringLiteral("a number 1..100"), maxSpeed);

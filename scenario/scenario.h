@@ -55,6 +55,9 @@ struct Scenario {
     /// The fastest it may be played (--speed) and still tell the truth: its counts depend on time the engine
     /// cannot compress (I/O waits, crashes per second against a supervision window). 100: any speed.
     double maxSpeed = 100;
+    /// What the lesson needs of the machine to hold its claims ("both cores to itself"), said before it plays;
+    /// empty: it holds beside a core kept busy by something else.
+    QString needs;
     PipelineConfig config; ///< at the start
     QList<ScenarioStep> timeline; ///< ordered by time (stable for equal times)
     QList<Assertion> expect;

@@ -125,7 +125,8 @@ void ScenarioPlayer::fireConditions()
         if (m_latestReport.isEmpty() || !evaluate(*step.condition, m_latestReport).passed)
             continue;
         m_conditionFired[static_cast<std::size_t>(i)] = true;
-        fire(i, now);
+        // At the time of the reading that showed it: that reading is the new caption's, not the old one's.
+        fire(i, std::max(m_latestReportAt, step.atS));
     }
 }
 
@@ -150,7 +151,7 @@ void ScenarioPlayer::closeCaption(double atS)
     for (std::size_t i = 0; i < m_verdicts.size(); ++i) {
         const auto &v = m_verdicts[i];
         if (v.caption == m_caption && v.assertion.overStretch() && !v.decided())
-            decide(i, judgeStretch(v, atS), atS);
+            decide(i, judgeStretch(v, atS), std::max(atS, position())); // judged now, over the stretch to atS
     }
 }
 
@@ -169,6 +170,7 @@ void ScenarioPlayer::observe()
     m_lastSequence = sequence;
     m_latestReport = report;
     const double t = position();
+    m_latestReportAt = t;
     for (auto &[path, series] : m_readings) {
         const QJsonValue value = valueAt(report, path);
         if (!value.isUndefined())

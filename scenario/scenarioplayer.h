@@ -133,6 +133,7 @@ private:
     std::map<QString, std::vector<std::pair<double, QJsonValue>>> m_readings;
     std::uint64_t m_lastSequence = 0;
     QJsonObject m_latestReport; ///< the newest snapshot's report, for conditions
+    double m_latestReportAt = 0; ///< the lesson time it was read at
     std::vector<double> m_shownAt; ///< by timeline index: when a caption appeared, -1 if it has not
     std::vector<int> m_shownAfter; ///< by timeline index: the caption on screen before it, -1 if none
     std::vector<bool> m_conditionFired; ///< by timeline index: a conditional step that fired

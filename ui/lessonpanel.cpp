@@ -27,6 +27,13 @@ constexpr int kVerdictRole = Qt::UserRole; // an Expected item's index in Scenar
 constexpr int kRankRole = Qt::UserRole + 1; // where it sorts: failed, pending, held, skipped
 
 /// A one-line header that opens and closes the part under it: a projector shows the summary, a click the rest.
+/// A fold header's one line, whole in its tooltip where the panel cuts it.
+void setFoldText(QToolButton *header, const QString &text)
+{
+    header->setText(text);
+    header->setToolTip(text + QStringLiteral("\n") + QObject::tr("Click to open or fold"));
+}
+
 QToolButton *foldHeader(QWidget *body, const QString &name)
 {
     auto *header = new QToolButton;
@@ -36,7 +43,10 @@ QToolButton *foldHeader(QWidget *body, const QString &name)
     header->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     header->setArrowType(Qt::RightArrow);
     header->setAutoRaise(true);
-    header->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    // Its text may be long ("Expected: ✓ 12 of 14 — failed: caption 3, caption 5"): it must not widen the panel
+    // (and squeeze the charts); what does not fit is cut, and the tooltip has it whole.
+    header->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    header->setMinimumWidth(0);
     header->setToolTip(QObject::tr("Click to open or fold"));
     body->setVisible(false);
     QObject::connect(header, &QToolButton::toggled, body, [header, body](bool open) {
@@ -104,9 +114,9 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     m_stepsFold = foldHeader(m_steps, QStringLiteral("lessonStepsFold"));
     m_expectFold = foldHeader(m_expect, QStringLiteral("lessonExpectFold"));
     m_rhoFold = foldHeader(m_rho, QStringLiteral("rhoFold"));
-    m_stepsFold->setText(tr("Steps"));
-    m_expectFold->setText(tr("Expected"));
-    m_rhoFold->setText(tr("Utilisation ρ (Little's law is a tile above the charts)"));
+    setFoldText(m_stepsFold, tr("Steps"));
+    setFoldText(m_expectFold, tr("Expected"));
+    setFoldText(m_rhoFold, tr("Utilisation ρ (Little's law is a tile above the charts)"));
     layout->addWidget(m_stepsFold);
     layout->addWidget(m_steps, 1);
     layout->addWidget(m_expectFold);
@@ -135,7 +145,9 @@ void LessonPanel::play(const Scenario &scenario, double speed)
     // Played faster, the figures' window shrinks with every other time, so a check sees what it would at speed 1.
     m_bridge->setRateWindow(Snapshot::kWindowS / std::max(1.0, speed));
     m_title->setText(played.name);
-    m_description->setText(played.description);
+    m_description->setText(played.needs.isEmpty()
+            ? played.description
+            : played.description + QStringLiteral("\n") + tr("Needs: %1").arg(played.needs));
     m_steps->clear();
     m_markerLabels.clear();
     for (int i = 0; i < played.timeline.size(); ++i) {
@@ -173,6 +185,7 @@ void LessonPanel::restart()
     m_recent.clear();
     m_warnings = 0;
     m_caption->clear();
+    m_shownCaption = 0;
     for (int i = 0; i < m_steps->count(); ++i)
         m_steps->item(i)->setCheckState(Qt::Unchecked);
     m_bridge->start();
@@ -240,6 +253,8 @@ void LessonPanel::tick()
         const QJsonObject final = report();
         if (final.isEmpty())
             return; // no snapshot yet: judged on the next tick
+        if (m_shownCaption > 0)
+            emit captionLeaving(m_shownCaption);
         m_player->finish(final);
         m_tick.stop();
         const auto [passed, failed] = verdicts();
@@ -260,7 +275,7 @@ void LessonPanel::apply(const ScenarioStep &s, int index)
         int total = 0;
         for (int i = 0; i < m_player->scenario().timeline.size(); ++i)
             total = std::max(total, m_player->scenario().captionNumber(i));
-        m_stepsFold->setText(tr("Steps: caption %1 of %2").arg(captions).arg(total));
+        setFoldText(m_stepsFold, tr("Steps: caption %1 of %2").arg(captions).arg(total));
     }
     if (auto *item = m_steps->item(index)) {
         item->setCheckState(Qt::Checked);
@@ -302,6 +317,9 @@ void LessonPanel::apply(const ScenarioStep &s, int index)
         m_charts->addMarker(at, m_markerLabels.value(index));
         break;
     case ScenarioStep::Kind::Caption:
+        if (m_shownCaption > 0)
+            emit captionLeaving(m_shownCaption);
+        m_shownCaption = m_player->scenario().captionNumber(index);
         m_caption->setText(s.caption);
         break;
     }
@@ -418,7 +436,8 @@ void LessonPanel::sortClaims()
     }
     failures.removeDuplicates();
     const int decided = passed + failed;
-    m_expectFold->setText(failed > 0
+    setFoldText(m_expectFold,
+        failed > 0
             ? tr("Expected: ✓ %1 of %2 — failed: %3").arg(passed).arg(decided).arg(failures.join(QStringLiteral(", ")))
             : decided > 0 ? tr("Expected: ✓ %1 of %2 held").arg(passed).arg(decided)
                           : tr("Expected: %1 checks, none judged yet").arg(all.size()));
@@ -470,10 +489,11 @@ void LessonPanel::showReadouts(const Snapshot &s)
         parts << tr("measured per consumer: %1").arg(each.join(QStringLiteral(" · ")));
     }
     m_rho->setText(tr("Utilisation ρ = arrival / capacity — %1").arg(parts.join(QStringLiteral(" · "))));
-    m_rhoFold->setText(model ? tr("Utilisation: ρ = %1 by the model, %2 measured")
-                                   .arg(*model, 0, 'f', 2)
-                                   .arg(r.consumerBusyMean + r.consumerIoWaitMean, 0, 'f', 2)
-                             : tr("Utilisation: consumers busy %1%").arg(r.consumerBusyMean * 100.0, 0, 'f', 0));
+    setFoldText(m_rhoFold,
+        model ? tr("Utilisation: ρ = %1 by the model, %2 measured")
+                    .arg(*model, 0, 'f', 2)
+                    .arg(r.consumerBusyMean + r.consumerIoWaitMean, 0, 'f', 2)
+              : tr("Utilisation: consumers busy %1%").arg(r.consumerBusyMean * 100.0, 0, 'f', 0));
 }
 
 void LessonPanel::updateTransport()

@@ -74,6 +74,9 @@ signals:
     /// The lesson starts over: the engine was reset, the history should be too.
     void restarted();
     void finished();
+    /// Caption `number` (as the screen numbers them) is about to leave the screen: the next one comes, or the
+    /// lesson ends. The screen still shows it, with everything its checks were judged on.
+    void captionLeaving(int number);
 
 private:
     void tick();
@@ -109,6 +112,7 @@ private:
     QToolButton *m_stepsFold = nullptr; ///< one line that opens the list under it
     QToolButton *m_expectFold = nullptr;
     QToolButton *m_rhoFold = nullptr;
+    int m_shownCaption = 0; ///< the number of the caption on screen, 0 for none
     QStringList m_markerLabels; ///< by timeline index: the number of the caption a step's marker belongs to
 };
 

@@ -17,6 +17,7 @@
 #include <QCloseEvent>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
@@ -572,6 +573,21 @@ void MainWindow::scheduleScreenshot(const QString &path, double seconds)
             qWarning("beam-me-up: cannot write the screenshot to %s", qPrintable(path));
         QCoreApplication::exit(ok ? 0 : 1);
     });
+}
+
+void MainWindow::screenshotCaptions(const QString &folder, const QString &prefix)
+{
+    connect(m_lessons, &LessonPanel::captionLeaving, this, [this, folder, prefix](int number) {
+        // Everything on screen from the snapshot the caption's checks last read: draw it now, then grab.
+        drawPanels();
+        const QString path = QDir(folder).filePath(QStringLiteral("%1-caption-%2.png").arg(prefix).arg(number));
+        if (grab().save(path, "PNG"))
+            std::printf("window: caption %d on screen at its end: %s\n", number, qPrintable(path));
+        else
+            qWarning("beam-me-up: cannot write the screenshot to %s", qPrintable(path));
+        std::fflush(stdout);
+    });
+    connect(m_lessons, &LessonPanel::finished, this, [] { QCoreApplication::exit(0); });
 }
 
 void MainWindow::setDarkMode(bool dark)

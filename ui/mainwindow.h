@@ -67,6 +67,9 @@ public:
 
     /// Saves a PNG of the window `seconds` after now, then quits the application with 0 (or 1 on failure).
     void scheduleScreenshot(const QString &path, double seconds);
+    /// Saves a PNG of the window as each caption of the lesson playing is about to leave the screen, to
+    /// `folder/<prefix>-caption-<n>.png`, and quits when the lesson ends: one picture a caption, as a class saw it.
+    void screenshotCaptions(const QString &folder, const QString &prefix);
     bool exportCsv(const QString &path) const;
     bool exportJson(const QString &path) const;
     bool saveChartsPng(const QString &path);

@@ -16,7 +16,6 @@
 namespace beam {
 
 namespace {
-constexpr double kCrashShownS = 1.2; // a crash stays on screen this long, whatever the redraw rate
 
 QString percent(double share)
 {
@@ -201,10 +200,11 @@ TopologyView::Plan TopologyView::plan(const QSizeF &pane) const
     p.limiterSize
         = boxFor({tr("limiter"), tr("in flight %L1").arg(limit), tr("limit %L1").arg(limit)}, 3, p.px * 0.45 + pad);
     p.routerSize = boxFor({tr("router"), kWidestRate}, 2);
-    p.consumerSize = boxFor({QStringLiteral("C%1").arg(m_consumerCount - 1), tr("CRASHED"), tr("busy %1%").arg(100),
-                                tr("idle %1%").arg(100), tr("queue %1").arg(kWidestCount),
-                                tr("restarts %1").arg(count(static_cast<double>(mostRestarts)))},
-        4);
+    p.consumerSize
+        = boxFor({QStringLiteral("C%1").arg(m_consumerCount - 1), tr("DOWN"), tr("busy %1%").arg(100),
+                     tr("idle %1%").arg(100), tr("queue %1").arg(kWidestCount),
+                     tr("restarts %1").arg(count(static_cast<double>(mostRestarts))), tr("%1 crashes/s").arg(99)},
+            4);
     p.cell = QSizeF(p.px * 1.3, p.px * 1.3);
     p.headerH = 2 * lh + 2 * pad; // the pipeline's
     p.groupHeaderH = 4 * lh + 2 * pad; // the producers' and the consumers'
@@ -508,9 +508,6 @@ void TopologyView::update(const Snapshot &s)
         tr("router\n%1").arg(rate(s.producedPerSec - s.droppedPerSec)));
     m_routerEdge->setText(tr("hash(key)\nmod %1").arg(m_consumerCount));
 
-    if (s.elapsedS < m_lastElapsedS)
-        m_crashSeen.clear(); // a new run: its counts start again from zero
-    m_lastElapsedS = s.elapsedS;
     int busiest = -1;
     double busiestShare = -1;
     int longest = -1;
@@ -519,13 +516,10 @@ void TopologyView::update(const Snapshot &s)
         if (!c.active || c.index >= static_cast<int>(m_consumers.size()))
             continue;
         Node &node = m_consumers[static_cast<std::size_t>(c.index)];
-        if (m_crashSeen.size() <= static_cast<std::size_t>(c.index))
-            m_crashSeen.resize(static_cast<std::size_t>(c.index) + 1, {c.crashes, -1});
-        CrashSeen &seen = m_crashSeen[static_cast<std::size_t>(c.index)];
-        if (c.crashes > seen.crashes)
-            seen.flashUntilS = s.elapsedS + kCrashShownS;
-        seen.crashes = c.crashes;
-        const bool crashed = s.elapsedS < seen.flashUntilS;
+        // A crash is an event: the box says DOWN only while the consumer is down at the snapshot's instant
+        // (a restart takes microseconds), and counts the crashes of the last second in words, so the share of
+        // boxes marked down is the share of time consumers really are down.
+        const bool crashed = c.crashesInWindow > 0;
         const double idle = std::max(0.0, 1.0 - c.busyRatio - c.ioWaitRatio);
         State state = State::Idle;
         QString doing = tr("idle %1%").arg(percent(idle));
@@ -553,15 +547,16 @@ void TopologyView::update(const Snapshot &s)
             longestQueue = c.queueDepth;
             longest = c.index;
         }
-        if (crashed && state != State::GaveUp)
-            doing = tr("CRASHED"); // the word and a thick border for a while; the fill keeps the live state
-        const QString restarts = c.restarts > 0
-            ? QLatin1Char('\n') + tr("restarts %1").arg(count(static_cast<double>(c.restarts)))
-            : QString();
+        // While it crashes, its crashes per second (the last second, as every rate); else its restarts so far.
+        const QString restarts = crashed && state != State::GaveUp ? QLatin1Char('\n')
+                + (c.crashesInWindow == 1 ? tr("1 crash/s")
+                                          : tr("%1 crashes/s").arg(count(static_cast<double>(c.crashesInWindow))))
+            : c.restarts > 0 ? QLatin1Char('\n') + tr("restarts %1").arg(count(static_cast<double>(c.restarts)))
+                             : QString();
         paintNode(node, state,
             tr("C%1\n%2\nqueue %3").arg(c.index).arg(doing, count(static_cast<double>(c.queueDepth))) + restarts);
         // The crash border is drawn in the fill's text colour, so it shows on the fill in light and dark mode.
-        node.box->setPen(crashed ? QPen(visual::textOn(state), 4)
+        node.box->setPen(crashed ? QPen(visual::textOn(state), 2.5)
                                  : QPen(visual::ink(visual::Ink::Threshold, m_dark), compact() ? 1 : 1.5));
         node.box->setToolTip(tr("C%1: %2, busy %3%, I/O %4%, queue %L5, restarts %6, processed %L7")
                                  .arg(c.index)

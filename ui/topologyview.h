@@ -27,9 +27,9 @@ namespace beam {
 ///
 /// The diagram is laid out in pixels of the view's text size, in one row or with the consumers under the rest,
 /// the column counts chosen so the diagram fills the pane, then scaled to fit it: a bigger pane draws bigger
-/// text. A crash paints its consumer "down"
-/// with the word CRASHED for at least a second and counts it. Clicking a consumer asks for it to be killed.
-/// Threads: GUI thread only.
+/// text. A consumer is drawn DOWN only while it is down at the snapshot's instant; its crashes of the last
+/// second are shown as a rate ("2 crashes/s", over the same second as every rate) with a thicker border. Clicking a consumer asks
+/// for it to be killed. Threads: GUI thread only.
 class TopologyView : public QGraphicsView
 {
     Q_OBJECT
@@ -66,15 +66,6 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
-    /// What a consumer's crash count was and until when its last crash is shown. Kept apart from the nodes,
-    /// which a relayout makes anew: a node that forgot its count would show every consumer CRASHED at once.
-    struct CrashSeen {
-        std::uint64_t crashes = 0;
-        double flashUntilS = -1; ///< snapshot time until which a crash is shown
-    };
-    std::vector<CrashSeen> m_crashSeen;
-    double m_lastElapsedS = -1;
-
     struct Node {
         QGraphicsRectItem *box = nullptr;
         QGraphicsRectItem *gauge = nullptr; ///< the limiter's share of slots in use

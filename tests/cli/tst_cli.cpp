@@ -470,11 +470,11 @@ private slots:
         QTemporaryDir dir;
         const QString scenario = writeScenario(dir,
             "{\"name\": \"order\", \"duration_s\": 6, \"timeline\": ["
-            " {\"at_s\": 0, \"caption\": \"one\", \"check\": [\"lost == 0\"]},"
+            " {\"at_s\": 0, \"caption\": \"one\", \"check\": [\"after 0.5s: lost == 0\"]},"
             " {\"at_s\": 1, \"set\": {\"rate\": 2000}},"
             " {\"at_s\": 1, \"caption\": \"two\", \"check\": [\"lost == 0\"]},"
             " {\"at_s\": 5, \"action\": \"kill_consumer\", \"target\": 1},"
-            " {\"at_s\": 5, \"caption\": \"three\", \"check\": [\"restarts >= 1\"]}],"
+            " {\"at_s\": 5, \"caption\": \"three\", \"check\": [\"after 0.5s: restarts >= 1\"]}],"
             " \"expect\": [\"@1s: lost == 0\", \"@5s: lost == 0\", \"lost == 0\"]}");
         const QString junit = dir.filePath(QStringLiteral("out.xml"));
         const auto r
@@ -750,7 +750,8 @@ private slots:
         arguments.replaceInStrings(QStringLiteral("{file}"),
             writeScenario(dir,
                 "{\"name\": \"stdout\", \"duration_s\": 1.5, \"config\": {\"rate\": 2000},"
-                " \"timeline\": [{\"at_s\": 0.5, \"caption\": \"half way\", \"check\": [\"produced > 0\"]}],"
+                " \"timeline\": [{\"at_s\": 0.5, \"caption\": \"half way\", \"check\": [\"after 0.5s: produced > "
+                "0\"]}],"
                 " \"expect\": [\"lost == 0\", \"produced > 1000\"]}"));
         const auto r = run(arguments, QProcessEnvironment::systemEnvironment(), 180000);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
