@@ -6,6 +6,7 @@
 #include "core/processstats.h"
 #include "scenario/report.h"
 
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -86,10 +87,11 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     m_playPause->setToolTip(tr("Stops the lesson's clock; the engine runs on, so the picture stays live."));
     m_stepButton->setToolTip(tr("Jump to the next step now."));
     m_restartButton->setToolTip(tr("Reset the engine and play the lesson from the start."));
-    auto *transport = new QHBoxLayout;
-    transport->addWidget(m_playPause);
-    transport->addWidget(m_stepButton);
-    transport->addWidget(m_restartButton);
+    // Two rows: three buttons in one row of 24 px type made the panel wider than its dock, which cut its text.
+    auto *transport = new QGridLayout;
+    transport->addWidget(m_playPause, 0, 0);
+    transport->addWidget(m_restartButton, 0, 1);
+    transport->addWidget(m_stepButton, 1, 0, 1, 2);
 
     m_steps = new QListWidget;
     m_steps->setObjectName(QStringLiteral("lessonSteps"));
@@ -110,17 +112,18 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     layout->addWidget(m_description);
     layout->addWidget(m_caption, 2);
     layout->addWidget(m_progress);
-    layout->addLayout(transport);
     m_stepsFold = foldHeader(m_steps, QStringLiteral("lessonStepsFold"));
     m_expectFold = foldHeader(m_expect, QStringLiteral("lessonExpectFold"));
     m_rhoFold = foldHeader(m_rho, QStringLiteral("rhoFold"));
     setFoldText(m_stepsFold, tr("Steps"));
     setFoldText(m_expectFold, tr("Expected"));
     setFoldText(m_rhoFold, tr("Utilisation ρ (Little's law is a tile above the charts)"));
-    layout->addWidget(m_stepsFold);
-    layout->addWidget(m_steps, 1);
+    // What the class reads first: the caption, then whether its claims held; the buttons are the teacher's.
     layout->addWidget(m_expectFold);
     layout->addWidget(m_expect);
+    layout->addLayout(transport);
+    layout->addWidget(m_stepsFold);
+    layout->addWidget(m_steps, 1);
     layout->addWidget(m_rhoFold);
     layout->addWidget(m_rho);
     layout->addStretch(0);
@@ -140,7 +143,7 @@ void LessonPanel::play(const Scenario &scenario, double speed)
     m_player.emplace(
         scenario, static_cast<ScenarioStage &>(*this),
         [this] { return static_cast<double>(m_clock.nsecsElapsed()) / 1e9; }, speed);
-    m_player->setHonourLessonPauses(true); // a teacher is there to press Play lesson
+    m_player->setHonourLessonPauses(m_honourLessonPauses); // a teacher is there to press Play lesson
     const Scenario &played = m_player->scenario();
     // Played faster, the figures' window shrinks with every other time, so a check sees what it would at speed 1.
     m_bridge->setRateWindow(Snapshot::kWindowS / std::max(1.0, speed));
@@ -156,8 +159,10 @@ void LessonPanel::play(const Scenario &scenario, double speed)
         // on screen once it is made (one at the same time comes with its caption).
         const int number = played.captionNumber(i);
         int under = 0;
-        for (int j = 0; j < played.timeline.size() && played.timeline[j].atS <= s.atS; ++j)
-            under = std::max(under, played.captionNumber(j));
+        for (int j = 0; j < played.timeline.size() && played.timeline[j].atS <= s.atS; ++j) {
+            if (!played.timeline[j].conditional()) // one that waits for a condition is not on screen at its at_s
+                under = std::max(under, played.captionNumber(j));
+        }
         m_markerLabels.append(under > 0 ? QString::number(under) : QStringLiteral("·"));
         m_steps->addItem(number > 0 ? QStringLiteral("%1.  %2  “%3”").arg(number).arg(s.whenText(), s.caption)
                                     : QStringLiteral("      %1  %2").arg(s.whenText(), s.describe()));
@@ -195,6 +200,13 @@ void LessonPanel::restart()
     sortClaims();
     m_tick.start();
     tick();
+}
+
+void LessonPanel::setHonourLessonPauses(bool honour)
+{
+    m_honourLessonPauses = honour;
+    if (m_player)
+        m_player->setHonourLessonPauses(honour);
 }
 
 QString LessonPanel::caption() const
@@ -271,6 +283,8 @@ void LessonPanel::tick()
 void LessonPanel::apply(const ScenarioStep &s, int index)
 {
     const int captions = m_player->scenario().captionNumber(index);
+    if (captions > 0 && m_shownCaption > 0)
+        emit captionLeaving(m_shownCaption); // before anything on screen changes for the next one
     if (captions > 0) {
         int total = 0;
         for (int i = 0; i < m_player->scenario().timeline.size(); ++i)
@@ -317,8 +331,6 @@ void LessonPanel::apply(const ScenarioStep &s, int index)
         m_charts->addMarker(at, m_markerLabels.value(index));
         break;
     case ScenarioStep::Kind::Caption:
-        if (m_shownCaption > 0)
-            emit captionLeaving(m_shownCaption);
         m_shownCaption = m_player->scenario().captionNumber(index);
         m_caption->setText(s.caption);
         break;

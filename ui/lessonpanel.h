@@ -43,6 +43,8 @@ public:
     void play(const Scenario &scenario, double speed = 1.0);
     [[nodiscard]] bool playing() const { return m_player && m_player->playing(); }
     [[nodiscard]] bool loaded() const { return m_player.has_value(); }
+    /// Whether pause_lesson steps stop the lesson clock (a teacher resumes it); off for unattended runs.
+    void setHonourLessonPauses(bool honour);
     [[nodiscard]] double position() const { return m_player ? m_player->position() : 0.0; }
     /// The text under the charts now: the caption, or why the lesson ended.
     [[nodiscard]] QString caption() const;
@@ -112,6 +114,7 @@ private:
     QToolButton *m_stepsFold = nullptr; ///< one line that opens the list under it
     QToolButton *m_expectFold = nullptr;
     QToolButton *m_rhoFold = nullptr;
+    bool m_honourLessonPauses = true;
     int m_shownCaption = 0; ///< the number of the caption on screen, 0 for none
     QStringList m_markerLabels; ///< by timeline index: the number of the caption a step's marker belongs to
 };

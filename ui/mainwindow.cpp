@@ -577,6 +577,7 @@ void MainWindow::scheduleScreenshot(const QString &path, double seconds)
 
 void MainWindow::screenshotCaptions(const QString &folder, const QString &prefix)
 {
+    m_lessons->setHonourLessonPauses(false); // nobody is there to resume a pause_lesson
     connect(m_lessons, &LessonPanel::captionLeaving, this, [this, folder, prefix](int number) {
         // Everything on screen from the snapshot the caption's checks last read: draw it now, then grab.
         drawPanels();
@@ -585,6 +586,11 @@ void MainWindow::screenshotCaptions(const QString &folder, const QString &prefix
             std::printf("window: caption %d on screen at its end: %s\n", number, qPrintable(path));
         else
             qWarning("beam-me-up: cannot write the screenshot to %s", qPrintable(path));
+        // Its checks, judged as it leaves: what failed, so the picture can be read against it.
+        for (const auto &v : m_lessons->claims()) {
+            if (v.captionNumber == number && v.state == Verdict::State::Failed)
+                std::printf("window: caption %d FAIL %s\n", number, qPrintable(v.message));
+        }
         std::fflush(stdout);
     });
     connect(m_lessons, &LessonPanel::finished, this, [] { QCoreApplication::exit(0); });
