@@ -12,7 +12,7 @@ namespace {
 
 QString whatOf(const EngineEvent &e)
 {
-    const QString detail = QString::fromStdString(e.what);
+    QString detail = QString::fromStdString(e.what);
     switch (e.kind) {
     case EngineEvent::Kind::Crash:
         return QObject::tr("crashed (%1)").arg(detail);
