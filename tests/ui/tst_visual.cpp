@@ -154,6 +154,95 @@ private slots:
         QVERIFY(ticks::decades(0, 10).isEmpty());
     }
 
+    void testNiceBounds()
+    {
+        QCOMPARE(ticks::niceFloor(8.3), 5.0);
+        QCOMPARE(ticks::niceFloor(10.0), 10.0);
+        QCOMPARE(ticks::niceFloor(0.19), 0.1);
+        QCOMPARE(ticks::niceFloor(450.0), 200.0);
+        QCOMPARE(ticks::niceCeil(240.0), 500.0);
+        QCOMPARE(ticks::niceCeil(1000.0), 1000.0);
+    }
+
+    void testLogAxisFollowsItsData_data()
+    {
+        QTest::addColumn<double>("low");
+        QTest::addColumn<double>("high");
+        QTest::addColumn<int>("intervals");
+        QTest::newRow("10-200 us") << 10.0 << 200.0 << 5;
+        QTest::newRow("10-200 us, short plot") << 10.0 << 200.0 << 2;
+        QTest::newRow("one value") << 50.0 << 50.0 << 5;
+        QTest::newRow("2 us to 3 s") << 2.0 << 3e6 << 5;
+        QTest::newRow("2 us to 3 s, short plot") << 2.0 << 3e6 << 2;
+        QTest::newRow("one interval") << 30.0 << 4000.0 << 1;
+        QTest::newRow("below a microsecond") << 0.3 << 0.9 << 4;
+    }
+
+    void testLogAxisFollowsItsData()
+    {
+        QFETCH(double, low);
+        QFETCH(double, high);
+        QFETCH(int, intervals);
+        const ticks::LogAxis axis = ticks::logAxis(low, high, intervals);
+        // The data inside with its margin, the bounds round, and no more than a 1-2-5 step beyond the margin.
+        QVERIFY2(axis.low <= low / 1.25 && axis.high >= high * 1.25,
+            qPrintable(QStringLiteral("%1 .. %2").arg(axis.low).arg(axis.high)));
+        QCOMPARE(ticks::niceFloor(axis.low), axis.low);
+        QCOMPARE(ticks::niceCeil(axis.high), axis.high);
+        QVERIFY(axis.low > low / 1.25 / 2.5 - 1e-12);
+        QVERIFY(axis.high < high * 1.25 * 2.5 + 1e-12);
+        // Labelled: round values inside the axis, rising, at most `intervals` intervals, none crowding another.
+        QVERIFY(axis.ticks.size() >= 2);
+        QVERIFY(axis.ticks.size() - 1 <= intervals);
+        const double span = std::log10(axis.high / axis.low);
+        for (qsizetype i = 0; i < axis.ticks.size(); ++i) {
+            QVERIFY(axis.ticks[i] >= axis.low * (1 - 1e-9) && axis.ticks[i] <= axis.high * (1 + 1e-9));
+            QCOMPARE(ticks::niceFloor(axis.ticks[i]), axis.ticks[i]);
+            if (i > 0)
+                QVERIFY2(std::log10(axis.ticks[i] / axis.ticks[i - 1]) >= 0.5 * span / intervals - 1e-9,
+                    qPrintable(QStringLiteral("%1 then %2").arg(axis.ticks[i - 1]).arg(axis.ticks[i])));
+        }
+    }
+
+    void testLogAxisExamples()
+    {
+        // The case: latencies of 10-200 µs get an axis of 5-500 µs, not 1 ns to 1 s.
+        const auto fitted = ticks::logAxis(10, 200, 5);
+        QCOMPARE(fitted.low, 5.0);
+        QCOMPARE(fitted.high, 500.0);
+        QCOMPARE(fitted.ticks, (QList<double>{5, 10, 100, 500}));
+        // A shorter plot: a bound that would crowd its decade goes unlabelled.
+        QCOMPARE(ticks::logAxis(10, 200, 2).ticks, (QList<double>{10, 100, 500}));
+        // Room for every 1-2-5 value: all of them.
+        QCOMPARE(ticks::logAxis(30, 70, 4).ticks, (QList<double>{20, 50, 100}));
+        // Seven decades on a short plot: every second decade, anchored at even powers so they stay put.
+        QCOMPARE(ticks::logAxis(2, 3e6, 3).ticks, (QList<double>{1, 100, 1e4, 1e6}));
+        // In a narrow chart in large type only labels of four characters fit: the ticks are those, apart.
+        const auto narrow = [](double v) { return ticks::format(v, ticks::Unit::Microseconds).size() <= 5; };
+        const auto fitted2 = ticks::logAxis(10, 200, 2, 1.25, narrow);
+        QCOMPARE(fitted2.low, 5.0);
+        QCOMPARE(fitted2.high, 500.0);
+        QCOMPARE(fitted2.ticks, (QList<double>{5, 20}));
+        QVERIFY(std::all_of(fitted2.ticks.begin(), fitted2.ticks.end(), narrow));
+        // Nothing to fit: a plain default rather than nonsense.
+        QVERIFY(ticks::logAxis(0, 10).ticks.size() >= 2);
+    }
+
+    void testLogAxisHysteresis()
+    {
+        const auto shown = ticks::logAxis(10, 200, 5);
+        // Data moving inside the axis keeps it: no jump on every redraw.
+        QVERIFY(ticks::logAxisHolds(shown, 12, 150));
+        QVERIFY(ticks::logAxisHolds(shown, 8, 390));
+        // Data leaving it, above or below: a new axis at once.
+        QVERIFY(!ticks::logAxisHolds(shown, 10, 600));
+        QVERIFY(!ticks::logAxisHolds(shown, 3, 200));
+        // An axis far too wide for the data now (a spike has left the window): a new, narrower one.
+        const auto spiked = ticks::logAxis(10, 3e6, 5);
+        QVERIFY(ticks::logAxisHolds(spiked, 10, 1e6));
+        QVERIFY(!ticks::logAxisHolds(spiked, 10, 200));
+    }
+
     void testFormat_data()
     {
         QTest::addColumn<double>("value");
