@@ -3,6 +3,7 @@
 // its background, ticks are round and speak in units, and Little's law is only judged in a steady state.
 #include "axisticks.h"
 #include "decimate.h"
+#include "markerlabels.h"
 #include "scenario/report.h"
 #include "visualstyle.h"
 
@@ -241,6 +242,53 @@ private slots:
         const auto spiked = ticks::logAxis(10, 3e6, 5);
         QVERIFY(ticks::logAxisHolds(spiked, 10, 1e6));
         QVERIFY(!ticks::logAxisHolds(spiked, 10, 200));
+    }
+
+    void testMarkerLabelsNeverOverlap()
+    {
+        const auto width = [](const QString &text) { return 10.0 * text.size(); };
+        // Far apart: one label each, over its line.
+        auto labels = layoutMarkerLabels({100, 200}, {QStringLiteral("3"), QStringLiteral("4")}, width, 5, 0, 400);
+        QCOMPARE(labels.size(), 2);
+        QCOMPARE(labels[0].text, QStringLiteral("3"));
+        QCOMPARE(labels[0].centre, 100.0);
+        QCOMPARE(labels[1].text, QStringLiteral("4"));
+        // Closer than their labels: one label, both numbers, between the lines (today's "35").
+        labels = layoutMarkerLabels({100, 108}, {QStringLiteral("3"), QStringLiteral("4")}, width, 5, 0, 400);
+        QCOMPARE(labels.size(), 1);
+        QCOMPARE(labels[0].text, QStringLiteral("3·4"));
+        QCOMPARE(labels[0].centre, 104.0);
+        QCOMPARE(labels[0].markers, (QList<int>{0, 1}));
+        // Two steps under one caption read its number once; the input's order does not matter, time does.
+        labels = layoutMarkerLabels(
+            {300, 100, 102}, {QStringLiteral("5"), QStringLiteral("3"), QStringLiteral("3")}, width, 5, 0, 400);
+        QCOMPARE(labels.size(), 2);
+        QCOMPARE(labels[0].text, QStringLiteral("3"));
+        QCOMPARE(labels[1].text, QStringLiteral("5"));
+        // A joined label grows, and may then reach the one before it: that joins too.
+        labels = layoutMarkerLabels(
+            {100, 118, 126}, {QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3")}, width, 5, 0, 400);
+        QCOMPARE(labels.size(), 1);
+        QCOMPARE(labels[0].text, QStringLiteral("1·2·3"));
+        // At the plot's edge a label moves in rather than hang out.
+        labels = layoutMarkerLabels({2, 398}, {QStringLiteral("12"), QStringLiteral("13")}, width, 5, 0, 400);
+        QCOMPARE(labels[0].left(), 0.0);
+        QCOMPARE(labels[1].right(), 400.0);
+        // Whatever the positions, no two labels overlap.
+        QList<double> xs;
+        QStringList texts;
+        for (int i = 0; i < 40; ++i) {
+            xs << (i * 37 % 101) * 4.0;
+            texts << QString::number(i % 9 + 1);
+        }
+        labels = layoutMarkerLabels(xs, texts, width, 5, 0, 400);
+        int markers = 0;
+        for (qsizetype i = 0; i < labels.size(); ++i) {
+            markers += static_cast<int>(labels[i].markers.size());
+            if (i > 0)
+                QVERIFY(labels[i - 1].right() + 5 <= labels[i].left() + 1e-9);
+        }
+        QCOMPARE(markers, 40);
     }
 
     void testFormat_data()
