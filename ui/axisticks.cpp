@@ -57,21 +57,6 @@ Linear linear(double high, int target)
     return l;
 }
 
-QList<double> decades(double low, double high, int maxIntervals)
-{
-    QList<double> out;
-    if (!(low > 0) || !(high > 0) || !std::isfinite(low) || !std::isfinite(high))
-        return out;
-    int first = static_cast<int>(std::floor(std::log10(std::min(low, high)) + 1e-9));
-    const int last = std::max(first + 1, static_cast<int>(std::ceil(std::log10(std::max(low, high)) - 1e-9)));
-    const int stride = std::max(1, (last - first + std::max(1, maxIntervals) - 1) / std::max(1, maxIntervals));
-    // Whole strides that end at or above `last`, anchored at multiples of the stride so ticks do not shift.
-    first = static_cast<int>(std::floor(static_cast<double>(first) / stride)) * stride;
-    for (int e = first; e < last + stride; e += stride)
-        out << std::pow(10.0, e);
-    return out;
-}
-
 double niceFloor(double value)
 {
     if (!(value > 0) || !std::isfinite(value))

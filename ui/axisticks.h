@@ -33,10 +33,6 @@ struct Linear {
 };
 [[nodiscard]] Linear linear(double high, int target = 4);
 
-/// Powers of ten for a logarithmic axis covering [low, high] (both > 0), at most `maxIntervals` intervals: every
-/// decade (1, 10, 100...) when they fit, else every second or third (1, 100, 10k...).
-[[nodiscard]] QList<double> decades(double low, double high, int maxIntervals = 8);
-
 /// The largest 1, 2 or 5 times a power of ten at or below `value`, and the smallest at or above it (value > 0).
 [[nodiscard]] double niceFloor(double value);
 [[nodiscard]] double niceCeil(double value);

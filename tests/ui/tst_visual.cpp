@@ -146,15 +146,6 @@ private slots:
         QVERIFY(t.top >= high);
     }
 
-    void testDecades()
-    {
-        QCOMPARE(ticks::decades(3, 4500), (QList<double>{1, 10, 100, 1000, 10000}));
-        // Not enough room for every decade: every second one, anchored so the ticks stay put.
-        QCOMPARE(ticks::decades(3, 4500, 2), (QList<double>{1, 100, 10000}));
-        QCOMPARE(ticks::decades(0.5, 0.9), (QList<double>{0.1, 1}));
-        QVERIFY(ticks::decades(0, 10).isEmpty());
-    }
-
     void testNiceBounds()
     {
         QCOMPARE(ticks::niceFloor(8.3), 5.0);
