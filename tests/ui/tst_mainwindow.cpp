@@ -45,6 +45,7 @@
 
 #include <cmath>
 #include <memory>
+#include <set>
 
 using namespace beam;
 
@@ -244,6 +245,94 @@ class TestMainWindow : public QObject
     }
 
 private slots:
+    void testSchedulersKeyListsEveryColourShown()
+    {
+        // The Schedulers tab at projector size: under the lanes, a key with a swatch for every colour they show,
+        // whole on screen; with 64 consumers it says how colours repeat.
+        MainWindow window;
+        window.resize(1920, 1080);
+        window.setPresentationMode(true);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto lesson = loadScenario(QStringLiteral(":/lessons/schedulers.json"));
+        QVERIFY(std::holds_alternative<Scenario>(lesson));
+        window.playScenario(std::get<Scenario>(lesson));
+        auto *lanes = window.findChild<SchedulersView *>();
+        QVERIFY(lanes && lanes->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(lanes->consumersShown().size() >= 6, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(lanes->height() >= lanes->heightForWidth(lanes->width()), 3000);
+
+        const auto checkKey = [lanes] {
+            const auto key = lanes->keyEntries();
+            QHash<QRgb, QString> keyColours;
+            for (const auto &entry : key) {
+                if (entry.swatch == SchedulersView::KeyEntry::Swatch::Fill)
+                    keyColours.insert(entry.colour.rgb(), entry.text);
+            }
+            // Every consumer that ran has its colour in the key, under the name of the first consumer with it.
+            for (int c : lanes->consumersShown()) {
+                const QColor colour = SchedulersView::consumerColour(c);
+                QVERIFY2(keyColours.contains(colour.rgb()), qPrintable(QStringLiteral("C%1").arg(c)));
+                QCOMPARE(
+                    keyColours.value(colour.rgb()), QStringLiteral("C%1").arg(c % SchedulersView::kConsumerColours));
+            }
+            // And every colour painted in the lanes is in the key (or is the lane's own background, or the
+            // hatching's ink).
+            QStringList why;
+            for (const auto &entry : key)
+                why << entry.text;
+            QVERIFY(why.contains(QStringLiteral("idle")));
+            QVERIFY(std::any_of(key.begin(), key.end(), [](const auto &e) {
+                return e.swatch == SchedulersView::KeyEntry::Swatch::Hatched
+                    && e.text.contains(QLatin1String("not recorded"));
+            }));
+            const QImage image = lanes->grab().toImage();
+            const double ratio = image.devicePixelRatio();
+            std::set<QRgb> painted;
+            for (int i = 0; i < lanes->laneLabels().size(); ++i) {
+                const QRect lane = lanes->laneRect(i).adjusted(2, 2, -2, -2);
+                for (int y = lane.top(); y <= lane.bottom(); y += 2)
+                    for (int x = lane.left(); x <= lane.right(); ++x)
+                        painted.insert(
+                            image.pixel(static_cast<int>(x * ratio), static_cast<int>(y * ratio)) | 0xFF000000U);
+            }
+            const std::set<QRgb> background{QColor(0xF2, 0xF2, 0xF2).rgb(), QColor(0x30, 0x30, 0x36).rgb(),
+                visual::textOnBackground(false).rgb(), visual::textOnBackground(true).rgb()};
+            int consumerColours = 0;
+            for (QRgb rgb : painted) {
+                if (background.count(rgb))
+                    continue;
+                QVERIFY2(keyColours.contains(rgb), qPrintable(QColor(rgb).name()));
+                ++consumerColours;
+            }
+            QVERIFY(consumerColours >= 2);
+            // The key is on screen, whole: the widget is as tall as the lanes and the key need.
+            QVERIFY2(lanes->height() >= lanes->heightForWidth(lanes->width()),
+                qPrintable(QStringLiteral("%1 < %2").arg(lanes->height()).arg(lanes->heightForWidth(lanes->width()))));
+            QVERIFY(lanes->visibleRegion().boundingRect().height() >= lanes->heightForWidth(lanes->width()));
+        };
+        checkKey();
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(lanes->keyNote().isEmpty()); // eight consumers, eight colours: nothing repeats
+
+        // The 64-consumer step: colours repeat, and the key says how.
+        LessonPanel *lessonPanel = window.lessons();
+        lessonPanel->pause();
+        while (lessonPanel->stepsDone() < 3)
+            lessonPanel->step();
+        QTRY_VERIFY_WITH_TIMEOUT(!lanes->consumersShown().isEmpty() && lanes->consumersShown().last() >= 16, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(lanes->height() >= lanes->heightForWidth(lanes->width()), 3000);
+        checkKey();
+        QVERIFY2(lanes->keyNote().contains(QLatin1String("C8")) && lanes->keyNote().contains(QLatin1String("C0")),
+            qPrintable(lanes->keyNote()));
+        const auto key = lanes->keyEntries();
+        QCOMPARE(key.first().text, QStringLiteral("C0"));
+        QCOMPARE(
+            std::count_if(key.begin(), key.end(), [](const auto &e) { return e.text.startsWith(QLatin1Char('C')); }),
+            SchedulersView::kConsumerColours);
+    }
+
     void testStepMarkersReadCaptionsAndNeverOverlap()
     {
         // let-it-crash sets crash_rate at 8.5 s, kills consumer 3 at 10 s and sets crash_rate at 16 s, under its
