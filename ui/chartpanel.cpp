@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: MIT
 #include "chartpanel.h"
 #include "decimate.h"
+#include "markerlabels.h"
 
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
+#include <QFontMetricsF>
 #include <QGraphicsLayout>
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
+#include <QGraphicsTextItem>
 #include <QGridLayout>
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QScatterSeries>
+#include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -44,6 +49,25 @@ bool foldable(Series series)
         return false;
     }
 }
+
+// What Qt Charts does with axis labels decides how many fit (qtcharts: ChartAxisElement, VerticalAxis,
+// HorizontalAxis, CartesianChartLayout). It elides a label taller (value axis) or wider (time axis) than the
+// axis' length within the chart's margins over (labels + 1), less twice the padding; and it gives the value axis
+// the room its widest label asks for, but at most a share of the chart's width, beyond which it elides them all.
+/// The padding around each label, in pixels.
+constexpr double kQtLabelPadding = 4;
+/// A label's box is its text's advance and line height plus a little (measured: 2 px).
+constexpr double kQtLabelSlack = 3;
+/// The value axis' largest share of the chart's width ("100 …" beyond it).
+constexpr double kQtMaxAxisShare = 0.4;
+
+/// The value axis' bounds keep the data this far inside them (a factor: a log axis), and are kept until a
+/// fresh fit would be this many times narrower on either side.
+constexpr double kLogMargin = 1.25;
+constexpr double kLogSlack = 4;
+/// A latency axis before any event finished.
+constexpr double kLatencyDefaultLowUs = 10;
+constexpr double kLatencyDefaultHighUs = 1000;
 
 QList<QPointF> smoothed(const QList<QPointF> &points)
 {
@@ -97,6 +121,14 @@ ChartPanel::ChartPanel(QWidget *parent)
     setLook(false, visual::kDeskTextPx);
 }
 
+ChartPanel::~ChartPanel()
+{
+    // The charts go after this object's members, with QWidget's children: their last signals must not reach
+    // handlers that read m_plots.
+    for (const Plot &plot : m_plots)
+        plot.chart->disconnect(this);
+}
+
 QWidget *ChartPanel::addChart(const QString &title, ticks::Unit unit, bool log, const QList<LineSpec> &lines)
 {
     Plot plot;
@@ -145,8 +177,25 @@ QWidget *ChartPanel::addChart(const QString &title, ticks::Unit unit, bool log, 
         plot.lines.push_back({spec, line});
     }
     auto *view = new QChartView(chart);
+    plot.view = view;
     view->setRenderHint(QPainter::Antialiasing, false); // software-painted lines: antialiasing doubled the paint time
     view->setMinimumSize(150, 100);
+    // Marker labels sit over the plot area in chart coordinates: they follow it when the layout moves it. And a
+    // chart that changed size (the window, a neighbour folding) may now have room for a label it left out, or
+    // none for one it shows: its axes are labelled again once the layout is done, not from inside it, and not
+    // only at the next redraw (a paused or frozen run has none).
+    const auto index = m_plots.size();
+    connect(chart, &QChart::plotAreaChanged, this, [this, index] {
+        if (index >= m_plots.size())
+            return;
+        placeMarkerLabels(m_plots[index]);
+        QTimer::singleShot(0, this, [this, index] {
+            Plot &resized = m_plots[index];
+            labelValueTicks(resized);
+            if (!resized.xTicks.isEmpty())
+                setTimeTicks(resized, resized.x->min(), resized.x->max(), true);
+        });
+    });
     view->setFrameShape(QFrame::NoFrame);
     auto *box = new QFrame;
     box->setObjectName(QStringLiteral("chartBox"));
@@ -190,37 +239,45 @@ void ChartPanel::setLook(bool dark, int textPx)
     m_textPx = textPx;
     const QColor background = visual::chartBackground(dark);
     const QColor text = visual::textOnBackground(dark);
-    QFont font = this->font();
-    font.setPixelSize(textPx);
-    QFont titleFont = font;
-    titleFont.setPixelSize(textPx + 2);
-    titleFont.setBold(true);
+    // Above the plot: room for the top value label's upper half (it is centred on the top tick) and for the step
+    // markers' labels, which reach a few pixels into the plot rather than take more of a short chart's height.
+    const int top = textPx;
     for (Plot &plot : m_plots) {
         QChart *chart = plot.chart;
         plot.xTicks.clear(); // labels are measured when set: set them again in the new font
         plot.yTicks.clear();
+        plot.yShown.clear();
         chart->setBackgroundBrush(background);
         chart->setPlotAreaBackgroundVisible(false);
-        // Room above for the top value label (it is centred on the top tick) and right for the last time label.
-        chart->setMargins(QMargins(2, textPx, textPx * 3 / 2, 2));
+        // Right: a little room; the last time label, centred on its tick, is kept clear of the edge by
+        // setTimeTicks. Every pixel of margin is one the value axis' share of the width (kQtMaxAxisShare) does
+        // not get.
+        const QMargins margins(2, top, std::max(4, textPx / 4), 2);
+        chart->setMargins(margins);
         styleAxis(plot.x);
         styleAxis(plot.y);
         for (const Line &l : plot.lines)
             styleLine(l);
         updateLegend(plot);
+        for (QGraphicsSimpleTextItem *item : plot.markerTexts) {
+            item->setFont(markerFont());
+            item->setBrush(text);
+        }
     }
     for (Marker &m : m_markers) {
         for (QLineSeries *line : m.lines) {
             QPen pen(visual::ink(visual::Ink::Marker, dark), 1.5, Qt::DashLine);
             line->setPen(pen);
         }
-        for (QScatterSeries *label : m.labels) {
-            label->setColor(visual::ink(visual::Ink::Marker, dark));
-            label->setBorderColor(visual::ink(visual::Ink::Marker, dark));
-            label->setPointLabelsColor(text);
-            label->setPointLabelsFont(titleFont);
-        }
     }
+}
+
+QFont ChartPanel::markerFont() const
+{
+    QFont font = this->font();
+    font.setPixelSize(m_textPx + 2);
+    font.setBold(true);
+    return font;
 }
 
 void ChartPanel::setWindowSeconds(int seconds)
@@ -238,23 +295,91 @@ void ChartPanel::setSmoothing(bool on)
     m_smoothing = on;
 }
 
-void ChartPanel::setValueTicks(Plot &plot, const QList<double> &values)
+void ChartPanel::setValueTicks(Plot &plot, const QList<double> &values, double low, double high)
 {
-    if (values == plot.yTicks || values.isEmpty())
+    if (values.isEmpty())
         return;
-    plot.yTicks = values;
+    const auto axis = [&plot](double v) { return plot.log ? std::log10(v) : v; };
+    if (values != plot.yTicks) {
+        plot.yTicks = values;
+        labelValueTicks(plot);
+    }
+    plot.y->setRange(axis(low), axis(high));
+}
+
+void ChartPanel::labelValueTicks(Plot &plot)
+{
+    if (plot.yTicks.isEmpty())
+        return;
+    // Qt gives the value labels the room the widest asks for, up to 40% of the chart's width, and beyond that
+    // cuts them all ("100 …"). A label wider than that share is left out (its tick with it), so the rest keep
+    // their room. And it cuts every label taller than the axis' length over (labels + 1), less the padding: a
+    // chart too short for all of them keeps the top ones it has room for. When none fits (a chart squeezed to
+    // its minimum) the axis shows its grid without labels.
+    // A folded chart draws nothing, and its size is stale: it keeps every label until it unfolds and is resized.
+    QList<double> shown;
+    for (double v : plot.yTicks) {
+        if (plot.folded || valueLabelFits(plot, v))
+            shown << v;
+    }
+    QFont font = this->font();
+    font.setPixelSize(m_textPx);
+    const QMargins margins = plot.chart->margins();
+    const double length
+        = (plot.chart->size().height() > 0 ? plot.chart->size().height() : 240) - margins.top() - margins.bottom();
+    const auto tall = static_cast<qsizetype>(
+        std::floor(length / (QFontMetricsF(font).height() + kQtLabelSlack + 2 * kQtLabelPadding)) - 1);
+    if (!plot.folded && shown.size() > tall)
+        shown = shown.mid(shown.size() - std::max<qsizetype>(0, tall));
+    const bool labelled = !shown.isEmpty();
+    if (!labelled)
+        shown = plot.yTicks;
+    if (shown == plot.yShown && labelled == plot.y->labelsVisible())
+        return;
+    plot.yShown = shown;
+    const auto axis = [&plot](double v) { return plot.log ? std::log10(v) : v; };
+    const double min = plot.y->min();
+    const double max = plot.y->max();
     for (const QString &label : plot.y->categoriesLabels())
         plot.y->remove(label);
-    QList<double> at = values;
-    if (plot.log)
-        std::transform(at.begin(), at.end(), at.begin(), [](double v) { return std::log10(v); });
-    plot.y->setStartValue(at.first() - kStartBelow);
-    for (qsizetype i = 0; i < values.size(); ++i)
-        plot.y->append(ticks::format(values[i], plot.unit), at[i]);
-    plot.y->setRange(at.first(), at.last());
+    plot.y->setStartValue(axis(shown.first()) - kStartBelow);
+    for (double v : shown)
+        plot.y->append(ticks::format(v, plot.unit), axis(v));
+    plot.y->setRange(min, max);
     // The axis measures its width when the chart lays out; new labels need a new layout, or they are elided.
     plot.y->setLabelsVisible(false);
-    plot.y->setLabelsVisible(true);
+    plot.y->setLabelsVisible(labelled);
+    // And that layout happens now: laid out later, the new labels are first cut to the old labels' room, and
+    // a screenshot or a paint in between shows "100 …".
+    plot.chart->layout()->activate();
+}
+
+bool ChartPanel::valueLabelFits(const Plot &plot, double value) const
+{
+    QFont font = this->font();
+    font.setPixelSize(m_textPx);
+    const QMargins margins = plot.chart->margins();
+    const double chartWidth = plot.chart->size().width() > 0 ? plot.chart->size().width() : 400;
+    const double room
+        = kQtMaxAxisShare * (chartWidth - margins.left() - margins.right()) - kQtLabelPadding - kQtLabelSlack;
+    return QFontMetricsF(font).horizontalAdvance(ticks::format(value, plot.unit)) <= room;
+}
+
+int ChartPanel::valueIntervals(const Plot &plot) const
+{
+    QFont font = this->font();
+    font.setPixelSize(m_textPx);
+    const double lineHeight = QFontMetricsF(font).height() + kQtLabelSlack;
+    // Qt elides a value label taller than the chart's height (within its margins) over (labels + 1), less the
+    // padding; and labels closer than about two lines apart are hard to tell from each other (a log axis may put
+    // two ticks half an interval apart, a line: ticks::logAxis).
+    const QMargins margins = plot.chart->margins();
+    const double chartHeight
+        = (plot.chart->size().height() > 0 ? plot.chart->size().height() : 240) - margins.top() - margins.bottom();
+    const double plotHeight = plot.chart->plotArea().height() > 0 ? plot.chart->plotArea().height() : 160;
+    const int byElision = static_cast<int>(std::floor(chartHeight / (lineHeight + 2 * kQtLabelPadding))) - 2;
+    const int bySpacing = static_cast<int>(std::floor(plotHeight / (lineHeight * 2)));
+    return std::clamp(std::min(byElision, bySpacing), 1, 5);
 }
 
 void ChartPanel::styleAxis(QCategoryAxis *axis) const
@@ -271,17 +396,45 @@ void ChartPanel::styleAxis(QCategoryAxis *axis) const
 bool ChartPanel::setTimeTicks(Plot &plot, double from, double to, bool mayRelabel)
 {
     // Ticks at whole multiples of a 1-2-5 step: as the window scrolls, each label stays with its time. As many
-    // as fit the plot's width with room for a label each ("120 s" is about four text heights wide).
+    // as fit the plot's width with room for each label and a gap, and no more than Qt keeps whole: it elides a
+    // time label wider than the chart's width within its margins over (labels + 1), less the padding.
+    QFont font = this->font();
+    font.setPixelSize(m_textPx);
+    const QFontMetricsF metrics(font);
     const double width = plot.chart->plotArea().width() > 0 ? plot.chart->plotArea().width() : 300;
-    const int fit = std::clamp(static_cast<int>(width / (m_textPx * 4.5)), 2, 6);
-    const double step = ticks::niceStep((to - from) / fit);
+    const double chartWidth = (plot.chart->size().width() > 0 ? plot.chart->size().width() : 400)
+        - plot.chart->margins().left() - plot.chart->margins().right();
     QList<double> values;
-    const auto firstTick = static_cast<qint64>(std::ceil(from / step - 1e-9));
-    // No tick in the last tenth of the span: a label there would hang over the edge and be elided.
-    const auto lastTick = static_cast<qint64>(std::floor((to - 0.1 * (to - from)) / step + 1e-9));
-    for (qint64 i = firstTick; i <= lastTick; ++i)
-        values << static_cast<double>(i) * step; // a multiple, not a running sum: 0.1 + 0.2 is not 0.3
+    for (int fit = 6; fit >= 1; --fit) {
+        const double step = ticks::niceStep((to - from) / fit);
+        values.clear();
+        const auto firstTick = static_cast<qint64>(std::ceil(from / step - 1e-9));
+        // No tick whose label, centred on it, would reach past the chart's edge (it would be elided): a label
+        // as wide as the widest this step can make, less the right margin, must fit after it.
+        const double last
+            = metrics.horizontalAdvance(ticks::format(std::floor(to / step) * step, ticks::Unit::Seconds));
+        const double clear = std::max(
+            0.1 * (to - from), (last / 2 + kQtLabelPadding - plot.chart->margins().right()) * (to - from) / width);
+        const auto lastTick = static_cast<qint64>(std::floor((to - clear) / step + 1e-9));
+        double widest = 0;
+        for (qint64 i = firstTick; i <= lastTick; ++i) {
+            values << static_cast<double>(i) * step; // a multiple, not a running sum: 0.1 + 0.2 is not 0.3
+            widest = std::max(widest, metrics.horizontalAdvance(ticks::format(values.last(), ticks::Unit::Seconds)));
+        }
+        widest += kQtLabelSlack;
+        const bool whole = widest + 2 * kQtLabelPadding <= chartWidth / static_cast<double>(values.size() + 1);
+        const bool apart = values.size() < 2 || width * step / (to - from) >= widest + m_textPx;
+        if (whole && apart)
+            break;
+    }
     plot.x->setRange(from, to);
+    // Qt gives the time axis at most 40% of the chart's height too, and cuts its labels below that ("..."): a chart
+    // that short shows its time grid without them.
+    const double height = (plot.chart->size().height() > 0 ? plot.chart->size().height() : 240)
+        - plot.chart->margins().top() - plot.chart->margins().bottom();
+    const bool tallEnough = kQtMaxAxisShare * height - 2 * kQtLabelPadding >= metrics.height() + kQtLabelSlack;
+    if (plot.x->labelsVisible() != tallEnough)
+        plot.x->setLabelsVisible(tallEnough);
     if (values == plot.xTicks || values.isEmpty() || (!mayRelabel && !plot.xTicks.isEmpty()))
         return false;
     plot.xTicks = values;
@@ -291,6 +444,7 @@ bool ChartPanel::setTimeTicks(Plot &plot, double from, double to, bool mayRelabe
     for (double t : values)
         plot.x->append(ticks::format(t, ticks::Unit::Seconds), t);
     plot.x->setRange(from, to);
+    plot.chart->layout()->activate(); // as for the value labels: laid out against the new labels, not the old
     return true;
 }
 
@@ -313,9 +467,10 @@ void ChartPanel::redraw(const TelemetryHistory &history)
             plot.plotSize = plot.chart->plotArea().size();
             plot.xTicks.clear();
             plot.yTicks.clear();
+            plot.yShown.clear();
         }
         double high = 0;
-        double low = 1e300;
+        double low = 1e300; // log axes: the smallest value above zero (an interval where nothing finished has none)
         // A thick line costs its stroking per segment: a 60 s window holds 600 samples a series and a 10 min one
         // 6,000, for some 800 pixels. Each 5 px column keeps its lowest and highest sample, so spikes stay.
         const int buckets = std::max(20, static_cast<int>(plot.chart->plotArea().width() / kPxPerBucket));
@@ -326,26 +481,36 @@ void ChartPanel::redraw(const TelemetryHistory &history)
             for (QPointF &p : points) {
                 high = std::max(high, p.y());
                 if (plot.log) {
-                    low = std::min(low, std::max(p.y(), kLatencyFloorUs));
+                    if (p.y() > 0)
+                        low = std::min(low, std::max(p.y(), kLatencyFloorUs));
                     p.setY(std::log10(std::max(p.y(), kLatencyFloorUs)));
                 }
             }
             l.line->replace(decimateMinMax(points, buckets));
         }
         relabelled = setTimeTicks(plot, from, to, !relabelled) || relabelled;
-        // As many value ticks as the plot's height holds: a category axis elides a label taller than its
-        // category (measured: a category of 2.5 text heights keeps its label, one of 2.2 loses it), so each gets 3.
-        const double height = plot.chart->plotArea().height() > 0 ? plot.chart->plotArea().height() : 200;
-        const int fit = std::clamp(static_cast<int>(height / (m_textPx * 3.0)), 1, 5);
+        const int fit = valueIntervals(plot);
         if (plot.fixedPercent) {
-            setValueTicks(plot, ticks::linear(100, fit).values());
+            const auto values = ticks::linear(100, fit).values();
+            setValueTicks(plot, values, 0, values.last());
         } else if (plot.log) {
-            setValueTicks(plot, ticks::decades(low < 1e300 ? low : 1, std::max(high, 10.0), fit));
+            // From the latencies shown, with a margin, to round values; kept while it still suits them.
+            const bool any = low < 1e300;
+            const double dataLow = any ? low : kLatencyDefaultLowUs;
+            const double dataHigh = any ? std::max(high, low) : kLatencyDefaultHighUs;
+            const ticks::LogAxis &shown = plot.logShown;
+            if (plot.yTicks.isEmpty() || static_cast<int>(shown.ticks.size()) - 1 > fit
+                || !ticks::logAxisHolds(shown, dataLow, dataHigh, kLogSlack))
+                plot.logShown = ticks::logAxis(
+                    dataLow, dataHigh, fit, kLogMargin, [this, &plot](double v) { return valueLabelFits(plot, v); });
+            setValueTicks(plot, plot.logShown.ticks, plot.logShown.low, plot.logShown.high);
         } else {
             // Keep the scale while the data stays between 40% and 100% of it, so the axis does not twitch.
             const double top = plot.yTicks.isEmpty() ? 0 : plot.yTicks.last();
-            if (high > top || high < 0.4 * top || top == 0 || static_cast<int>(plot.yTicks.size()) - 1 > fit)
-                setValueTicks(plot, ticks::linear(high * 1.1, fit).values());
+            if (high > top || high < 0.4 * top || top == 0 || static_cast<int>(plot.yTicks.size()) - 1 > fit) {
+                const auto values = ticks::linear(high * 1.1, fit).values();
+                setValueTicks(plot, values, 0, values.last());
+            }
         }
     }
     placeMarkers();
@@ -446,18 +611,71 @@ bool ChartPanel::lineShown(Series series) const
 QStringList ChartPanel::valueLabels(Chart chart) const
 {
     const auto i = static_cast<std::size_t>(chart);
-    return i < m_plots.size() ? m_plots[i].y->categoriesLabels() : QStringList();
+    return i < m_plots.size() && m_plots[i].y->labelsVisible() ? m_plots[i].y->categoriesLabels() : QStringList();
 }
 
 QStringList ChartPanel::timeLabels(Chart chart) const
 {
     const auto i = static_cast<std::size_t>(chart);
-    return i < m_plots.size() ? m_plots[i].x->categoriesLabels() : QStringList();
+    return i < m_plots.size() && m_plots[i].x->labelsVisible() ? m_plots[i].x->categoriesLabels() : QStringList();
+}
+
+std::pair<double, double> ChartPanel::valueRange(Chart chart) const
+{
+    const auto i = static_cast<std::size_t>(chart);
+    if (i >= m_plots.size())
+        return {0, 0};
+    const Plot &plot = m_plots[i];
+    if (plot.log)
+        return {std::pow(10.0, plot.y->min()), std::pow(10.0, plot.y->max())};
+    return {plot.y->min(), plot.y->max()};
+}
+
+double ChartPanel::valueLabelRoom(Chart chart) const
+{
+    const auto i = static_cast<std::size_t>(chart);
+    if (i >= m_plots.size())
+        return 0;
+    const QChart *c = m_plots[i].chart;
+    return c->plotArea().left() - c->margins().left() - kQtLabelPadding;
+}
+
+QStringList ChartPanel::drawnTexts(Chart chart) const
+{
+    QStringList texts;
+    const auto i = static_cast<std::size_t>(chart);
+    if (i >= m_plots.size() || m_plots[i].folded)
+        return texts; // a folded chart draws nothing
+    const QChart *c = m_plots[i].chart;
+    for (const QGraphicsItem *item : c->scene()->items()) {
+        if (!item->isVisible() || !c->isAncestorOf(item))
+            continue;
+        if (const auto *rich = dynamic_cast<const QGraphicsTextItem *>(item); rich && !rich->toPlainText().isEmpty())
+            texts << rich->toPlainText();
+        else if (const auto *simple = dynamic_cast<const QGraphicsSimpleTextItem *>(item);
+                 simple && !simple->text().isEmpty())
+            texts << simple->text();
+    }
+    return texts;
+}
+
+QList<ChartPanel::DrawnMarker> ChartPanel::markerLabels(Chart chart) const
+{
+    QList<DrawnMarker> shown;
+    const auto i = static_cast<std::size_t>(chart);
+    if (i >= m_plots.size() || m_plots[i].folded)
+        return shown; // a folded chart draws nothing
+    for (const QGraphicsSimpleTextItem *item : m_plots[i].markerTexts) {
+        if (item->isVisible())
+            shown.append({item->text(), item->mapRectToParent(item->boundingRect())});
+    }
+    return shown;
 }
 
 void ChartPanel::addMarker(double atS, const QString &label)
 {
-    m_markers.push_back({atS, label, {}, {}});
+    m_markers.push_back({atS, label, {}});
+    placeMarkers();
 }
 
 void ChartPanel::clearMarkers()
@@ -467,21 +685,15 @@ void ChartPanel::clearMarkers()
             line->chart()->removeSeries(line);
             delete line;
         }
-        for (QScatterSeries *label : m.labels) {
-            label->chart()->removeSeries(label);
-            delete label;
-        }
     }
     m_markers.clear();
+    for (Plot &plot : m_plots)
+        placeMarkerLabels(plot);
 }
 
 void ChartPanel::placeMarkers()
 {
-    QFont labelFont = font();
-    labelFont.setPixelSize(m_textPx + 2);
-    labelFont.setBold(true);
     const QColor marker = visual::ink(visual::Ink::Marker, m_dark);
-    const QColor text = visual::textOnBackground(m_dark);
     for (auto &m : m_markers) {
         if (m.lines.empty()) {
             for (const Plot &plot : m_plots) {
@@ -491,33 +703,58 @@ void ChartPanel::placeMarkers()
                 plot.chart->addSeries(line);
                 line->attachAxis(plot.x);
                 line->attachAxis(plot.y);
-                auto *label = new QScatterSeries;
-                label->setMarkerSize(8);
-                label->setColor(marker);
-                label->setBorderColor(marker);
-                label->setPointLabelsFormat(m.text);
-                label->setPointLabelsVisible(true);
-                label->setPointLabelsClipping(false);
-                label->setPointLabelsFont(labelFont);
-                label->setPointLabelsColor(text);
-                plot.chart->addSeries(label);
-                label->attachAxis(plot.x);
-                label->attachAxis(plot.y);
-                for (QAbstractSeries *series :
-                    {static_cast<QAbstractSeries *>(line), static_cast<QAbstractSeries *>(label)})
-                    for (QLegendMarker *legend : plot.chart->legend()->markers(series))
-                        legend->setVisible(false);
+                for (QLegendMarker *legend : plot.chart->legend()->markers(line))
+                    legend->setVisible(false);
                 m.lines.push_back(line);
-                m.labels.push_back(label);
             }
         }
         for (std::size_t i = 0; i < m.lines.size(); ++i) {
             const QCategoryAxis *y = m_plots[i].y;
-            const double low = y->min();
-            const double high = y->max();
-            m.lines[i]->replace({QPointF(m.atS, high), QPointF(m.atS, low)});
-            m.labels[i]->replace({QPointF(m.atS, low + (high - low) * 0.9)});
+            m.lines[i]->replace({QPointF(m.atS, y->max()), QPointF(m.atS, y->min())});
         }
+    }
+    for (Plot &plot : m_plots)
+        placeMarkerLabels(plot);
+}
+
+void ChartPanel::placeMarkerLabels(Plot &plot)
+{
+    // The labels sit in the row above the plot, over their lines; those too close to read apart share one.
+    const QRectF area = plot.chart->plotArea();
+    const double from = plot.x->min();
+    const double to = plot.x->max();
+    QList<double> xs;
+    QStringList texts;
+    if (area.width() > 0 && to > from) {
+        for (const Marker &m : m_markers) {
+            if (m.atS < from || m.atS > to)
+                continue; // scrolled out of the window
+            xs << area.left() + (m.atS - from) / (to - from) * area.width();
+            texts << m.text;
+        }
+    }
+    const QFont font = markerFont();
+    const QFontMetricsF metrics(font);
+    const auto labels = layoutMarkerLabels(
+        xs, texts, [&metrics](const QString &text) { return metrics.horizontalAdvance(text); }, m_textPx / 2.0,
+        area.left(), plot.chart->size().width() - plot.chart->margins().right() / 2.0);
+    while (plot.markerTexts.size() < static_cast<std::size_t>(labels.size())) {
+        auto *item = new QGraphicsSimpleTextItem(plot.chart);
+        item->setFont(font);
+        item->setBrush(visual::textOnBackground(m_dark));
+        item->setZValue(10);
+        plot.markerTexts.push_back(item);
+    }
+    for (std::size_t i = 0; i < plot.markerTexts.size(); ++i) {
+        QGraphicsSimpleTextItem *item = plot.markerTexts[i];
+        if (i >= static_cast<std::size_t>(labels.size())) {
+            item->hide();
+            continue;
+        }
+        const MarkerLabel &label = labels[static_cast<qsizetype>(i)];
+        item->setText(label.text);
+        item->setPos(label.left(), std::max(0.0, area.top() - metrics.height() - 1));
+        item->show();
     }
 }
 

@@ -10,6 +10,7 @@
 #include "scenario/report.h"
 #include "schedulersview.h"
 #include "stattiles.h"
+#include "telemetryhistory.h"
 #include "topologyview.h"
 #include "visualstyle.h"
 
@@ -20,6 +21,7 @@
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QFontMetricsF>
 #include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
 #include <QGraphicsTextItem>
@@ -43,6 +45,7 @@
 
 #include <cmath>
 #include <memory>
+#include <set>
 
 using namespace beam;
 
@@ -68,6 +71,12 @@ protected:
 private:
     int m_widest = 0;
 };
+
+// The lessons are resources of the ui library; a test without a window registers them itself.
+static void initResources()
+{
+    Q_INIT_RESOURCE(resources);
+}
 
 class TestMainWindow : public QObject
 {
@@ -187,7 +196,297 @@ class TestMainWindow : public QObject
         }
     }
 
+    /// Snapshots every 100 ms from `fromS` to `toS` with latencies between `lowUs` and `highUs` (p50 at the low
+    /// end, max at the high one) and a steady 1000 events/s.
+    static void addSnapshots(TelemetryHistory &history, double fromS, double toS, double lowUs, double highUs)
+    {
+        for (double t = fromS; t <= toS + 1e-9; t += 0.1) {
+            Snapshot s;
+            s.elapsedS = t;
+            s.processedPerSec = 1000;
+            s.producedPerSec = 1000;
+            s.inFlight = 5;
+            s.limit = 1000;
+            s.rssBytes = 50 << 20;
+            s.window.p50 = lowUs; // the charts draw the window's latencies
+            s.window.p99 = (lowUs + highUs) / 2;
+            s.window.max = highUs;
+            s.window.count = 1000;
+            s.interval = s.window;
+            history.add(s);
+        }
+    }
+
+    /// Every marker label drawn on every chart: no two overlap; read left to right, split at "·", the numbers are
+    /// `expected` on each chart. Returns whether any label holds more than one number.
+    static bool checkMarkerLabels(const ChartPanel &charts, const QStringList &expected)
+    {
+        bool merged = false;
+        for (int c = 0; c < int(ChartPanel::Chart::Count); ++c) {
+            if (charts.folded(ChartPanel::Chart(c)))
+                continue; // nothing to show, not shown
+            const auto labels = charts.markerLabels(ChartPanel::Chart(c));
+            QStringList read;
+            for (qsizetype i = 0; i < labels.size(); ++i) {
+                read << labels[i].text.split(QChar(0x00B7));
+                merged = merged || labels[i].text.contains(QChar(0x00B7));
+                for (qsizetype j = 0; j < i; ++j) {
+                    if (labels[i].rect.intersects(labels[j].rect))
+                        qWarning() << charts.title(ChartPanel::Chart(c)) << labels[i].text << "overlaps"
+                                   << labels[j].text;
+                    QTest::qVerify(!labels[i].rect.intersects(labels[j].rect), "no overlap", "", __FILE__, __LINE__);
+                }
+            }
+            if (read != expected)
+                qWarning() << charts.title(ChartPanel::Chart(c)) << "reads" << read << "not" << expected;
+            QTest::qVerify(read == expected, "read == expected", "", __FILE__, __LINE__);
+        }
+        return merged;
+    }
+
 private slots:
+    void testSchedulersKeyListsEveryColourShown()
+    {
+        // The Schedulers tab at projector size: under the lanes, a key with a swatch for every colour they show,
+        // whole on screen; with 64 consumers it says how colours repeat.
+        MainWindow window;
+        window.resize(1920, 1080);
+        window.setPresentationMode(true);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto lesson = loadScenario(QStringLiteral(":/lessons/schedulers.json"));
+        QVERIFY(std::holds_alternative<Scenario>(lesson));
+        window.playScenario(std::get<Scenario>(lesson));
+        auto *lanes = window.findChild<SchedulersView *>();
+        QVERIFY(lanes && lanes->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(lanes->consumersShown().size() >= 6, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(lanes->height() >= lanes->heightForWidth(lanes->width()), 3000);
+
+        const auto checkKey = [lanes] {
+            const auto key = lanes->keyEntries();
+            QHash<QRgb, QString> keyColours;
+            for (const auto &entry : key) {
+                if (entry.swatch == SchedulersView::KeyEntry::Swatch::Fill)
+                    keyColours.insert(entry.colour.rgb(), entry.text);
+            }
+            // Every consumer that ran has its colour in the key, under the name of the first consumer with it.
+            for (int c : lanes->consumersShown()) {
+                const QColor colour = SchedulersView::consumerColour(c);
+                QVERIFY2(keyColours.contains(colour.rgb()), qPrintable(QStringLiteral("C%1").arg(c)));
+                QCOMPARE(
+                    keyColours.value(colour.rgb()), QStringLiteral("C%1").arg(c % SchedulersView::kConsumerColours));
+            }
+            // And every colour painted in the lanes is in the key (or is the lane's own background, or the
+            // hatching's ink).
+            QStringList why;
+            for (const auto &entry : key)
+                why << entry.text;
+            QVERIFY(why.contains(QStringLiteral("idle")));
+            QVERIFY(std::any_of(key.begin(), key.end(), [](const auto &e) {
+                return e.swatch == SchedulersView::KeyEntry::Swatch::Hatched
+                    && e.text.contains(QLatin1String("not recorded"));
+            }));
+            const QImage image = lanes->grab().toImage();
+            const double ratio = image.devicePixelRatio();
+            std::set<QRgb> painted;
+            for (int i = 0; i < lanes->laneLabels().size(); ++i) {
+                const QRect lane = lanes->laneRect(i).adjusted(2, 2, -2, -2);
+                for (int y = lane.top(); y <= lane.bottom(); y += 2)
+                    for (int x = lane.left(); x <= lane.right(); ++x)
+                        painted.insert(
+                            image.pixel(static_cast<int>(x * ratio), static_cast<int>(y * ratio)) | 0xFF000000U);
+            }
+            const std::set<QRgb> background{QColor(0xF2, 0xF2, 0xF2).rgb(), QColor(0x30, 0x30, 0x36).rgb(),
+                visual::textOnBackground(false).rgb(), visual::textOnBackground(true).rgb()};
+            int consumerColours = 0;
+            for (QRgb rgb : painted) {
+                if (background.count(rgb))
+                    continue;
+                QVERIFY2(keyColours.contains(rgb), qPrintable(QColor(rgb).name()));
+                ++consumerColours;
+            }
+            QVERIFY(consumerColours >= 2);
+            // The key is on screen, whole: the widget is as tall as the lanes and the key need.
+            QVERIFY2(lanes->height() >= lanes->heightForWidth(lanes->width()),
+                qPrintable(QStringLiteral("%1 < %2").arg(lanes->height()).arg(lanes->heightForWidth(lanes->width()))));
+            QVERIFY(lanes->visibleRegion().boundingRect().height() >= lanes->heightForWidth(lanes->width()));
+        };
+        checkKey();
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(lanes->keyNote().isEmpty()); // eight consumers, eight colours: nothing repeats
+
+        // The 64-consumer step: colours repeat, and the key says how.
+        LessonPanel *lessonPanel = window.lessons();
+        lessonPanel->pause();
+        while (lessonPanel->stepsDone() < 3)
+            lessonPanel->step();
+        QTRY_VERIFY_WITH_TIMEOUT(!lanes->consumersShown().isEmpty() && lanes->consumersShown().last() >= 16, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(lanes->height() >= lanes->heightForWidth(lanes->width()), 3000);
+        checkKey();
+        QVERIFY2(lanes->keyNote().contains(QLatin1String("C8")) && lanes->keyNote().contains(QLatin1String("C0")),
+            qPrintable(lanes->keyNote()));
+        const auto key = lanes->keyEntries();
+        QCOMPARE(key.first().text, QStringLiteral("C0"));
+        QCOMPARE(
+            std::count_if(key.begin(), key.end(), [](const auto &e) { return e.text.startsWith(QLatin1Char('C')); }),
+            SchedulersView::kConsumerColours);
+    }
+
+    void testStepMarkersReadCaptionsAndNeverOverlap()
+    {
+        // let-it-crash sets crash_rate at 8.5 s, kills consumer 3 at 10 s and sets crash_rate at 16 s, under its
+        // captions 3, 4 and 5. Played in the window (Jump to next step puts all three within an instant), the
+        // markers read those caption numbers, not the steps' places in the timeline (3, 5, 7), in one label.
+        MainWindow window;
+        window.resize(1920, 1080);
+        window.setPresentationMode(true);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto lesson = loadScenario(QStringLiteral(":/lessons/let-it-crash.json"));
+        QVERIFY(std::holds_alternative<Scenario>(lesson));
+        const Scenario &scenario = std::get<Scenario>(lesson);
+        window.playScenario(scenario);
+        LessonPanel *panel = window.lessons();
+        panel->pause();
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Running, 2000);
+        const QStringList expected{QStringLiteral("3"), QStringLiteral("4"), QStringLiteral("5")};
+        while (window.charts()->markerCount() < 3 && panel->stepsDone() < scenario.timeline.size())
+            panel->step();
+        QCOMPARE(window.charts()->markerCount(), 3);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.charts()->markerLabels(ChartPanel::Chart::Throughput).isEmpty(), 3000);
+        checkMarkerLabels(*window.charts(), expected);
+        if (QTest::currentTestFailed())
+            return;
+
+        // At their own times, on a 30 s axis at projector size, the first two are closer than their labels are
+        // wide: merged ("3·4"), never printed over each other ("35"); wide enough, a label each.
+        ChartPanel charts;
+        charts.setLook(false, visual::kPresentationTextPx);
+        charts.resize(charts.minimumSizeHint().expandedTo(QSize(700, 700)));
+        charts.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&charts));
+        TelemetryHistory history;
+        addSnapshots(history, 0.1, 30, 10, 200);
+        charts.addMarker(8.5, expected[0]);
+        charts.addMarker(10, expected[1]);
+        charts.addMarker(16, expected[2]);
+        charts.redraw(history);
+        QTRY_VERIFY(!charts.markerLabels(ChartPanel::Chart::Throughput).isEmpty());
+        QVERIFY(checkMarkerLabels(charts, expected)); // the close pair was there to be merged
+        charts.resize(2400, 900);
+        QTRY_COMPARE(charts.markerLabels(ChartPanel::Chart::Throughput).size(), 3);
+        QVERIFY(!checkMarkerLabels(charts, expected));
+        charts.clearMarkers();
+        QVERIFY(charts.markerLabels(ChartPanel::Chart::Throughput).isEmpty());
+    }
+
+    void testLatencyAxisFollowsItsData()
+    {
+        ChartPanel charts;
+        charts.setWindowSeconds(10);
+        charts.resize(900, 700);
+        charts.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&charts));
+        TelemetryHistory history;
+        const auto range = [&charts] { return charts.valueRange(ChartPanel::Chart::Latency); };
+        // Latencies of 10-200 µs: an axis within 1 µs .. 1 ms, not 1 ns .. 1 s.
+        addSnapshots(history, 0.1, 20, 10, 200);
+        charts.redraw(history);
+        QVERIFY2(range().first >= 1 && range().first <= 10 && range().second >= 200 && range().second <= 1000,
+            qPrintable(QStringLiteral("%1 .. %2 µs").arg(range().first).arg(range().second)));
+        // It holds still while the data moves about inside it.
+        const auto held = range();
+        for (int i = 0; i < 20; ++i) {
+            addSnapshots(history, 20.1 + i * 0.2, 20.2 + i * 0.2, 12 + i % 3, 150 + 15 * (i % 5));
+            charts.redraw(history);
+            QCOMPARE(range(), held);
+        }
+        // A spike of 2 s: the axis grows to hold it at once.
+        addSnapshots(history, 24.1, 25, 10, 2e6);
+        charts.redraw(history);
+        QVERIFY(range().second >= 2e6 && range().second <= 1e7);
+        // When it has left the window, the axis comes back to the data.
+        addSnapshots(history, 25.1, 40, 10, 200);
+        charts.redraw(history);
+        QVERIFY2(range().first >= 1 && range().second <= 1000,
+            qPrintable(QStringLiteral("%1 .. %2 µs").arg(range().first).arg(range().second)));
+    }
+
+    void testValueLabelsHaveTheRoomTheyNeed_data()
+    {
+        QTest::addColumn<int>("textPx");
+        QTest::addColumn<QSize>("size"); ///< empty: the smallest the charts allow
+        QTest::addColumn<int>("fewest"); ///< value labels every chart shown keeps at least
+        // The chart panel's size in the window: 1500x900 on a desk (and with Controls and Lessons open),
+        // 1920x1080 in presentation mode, and that with larger type; then each font at the panel's minimum size,
+        // where a chart may have room for no label at all.
+        QTest::newRow("desk") << visual::kDeskTextPx << QSize(760, 700) << 2;
+        QTest::newRow("desk, with Controls and Lessons open") << visual::kDeskTextPx << QSize(360, 700) << 2;
+        QTest::newRow("presentation") << visual::kPresentationTextPx << QSize(550, 760) << 1;
+        QTest::newRow("larger") << 30 << QSize(640, 900) << 1;
+        QTest::newRow("desk, smallest") << visual::kDeskTextPx << QSize() << 0;
+        QTest::newRow("presentation, smallest") << visual::kPresentationTextPx << QSize() << 0;
+        QTest::newRow("larger, smallest") << 30 << QSize() << 0;
+    }
+
+    void testValueLabelsHaveTheRoomTheyNeed()
+    {
+        // Every value label fits the room the layout gives its axis, measured in the chart's font, and none is
+        // drawn cut ("100 …"), not even right after the labels change from µs to the wider ms (laid out late,
+        // they were cut to the old labels' room). At the window's sizes every chart shown keeps a label or two;
+        // squeezed to its minimum, a chart leaves out a label rather than cut it.
+        QFETCH(int, textPx);
+        QFETCH(QSize, size);
+        QFETCH(int, fewest);
+        ChartPanel charts;
+        charts.setLook(false, textPx);
+        charts.resize(size.isEmpty() ? charts.minimumSizeHint() : size.expandedTo(charts.minimumSizeHint()));
+        charts.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&charts));
+        QFont font = charts.font();
+        font.setPixelSize(textPx);
+        const QFontMetricsF metrics(font);
+        TelemetryHistory history;
+        const auto check = [&](const QString &when) {
+            for (int c = 0; c < int(ChartPanel::Chart::Count); ++c) {
+                const auto chart = ChartPanel::Chart(c);
+                if (charts.folded(chart))
+                    continue; // nothing to show, nothing drawn
+                const QStringList labels = charts.valueLabels(chart);
+                double widest = 0;
+                for (const QString &label : labels)
+                    widest = std::max(widest, metrics.horizontalAdvance(label));
+                const QString what = QStringLiteral("%1, %2: room %3 for %4 (%5)")
+                                         .arg(when, charts.title(chart))
+                                         .arg(charts.valueLabelRoom(chart))
+                                         .arg(widest)
+                                         .arg(labels.join(QLatin1Char('|')));
+                QVERIFY2(labels.size() >= fewest, qPrintable(what));
+                if (!labels.isEmpty())
+                    QVERIFY2(charts.valueLabelRoom(chart) >= widest, qPrintable(what));
+                for (const QString &text : charts.drawnTexts(chart))
+                    QVERIFY2(!text.contains(QChar(0x2026)) && !text.contains(QLatin1String("...")),
+                        qPrintable(
+                            QStringLiteral("%1, %2: %3 in %4 (time labels %5)")
+                                .arg(when, charts.title(chart), text, charts.drawnTexts(chart).join(QLatin1Char('|')),
+                                    charts.timeLabels(chart).join(QLatin1Char('|')))));
+            }
+        };
+        // A run's first 20 s, a redraw a second: the time axis grows, its labels change.
+        for (int second = 1; second <= 20 && !QTest::currentTestFailed(); ++second) {
+            addSnapshots(history, second - 0.9, second, 10, 200);
+            charts.redraw(history);
+            check(QStringLiteral("µs at %1 s").arg(second));
+        }
+        addSnapshots(history, 20.1, 70, 100000, 800000); // now 100-800 ms: "100 ms", "500 ms"
+        charts.redraw(history);
+        check(QStringLiteral("ms, at once"));
+        QCoreApplication::sendPostedEvents(); // the layout requests, as the event loop would
+        QCoreApplication::processEvents();
+        check(QStringLiteral("ms, laid out"));
+    }
+
     void testSchedulersLessonOpensTheLanesAndTheirNumbersAgree()
     {
         MainWindow window;
@@ -264,6 +563,7 @@ private slots:
     {
         // Settings of a developer's own session never leak into the tests, nor the tests' into theirs.
         qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+        initResources();
     }
 
     void testWindowStartsAndChartsFill()
@@ -1010,8 +1310,10 @@ private slots:
         MainWindow window;
         window.show();
         QTRY_VERIFY_WITH_TIMEOUT(window.history().size() > 5, 3000);
+        // A chart too narrow for a label leaves it out rather than cut it: the labels come once the window has
+        // laid the charts out at their size.
+        QTRY_VERIFY_WITH_TIMEOUT(!window.charts()->valueLabels(ChartPanel::Chart::Latency).isEmpty(), 3000);
         const QStringList latency = window.charts()->valueLabels(ChartPanel::Chart::Latency);
-        QVERIFY(!latency.isEmpty());
         for (const QString &label : latency) {
             QVERIFY2(label.endsWith(QStringLiteral(" µs")) || label.endsWith(QStringLiteral(" ms"))
                     || label.endsWith(QStringLiteral(" s")) || label.endsWith(QStringLiteral(" ns")),
@@ -1021,7 +1323,9 @@ private slots:
         const QStringList time = window.charts()->timeLabels(ChartPanel::Chart::Throughput);
         QVERIFY(!time.isEmpty());
         QVERIFY(time.first().endsWith(QLatin1String(" s")));
-        QCOMPARE(window.charts()->valueLabels(ChartPanel::Chart::HeldBack).last(), QStringLiteral("100%"));
+        const QStringList held = window.charts()->valueLabels(ChartPanel::Chart::HeldBack);
+        QVERIFY(!held.isEmpty());
+        QCOMPARE(held.last(), QStringLiteral("100%"));
         // Each series once: failed attempts are on the Failures chart, not on Throughput as well.
         QVERIFY(!window.charts()->legend(ChartPanel::Chart::Throughput).contains(QStringLiteral("failed")));
         // Nothing is dropped under back-pressure: the dropped line is not drawn, nor named (see testEmptyChartsFold).

@@ -3,6 +3,7 @@
 // its background, ticks are round and speak in units, and Little's law is only judged in a steady state.
 #include "axisticks.h"
 #include "decimate.h"
+#include "markerlabels.h"
 #include "scenario/report.h"
 #include "visualstyle.h"
 
@@ -145,13 +146,140 @@ private slots:
         QVERIFY(t.top >= high);
     }
 
-    void testDecades()
+    void testNiceBounds()
     {
-        QCOMPARE(ticks::decades(3, 4500), (QList<double>{1, 10, 100, 1000, 10000}));
-        // Not enough room for every decade: every second one, anchored so the ticks stay put.
-        QCOMPARE(ticks::decades(3, 4500, 2), (QList<double>{1, 100, 10000}));
-        QCOMPARE(ticks::decades(0.5, 0.9), (QList<double>{0.1, 1}));
-        QVERIFY(ticks::decades(0, 10).isEmpty());
+        QCOMPARE(ticks::niceFloor(8.3), 5.0);
+        QCOMPARE(ticks::niceFloor(10.0), 10.0);
+        QCOMPARE(ticks::niceFloor(0.19), 0.1);
+        QCOMPARE(ticks::niceFloor(450.0), 200.0);
+        QCOMPARE(ticks::niceCeil(240.0), 500.0);
+        QCOMPARE(ticks::niceCeil(1000.0), 1000.0);
+    }
+
+    void testLogAxisFollowsItsData_data()
+    {
+        QTest::addColumn<double>("low");
+        QTest::addColumn<double>("high");
+        QTest::addColumn<int>("intervals");
+        QTest::newRow("10-200 us") << 10.0 << 200.0 << 5;
+        QTest::newRow("10-200 us, short plot") << 10.0 << 200.0 << 2;
+        QTest::newRow("one value") << 50.0 << 50.0 << 5;
+        QTest::newRow("2 us to 3 s") << 2.0 << 3e6 << 5;
+        QTest::newRow("2 us to 3 s, short plot") << 2.0 << 3e6 << 2;
+        QTest::newRow("one interval") << 30.0 << 4000.0 << 1;
+        QTest::newRow("below a microsecond") << 0.3 << 0.9 << 4;
+    }
+
+    void testLogAxisFollowsItsData()
+    {
+        QFETCH(double, low);
+        QFETCH(double, high);
+        QFETCH(int, intervals);
+        const ticks::LogAxis axis = ticks::logAxis(low, high, intervals);
+        // The data inside with its margin, the bounds round, and no more than a 1-2-5 step beyond the margin.
+        QVERIFY2(axis.low <= low / 1.25 && axis.high >= high * 1.25,
+            qPrintable(QStringLiteral("%1 .. %2").arg(axis.low).arg(axis.high)));
+        QCOMPARE(ticks::niceFloor(axis.low), axis.low);
+        QCOMPARE(ticks::niceCeil(axis.high), axis.high);
+        QVERIFY(axis.low > low / 1.25 / 2.5 - 1e-12);
+        QVERIFY(axis.high < high * 1.25 * 2.5 + 1e-12);
+        // Labelled: round values inside the axis, rising, at most `intervals` intervals, none crowding another.
+        QVERIFY(axis.ticks.size() >= 2);
+        QVERIFY(axis.ticks.size() - 1 <= intervals);
+        const double span = std::log10(axis.high / axis.low);
+        for (qsizetype i = 0; i < axis.ticks.size(); ++i) {
+            QVERIFY(axis.ticks[i] >= axis.low * (1 - 1e-9) && axis.ticks[i] <= axis.high * (1 + 1e-9));
+            QCOMPARE(ticks::niceFloor(axis.ticks[i]), axis.ticks[i]);
+            if (i > 0)
+                QVERIFY2(std::log10(axis.ticks[i] / axis.ticks[i - 1]) >= 0.5 * span / intervals - 1e-9,
+                    qPrintable(QStringLiteral("%1 then %2").arg(axis.ticks[i - 1]).arg(axis.ticks[i])));
+        }
+    }
+
+    void testLogAxisExamples()
+    {
+        // The case: latencies of 10-200 µs get an axis of 5-500 µs, not 1 ns to 1 s.
+        const auto fitted = ticks::logAxis(10, 200, 5);
+        QCOMPARE(fitted.low, 5.0);
+        QCOMPARE(fitted.high, 500.0);
+        QCOMPARE(fitted.ticks, (QList<double>{5, 10, 100, 500}));
+        // A shorter plot: a bound that would crowd its decade goes unlabelled.
+        QCOMPARE(ticks::logAxis(10, 200, 2).ticks, (QList<double>{10, 100, 500}));
+        // Room for every 1-2-5 value: all of them.
+        QCOMPARE(ticks::logAxis(30, 70, 4).ticks, (QList<double>{20, 50, 100}));
+        // Seven decades on a short plot: every second decade, anchored at even powers so they stay put.
+        QCOMPARE(ticks::logAxis(2, 3e6, 3).ticks, (QList<double>{1, 100, 1e4, 1e6}));
+        // In a narrow chart in large type only labels of four characters fit: the ticks are those, apart.
+        const auto narrow = [](double v) { return ticks::format(v, ticks::Unit::Microseconds).size() <= 5; };
+        const auto fitted2 = ticks::logAxis(10, 200, 2, 1.25, narrow);
+        QCOMPARE(fitted2.low, 5.0);
+        QCOMPARE(fitted2.high, 500.0);
+        QCOMPARE(fitted2.ticks, (QList<double>{5, 20}));
+        QVERIFY(std::all_of(fitted2.ticks.begin(), fitted2.ticks.end(), narrow));
+        // Nothing to fit: a plain default rather than nonsense.
+        QVERIFY(ticks::logAxis(0, 10).ticks.size() >= 2);
+    }
+
+    void testLogAxisHysteresis()
+    {
+        const auto shown = ticks::logAxis(10, 200, 5);
+        // Data moving inside the axis keeps it: no jump on every redraw.
+        QVERIFY(ticks::logAxisHolds(shown, 12, 150));
+        QVERIFY(ticks::logAxisHolds(shown, 8, 390));
+        // Data leaving it, above or below: a new axis at once.
+        QVERIFY(!ticks::logAxisHolds(shown, 10, 600));
+        QVERIFY(!ticks::logAxisHolds(shown, 3, 200));
+        // An axis far too wide for the data now (a spike has left the window): a new, narrower one.
+        const auto spiked = ticks::logAxis(10, 3e6, 5);
+        QVERIFY(ticks::logAxisHolds(spiked, 10, 1e6));
+        QVERIFY(!ticks::logAxisHolds(spiked, 10, 200));
+    }
+
+    void testMarkerLabelsNeverOverlap()
+    {
+        const auto width = [](const QString &text) { return 10.0 * text.size(); };
+        // Far apart: one label each, over its line.
+        auto labels = layoutMarkerLabels({100, 200}, {QStringLiteral("3"), QStringLiteral("4")}, width, 5, 0, 400);
+        QCOMPARE(labels.size(), 2);
+        QCOMPARE(labels[0].text, QStringLiteral("3"));
+        QCOMPARE(labels[0].centre, 100.0);
+        QCOMPARE(labels[1].text, QStringLiteral("4"));
+        // Closer than their labels: one label, both numbers, between the lines (today's "35").
+        labels = layoutMarkerLabels({100, 108}, {QStringLiteral("3"), QStringLiteral("4")}, width, 5, 0, 400);
+        QCOMPARE(labels.size(), 1);
+        QCOMPARE(labels[0].text, QStringLiteral("3·4"));
+        QCOMPARE(labels[0].centre, 104.0);
+        QCOMPARE(labels[0].markers, (QList<int>{0, 1}));
+        // Two steps under one caption read its number once; the input's order does not matter, time does.
+        labels = layoutMarkerLabels(
+            {300, 100, 102}, {QStringLiteral("5"), QStringLiteral("3"), QStringLiteral("3")}, width, 5, 0, 400);
+        QCOMPARE(labels.size(), 2);
+        QCOMPARE(labels[0].text, QStringLiteral("3"));
+        QCOMPARE(labels[1].text, QStringLiteral("5"));
+        // A joined label grows, and may then reach the one before it: that joins too.
+        labels = layoutMarkerLabels(
+            {100, 118, 126}, {QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3")}, width, 5, 0, 400);
+        QCOMPARE(labels.size(), 1);
+        QCOMPARE(labels[0].text, QStringLiteral("1·2·3"));
+        // At the plot's edge a label moves in rather than hang out.
+        labels = layoutMarkerLabels({2, 398}, {QStringLiteral("12"), QStringLiteral("13")}, width, 5, 0, 400);
+        QCOMPARE(labels[0].left(), 0.0);
+        QCOMPARE(labels[1].right(), 400.0);
+        // Whatever the positions, no two labels overlap.
+        QList<double> xs;
+        QStringList texts;
+        for (int i = 0; i < 40; ++i) {
+            xs << (i * 37 % 101) * 4.0;
+            texts << QString::number(i % 9 + 1);
+        }
+        labels = layoutMarkerLabels(xs, texts, width, 5, 0, 400);
+        int markers = 0;
+        for (qsizetype i = 0; i < labels.size(); ++i) {
+            markers += static_cast<int>(labels[i].markers.size());
+            if (i > 0)
+                QVERIFY(labels[i - 1].right() + 5 <= labels[i].left() + 1e-9);
+        }
+        QCOMPARE(markers, 40);
     }
 
     void testFormat_data()
