@@ -476,6 +476,7 @@ void ChartPanel::redraw(const TelemetryHistory &history)
         const int buckets = std::max(20, static_cast<int>(plot.chart->plotArea().width() / kPxPerBucket));
         for (const Line &l : plot.lines) {
             auto points = history.points(l.spec.series, m_windowS);
+            points.removeIf([](const QPointF &p) { return !std::isfinite(p.y()); }); // no value then: no line
             if (m_smoothing && l.spec.smoothable)
                 points = smoothed(points);
             for (QPointF &p : points) {

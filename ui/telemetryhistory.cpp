@@ -5,6 +5,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <limits>
 
 namespace beam {
 
@@ -68,7 +69,11 @@ void TelemetryHistory::add(const Snapshot &s)
     row.values[index(Series::RestartsPerSec)] = s.restartsPerSec;
     row.values[index(Series::DeadLettersPerSec)] = s.deadLetteredPerSec;
     row.values[index(Series::InFlight)] = static_cast<double>(s.inFlight);
-    row.values[index(Series::Limit)] = static_cast<double>(s.limit);
+    // Under the unbounded policy nothing bounds the flow: its safety cap (millions) is an emergency stop, and as a
+    // "limit" line it squashed the growth the lesson shows to a few percent of the chart. No line then.
+    row.values[index(Series::Limit)] = s.config.overload == OverloadPolicy::Unbounded
+        ? std::numeric_limits<double>::quiet_NaN()
+        : static_cast<double>(s.limit);
     row.values[index(Series::BackpressurePercent)] = s.backpressureRatio * 100.0;
     // The consumers' supervisor is the one every crash reaches; a tree that gave up has no budget left.
     for (const auto &sup : s.supervisors) {
