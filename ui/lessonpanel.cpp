@@ -23,6 +23,7 @@ namespace beam {
 
 namespace {
 constexpr int kTickMs = 50;
+constexpr int kCaptionMinHeight = 120;
 constexpr double kRecentS = 1.0; // the same window as the report's recent.* and littles_law.* fields
 constexpr int kVerdictRole = Qt::UserRole; // an Expected item's index in ScenarioPlayer::verdicts()
 constexpr int kRankRole = Qt::UserRole + 1; // where it sorts: failed, pending, held, skipped
@@ -74,7 +75,7 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     m_caption = new QLabel;
     m_caption->setObjectName(QStringLiteral("lessonCaption"));
     m_caption->setWordWrap(true);
-    m_caption->setMinimumHeight(120);
+    m_caption->setMinimumHeight(kCaptionMinHeight);
     m_caption->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_caption->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_progress = new QProgressBar;
@@ -148,6 +149,12 @@ void LessonPanel::play(const Scenario &scenario, double speed)
     // Played faster, the figures' window shrinks with every other time, so a check sees what it would at speed 1.
     m_bridge->setRateWindow(Snapshot::kWindowS / std::max(1.0, speed));
     m_title->setText(played.name);
+    // The caption is what the class reads: the description stays one click away (the title's tooltip and the
+    // Steps list), so that a long caption has the panel's height.
+    m_description->hide();
+    m_title->setToolTip(played.needs.isEmpty()
+            ? played.description
+            : played.description + QStringLiteral("\n") + tr("Needs: %1").arg(played.needs));
     m_description->setText(played.needs.isEmpty()
             ? played.description
             : played.description + QStringLiteral("\n") + tr("Needs: %1").arg(played.needs));
@@ -202,6 +209,25 @@ void LessonPanel::restart()
     tick();
 }
 
+void LessonPanel::setCaptionText(const QString &text)
+{
+    m_caption->setText(text);
+    fitCaption();
+}
+
+void LessonPanel::fitCaption()
+{
+    // Its whole text, however long: the layout would otherwise give it a share of the panel and cut it.
+    const int needed = m_caption->heightForWidth(m_caption->width());
+    m_caption->setMinimumHeight(std::max(kCaptionMinHeight, needed));
+}
+
+void LessonPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitCaption();
+}
+
 void LessonPanel::setHonourLessonPauses(bool honour)
 {
     m_honourLessonPauses = honour;
@@ -225,7 +251,7 @@ void LessonPanel::abandon(const QString &why)
         return;
     m_player->abandon();
     m_tick.stop();
-    m_caption->setText(tr("The lesson stopped: %1. Replay lesson plays it again.").arg(why));
+    setCaptionText(tr("The lesson stopped: %1. Replay lesson plays it again.").arg(why));
     updateTransport();
 }
 
@@ -270,7 +296,7 @@ void LessonPanel::tick()
         m_player->finish(final);
         m_tick.stop();
         const auto [passed, failed] = verdicts();
-        m_caption->setText(m_caption->text() + QStringLiteral("\n\n")
+        setCaptionText(m_caption->text() + QStringLiteral("\n\n")
             + tr("End of the lesson: %1 of %2 expectations held. The pipeline keeps running; Replay lesson plays "
                  "it again.")
                   .arg(passed)
@@ -332,7 +358,7 @@ void LessonPanel::apply(const ScenarioStep &s, int index)
         break;
     case ScenarioStep::Kind::Caption:
         m_shownCaption = m_player->scenario().captionNumber(index);
-        m_caption->setText(s.caption);
+        setCaptionText(s.caption);
         break;
     }
 }
@@ -502,10 +528,10 @@ void LessonPanel::showReadouts(const Snapshot &s)
     }
     m_rho->setText(tr("Utilisation ρ = arrival / capacity — %1").arg(parts.join(QStringLiteral(" · "))));
     setFoldText(m_rhoFold,
-        model ? tr("Utilisation: ρ = %1 by the model, %2 measured")
+        model ? tr("ρ %1 by the model, %2 measured")
                     .arg(*model, 0, 'f', 2)
                     .arg(r.consumerBusyMean + r.consumerIoWaitMean, 0, 'f', 2)
-              : tr("Utilisation: consumers busy %1%").arg(r.consumerBusyMean * 100.0, 0, 'f', 0));
+              : tr("consumers busy %1%").arg(r.consumerBusyMean * 100.0, 0, 'f', 0));
 }
 
 void LessonPanel::updateTransport()

@@ -88,6 +88,9 @@ private:
     std::uint64_t latestSequence() override;
     void judged(int index, const Verdict &verdict) override;
     void showClaim(int index, const Verdict &verdict);
+    void setCaptionText(const QString &text);
+    void fitCaption();
+    void resizeEvent(QResizeEvent *event) override;
     /// Failed claims first, then those still to be judged, then those that held; the one-line summary.
     void sortClaims();
     void updateTransport();
