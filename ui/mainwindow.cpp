@@ -579,8 +579,8 @@ void MainWindow::screenshotCaptions(const QString &folder, const QString &prefix
 {
     m_lessons->setHonourLessonPauses(false); // nobody is there to resume a pause_lesson
     connect(m_lessons, &LessonPanel::captionLeaving, this, [this, folder, prefix](int number) {
-        // Everything on screen from the snapshot the caption's checks last read: draw it now, then grab.
-        drawPanels();
+        // The screen as the class saw it last: not redrawn first, for the newest snapshot may be the one that
+        // brought the next caption (the give-up that ends "one more and it gives up").
         const QString path = QDir(folder).filePath(QStringLiteral("%1-caption-%2.png").arg(prefix).arg(number));
         if (grab().save(path, "PNG"))
             std::printf("window: caption %d on screen at its end: %s\n", number, qPrintable(path));
