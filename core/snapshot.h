@@ -203,7 +203,7 @@ struct Snapshot {
     /// What happened since the previous snapshot (crashes, restarts, escalations, configuration changes), oldest
     /// first; at most kMaxEvents, the newest (a crash storm logs thousands a second).
     std::vector<EngineEvent> events;
-    static constexpr std::size_t kMaxEvents = 256;
+    static constexpr std::size_t kMaxEvents = 256; ///< the most events one snapshot carries
     std::vector<ConsumerSample> consumers; ///< every consumer, retired ones included until drained
     std::vector<ProducerSample> producers; ///< every producer
     /// every engine thread: the executor threads, then every producer thread ever started, stopped ones too

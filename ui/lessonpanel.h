@@ -43,6 +43,8 @@ public:
     void play(const Scenario &scenario, double speed = 1.0);
     [[nodiscard]] bool playing() const { return m_player && m_player->playing(); }
     [[nodiscard]] bool loaded() const { return m_player.has_value(); }
+    /// Shows `text` as the caption, whole: the label is as tall as the text needs at its width.
+    void setCaptionText(const QString &text);
     /// Whether pause_lesson steps stop the lesson clock (a teacher resumes it); off for unattended runs.
     void setHonourLessonPauses(bool honour);
     [[nodiscard]] double position() const { return m_player ? m_player->position() : 0.0; }
@@ -88,7 +90,6 @@ private:
     std::uint64_t latestSequence() override;
     void judged(int index, const Verdict &verdict) override;
     void showClaim(int index, const Verdict &verdict);
-    void setCaptionText(const QString &text);
     void fitCaption();
     void resizeEvent(QResizeEvent *event) override;
     /// Failed claims first, then those still to be judged, then those that held; the one-line summary.

@@ -28,8 +28,8 @@ namespace beam {
 /// The diagram is laid out in pixels of the view's text size, in one row or with the consumers under the rest,
 /// the column counts chosen so the diagram fills the pane, then scaled to fit it: a bigger pane draws bigger
 /// text. A consumer is drawn DOWN only while it is down at the snapshot's instant; its crashes of the last
-/// second are shown as a rate ("2 crashes/s", over the same second as every rate) with a thicker border. Clicking a consumer asks
-/// for it to be killed. Threads: GUI thread only.
+/// second are shown as a rate ("2 crashes/s", over the same second as every rate) with a thicker border. Clicking a
+/// consumer asks for it to be killed. Threads: GUI thread only.
 class TopologyView : public QGraphicsView
 {
     Q_OBJECT

@@ -930,6 +930,24 @@ private slots:
             if (label != caption && label->isVisible() && label->objectName() != QLatin1String("statValue"))
                 QVERIFY2(QFontInfo(label->font()).pixelSize() < captionPx, qPrintable(label->text().left(40)));
         }
+        // Every caption of every lesson is shown whole: its label is as tall as its text needs at its width
+        // (a layout share cut six of 36 captions mid-sentence).
+        for (const char *name : {"steady-state", "slow-consumer", "overload-three-ways", "let-it-crash", "crash-storm",
+                 "scaling-out", "littles-law", "schedulers"}) {
+            const auto loaded = loadScenario(QStringLiteral(":/lessons/%1.json").arg(QLatin1String(name)));
+            QVERIFY(std::holds_alternative<Scenario>(loaded));
+            for (const auto &step : std::get<Scenario>(loaded).timeline) {
+                if (step.kind != ScenarioStep::Kind::Caption)
+                    continue;
+                window.lessons()->setCaptionText(step.caption);
+                QTRY_VERIFY2(caption->height() >= caption->heightForWidth(caption->width()),
+                    qPrintable(QStringLiteral("%1: %2 px for %3 px of text: %4")
+                                   .arg(QLatin1String(name))
+                                   .arg(caption->height())
+                                   .arg(caption->heightForWidth(caption->width()))
+                                   .arg(step.caption.left(60))));
+            }
+        }
     }
 
     void testControlsNeverWidenTheWindowPastTheScreen()
