@@ -370,7 +370,9 @@ QJsonObject LessonPanel::report()
         return {};
     ReportInputs in;
     in.durationS = latest->elapsedS;
-    in.latency = m_bridge->engine()->latencyHistogram();
+    // The snapshot's own histogram: the report is of that one snapshot, and the GUI thread, which now asks for
+    // a report at every snapshot (checks over a caption's time), does not merge the consumers' recorders.
+    in.latency = latest->latencyHistogram ? *latest->latencyHistogram : m_bridge->engine()->latencyHistogram();
     in.notice = m_bridge->engine()->notice();
     in.deadLetters = m_bridge->engine()->deadLetters();
     const auto process = ProcessStats::read();
