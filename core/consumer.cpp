@@ -56,12 +56,9 @@ Consumer::Consumer(tbb::flow::graph &graph, int index, EngineContext &context)
     : m_index(index)
     , m_context(context)
     , m_node(graph, tbb::flow::serial,
-          [this](Batch *batch, Node::output_ports_type &ports) {
+          [this](Batch *batch) {
               receive(batch);
-              if (m_settleMessages > 0) {
-                  std::get<0>(ports).try_put(m_settleMessages); // to the limiter's decrementer
-                  m_settleMessages = 0;
-              }
+              return tbb::flow::continue_msg();
           })
     , m_random(mix64(context.seed ^ (0xC0FFEEULL + static_cast<std::uint64_t>(index))))
 {
@@ -199,10 +196,7 @@ void Consumer::recoverFromException()
         // Recovering failed too (memory is really short): the events in hand end here, dead-lettered and
         // counted (the dead-letter list, which would need memory, does not get them).
         if (held) {
-            const auto rest = held->events.size() - from;
-            m_deadLettered.add(rest);
-            m_settleFinal += rest;
-            releaseSlots(*held, from, held->events.size());
+            m_settleDeadLettered += held->events.size() - from;
             delete held;
         }
     }
@@ -307,8 +301,6 @@ void Consumer::run(Batch *batch)
             --event.attempts; // an event kept from a crash may be out of attempts: take the general path
     }
 
-    // Events may now end one by one or be kept by a crash: each carries its slot from here on.
-    batch->stampSlots();
     // Successful events are recorded in runs, each stamped with one clock read (when there is no per-event
     // work, they all finish at that instant): a run ends at a failure, a crash or the end of the batch.
     // Everything before the event in hand has its outcome, so an exception leaves nothing half done.
@@ -316,10 +308,7 @@ void Consumer::run(Batch *batch)
     for (std::size_t i = 0; i < events.size(); ++i) {
         if (timedEach && m_context.abandon.load(std::memory_order_relaxed)) {
             // Stop now takes effect between events, not after a batch that may hold seconds of work.
-            const auto rest = events.size() - i;
-            m_abandoned.add(rest);
-            m_settleFinal += rest;
-            releaseSlots(*batch, i, events.size());
+            m_settleAbandoned += events.size() - i;
             hold(nullptr, 0);
             delete batch;
             return;
@@ -355,7 +344,6 @@ void Consumer::run(Batch *batch)
 
 void Consumer::runWithIo(Batch *batch, std::size_t from)
 {
-    batch->stampSlots(); // its events end one by one, or wait in I/O where a crash may keep them
     auto &events = batch->events;
     for (std::size_t i = from; i < events.size(); ++i) {
         std::int64_t doneNs = 0;
@@ -442,35 +430,8 @@ void Consumer::record(std::size_t index, std::int64_t doneNs)
         m_settings.sink->record(m_index, event, Outcome::Processed); // may throw: then nothing is counted
     m_latency.record(static_cast<std::uint64_t>(doneNs - event.createdNs));
     m_finishedTally.add(1, doneNs); // the same instant that ends its latency, so L and W share their bounds
-    releaseSlots(*m_inHand, index, index + 1);
     ++m_settleProcessed;
     m_inHandFrom = index + 1;
-}
-
-void Consumer::releaseSlots(const Batch &batch, std::size_t from, std::size_t to)
-{
-    if (!batch.uniform) {
-        releaseSlots(batch.events.data() + from, batch.events.data() + to);
-        return;
-    }
-    if (m_context.slots && to > from && m_context.slots->finish(batch.slot, static_cast<std::uint32_t>(to - from)))
-        ++m_settleMessages;
-}
-
-void Consumer::releaseSlots(const Event *first, const Event *last)
-{
-    MessageSlots *slots = m_context.slots;
-    if (!slots)
-        return;
-    while (first != last) {
-        const std::uint16_t slot = first->slot;
-        const Event *run = first;
-        while (run != last && run->slot == slot)
-            ++run;
-        if (slots->finish(slot, static_cast<std::uint32_t>(run - first)))
-            ++m_settleMessages;
-        first = run;
-    }
 }
 
 void Consumer::recordAll(std::size_t from, std::size_t to, std::int64_t doneNs)
@@ -486,7 +447,6 @@ void Consumer::recordAll(std::size_t from, std::size_t to, std::int64_t doneNs)
     // latency: one histogram update per run records every event exactly.
     const Event *first = events + from;
     const Event *last = events + to;
-    releaseSlots(*m_inHand, from, to);
     m_finishedTally.add(static_cast<std::uint64_t>(last - first), doneNs);
     while (first != last) {
         const std::int64_t created = first->createdNs;
@@ -514,9 +474,7 @@ void Consumer::deadLetter(const Event &event, const char *reason)
     m_context.deadLetters.add(event, reason); // never throws (an entry it cannot store is skipped)
     if (m_settings.sink)
         m_settings.sink->record(m_index, event, Outcome::DeadLettered); // may throw: then nothing is counted
-    m_deadLettered.add(1);
-    ++m_settleFinal;
-    releaseSlots(&event, &event + 1);
+    ++m_settleDeadLettered;
 }
 
 void Consumer::crash(CrashCause cause, Batch *current, std::size_t from)
@@ -542,11 +500,6 @@ void Consumer::goDown(Batch *current, std::size_t from)
     // in order, for the replacement: the pending I/O's event, the batch being processed from the event that
     // crashed, then events awaiting redelivery. What may throw (allocating) comes before any change.
     auto kept = std::make_unique<Batch>();
-    // The kept events carry their own slots from now on.
-    if (m_waiting)
-        m_pending->stampSlots();
-    if (current)
-        current->stampSlots();
     if (m_waiting) {
         kept->events.assign(
             m_pending->events.begin() + static_cast<std::ptrdiff_t>(m_pendingIndex), m_pending->events.end());
@@ -588,12 +541,8 @@ void Consumer::abandonAll(Batch *batch)
         if (!m_resumeArrived)
             ++m_staleResumes;
     }
-    if (!m_retry.empty()) {
-        m_abandoned.add(m_retry.size());
-        m_settleFinal += m_retry.size();
-        releaseSlots(m_retry.data(), m_retry.data() + m_retry.size());
-        m_retry.clear();
-    }
+    m_settleAbandoned += m_retry.size();
+    m_retry.clear();
     for (Batch *held : m_backlog)
         abandonBatch(held, 0, false);
     m_backlog.clear();
@@ -604,28 +553,30 @@ void Consumer::abandonBatch(Batch *batch, std::size_t from, bool taken)
     const auto count = batch->events.size() - from;
     if (!taken)
         m_taken.add(count);
-    m_abandoned.add(count);
-    m_settleFinal += count;
-    releaseSlots(*batch, from, batch->events.size());
+    m_settleAbandoned += count;
     delete batch;
 }
 
 void Consumer::settle()
 {
-    // Counters first, credits second: a reader that sees the credit returned also sees the count.
-    if (m_settleProcessed > 0)
-        m_processed.add(m_settleProcessed);
-    const std::uint64_t finished = m_settleProcessed + m_settleFinal;
-    const std::uint64_t endedUnprocessed = m_settleFinal; // processed events were tallied when they were done
-    m_settleProcessed = 0;
-    m_settleFinal = 0;
+    // What ended here is counted and given back to the limiter in one ledger entry, so a snapshot sees both or
+    // neither.
+    const std::uint64_t unprocessed = m_settleDeadLettered + m_settleAbandoned;
+    const std::uint64_t finished = m_settleProcessed + unprocessed;
     if (finished > 0) {
         const std::int64_t now = nowNs();
         m_progressNs.set(static_cast<std::uint64_t>(now));
-        if (endedUnprocessed > 0)
-            m_finishedTally.add(endedUnprocessed, now);
-        m_context.admission.release(static_cast<std::int64_t>(finished));
+        if (unprocessed > 0)
+            m_finishedTally.add(unprocessed, now); // processed events were tallied when they were done
+        const LedgerLock::Entry entry(m_context.ledger);
+        m_processed.add(m_settleProcessed);
+        m_deadLettered.add(m_settleDeadLettered);
+        m_abandoned.add(m_settleAbandoned);
+        m_context.limiter->release(static_cast<std::int64_t>(finished));
     }
+    m_settleProcessed = 0;
+    m_settleDeadLettered = 0;
+    m_settleAbandoned = 0;
     if (!m_retry.empty()) {
         // Allocating may throw: the retries then stay where they are (a crash keeps them).
         auto redelivery = std::make_unique<Batch>();

@@ -15,7 +15,7 @@
 namespace beam {
 
 /// A serial consumer: a oneTBB multifunction_node with its own queue (its mailbox) and private state, supervised.
-/// Its one output port carries "messages done" to the limiter's decrementer (joined by an edge in the engine).
+/// What ends here goes back to the limiter (Limiter::release()) when the body's run settles.
 ///
 /// The consumer boundary: whatever processing throws stops here. A *message failure* (fault rate, poison key)
 /// is redelivered through the consumer's own queue until max attempts, then dead-lettered. A *crash* (crash
@@ -51,9 +51,7 @@ public:
     void poke() { signal(Batch::Signal::Poke); } ///< run the body once (used by "stop now")
 
     [[nodiscard]] int index() const { return m_index; }
-    using Node = tbb::flow::multifunction_node<Batch *, std::tuple<int>>;
-    /// The port that sends how many messages this consumer finished (their last events) after each run.
-    [[nodiscard]] tbb::flow::sender<int> &completions() { return tbb::flow::output_port<0>(m_node); }
+    using Node = tbb::flow::function_node<Batch *>;
     [[nodiscard]] State state() const { return m_state.load(std::memory_order_acquire); }
     [[nodiscard]] std::uint64_t incarnation() const { return m_publicIncarnation.load(std::memory_order_acquire); }
 
@@ -118,10 +116,6 @@ private:
     void abandonAll(Batch *batch);
     void abandonBatch(Batch *batch, std::size_t from, bool taken);
     void deadLetter(const Event &event, const char *reason);
-    /// Gives finished events back to their messages' slots, counting the messages that are now done.
-    void releaseSlots(const Event *first, const Event *last);
-    /// The same for events [from, to) of `batch`, which may be uniform (one slot for all, none in the events).
-    void releaseSlots(const Batch &batch, std::size_t from, std::size_t to);
     void settle();
 
     const int m_index;
@@ -133,15 +127,15 @@ private:
     Random m_random;
     decltype(Batch::events) m_retry;
     std::uint64_t m_settleProcessed = 0;
-    std::uint64_t m_settleFinal = 0; ///< events whose credit goes back at the next settle()
-    int m_settleMessages = 0; ///< messages whose last event ended here since the last settle()
+    std::uint64_t m_settleDeadLettered = 0; ///< events dead-lettered since the last settle()
+    std::uint64_t m_settleAbandoned = 0; ///< events abandoned since the last settle()
     bool m_waiting = false; ///< an event's simulated I/O is in progress
     int m_staleResumes = 0; ///< I/O resumes still to come for incarnations that crashed
     Batch *m_pending = nullptr; ///< the batch of that event
     std::size_t m_pendingIndex = 0;
     std::int64_t m_ioStartNs = 0; ///< when the pending I/O began
     std::deque<Batch *> m_backlog; ///< messages that arrived while waiting, or while down or hung
-    Batch m_resumeToken{{}, Batch::Signal::IoResume, 0, false}; ///< the one message a timer sends back
+    Batch m_resumeToken{{}, Batch::Signal::IoResume, 0}; ///< the one message a timer sends back
     std::int64_t m_downSinceNs = 0;
     Batch *m_inHand = nullptr; ///< see hold()
     std::size_t m_inHandFrom = 0;

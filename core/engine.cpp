@@ -62,15 +62,8 @@ struct Engine::Impl {
     bool putHandedOver();
     /// How long a producer may run other producers' batches before it hands the rest to the executor threads.
     static constexpr std::int64_t kInlineBudgetNs = 200'000;
-    /// A producer's batch enters the graph: into the intake queue in front of the limiter (or, built without
-    /// the limiter, straight into the router).
-    void putIntoGraph(Batch *batch)
-    {
-        if (intake)
-            intake->try_put(batch);
-        else
-            router->input().try_put(batch);
-    }
+    /// A producer's batch (the events the limiter let through) enters the graph at the router.
+    void putIntoGraph(Batch *batch) { router->input().try_put(batch); }
 
     // Members are declared in the order they depend on each other and destroyed in reverse: whatever uses
     // another member is declared after it. Producers and the sampler come last (see there).
@@ -83,12 +76,10 @@ struct Engine::Impl {
     EngineContext context;
     Executor executor; ///< declared before the graph: the graph uses its arena and context until destroyed
     std::unique_ptr<tbb::flow::graph> graph;
-    // The graph's nodes: producers put into `intake`, which buffers what the limiter refuses; the limiter lets
-    // at most MessageSlots::kCount messages past it; the router partitions; each consumer's completions port is
-    // joined to the limiter's decrementer. Declared after the graph, so they go before it.
-    MessageSlots slots;
-    std::unique_ptr<tbb::flow::queue_node<Batch *>> intake;
-    std::unique_ptr<tbb::flow::limiter_node<Batch *, int>> limiter;
+    // The graph's nodes (docs/event-lifecycle.md): producers offer each event to the limiter and put the batch of
+    // those it let through into the router, which partitions it over the consumers; whatever ends an event gives
+    // it back to the limiter. Declared after the graph, so they go before it.
+    std::unique_ptr<Limiter> limiter;
     std::array<std::unique_ptr<Consumer>, Router::kMaxConsumers> consumers;
     std::atomic<int> createdConsumers{0};
     std::unique_ptr<Router> router;
@@ -112,8 +103,6 @@ void Engine::Impl::ensureConsumers(int count)
 {
     for (int i = createdConsumers.load(); i < count; ++i) {
         consumers[static_cast<std::size_t>(i)] = std::make_unique<Consumer>(*graph, i, context);
-        if (limiter)
-            tbb::flow::make_edge(consumers[static_cast<std::size_t>(i)]->completions(), limiter->decrementer());
     }
     if (count > createdConsumers.load())
         createdConsumers.store(count, std::memory_order_release);
@@ -221,14 +210,8 @@ std::vector<ConfigError> Engine::start()
     d->executor.arena().execute(
         [this] { d->graph = std::make_unique<tbb::flow::graph>(d->executor.concurrentWaitContext()); });
     d->router = std::make_unique<Router>(*d->graph, d->consumers, d->context);
-#ifdef BEAM_LIMITER_NODE
-    d->context.slots = &d->slots;
-    d->intake = std::make_unique<tbb::flow::queue_node<Batch *>>(*d->graph);
-    d->limiter = std::make_unique<tbb::flow::limiter_node<Batch *, int>>(*d->graph, MessageSlots::kCount);
-    d->context.limiterDecrementer = &d->limiter->decrementer();
-    tbb::flow::make_edge(*d->intake, *d->limiter);
-    tbb::flow::make_edge(*d->limiter, d->router->input());
-#endif
+    d->limiter = std::make_unique<Limiter>(*d->graph, EngineContext::thresholdFor(d->config));
+    d->context.limiter = d->limiter.get();
     d->ensureConsumers(d->config.consumers);
     d->router->setConsumerCount(d->config.consumers);
 
@@ -278,10 +261,10 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
     }
 
     const auto waitForEmpty = [this](std::chrono::steady_clock::time_point deadline, bool interruptible) {
-        while (d->context.admission.inFlight() > 0 && std::chrono::steady_clock::now() < deadline
+        while (d->limiter->inFlight() > 0 && std::chrono::steady_clock::now() < deadline
             && !(interruptible && d->stopNowRequested.load()))
             std::this_thread::sleep_for(std::chrono::microseconds(500));
-        return d->context.admission.inFlight() == 0;
+        return d->limiter->inFlight() == 0;
     };
     // A pipeline whose supervisor gave up has consumers that will not run again: nothing would drain.
     const bool canDrain = mode == StopMode::Drain && !d->supervision->gaveUp();
@@ -341,6 +324,11 @@ std::vector<ConfigError> Engine::reconfigure(const PipelineConfig &config)
         return {};
 
     d->context.apply(config);
+    {
+        // A new threshold must not race a producer's offer or a consumer's release.
+        const LedgerLock::Cut cut(d->context.ledger);
+        d->limiter->setThreshold(EngineContext::thresholdFor(config));
+    }
     // Consumers exist before anything can name them: a crash may reach the supervisor at any moment, and a
     // one_for_all, rest_for_one or escalating decision stops every child the supervisor counts.
     d->ensureConsumers(config.consumers);
@@ -419,7 +407,7 @@ std::string Engine::notice() const
     if (gaveUp())
         return d->supervision->reason();
     if (d->context.safetyCapHit.load()) {
-        return "safety cap reached: " + std::to_string(d->context.admission.inFlight())
+        return "safety cap reached: " + std::to_string(d->limiter->inFlight())
             + " events in flight under the unbounded policy (cap " + std::to_string(d->context.safetyCap.load())
             + "); producers stopped before memory ran out";
     }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/admission.h"
 #include "core/deadletters.h"
 #include "core/event.h"
 #include "core/eventlog.h"
 #include "core/executor.h"
-#include "core/messageslots.h"
+#include "core/ledgerlock.h"
+#include "core/limiter.h"
 #include "core/pipelineconfig.h"
 #include "core/solocounter.h"
 #include "core/timerservice.h"
@@ -164,7 +164,6 @@ public:
 
 struct EngineContext {
     explicit EngineContext(const PipelineConfig &config)
-        : admission(config.maxInFlight)
     {
         apply(config);
     }
@@ -184,19 +183,22 @@ struct EngineContext {
         slowIndex.store(config.slowConsumer ? config.slowConsumer->index : -1, std::memory_order_relaxed);
         slowFactor.store(config.slowConsumer ? config.slowConsumer->factor : 1, std::memory_order_relaxed);
         hangTimeoutMs.store(config.hangTimeoutMs, std::memory_order_relaxed);
-        admission.setLimit(config.overload == OverloadPolicy::Unbounded ? config.safetyCap : config.maxInFlight);
+    }
+
+    /// The limiter's threshold under `config`: the bound, or the safety cap under the unbounded policy.
+    static std::int64_t thresholdFor(const PipelineConfig &config)
+    {
+        return config.overload == OverloadPolicy::Unbounded ? config.safetyCap : config.maxInFlight;
     }
 
     LifetimeCanary canary{this, sizeof(EngineContext)}; ///< first: destroyed after every other member
     PutGate gate; ///< before the timers: their callbacks ask it even while the timer service is destroyed
-    Admission admission;
+    LedgerLock ledger; ///< held by every change to a ledger count; the sampler reads them all in one cut
+    Limiter *limiter = nullptr; ///< the back-pressure (set when the graph is built, before any thread uses it)
     TimerService timers;
     Executor *executor = nullptr; ///< told about work put into the graph from outside it (timer callbacks)
     DeadLetterQueue deadLetters;
     EventLog events; ///< crashes, restarts, escalations, configuration changes: when and who
-    MessageSlots *slots = nullptr; ///< the limiter's slots (null when the graph has no limiter_node)
-    /// The limiter's decrementer, for the rare end of a message outside a consumer (the router's last resort).
-    tbb::flow::receiver<int> *limiterDecrementer = nullptr;
     ConsumerObserver *observer = nullptr; ///< the supervision tree, told when a consumer goes down
 
     // Read by every thread once per batch, written only by reconfiguration: a cache line of their own.

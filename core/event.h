@@ -10,14 +10,12 @@
 
 namespace beam {
 
-/// One unit of work. 24 bytes (the slot fills what was padding), copied by value into batches; never allocated on its
-/// own.
+/// One unit of work. 24 bytes, copied by value into batches; never allocated on its own.
 struct Event {
     std::uint64_t id = 0; ///< producer index in the top 16 bits, sequence below: unique for a run
     std::int64_t createdNs = 0; ///< steady clock at creation
     std::uint32_t key = 0; ///< partition key: equal keys go to the same consumer, in order
     std::uint16_t attempts = 0; ///< processing attempts so far
-    std::uint16_t slot = 0; ///< the limiter slot of the message it came in (MessageSlots); see Batch::uniform
 };
 
 /// A micro-batch: the unit that moves through the flow graph. Owned by whoever holds the pointer.
@@ -40,25 +38,8 @@ struct Batch {
     std::vector<Event, tbb::scalable_allocator<Event>> events; ///< the events, in creation order
     Signal signal = Signal::None; ///< None for a batch of events
     std::uint64_t incarnation = ~std::uint64_t{0}; ///< Kill/Timeout: only this incarnation (all ones: any)
-    bool slotted = false; ///< its events hold a limiter slot already (a message the router put back)
-    /// Every event holds `slot`, and their own Event::slot fields are not written yet. The router takes one
-    /// slot per message and writes it here, not into each event: that pass, and reading the slots back per
-    /// event when they end, cost 15% of unthrottled throughput with one consumer. A batch whose events all
-    /// end together (the common case) never writes them; before events are copied out or end one by one,
-    /// stampSlots() writes them.
-    bool uniform = false;
-    std::uint16_t slot = 0; ///< the slot of every event while `uniform`
     Batch *handoverNext = nullptr; ///< the next batch while it waits in a HandoverStack
 
-    /// Writes `slot` into each event if the batch is uniform, which it then no longer is.
-    void stampSlots()
-    {
-        if (!uniform)
-            return;
-        for (Event &event : events)
-            event.slot = slot;
-        uniform = false;
-    }
 };
 
 /// Why a consumer went down.

@@ -72,7 +72,8 @@ void Producer::requestStop()
         std::lock_guard lock(m_sleepMutex);
     }
     m_sleep.notify_all();
-    m_context.admission.wakeAll();
+    if (m_context.limiter)
+        m_context.limiter->wakeAll();
 }
 
 bool Producer::sleepFor(std::int64_t ns)
@@ -106,177 +107,170 @@ std::int64_t Producer::batchBound() const
     // Keep several messages in flight under a small limit so producer and consumers overlap.
     if (m_context.overload.load(std::memory_order_relaxed) == OverloadPolicy::Unbounded)
         return kMaxBatch;
-    return std::clamp<std::int64_t>(m_context.admission.limit() / 4, 1, kMaxBatch);
+    return std::clamp<std::int64_t>(m_context.limiter->threshold() / 4, 1, kMaxBatch);
 }
 
 void Producer::run()
 {
     ThreadActivity::bind(&m_activity);
     setTimerSlack(kTimerSlackNs);
-    std::uint64_t rate = 0;
-    std::int64_t epochNs = 0;
-    std::uint64_t dueSinceEpoch = 0; ///< events taken care of since the epoch (emitted or skipped)
-    std::int64_t lastBatchNs = 0; ///< when the last batch was emitted, as the time meant (paced producers)
-    std::int64_t earlyNs = kTimerSlackNs; ///< how late this thread's timed wake-ups come, smoothed
-    std::int64_t meantNs = 0; ///< the time the last sleep was meant to end at (it asked earlier by `earlyNs`)
-    // Sleeps to `meant` less how late wake-ups come (at most kMaxSleepNs), and learns from how late this one is.
-    const auto sleepUntil = [this, &earlyNs, &meantNs](std::int64_t meant, std::int64_t now) {
-        const std::int64_t askNs = meant - earlyNs;
-        if (askNs - now > kMaxSleepNs) {
-            sleepFor(kMaxSleepNs);
-        } else if (askNs <= now || sleepFor(askNs - now)) {
-            if (askNs > now)
-                earlyNs = std::clamp<std::int64_t>(earlyNs + (nowNs() - askNs - earlyNs) / 8, 0, kMaxEarlyNs);
-            meantNs = meant;
-        }
-    };
-    bool restartClock = true;
-
+    m_pacing.earlyNs = kTimerSlackNs;
     while (!m_stop.load(std::memory_order_relaxed)) {
         if (m_context.paused.load(std::memory_order_relaxed) || m_context.safetyCapHit.load(std::memory_order_relaxed)
             || m_context.held.load(std::memory_order_relaxed)) {
             sleepFor(kMaxSleepNs);
-            restartClock = true;
+            m_pacing.restartClock = true;
             continue;
         }
-        const std::uint64_t currentRate = m_context.ratePerProducer.load(std::memory_order_relaxed);
         const std::int64_t now = nowNs();
-        // Pacing goes by the time the wake-up meant, when it came a little early: the events due then are
-        // emitted now (up to kMaxEarlyNs early), so the rate stays exact and no wake-up is wasted.
-        const std::int64_t at = std::max(now, meantNs);
-        meantNs = 0;
-        if (restartClock || currentRate != rate) {
-            rate = currentRate;
-            epochNs = at;
-            dueSinceEpoch = 0;
-            restartClock = false;
-        }
-
         const std::int64_t bound = batchBound();
-        std::int64_t want = bound;
-        if (rate != 0) {
-            // Event k (from 0) falls due at epoch + k / rate: the first one at once, as a producer's first
-            // demand is answered at once; over any T seconds exactly rate x T fall due.
-            const auto due
-                = static_cast<std::uint64_t>(static_cast<long double>(at - epochNs) * rate / kNsPerSecond) + 1;
-            const int producers = std::max(1, m_context.producersRunning.load(std::memory_order_relaxed));
-            const SlotGrid slots(kSlotNs, producers, m_position, kWakeJitterNs);
-            if (due <= dueSinceEpoch) {
-                // Sleep to the next event's due time (a nanosecond past it, against rounding) if that falls in
-                // one of this producer's slots after its last batch's, else to the start of the next such slot;
-                // the clock, not the sleep, decides how many are due.
-                const auto nextNs = epochNs
-                    + static_cast<std::int64_t>(static_cast<long double>(dueSinceEpoch) * kNsPerSecond / rate) + 1;
-                sleepUntil(slots.wakeAtOrAfter(std::max(nextNs, slots.after(lastBatchNs))), now);
-                continue;
-            }
-            std::uint64_t owed = due - dueSinceEpoch;
-            const std::int64_t nextSlotNs = slots.after(lastBatchNs);
-            if (owed < static_cast<std::uint64_t>(bound) && at < nextSlotNs) {
-                // Events are due, but this producer's next slot has not begun: let more fall due. The rate stays
-                // exact; a batch carries what fell due meanwhile.
-                sleepUntil(nextSlotNs, now);
-                continue;
-            }
-            const auto debtCap = std::max<std::uint64_t>(static_cast<std::uint64_t>(bound), rate / 20);
-            if (owed > debtCap) {
-                // Held back too long: what fell due beyond the cap is offered but never created.
-                m_offered.add(owed - debtCap);
-                dueSinceEpoch += owed - debtCap;
-                owed = debtCap;
-            }
-            want = static_cast<std::int64_t>(std::min<std::uint64_t>(owed, static_cast<std::uint64_t>(bound)));
-        }
-
-        const OverloadPolicy policy = m_context.overload.load(std::memory_order_relaxed);
-        std::int64_t admitted = 0;
-        if (policy == OverloadPolicy::Unbounded) {
-            if (m_context.admission.inFlight() >= m_context.safetyCap.load(std::memory_order_relaxed)) {
-                m_context.safetyCapHit = true;
-                continue;
-            }
-            m_context.admission.acquireUnbounded(want);
-            admitted = want;
-        } else {
-            admitted = m_context.admission.tryAcquire(
-                want, policy == OverloadPolicy::Drop ? 1 : std::min(want, std::max<std::int64_t>(1, bound / 2)));
-        }
-
-        if (admitted == 0 && policy == OverloadPolicy::Backpressure) {
-            // Held back: wait for a consumer to return credits. Yield first (a credit is often microseconds
-            // away), then sleep on the admission's condition variable.
-            std::int64_t blockedFrom = nowNs();
-            const std::int64_t room = std::min(want, std::max<std::int64_t>(1, bound / 2));
-            for (int spin = 0;
-                 spin < 8 && !m_context.admission.hasRoom(room) && !m_stop.load(std::memory_order_relaxed); ++spin)
-                std::this_thread::yield();
-            while (!m_context.admission.hasRoom(room) && !m_stop.load(std::memory_order_relaxed)
-                && !m_context.paused.load(std::memory_order_relaxed)
-                && m_context.overload.load(std::memory_order_relaxed) == OverloadPolicy::Backpressure
-                && batchBound() == bound) {
-                m_context.admission.waitForRoom(room, std::chrono::milliseconds(1));
-                // Credit held-back time as it accrues, so a sampler sees it in the interval it happened.
-                const std::int64_t nowBlocked = nowNs();
-                m_blockedNs.add(static_cast<std::uint64_t>(nowBlocked - blockedFrom));
-                blockedFrom = nowBlocked;
-            }
-            m_blockedNs.add(static_cast<std::uint64_t>(nowNs() - blockedFrom));
-            continue;
-        }
-
-        if (policy != OverloadPolicy::Drop)
-            want = admitted; // a partial grant emits what fits; only the drop policy sheds the rest
-        if (rate != 0) {
-            dueSinceEpoch += static_cast<std::uint64_t>(want);
-            m_offered.add(static_cast<std::uint64_t>(want));
-        }
-        emitBatch(want, admitted, now);
-        lastBatchNs = at;
-        if (rate == 0)
-            m_offered.add(static_cast<std::uint64_t>(want));
+        const std::int64_t want = eventsDue(now, bound);
+        if (want > 0)
+            emitDue(want, bound, now);
     }
     ThreadActivity::bind(nullptr);
 }
 
-void Producer::emitBatch(std::int64_t count, std::int64_t admitted, std::int64_t createdNs)
+void Producer::sleepUntil(std::int64_t meant, std::int64_t now)
+{
+    // Sleeps to `meant` less how late wake-ups come (at most kMaxSleepNs), and learns from how late this one is.
+    Pacing &p = m_pacing;
+    const std::int64_t askNs = meant - p.earlyNs;
+    if (askNs - now > kMaxSleepNs) {
+        sleepFor(kMaxSleepNs);
+    } else if (askNs <= now || sleepFor(askNs - now)) {
+        if (askNs > now)
+            p.earlyNs = std::clamp<std::int64_t>(p.earlyNs + (nowNs() - askNs - p.earlyNs) / 8, 0, kMaxEarlyNs);
+        p.meantNs = meant;
+    }
+}
+
+std::int64_t Producer::eventsDue(std::int64_t now, std::int64_t bound)
+{
+    Pacing &p = m_pacing;
+    const std::uint64_t currentRate = m_context.ratePerProducer.load(std::memory_order_relaxed);
+    // Pacing goes by the time the wake-up meant, when it came a little early: the events due then are emitted
+    // now (up to kMaxEarlyNs early), so the rate stays exact and no wake-up is wasted.
+    p.at = std::max(now, p.meantNs);
+    p.meantNs = 0;
+    if (p.restartClock || currentRate != p.rate) {
+        p.rate = currentRate;
+        p.epochNs = p.at;
+        p.dueSinceEpoch = 0;
+        p.restartClock = false;
+    }
+    if (p.rate == 0)
+        return bound; // unthrottled: a full batch whenever there is room
+    // Event k (from 0) falls due at epoch + k / rate: the first one at once, as a producer's first demand is
+    // answered at once; over any T seconds exactly rate x T fall due.
+    const auto due = static_cast<std::uint64_t>(static_cast<long double>(p.at - p.epochNs) * p.rate / kNsPerSecond) + 1;
+    const int producers = std::max(1, m_context.producersRunning.load(std::memory_order_relaxed));
+    const SlotGrid slots(kSlotNs, producers, m_position, kWakeJitterNs);
+    if (due <= p.dueSinceEpoch) {
+        // Sleep to the next event's due time (a nanosecond past it, against rounding) if that falls in one of this
+        // producer's slots after its last batch's, else to the start of the next such slot; the clock, not the
+        // sleep, decides how many are due.
+        const auto nextNs = p.epochNs
+            + static_cast<std::int64_t>(static_cast<long double>(p.dueSinceEpoch) * kNsPerSecond / p.rate) + 1;
+        sleepUntil(slots.wakeAtOrAfter(std::max(nextNs, slots.after(p.lastBatchNs))), now);
+        return 0;
+    }
+    std::uint64_t owed = due - p.dueSinceEpoch;
+    const std::int64_t nextSlotNs = slots.after(p.lastBatchNs);
+    if (owed < static_cast<std::uint64_t>(bound) && p.at < nextSlotNs) {
+        // Events are due, but this producer's next slot has not begun: let more fall due. The rate stays exact; a
+        // batch carries what fell due meanwhile.
+        sleepUntil(nextSlotNs, now);
+        return 0;
+    }
+    const auto debtCap = std::max<std::uint64_t>(static_cast<std::uint64_t>(bound), p.rate / 20);
+    if (owed > debtCap) {
+        // Held back too long: what fell due beyond the cap is offered but never created.
+        m_offered.add(owed - debtCap);
+        p.dueSinceEpoch += owed - debtCap;
+        owed = debtCap;
+    }
+    return static_cast<std::int64_t>(std::min<std::uint64_t>(owed, static_cast<std::uint64_t>(bound)));
+}
+
+void Producer::emitDue(std::int64_t want, std::int64_t bound, std::int64_t now)
+{
+    const OverloadPolicy policy = m_context.overload.load(std::memory_order_relaxed);
+    const auto [produced, passed] = offer(want, policy, now);
+    if (m_pacing.rate != 0)
+        m_pacing.dueSinceEpoch += static_cast<std::uint64_t>(produced);
+    m_offered.add(static_cast<std::uint64_t>(produced));
+    if (produced > 0)
+        m_pacing.lastBatchNs = m_pacing.at;
+    if (passed == want || policy == OverloadPolicy::Drop)
+        return;
+    // The limiter refused an event: the producer is held back.
+    if (policy == OverloadPolicy::Unbounded)
+        m_context.safetyCapHit = true; // its threshold is the safety cap: producers stop before memory runs out
+    else
+        holdBack(std::min(want, std::max<std::int64_t>(1, bound / 2)), bound);
+}
+
+std::pair<std::int64_t, std::int64_t> Producer::offer(std::int64_t want, OverloadPolicy policy, std::int64_t createdNs)
 {
     const std::uint64_t idBase = static_cast<std::uint64_t>(m_index) << 48;
     const std::uint64_t keySalt = mix64(m_context.seed);
-    Batch *batch = nullptr;
-    if (admitted > 0) {
-        batch = new Batch;
-        batch->events.resize(static_cast<std::size_t>(admitted));
-        for (auto &event : batch->events) {
-            event.id = idBase | m_sequence++;
-            event.key = static_cast<std::uint32_t>(mix64(event.id ^ keySalt)) % kKeySpace;
-            event.createdNs = createdNs;
-        }
+    const auto make = [&](std::int64_t i) {
+        Event event;
+        event.id = idBase | (m_sequence + static_cast<std::uint64_t>(i));
+        event.key = static_cast<std::uint32_t>(mix64(event.id ^ keySalt)) % kKeySpace;
+        event.createdNs = createdNs;
+        return event;
+    };
+    // Drop policy: every refused event exists (it has an id) and ends here, counted.
+    OutcomeSink *sink = m_context.sink;
+    const auto shed = [sink](const Event &event) {
+        if (sink)
+            sink->record(-1, event, Outcome::Dropped);
+    };
+    auto batch = std::make_unique<Batch>();
+    batch->events.reserve(static_cast<std::size_t>(want));
+    std::int64_t produced = 0;
+    std::int64_t passed = 0;
+    {
+        // What the producer made, shed and admitted is counted in the same ledger entry as the limiter's count.
+        const LedgerLock::Entry entry(m_context.ledger);
+        passed = m_context.limiter->offer(want, *batch, make, shed, policy != OverloadPolicy::Drop);
+        produced = policy == OverloadPolicy::Drop ? want : passed;
+        m_produced.add(static_cast<std::uint64_t>(produced));
+        m_dropped.add(static_cast<std::uint64_t>(produced - passed));
     }
-    const auto shed = count - admitted;
-    if (shed > 0) {
-        // Drop policy: these events exist (they have ids) and end here, counted.
-        if (m_context.sink) {
-            for (std::int64_t i = 0; i < shed; ++i) {
-                Event event;
-                event.id = idBase | m_sequence++;
-                event.key = static_cast<std::uint32_t>(mix64(event.id ^ keySalt)) % kKeySpace;
-                event.createdNs = createdNs;
-                m_context.sink->record(-1, event, Outcome::Dropped);
-            }
-        } else {
-            m_sequence += static_cast<std::uint64_t>(shed);
-        }
-        m_dropped.add(static_cast<std::uint64_t>(shed));
-    }
-    if (admitted > 0)
-        m_admittedTally.add(static_cast<std::uint64_t>(admitted), createdNs);
-    // Dropped before produced: a reader that sees this batch in `produced` sees its drops too.
-    m_produced.add(static_cast<std::uint64_t>(count));
-    m_batches.add(1);
-    // Busy from the clock read that made these events due (admission included) to here: one more read a batch.
+    m_sequence += static_cast<std::uint64_t>(produced);
+    if (produced > 0)
+        m_batches.add(1);
+    if (passed > 0)
+        m_admittedTally.add(static_cast<std::uint64_t>(passed), createdNs);
+    // Busy from the clock read that made these events due (the limiter included) to here: one more read a batch.
     m_activity.leave(ThreadActivity::kOther, createdNs, nowNs());
-    if (batch)
-        m_emit(batch);
+    if (passed > 0)
+        m_emit(batch.release());
+    return {produced, passed};
+}
+
+void Producer::holdBack(std::int64_t room, std::int64_t bound)
+{
+    // Held back: wait until the limiter has room for `room` events (half a batch: a saturated producer does not
+    // degrade into tiny batches). Yield first (room is often microseconds away), then sleep on the limiter.
+    Limiter &limiter = *m_context.limiter;
+    std::int64_t blockedFrom = nowNs();
+    for (int spin = 0; spin < 8 && limiter.room() < room && !m_stop.load(std::memory_order_relaxed); ++spin)
+        std::this_thread::yield();
+    while (limiter.room() < room && !m_stop.load(std::memory_order_relaxed)
+        && !m_context.paused.load(std::memory_order_relaxed)
+        && m_context.overload.load(std::memory_order_relaxed) == OverloadPolicy::Backpressure
+        && batchBound() == bound) {
+        limiter.waitForRoom(room, std::chrono::milliseconds(1));
+        // Credit held-back time as it accrues, so a sampler sees it in the interval it happened.
+        const std::int64_t nowBlocked = nowNs();
+        m_blockedNs.add(static_cast<std::uint64_t>(nowBlocked - blockedFrom));
+        blockedFrom = nowBlocked;
+    }
+    m_blockedNs.add(static_cast<std::uint64_t>(nowNs() - blockedFrom));
 }
 
 } // namespace beam

@@ -67,8 +67,30 @@ public:
     static constexpr std::size_t kActivityCapacity = 4096;
 
 private:
+    /// Where the pacing stands; the producer's thread alone uses it.
+    struct Pacing {
+        std::uint64_t rate = 0; ///< events per second in force (0: unthrottled)
+        std::int64_t epochNs = 0; ///< when the rate took effect
+        std::uint64_t dueSinceEpoch = 0; ///< events taken care of since the epoch (emitted or skipped)
+        std::int64_t lastBatchNs = 0; ///< when the last batch was emitted, as the time meant
+        std::int64_t earlyNs = 0; ///< how late this thread's timed wake-ups come, smoothed
+        std::int64_t meantNs = 0; ///< the time the last sleep was meant to end at (it asked earlier by earlyNs)
+        std::int64_t at = 0; ///< the time the current wake-up stands for
+        bool restartClock = true; ///< start a new epoch (after a pause, a hold or a rate change)
+    };
+
     void run();
-    void emitBatch(std::int64_t count, std::int64_t admitted, std::int64_t createdNs);
+    /// How many events to emit now (at most `bound`); 0 after sleeping towards the next due time.
+    std::int64_t eventsDue(std::int64_t now, std::int64_t bound);
+    /// Sleeps towards `meant`, asking to wake early by how late wake-ups come, and learns from this one.
+    void sleepUntil(std::int64_t meant, std::int64_t now);
+    /// Offers `want` due events to the limiter, emits what it lets through, and is held back if it refused.
+    void emitDue(std::int64_t want, std::int64_t bound, std::int64_t now);
+    /// Makes `want` events and offers them to the limiter, counting them in one ledger entry; emits the batch of
+    /// those it let through. Returns {events produced, events admitted}.
+    std::pair<std::int64_t, std::int64_t> offer(std::int64_t want, OverloadPolicy policy, std::int64_t createdNs);
+    /// Waits until the limiter has room for `room` events (or the settings change).
+    void holdBack(std::int64_t room, std::int64_t bound);
     std::int64_t batchBound() const;
     /// Sleeps `ns`, or until requestStop(), whichever comes first; true if it slept the whole time.
     bool sleepFor(std::int64_t ns);
@@ -82,6 +104,7 @@ private:
     std::condition_variable m_sleep; ///< woken by requestStop()
     std::thread m_thread;
     std::uint64_t m_sequence = 0;
+    Pacing m_pacing;
 
     SoloCounter m_produced;
     SoloCounter m_dropped;

@@ -28,13 +28,6 @@ void Router::route(Batch *batch)
 {
     // On an exception, `batch` holds exactly the events not handed over yet (recover() redelivers them).
     const int count = consumerCount();
-    if (m_context.slots && !batch->slotted) {
-        // The message passed the limiter: it holds a slot until its last event ends, wherever that happens. A
-        // batch recover() put back already holds one. Written once for the batch, not into each event.
-        batch->slot = m_context.slots->take(static_cast<std::uint32_t>(batch->events.size()));
-        batch->uniform = true;
-        batch->slotted = true;
-    }
     if (count == 1) {
         m_consumers[0]->enqueue(batch);
         return;
@@ -46,8 +39,6 @@ void Router::route(Batch *batch)
         if (!part) {
             part = std::make_unique<Batch>();
             part->events.reserve(expected);
-            part->uniform = batch->uniform; // a part of one message holds that message's slot
-            part->slot = batch->slot;
         }
         part->events.push_back(event);
     }
@@ -80,19 +71,11 @@ void Router::recover(Batch *batch)
     } catch (...) { }
     // Not even that: the events end here, dead-lettered and counted (the dead-letter list would need memory).
     const auto count = batch->events.size();
-    m_deadLettered.add(count);
-    const std::int64_t now = nowNs();
-    m_finishedTally.add(count, now);
-    int messagesDone = 0;
-    if (m_context.slots) {
-        batch->stampSlots();
-        for (const Event &event : batch->events)
-            messagesDone += m_context.slots->finish(event.slot, 1) ? 1 : 0;
-    }
+    m_finishedTally.add(count, nowNs());
     delete batch;
-    m_context.admission.release(static_cast<std::int64_t>(count));
-    if (messagesDone > 0 && m_context.limiterDecrementer)
-        m_context.limiterDecrementer->try_put(messagesDone);
+    const LedgerLock::Entry entry(m_context.ledger);
+    m_deadLettered.add(count);
+    m_context.limiter->release(static_cast<std::int64_t>(count));
 }
 
 } // namespace beam

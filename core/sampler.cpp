@@ -77,6 +77,19 @@ double ratio(std::uint64_t ns, double seconds)
     return std::clamp(static_cast<double>(ns) / 1e9 / seconds, 0.0, 1.0);
 }
 
+const char *stateName(Consumer::State state)
+{
+    switch (state) {
+    case Consumer::State::Running:
+        return "running";
+    case Consumer::State::Hung:
+        return "hung";
+    case Consumer::State::Down:
+        return "down";
+    }
+    return "running";
+}
+
 LatencySummary summarise(const Histogram &histogram)
 {
     const auto us = [](std::uint64_t ns) { return static_cast<double>(ns) / 1000.0; };
@@ -134,79 +147,61 @@ std::vector<std::shared_ptr<const Snapshot>> Sampler::history() const
     return {m_history.begin(), m_history.end()};
 }
 
-std::shared_ptr<const Snapshot> Sampler::sample()
+Sampler::Ledger Sampler::readLedger(int created)
 {
-    std::lock_guard sampling(m_sampleMutex);
-    auto snapshot = std::make_shared<Snapshot>();
-    Snapshot &s = *snapshot;
-    const std::int64_t now = nowNs();
-    const double dt = std::max(1e-9, static_cast<double>(now - m_previous.ns) / 1e9);
-    // The window starts at the newest sample at least one window old (or at the run's start).
-    if (m_marks.empty())
-        m_marks.push_back(m_previous);
-    const std::int64_t windowNs = m_windowNs.load();
-    while (m_marks.size() > 1 && m_marks[1].ns <= now - windowNs)
-        m_marks.pop_front();
-    const Previous &w = m_marks.front();
-    const double wdt = std::max(1e-9, static_cast<double>(now - w.ns) / 1e9);
-    std::uint64_t inFlightArea = 0; // admitted minus finished, integrated over time up to `now`
-
-    // The latency histogram before anything else: every event it counts was produced before the producers'
-    // counts below are read, so one snapshot never shows more latencies than events produced.
-    Histogram cumulative;
-    const int created = m_sources.createdConsumers.load(std::memory_order_acquire);
+    // One cut: no producer, consumer or router is halfway through an entry (LedgerLock), so the counts agree.
+    Ledger ledger;
+    const LedgerLock::Cut cut(m_sources.context.ledger);
+    ledger.producers.reserve(m_sources.producers.size());
+    for (const auto &producer : m_sources.producers)
+        ledger.producers.push_back(producer->counters());
+    ledger.consumers.reserve(static_cast<std::size_t>(created));
     for (int i = 0; i < created; ++i)
-        m_sources.consumers[static_cast<std::size_t>(i)]->latency().addTo(cumulative);
-
-    // Executor threads first, then producer threads.
-    m_previous.executorBusy.resize(static_cast<std::size_t>(m_sources.executor.threadCount()));
-    for (int i = 0; i < m_sources.executor.threadCount(); ++i) {
-        s.threads.push_back(sampleThread(m_sources.executor.activity(i), "executor " + std::to_string(i),
-            ThreadSample::Kind::Executor, m_previous.executorBusy[static_cast<std::size_t>(i)], now, dt, m_startNs));
+        ledger.consumers.push_back(m_sources.consumers[static_cast<std::size_t>(i)]->counters());
+    ledger.routerDeadLettered = m_sources.router ? m_sources.router->deadLettered() : 0;
+    const Limiter *limiter = m_sources.context.limiter;
+    if (limiter) {
+        ledger.inFlight = limiter->inFlight();
+        ledger.count = limiter->count();
+        ledger.threshold = limiter->threshold();
     }
+    return ledger;
+}
 
-    {
-        std::lock_guard lock(m_sources.engineMutex);
-        s.config = m_sources.config;
-        s.state = m_sources.state.load();
-        // Order matters: producers (produced, then dropped), then in flight, then consumers. Each event counted
-        // as produced is then already in flight or finished, so `lost` can only come out too low, never too high.
-        m_previous.producerCounters.resize(m_sources.producers.size());
-        for (const auto &producer : m_sources.producers) {
-            const auto c = producer->counters();
-            s.produced += c.produced;
-            s.dropped += c.dropped;
-            const auto index = static_cast<std::size_t>(producer->index());
-            const auto before = index < w.producerCounters.size() ? w.producerCounters[index] : Producer::Counters{};
-            if (std::find(m_sources.running.begin(), m_sources.running.end(), producer.get())
-                != m_sources.running.end()) {
-                ProducerSample p;
-                p.index = producer->index();
-                p.produced = c.produced;
-                p.dropped = c.dropped;
-                p.batches = c.batches;
-                p.offeredPerSec = static_cast<double>(since(c.offered, before.offered)) / wdt;
-                p.achievedPerSec = static_cast<double>(since(c.produced, before.produced)) / wdt;
-                p.backpressureRatio = ratio(since(c.blockedNs, before.blockedNs), wdt);
-                s.producers.push_back(p);
-            }
-            m_previous.producerCounters[static_cast<std::size_t>(producer->index())] = c;
-            inFlightArea += producer->admittedTally().areaAt(now);
+void Sampler::sampleProducers(Snapshot &s, const Ledger &ledger, const Previous &w, double wdt, std::int64_t now,
+    std::uint64_t &inFlightArea)
+{
+    m_previous.producerCounters.resize(m_sources.producers.size());
+    for (std::size_t k = 0; k < m_sources.producers.size(); ++k) {
+        const Producer &producer = *m_sources.producers[k];
+        const auto &c = ledger.producers[k];
+        s.produced += c.produced;
+        s.dropped += c.dropped;
+        const auto index = static_cast<std::size_t>(producer.index());
+        const auto before = index < w.producerCounters.size() ? w.producerCounters[index] : Producer::Counters{};
+        if (std::find(m_sources.running.begin(), m_sources.running.end(), &producer) != m_sources.running.end()) {
+            ProducerSample p;
+            p.index = producer.index();
+            p.produced = c.produced;
+            p.dropped = c.dropped;
+            p.batches = c.batches;
+            p.offeredPerSec = static_cast<double>(since(c.offered, before.offered)) / wdt;
+            p.achievedPerSec = static_cast<double>(since(c.produced, before.produced)) / wdt;
+            p.backpressureRatio = ratio(since(c.blockedNs, before.blockedNs), wdt);
+            s.producers.push_back(p);
         }
-        m_previous.producerBusy.resize(m_sources.producers.size());
-        for (const auto &producer : m_sources.producers) {
-            s.threads.push_back(sampleThread(producer->activity(), "producer " + std::to_string(producer->index()),
-                ThreadSample::Kind::Producer, m_previous.producerBusy[static_cast<std::size_t>(producer->index())], now,
-                dt, m_startNs));
-        }
+        m_previous.producerCounters[index] = c;
+        inFlightArea += producer.admittedTally().areaAt(now);
     }
-    s.inFlight = m_sources.context.admission.inFlight();
+}
 
-    Histogram recovery;
+void Sampler::sampleConsumers(Snapshot &s, const Ledger &ledger, const Previous &w, double wdt, std::int64_t now,
+    std::uint64_t &inFlightArea, Histogram &recovery)
+{
     const int active = m_sources.router ? m_sources.router->consumerCount() : 0;
-    for (int i = 0; i < created; ++i) {
-        const Consumer &consumer = *m_sources.consumers[static_cast<std::size_t>(i)];
-        const auto c = consumer.counters();
+    for (std::size_t i = 0; i < ledger.consumers.size(); ++i) {
+        const Consumer &consumer = *m_sources.consumers[i];
+        const auto &c = ledger.consumers[i];
         s.processed += c.processed;
         s.failed += c.failed;
         s.retried += c.retried;
@@ -214,19 +209,18 @@ std::shared_ptr<const Snapshot> Sampler::sample()
         s.abandoned += c.abandoned;
         inFlightArea -= consumer.finishedTally().areaAt(now);
         ConsumerSample cs;
-        cs.index = i;
-        cs.active = i < active;
+        cs.index = static_cast<int>(i);
+        cs.active = static_cast<int>(i) < active;
         cs.processed = c.processed;
         cs.failed = c.failed;
         cs.deadLettered = c.deadLettered;
         cs.queueDepth = c.queueDepth;
-        const auto slot = static_cast<std::size_t>(i);
-        cs.processedPerSec = static_cast<double>(since(c.processed, w.consumerProcessed[slot])) / wdt;
+        cs.processedPerSec = static_cast<double>(since(c.processed, w.consumerProcessed[i])) / wdt;
         cs.restarts = c.restarts;
         for (auto n : c.crashes)
             cs.crashes += n;
-        cs.crashesInWindow = since(cs.crashes, w.consumerCrashes[slot]);
-        m_previous.consumerCrashes[slot] = cs.crashes;
+        cs.crashesInWindow = since(cs.crashes, w.consumerCrashes[i]);
+        m_previous.consumerCrashes[i] = cs.crashes;
         s.restarts += c.restarts;
         s.redelivered += c.redelivered;
         s.crashesRandom += c.crashes[static_cast<std::size_t>(CrashCause::Random)];
@@ -235,55 +229,46 @@ std::shared_ptr<const Snapshot> Sampler::sample()
         s.crashesException += c.crashes[static_cast<std::size_t>(CrashCause::Exception)];
         s.exceptionsCaught += c.exceptions;
         consumer.recovery().addTo(recovery);
-        switch (consumer.state()) {
-        case Consumer::State::Running:
-            cs.state = "running";
-            break;
-        case Consumer::State::Hung:
-            cs.state = "hung";
-            break;
-        case Consumer::State::Down:
-            cs.state = "down";
-            break;
-        }
-        cs.busyRatio = ratio(since(c.busyNs, w.consumerBusy[slot]), wdt);
-        cs.ioWaitRatio = ratio(since(c.ioWaitNs, w.consumerIoWait[slot]), wdt);
-        m_previous.consumerProcessed[slot] = c.processed;
-        m_previous.consumerBusy[slot] = c.busyNs;
-        m_previous.consumerIoWait[slot] = c.ioWaitNs;
+        cs.state = stateName(consumer.state());
+        cs.busyRatio = ratio(since(c.busyNs, w.consumerBusy[i]), wdt);
+        cs.ioWaitRatio = ratio(since(c.ioWaitNs, w.consumerIoWait[i]), wdt);
+        m_previous.consumerProcessed[i] = c.processed;
+        m_previous.consumerBusy[i] = c.busyNs;
+        m_previous.consumerIoWait[i] = c.ioWaitNs;
         if (cs.active || cs.queueDepth > 0)
             s.consumers.push_back(cs);
     }
+}
 
+void Sampler::sampleLedger(Snapshot &s, const Ledger &ledger, std::int64_t now, std::uint64_t &inFlightArea)
+{
     if (m_sources.router) {
-        s.deadLettered += m_sources.router->deadLettered();
+        s.deadLettered += ledger.routerDeadLettered;
         s.exceptionsCaught += m_sources.router->exceptions();
         inFlightArea -= m_sources.router->finishedTally().areaAt(now);
     }
+    s.inFlight = ledger.inFlight;
+    // What the counts do not explain, never clamped: 0 unless an event vanished or was counted twice.
+    s.lost = static_cast<std::int64_t>(s.produced - s.dropped) - s.inFlight
+        - static_cast<std::int64_t>(s.processed + s.deadLettered + s.abandoned);
+    s.limit = ledger.threshold;
+    s.limiterCount = ledger.count;
+    if (Limiter *limiter = m_sources.context.limiter) {
+        s.limiterCountMax = limiter->countMax();
+        s.limiterRefused = limiter->refused();
+        s.inFlightHigh = std::max(s.inFlight, limiter->takeHighWater());
+        s.maxInFlightObserved = std::max(s.inFlight, limiter->maxInFlight());
+    }
+    s.safetyCapHit = m_sources.context.safetyCapHit.load();
     s.exceptionsCaught += m_sources.executor.escapedExceptions();
     const Executor::Counters handover = m_sources.executor.counters();
     s.handover = {handover.notified, handover.signalled, handover.wakeups, handover.pollHits, handover.sleeps,
         handover.inlineRuns, handover.inlineRefused};
+}
 
-    s.lost = static_cast<std::int64_t>(s.produced - s.dropped) - s.inFlight
-        - static_cast<std::int64_t>(s.processed + s.deadLettered + s.abandoned);
-    if (s.state != EngineState::Stopped)
-        s.lost = std::max<std::int64_t>(0, s.lost); // while running, a negative value is only read skew
-    s.limit = m_sources.context.admission.limit();
-    if (m_sources.context.slots) {
-        s.messagesInFlight = m_sources.context.slots->inUse();
-        s.messageSlots = MessageSlots::kCount;
-    }
-    s.inFlightHigh = std::max(s.inFlight, m_sources.context.admission.takeHighWater());
-    s.maxInFlightObserved = m_sources.context.admission.maxObserved();
-    s.safetyCapHit = m_sources.context.safetyCapHit.load();
-
-    s.events = m_sources.context.events.since(m_lastEvent, Snapshot::kMaxEvents);
-    if (!s.events.empty())
-        m_lastEvent = s.events.back().sequence;
-    s.sequence = ++m_sequence;
-    s.elapsedS = static_cast<double>(now - m_startNs) / 1e9;
-    s.intervalS = dt;
+void Sampler::sampleRates(
+    Snapshot &s, const Previous &w, double dt, double wdt, std::uint64_t inFlightArea, std::int64_t windowNs)
+{
     s.windowS = wdt;
     s.windowGoalS = static_cast<double>(windowNs) / 1e9;
     s.producedPerSec = static_cast<double>(since(s.produced, w.produced)) / wdt;
@@ -299,6 +284,53 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     for (const auto &p : s.producers)
         pressure += p.backpressureRatio;
     s.backpressureRatio = s.producers.empty() ? 0.0 : pressure / static_cast<double>(s.producers.size());
+}
+
+std::shared_ptr<const Snapshot> Sampler::sample()
+{
+    const std::lock_guard sampling(m_sampleMutex);
+    auto snapshot = std::make_shared<Snapshot>();
+    Snapshot &s = *snapshot;
+    const std::int64_t now = nowNs();
+    const double dt = std::max(1e-9, static_cast<double>(now - m_previous.ns) / 1e9);
+    // The window starts at the newest sample at least one window old (or at the run's start).
+    if (m_marks.empty())
+        m_marks.push_back(m_previous);
+    const std::int64_t windowNs = m_windowNs.load();
+    while (m_marks.size() > 1 && m_marks[1].ns <= now - windowNs)
+        m_marks.pop_front();
+    const Previous &w = m_marks.front();
+    const double wdt = std::max(1e-9, static_cast<double>(now - w.ns) / 1e9);
+    std::uint64_t inFlightArea = 0; // admitted minus finished, integrated over time up to `now`
+
+    // The latency histogram before the ledger: every event it counts was produced before the ledger is read, so
+    // one snapshot never shows more latencies than events produced.
+    Histogram cumulative;
+    const int created = m_sources.createdConsumers.load(std::memory_order_acquire);
+    for (int i = 0; i < created; ++i)
+        m_sources.consumers[static_cast<std::size_t>(i)]->latency().addTo(cumulative);
+    sampleExecutorThreads(s, now, dt);
+
+    Ledger ledger;
+    {
+        const std::lock_guard lock(m_sources.engineMutex);
+        s.config = m_sources.config;
+        s.state = m_sources.state.load();
+        ledger = readLedger(created);
+        sampleProducers(s, ledger, w, wdt, now, inFlightArea);
+        sampleProducerThreads(s, now, dt);
+    }
+    Histogram recovery;
+    sampleConsumers(s, ledger, w, wdt, now, inFlightArea, recovery);
+    sampleLedger(s, ledger, now, inFlightArea);
+
+    s.events = m_sources.context.events.since(m_lastEvent, Snapshot::kMaxEvents);
+    if (!s.events.empty())
+        m_lastEvent = s.events.back().sequence;
+    s.sequence = ++m_sequence;
+    s.elapsedS = static_cast<double>(now - m_startNs) / 1e9;
+    s.intervalS = dt;
+    sampleRates(s, w, dt, wdt, inFlightArea, windowNs);
 
     s.recovery = summarise(recovery);
     if (m_sources.supervision) {
@@ -314,9 +346,35 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     const auto process = ProcessStats::read();
     s.cpuPercent = static_cast<double>(process.cpuNs - m_previous.cpuNs) / 1e9 / dt * 100.0;
     s.rssBytes = process.rssBytes;
+    remember(s, now, process.cpuNs, inFlightArea, std::move(cumulative));
+    publish(snapshot);
+    return snapshot;
+}
 
+void Sampler::sampleExecutorThreads(Snapshot &s, std::int64_t now, double dt)
+{
+    m_previous.executorBusy.resize(static_cast<std::size_t>(m_sources.executor.threadCount()));
+    for (int i = 0; i < m_sources.executor.threadCount(); ++i) {
+        s.threads.push_back(sampleThread(m_sources.executor.activity(i), "executor " + std::to_string(i),
+            ThreadSample::Kind::Executor, m_previous.executorBusy[static_cast<std::size_t>(i)], now, dt, m_startNs));
+    }
+}
+
+void Sampler::sampleProducerThreads(Snapshot &s, std::int64_t now, double dt)
+{
+    m_previous.producerBusy.resize(m_sources.producers.size());
+    for (const auto &producer : m_sources.producers) {
+        s.threads.push_back(sampleThread(producer->activity(), "producer " + std::to_string(producer->index()),
+            ThreadSample::Kind::Producer, m_previous.producerBusy[static_cast<std::size_t>(producer->index())], now, dt,
+            m_startNs));
+    }
+}
+
+void Sampler::remember(
+    const Snapshot &s, std::int64_t now, std::int64_t cpuNs, std::uint64_t inFlightArea, Histogram cumulative)
+{
     m_previous.ns = now;
-    m_previous.cpuNs = process.cpuNs;
+    m_previous.cpuNs = cpuNs;
     m_previous.produced = s.produced;
     m_previous.processed = s.processed;
     m_previous.failed = s.failed;
@@ -326,12 +384,16 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     m_previous.inFlightArea = inFlightArea;
     m_previous.latency = std::move(cumulative);
     m_marks.push_back(m_previous);
+}
 
+void Sampler::publish(const std::shared_ptr<Snapshot> &snapshot)
+{
     // Only the newest snapshot in the history keeps the threads' recent slices (up to some 200 KB a thread) and
     // the latency histogram (18 KB): once a newer one comes, it is swapped for its light twin, made here while
     // the snapshot is still this thread's alone. Whoever still holds the original keeps it whole. (The twin used
     // to be a copy of the whole published snapshot, slices and all, emptied after: 6 MB copied into fresh pages
     // every sample with 64 producers, and two thirds of the process's page faults.)
+    Snapshot &s = *snapshot;
     std::vector<std::vector<ThreadSlice>> recent;
     recent.reserve(s.threads.size());
     for (auto &t : s.threads)
@@ -342,7 +404,7 @@ std::shared_ptr<const Snapshot> Sampler::sample()
         s.threads[i].recent = std::move(recent[i]);
     s.latencyHistogram = std::move(histogram);
 
-    std::lock_guard lock(m_historyMutex);
+    const std::lock_guard lock(m_historyMutex);
     if (m_latestLight && !m_history.empty() && m_history.back() == m_latest)
         m_history.back() = std::move(m_latestLight);
     m_history.push_back(snapshot);
@@ -351,7 +413,6 @@ std::shared_ptr<const Snapshot> Sampler::sample()
         m_history.pop_front();
     m_latest = snapshot;
     m_latestLight = std::move(light);
-    return snapshot;
 }
 
 void Sampler::loop()

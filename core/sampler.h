@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/consumer.h"
 #include "core/histogram.h"
 #include "core/pipelineconfig.h"
 #include "core/producer.h"
@@ -19,7 +20,6 @@
 
 namespace beam {
 
-class Consumer;
 class Supervision;
 
 /// Turns the engine's counters into immutable snapshots: on its own thread at the sampling interval, or on
@@ -69,7 +69,31 @@ public:
     [[nodiscard]] std::vector<std::shared_ptr<const Snapshot>> history() const;
 
 private:
+    /// Every ledger count, read in one cut (LedgerLock): they add up.
+    struct Ledger {
+        std::vector<Producer::Counters> producers; ///< by position in Sources::producers
+        std::vector<Consumer::Counters> consumers; ///< by consumer index
+        std::uint64_t routerDeadLettered = 0;
+        std::int64_t inFlight = 0; ///< the limiter's events in flight
+        std::int64_t count = 0; ///< the limiter_node's count
+        std::int64_t threshold = 0; ///< the limiter_node's threshold
+    };
+    struct Previous;
+
     void loop();
+    Ledger readLedger(int created);
+    void sampleExecutorThreads(Snapshot &s, std::int64_t now, double dt);
+    void sampleProducerThreads(Snapshot &s, std::int64_t now, double dt);
+    void sampleProducers(Snapshot &s, const Ledger &ledger, const Previous &w, double wdt, std::int64_t now,
+        std::uint64_t &inFlightArea);
+    void sampleConsumers(Snapshot &s, const Ledger &ledger, const Previous &w, double wdt, std::int64_t now,
+        std::uint64_t &inFlightArea, Histogram &recovery);
+    void sampleLedger(Snapshot &s, const Ledger &ledger, std::int64_t now, std::uint64_t &inFlightArea);
+    void sampleRates(
+        Snapshot &s, const Previous &w, double dt, double wdt, std::uint64_t inFlightArea, std::int64_t windowNs);
+    void remember(
+        const Snapshot &s, std::int64_t now, std::int64_t cpuNs, std::uint64_t inFlightArea, Histogram cumulative);
+    void publish(const std::shared_ptr<Snapshot> &snapshot);
 
     Sources m_sources;
 

@@ -136,15 +136,18 @@ struct Snapshot {
     /// time, not sampled): the L of Little's law.
     double inFlightMean = 0;
     double inFlightMeanWindow = 0; ///< the same over the window
-    std::int64_t limit = 0; ///< the bound in force (the safety cap under the unbounded policy)
+    /// The limiter_node's threshold: the bound in force (the safety cap under the unbounded policy).
+    std::int64_t limit = 0;
+    /// The limiter_node's count: events it let through and not yet finished. Equal to `inFlight` except just
+    /// after the bound was lowered below what was in flight: then it is the threshold until enough ended.
+    std::int64_t limiterCount = 0;
+    std::int64_t limiterCountMax = 0; ///< the limiter_node's highest count since start
+    std::uint64_t limiterRefused = 0; ///< events the limiter_node refused since start (each held a producer back)
     std::int64_t inFlightHigh = 0; ///< highest in flight during the interval
-    /// The limiter_node's own count, in messages: routed and not yet finished (MessageSlots), and its threshold
-    /// (0 when the graph has no limiter). Events waiting in front of the limiter are in `inFlight`, not here.
-    std::int64_t messagesInFlight = 0;
-    std::int64_t messageSlots = 0; ///< the limiter's threshold in messages (0: no limiter_node)
     std::int64_t maxInFlightObserved = 0; ///< highest in flight since start
-    /// produced - processed - dead-lettered - dropped - abandoned - in flight, read in an order that can
-    /// only over-count the right-hand side while running: above 0 means events vanished.
+    /// produced - processed - dead-lettered - dropped - abandoned - in flight, every count read in one cut of
+    /// the ledger (LedgerLock) with in flight the limiter's own count: anything but 0 means events vanished (or
+    /// were counted twice). Never clamped.
     std::int64_t lost = 0;
     bool safetyCapHit = false; ///< the unbounded policy reached its safety cap and stopped the producers
 

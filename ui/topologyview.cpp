@@ -489,13 +489,13 @@ void TopologyView::update(const Snapshot &s)
     if (m_producersHeld)
         m_producersHeld->setText(tr("held back %1 of %2").arg(held).arg(m_producerCount));
 
-    // The events in flight against the bound, the one thing the limiter limits.
-    const double fullness = s.limit > 0 ? static_cast<double>(s.inFlight) / static_cast<double>(s.limit) : 0.0;
+    // The limiter_node's own count against its threshold (the bound): what refuses the producers' events.
+    const double fullness = s.limit > 0 ? static_cast<double>(s.limiterCount) / static_cast<double>(s.limit) : 0.0;
     paintNode(m_limiter,
         s.gaveUp              ? State::GaveUp
             : fullness >= 0.9 ? State::Held
                               : State::Idle,
-        tr("limiter\nin flight %L1\nlimit %L2").arg(s.inFlight).arg(s.limit));
+        tr("limiter_node\ncount %L1\nthreshold %L2").arg(s.limiterCount).arg(s.limit));
     const QRectF box = m_limiter.box->rect();
     const double pad = m_textPx * 0.4;
     const double h = m_textPx * 0.45;

@@ -121,6 +121,7 @@ class TestMainWindow : public QObject
         s.elapsedS = 1;
         s.limit = 1000;
         s.inFlight = 500;
+        s.limiterCount = 500;
         s.producedPerSec = 12000;
         for (int i = 0; i < producers; ++i)
             s.producers.push_back({i, 0, 0, 6000, 6000, 0.25});
@@ -206,6 +207,7 @@ class TestMainWindow : public QObject
             s.processedPerSec = 1000;
             s.producedPerSec = 1000;
             s.inFlight = 5;
+            s.limiterCount = 5;
             s.limit = 1000;
             s.rssBytes = 50 << 20;
             s.window.p50 = lowUs; // the charts draw the window's latencies
@@ -1022,13 +1024,12 @@ private slots:
     void testTopologyExplainsItsMarks()
     {
         // No sign a student has to be told about: restarts in words, each supervisor's intensity in words, and
-        // the limiter shows the one count it limits, the events in flight against the bound.
+        // the limiter box shows the limiter_node's own count against its threshold, named as the code names them.
         TopologyView view;
         view.resize(1200, 700);
         view.show();
         Snapshot s = fakeSnapshot(2, 4);
-        s.messageSlots = 4096;
-        s.messagesInFlight = 8;
+        s.limiterCount = 500;
         s.consumers[1].restarts = 3;
         s.supervisors[2].restartsInWindow = 2;
         s.supervisors[2].maxRestarts = 200;
@@ -1039,7 +1040,7 @@ private slots:
             QVERIFY2(!all.contains(QString::fromUtf8(gone)), gone);
         QVERIFY(view.consumerText(1).contains(QLatin1String("restarts 3")));
         QVERIFY(!view.consumerText(0).contains(QLatin1String("restarts"))); // none yet: nothing to say
-        QVERIFY2(all.contains(QLatin1String("limiter\nin flight 500\nlimit 1,000")), qPrintable(all));
+        QVERIFY2(all.contains(QLatin1String("limiter_node\ncount 500\nthreshold 1,000")), qPrintable(all));
         QVERIFY2(all.contains(QLatin1String("restarts 2 of 200\nallowed in 1 s")), qPrintable(all));
         QVERIFY2(all.contains(QLatin1String("restarts 0 of 3 allowed in 5 s")), qPrintable(all));
     }
