@@ -149,6 +149,15 @@ std::vector<MetricFamily> metricFamilies(const MetricsSample &sample)
             number(s.escalations)),
         gauge("beam_events_in_flight", "Events admitted and not yet finished.", number(s.inFlight)),
         gauge("beam_events_in_flight_limit", "The bound on events in flight in force.", number(s.limit)),
+        gauge(
+            "beam_limiter_threshold", "The limiter_node's threshold: the bound on events in flight.", number(s.limit)),
+        gauge("beam_limiter_count", "The limiter_node's count: events it let through and not yet finished.",
+            number(s.limiterCount)),
+        gauge("beam_limiter_count_max", "The limiter_node's highest count since start.", number(s.limiterCountMax)),
+        counter("beam_limiter_refused_total",
+            "Events the limiter_node refused (each held a producer back or, under "
+            "the drop policy, was dropped).",
+            number(s.limiterRefused)),
         gauge("beam_producers", "Producers configured.", s.config.producers),
         gauge("beam_consumers", "Consumers configured.", s.config.consumers),
         gauge("beam_backpressure_ratio", "Share of the last sampling interval producers were held back, 0..1.",

@@ -93,6 +93,9 @@ void printSummary(const Snapshot &s, const ReportInputs &in, double runS)
         us(static_cast<double>(latency.max())), static_cast<long long>(s.maxInFlightObserved),
         static_cast<long long>(s.config.maxInFlight), in.cpuPercentAvg,
         static_cast<double>(in.peakRssBytes) / (1024.0 * 1024.0));
+    std::printf("         limiter_node: threshold %lld, count %lld (highest %lld), refused %llu events\n",
+        static_cast<long long>(s.limit), static_cast<long long>(s.limiterCount),
+        static_cast<long long>(s.limiterCountMax), static_cast<unsigned long long>(s.limiterRefused));
     const std::uint64_t crashTotal = s.crashes();
     if (s.restarts + crashTotal + s.escalations > 0) {
         std::printf(

@@ -89,7 +89,7 @@ struct Engine::Impl {
     HandoverStack handover;
 
     // Declared last but one so they are destroyed first: a producer's destructor stops it (requestStop() wakes the
-    // context's admission) and its emit callback uses the router and the executor, so every producer must be
+    // context's limiter) and its emit callback uses the router and the executor, so every producer must be
     // gone before the context, the executor, the graph and the router are.
     std::vector<std::unique_ptr<Producer>> producers; ///< every producer ever started (their counts stay)
     std::vector<Producer *> running; ///< the producers running now, guarded by `mutex`
@@ -247,9 +247,8 @@ void Engine::resume()
 
 void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
 {
-    // The producers are told to stop now and joined once the graph is drained or its events abandoned: a
-    // producer may be running a consumer's queue inline, and under a crash storm that queue empties only then
-    // (ThreadSanitizer's slowness showed it: testCrashWhileConsumersAreAdded hung in stop() for 300 s).
+    // The producers first: told to stop and joined before the drain check, so none can admit an event after
+    // it looked. A producer running the graph inline returns within its round's time budget.
     std::vector<Producer *> leaving;
     {
         std::lock_guard lock(d->mutex);
@@ -259,6 +258,7 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
         d->state = EngineState::Draining;
         leaving = d->stopProducersPast(0);
     }
+    Impl::joinAll(leaving);
 
     const auto waitForEmpty = [this](std::chrono::steady_clock::time_point deadline, bool interruptible) {
         while (d->limiter->inFlight() > 0 && std::chrono::steady_clock::now() < deadline
@@ -278,7 +278,6 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
         // Releasing is immediate; what is still in flight after this is lost, and the final snapshot says so.
         waitForEmpty(std::chrono::steady_clock::now() + std::chrono::seconds(5), false);
     }
-    Impl::joinAll(leaving);
     // The rest of the stop order (docs/engine-lifetime.md): nothing outside the graph may put into it any
     // more, then the graph runs out, then its threads stop. Its last wait is then really the last: no task is
     // left for ~graph() to run after the consumers are destroyed.

@@ -163,10 +163,7 @@ public:
 };
 
 struct EngineContext {
-    explicit EngineContext(const PipelineConfig &config)
-    {
-        apply(config);
-    }
+    explicit EngineContext(const PipelineConfig &config) { apply(config); }
 
     void apply(const PipelineConfig &config)
     {

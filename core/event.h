@@ -39,7 +39,6 @@ struct Batch {
     Signal signal = Signal::None; ///< None for a batch of events
     std::uint64_t incarnation = ~std::uint64_t{0}; ///< Kill/Timeout: only this incarnation (all ones: any)
     Batch *handoverNext = nullptr; ///< the next batch while it waits in a HandoverStack
-
 };
 
 /// Why a consumer went down.

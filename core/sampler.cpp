@@ -168,8 +168,8 @@ Sampler::Ledger Sampler::readLedger(int created)
     return ledger;
 }
 
-void Sampler::sampleProducers(Snapshot &s, const Ledger &ledger, const Previous &w, double wdt, std::int64_t now,
-    std::uint64_t &inFlightArea)
+void Sampler::sampleProducers(
+    Snapshot &s, const Ledger &ledger, const Previous &w, double wdt, std::int64_t now, std::uint64_t &inFlightArea)
 {
     m_previous.producerCounters.resize(m_sources.producers.size());
     for (std::size_t k = 0; k < m_sources.producers.size(); ++k) {

@@ -125,6 +125,13 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     report[QStringLiteral("in_flight")] = num(s.inFlight + static_cast<std::int64_t>(s.abandoned));
     report[QStringLiteral("lost")] = num(s.lost);
     report[QStringLiteral("max_in_flight_observed")] = num(s.maxInFlightObserved);
+    // The limiter_node's own numbers: its threshold (the bound), its highest count, the events it refused.
+    QJsonObject limiter;
+    limiter[QStringLiteral("threshold")] = num(s.limit);
+    limiter[QStringLiteral("count")] = num(s.limiterCount);
+    limiter[QStringLiteral("count_max")] = num(s.limiterCountMax);
+    limiter[QStringLiteral("refused")] = num(s.limiterRefused);
+    report[QStringLiteral("limiter")] = limiter;
     report[QStringLiteral("throughput_eps")] = num(s.processed) / runS;
     QJsonObject latency;
     latency[QStringLiteral("p50")] = us(in.latency.quantile(0.5));

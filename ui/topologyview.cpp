@@ -196,9 +196,9 @@ TopologyView::Plan TopologyView::plan(const QSizeF &pane) const
             mostRestarts = std::max(mostRestarts, c.restarts);
     }
     p.producerSize = boxFor({tr("P%1").arg(m_producerCount - 1), kWidestRate, tr("held %1%").arg(100)}, 3);
-    // The events in flight against the bound, nothing else: one mechanism, one count.
-    p.limiterSize
-        = boxFor({tr("limiter"), tr("in flight %L1").arg(limit), tr("limit %L1").arg(limit)}, 3, p.px * 0.45 + pad);
+    // The limiter_node's count against its threshold, nothing else: one mechanism, one pair.
+    p.limiterSize = boxFor(
+        {tr("limiter_node"), tr("count %L1").arg(limit), tr("threshold %L1").arg(limit)}, 3, p.px * 0.45 + pad);
     p.routerSize = boxFor({tr("router"), kWidestRate}, 2);
     p.consumerSize
         = boxFor({QStringLiteral("C%1").arg(m_consumerCount - 1), tr("DOWN"), tr("busy %1%").arg(100),
