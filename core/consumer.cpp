@@ -277,6 +277,7 @@ void Consumer::run(Batch *batch)
 {
     m_taken.add(batch->events.size());
     hold(batch, 0);
+    m_context.atFaultSite(FaultSite::ConsumerBody); // from here, an exception finds the batch in hand
     if (m_settings.ioUs > 0) {
         runWithIo(batch, 0);
         return;
@@ -362,6 +363,7 @@ void Consumer::runWithIo(Batch *batch, std::size_t from)
         // the batch stays in hand until it is pending.
         const auto wait = std::chrono::microseconds(m_settings.ioUs);
         m_context.timers.schedule(TimerService::Clock::now() + wait, [this, &context = m_context] {
+            context.atFaultSite(FaultSite::TimerCallback);
             const PutGate::Pass pass(context.gate);
             if (!pass)
                 return; // the engine stopped: no graph to resume in (and this consumer may be gone)

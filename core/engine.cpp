@@ -217,6 +217,7 @@ std::vector<ConfigError> Engine::start()
 
     const std::int64_t startNs = nowNs();
     d->startNs = startNs;
+    d->context.startNs = startNs;
     d->supervision = std::make_unique<Supervision>(d->context, d->consumers, d->config, startNs);
     d->context.observer = d->supervision.get();
     d->sampler.begin(startNs);
@@ -416,6 +417,16 @@ std::string Engine::notice() const
 void Engine::setOutcomeSink(OutcomeSink *sink)
 {
     d->context.sink = sink;
+}
+
+void Engine::setFaultHook(std::function<void(FaultSite)> hook)
+{
+    d->context.faultHook = std::move(hook);
+}
+
+std::string Engine::failure() const
+{
+    return d->context.firstFailure();
 }
 
 } // namespace beam

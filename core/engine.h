@@ -8,6 +8,7 @@
 #include "core/snapshot.h"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -88,6 +89,12 @@ public:
 
     /// Observer of every final outcome (tests, inspection). Set before start(); costs a branch per event.
     void setOutcomeSink(OutcomeSink *sink);
+    /// Tests only: `hook` is called at each FaultSite and may throw there, to show that the engine's thread
+    /// boundaries hold. Set before start().
+    void setFaultHook(std::function<void(FaultSite)> hook);
+    /// The first exception a thread outside the graph caught at its boundary (producer, timer, sampler),
+    /// as "thread: what"; empty if none. Also logged as an engine event (EngineEvent::Kind::ThreadFailed).
+    [[nodiscard]] std::string failure() const;
 
 private:
     struct Impl;

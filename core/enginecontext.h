@@ -17,6 +17,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
 #include <thread>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -163,7 +166,11 @@ public:
 };
 
 struct EngineContext {
-    explicit EngineContext(const PipelineConfig &config) { apply(config); }
+    explicit EngineContext(const PipelineConfig &config)
+    {
+        apply(config);
+        timers.setFailureHandler([this](const std::string &what) { threadFailed("timer thread", what); });
+    }
 
     void apply(const PipelineConfig &config)
     {
@@ -197,6 +204,35 @@ struct EngineContext {
     DeadLetterQueue deadLetters;
     EventLog events; ///< crashes, restarts, escalations, configuration changes: when and who
     ConsumerObserver *observer = nullptr; ///< the supervision tree, told when a consumer goes down
+    /// Tests only: called at each FaultSite (may throw). Set before start(), then only read.
+    std::function<void(FaultSite)> faultHook;
+    std::int64_t startNs = 0; ///< when the run started (engine events count their time from here)
+
+    /// Calls the fault hook at `site`, if a test set one.
+    void atFaultSite(FaultSite site) const
+    {
+        if (faultHook)
+            faultHook(site);
+    }
+
+    /// A thread outside the graph caught an exception at its boundary: logged as an engine event and kept as
+    /// the run's failure (the first one), which the headless run exits on and the window shows.
+    void threadFailed(const std::string &thread, const std::string &what)
+    {
+        const std::string text = thread + ": " + what;
+        events.append({0, static_cast<double>(nowNs() - startNs) / 1e9, EngineEvent::Kind::ThreadFailed, -1, text});
+        const std::lock_guard lock(failureMutex);
+        if (failure.empty())
+            failure = text;
+    }
+    /// The first failure threadFailed() was told about; empty if none.
+    [[nodiscard]] std::string firstFailure() const
+    {
+        const std::lock_guard lock(failureMutex);
+        return failure;
+    }
+    mutable std::mutex failureMutex; ///< guards `failure`
+    std::string failure; ///< see threadFailed()
 
     // Read by every thread once per batch, written only by reconfiguration: a cache line of their own.
     alignas(64) std::uint64_t seed = 1;

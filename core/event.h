@@ -41,6 +41,14 @@ struct Batch {
     Batch *handoverNext = nullptr; ///< the next batch while it waits in a HandoverStack
 };
 
+/// Where a test may make the engine throw (Engine::setFaultHook): the thread boundaries the engine must hold.
+enum class FaultSite : std::uint8_t {
+    ProducerLoop, ///< a producer thread, between two batches
+    TimerCallback, ///< the timer thread, in an I/O wait's end
+    ConsumerBody, ///< a consumer's node body, as it begins a batch of events
+    SamplerLoop, ///< the sampler thread, before a sample
+};
+
 /// Why a consumer went down.
 enum class CrashCause : std::uint8_t {
     Random, ///< the crash rate hit

@@ -20,6 +20,8 @@ std::string_view toString(EngineEvent::Kind kind)
         return "gave up";
     case EngineEvent::Kind::Configuration:
         return "configuration";
+    case EngineEvent::Kind::ThreadFailed:
+        return "thread failed";
     }
     return "event";
 }

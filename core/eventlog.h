@@ -20,6 +20,7 @@ struct EngineEvent {
         PipelineRestart, ///< the pipeline supervisor restarted everything under it
         GaveUp, ///< the top supervisor gave up: nothing runs any more
         Configuration, ///< a setting changed (`what` says which, from and to)
+        ThreadFailed, ///< a thread outside the graph caught an exception (`what`: which thread, what it threw)
     };
     std::uint64_t sequence = 0; ///< 1, 2, 3... in the order logged
     double atS = 0; ///< seconds since the engine started
@@ -28,7 +29,8 @@ struct EngineEvent {
     std::string what; ///< the cause of a crash, the change of a configuration, the reason for giving up
 };
 
-/// The kind's name for a log line: crash, restart, escalation, pipeline restart, gave up, configuration.
+/// The kind's name for a log line: crash, restart, escalation, pipeline restart, gave up, configuration,
+/// thread failed.
 std::string_view toString(EngineEvent::Kind kind);
 
 /// A bounded log of engine events, newest kCapacity kept. Writers are the supervision tree (under its own

@@ -115,7 +115,22 @@ void Producer::run()
     ThreadActivity::bind(&m_activity);
     setTimerSlack(kTimerSlackNs);
     m_pacing.earlyNs = kTimerSlackNs;
+    // The thread's boundary: an exception ends this producer (reported, never std::terminate). Between batches
+    // it holds no event, so nothing is lost; inside offer() nothing throws once the batch is reserved.
+    try {
+        loop();
+    } catch (const std::exception &e) {
+        m_context.threadFailed("producer " + std::to_string(m_index), e.what());
+    } catch (...) {
+        m_context.threadFailed("producer " + std::to_string(m_index), "an exception of unknown type");
+    }
+    ThreadActivity::bind(nullptr);
+}
+
+void Producer::loop()
+{
     while (!m_stop.load(std::memory_order_relaxed)) {
+        m_context.atFaultSite(FaultSite::ProducerLoop);
         if (m_context.paused.load(std::memory_order_relaxed) || m_context.safetyCapHit.load(std::memory_order_relaxed)
             || m_context.held.load(std::memory_order_relaxed)) {
             sleepFor(kMaxSleepNs);
@@ -128,7 +143,6 @@ void Producer::run()
         if (want > 0)
             emitDue(want, bound, now);
     }
-    ThreadActivity::bind(nullptr);
 }
 
 void Producer::sleepUntil(std::int64_t meant, std::int64_t now)

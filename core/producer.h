@@ -80,6 +80,8 @@ private:
     };
 
     void run();
+    /// The pacing loop, until requestStop().
+    void loop();
     /// How many events to emit now (at most `bound`); 0 after sleeping towards the next due time.
     std::int64_t eventsDue(std::int64_t now, std::int64_t bound);
     /// Sleeps towards `meant`, asking to wake early by how late wake-ups come, and learns from this one.

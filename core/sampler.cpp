@@ -424,10 +424,18 @@ void Sampler::loop()
         if (m_wake.wait_until(lock, next, [this] { return m_stop; }))
             break;
         lock.unlock();
-        sample();
-        if (std::chrono::steady_clock::now() >= release) {
-            releaseFreeMemory();
-            release = std::chrono::steady_clock::now() + kReleaseMemoryEvery;
+        // The thread's boundary: a sample that throws is reported and the next one is taken on time.
+        try {
+            m_sources.context.atFaultSite(FaultSite::SamplerLoop);
+            sample();
+            if (std::chrono::steady_clock::now() >= release) {
+                releaseFreeMemory();
+                release = std::chrono::steady_clock::now() + kReleaseMemoryEvery;
+            }
+        } catch (const std::exception &e) {
+            m_sources.context.threadFailed("sampler thread", e.what());
+        } catch (...) {
+            m_sources.context.threadFailed("sampler thread", "an exception of unknown type");
         }
         lock.lock();
         const auto now = std::chrono::steady_clock::now();

@@ -47,10 +47,10 @@ void TimerService::flush()
 {
     std::unique_lock lock(m_mutex);
     while (!m_entries.empty()) {
-        auto callback = m_entries.top().callback;
+        auto entry = m_entries.top();
         m_entries.pop();
         lock.unlock();
-        callback();
+        invoke(std::move(entry));
         lock.lock();
     }
     m_callbackDone.wait(lock, [this] { return !m_inCallback; });
@@ -60,6 +60,37 @@ std::size_t TimerService::pending() const
 {
     std::lock_guard lock(m_mutex);
     return m_entries.size();
+}
+
+void TimerService::invoke(Entry entry)
+{
+    // The timer thread's boundary: nothing a callback throws may end it (std::terminate), and the callback's
+    // work (an I/O wait's end) must not be lost, so it runs again shortly.
+    std::string what;
+    try {
+        entry.callback();
+        return;
+    } catch (const std::exception &e) {
+        what = e.what();
+    } catch (...) {
+        what = "an exception of unknown type";
+    }
+    ++entry.attempts;
+    const bool again = entry.attempts < kAttempts;
+    if (m_onFailure) {
+        m_onFailure("a timer callback threw (" + what + "); "
+            + (again ? "it runs again in 1 ms" : "given up after " + std::to_string(kAttempts) + " attempts"));
+    }
+    if (!again)
+        return;
+    const std::lock_guard lock(m_mutex);
+    if (m_shutDown && !m_stopping) {
+        m_entries.push({Clock::now(), m_order++, std::move(entry.callback), entry.attempts}); // flush() runs it
+        return;
+    }
+    if (!m_shutDown)
+        m_entries.push(
+            {Clock::now() + std::chrono::milliseconds(1), m_order++, std::move(entry.callback), entry.attempts});
 }
 
 void TimerService::run()
@@ -77,11 +108,11 @@ void TimerService::run()
             m_changed.wait_until(lock, deadline);
             continue;
         }
-        auto callback = m_entries.top().callback;
+        auto entry = m_entries.top();
         m_entries.pop();
         m_inCallback = true;
         lock.unlock();
-        callback();
+        invoke(std::move(entry));
         lock.lock();
         m_inCallback = false;
         m_callbackDone.notify_all();

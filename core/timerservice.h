@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 #include <queue>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -35,12 +36,19 @@ public:
     /// Runs every pending callback now, stops the timer thread and drops whatever is scheduled afterwards.
     void shutdown();
     [[nodiscard]] std::size_t pending() const;
+    /// Told (on the thread that ran it) when a callback throws: what it threw. The callback is then run again
+    /// a millisecond later, up to kAttempts times in all, so a failing attempt is redelivered as an event is.
+    /// Set before the first schedule().
+    void setFailureHandler(std::function<void(const std::string &what)> handler) { m_onFailure = std::move(handler); }
+    /// How many times a throwing callback is run before it is given up (and reported once more).
+    static constexpr int kAttempts = 3;
 
 private:
     struct Entry {
         Clock::time_point deadline;
         std::uint64_t order;
         std::function<void()> callback;
+        int attempts = 0; ///< runs that threw so far
         bool operator>(const Entry &other) const
         {
             return deadline != other.deadline ? deadline > other.deadline : order > other.order;
@@ -48,7 +56,10 @@ private:
     };
 
     void run();
+    /// Runs `entry`'s callback (without the lock); if it throws, reports it and schedules it again.
+    void invoke(Entry entry);
 
+    std::function<void(const std::string &)> m_onFailure;
     mutable std::mutex m_mutex;
     std::condition_variable m_changed;
     std::priority_queue<Entry, std::vector<Entry>, std::greater<>> m_entries;

@@ -26,6 +26,8 @@ QString whatOf(const EngineEvent &e)
         return QObject::tr("GAVE UP: %1").arg(detail);
     case EngineEvent::Kind::Configuration:
         return QObject::tr("set %1").arg(detail);
+    case EngineEvent::Kind::ThreadFailed:
+        return QObject::tr("ERROR: %1").arg(detail);
     }
     return detail;
 }
@@ -41,6 +43,8 @@ QString whoOf(const EngineEvent &e)
         return QObject::tr("supervisors");
     case EngineEvent::Kind::Configuration:
         return QObject::tr("settings");
+    case EngineEvent::Kind::ThreadFailed:
+        return QObject::tr("engine");
     case EngineEvent::Kind::Crash:
     case EngineEvent::Kind::Restart:
         break;

@@ -5,6 +5,8 @@
 
 #include <QTest>
 
+#include <atomic>
+#include <stdexcept>
 #include <thread>
 
 using namespace beam;
@@ -79,6 +81,60 @@ private slots:
             QVERIFY(s->restarts > s->crashesRandom); // siblings were restarted with it
         QCOMPARE(supervisor(*s, "consumers").restarts, s->crashesRandom);
         QVERIFY(s->recovery.count > 0);
+    }
+
+    void testThreadBoundariesHold_data()
+    {
+        QTest::addColumn<int>("site");
+        QTest::addColumn<bool>("threadFailure"); // reported as a thread's failure (a consumer's is a crash)
+        QTest::newRow("producer") << int(FaultSite::ProducerLoop) << true;
+        QTest::newRow("timer callback") << int(FaultSite::TimerCallback) << true;
+        QTest::newRow("consumer node body") << int(FaultSite::ConsumerBody) << false;
+        QTest::newRow("sampler") << int(FaultSite::SamplerLoop) << true;
+    }
+
+    void testThreadBoundariesHold()
+    {
+        // An exception thrown once at each thread boundary: nothing terminates, the failure is reported (a
+        // consumer's as a crash its supervisor restarts), and stop(Drain) still completes with nothing lost.
+        QFETCH(int, site);
+        QFETCH(bool, threadFailure);
+        PipelineConfig config;
+        config.rate = 20000;
+        config.producers = 2;
+        config.consumers = 3;
+        config.ioUs = 200; // timer callbacks end the I/O waits
+        Ledger ledger;
+        Engine engine(config);
+        engine.setOutcomeSink(&ledger);
+        std::atomic<bool> thrown{false};
+        engine.setFaultHook([&thrown, site](FaultSite at) {
+            if (int(at) == site && !thrown.exchange(true))
+                throw std::runtime_error("thrown by the test's hook");
+        });
+        QVERIFY(engine.start().empty());
+        QTRY_VERIFY_WITH_TIMEOUT(thrown.load(), 10000);
+        if (threadFailure) {
+            QTRY_VERIFY_WITH_TIMEOUT(!engine.failure().empty(), 10000);
+            QVERIFY2(QString::fromStdString(engine.failure()).contains(QLatin1String("thrown by the test's hook")),
+                engine.failure().c_str());
+        } else {
+            QTRY_VERIFY_WITH_TIMEOUT(engine.sampleNow()->crashesException > 0, 10000);
+            QVERIFY(engine.failure().empty());
+        }
+        const std::uint64_t before = engine.sampleNow()->processed;
+        QTRY_VERIFY_WITH_TIMEOUT(engine.sampleNow()->processed > before + 100, 10000); // it keeps running
+        engine.stop(StopMode::Drain);
+        const auto s = engine.latest();
+        QCOMPARE(s->abandoned, std::uint64_t{0}); // drained, not abandoned
+        verifyStoppedClean(ledger, *s);
+        if (threadFailure) {
+            bool logged = false;
+            for (const auto &h : engine.history())
+                for (const auto &e : h->events)
+                    logged = logged || e.kind == EngineEvent::Kind::ThreadFailed;
+            QVERIFY(logged);
+        }
     }
 
     void testKillConsumerRestartsIt()
