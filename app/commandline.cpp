@@ -335,6 +335,43 @@ QStringList lessonNames()
         QStringLiteral("littles-law"), QStringLiteral("schedulers")};
 }
 
+/// Reads and checks the scenario named by --scenario or --lesson, played at --speed, with --seed if given.
+void loadScenario(const QCommandLineParser &parser, const Flags &f, CommandLine &result)
+{
+    // The file itself (missing, a directory, too large, unreadable) is the flag's fault; what is inside it is
+    // named by its JSON path.
+    const auto bytes = readScenarioFile(result.scenarioSource);
+    if (const auto *error = std::get_if<QString>(&bytes)) {
+        result.errors << QStringLiteral("--%1: %2")
+                             .arg(parser.isSet(f.lesson) ? QStringLiteral("lesson") : QStringLiteral("scenario"),
+                                 *error);
+        return;
+    }
+    auto loaded = parseScenario(std::get<QByteArray>(bytes), result.scenarioSource);
+    if (const auto *errors = std::get_if<QStringList>(&loaded)) {
+        result.errors << *errors;
+        return;
+    }
+    Scenario scenario = std::get<Scenario>(std::move(loaded));
+    if (scenario.durationS / result.speed < kMinScenarioS) {
+        result.errors << QStringLiteral("--speed: %1 would make the %2 s scenario shorter than %3 s; at most %4")
+                             .arg(numberText(result.speed), numberText(scenario.durationS), numberText(kMinScenarioS))
+                             .arg(numberText(std::floor(scenario.durationS / kMinScenarioS)));
+        return;
+    }
+    if (result.speed > scenario.maxSpeed) {
+        result.errors << QStringLiteral("--speed: %1 is faster than \"%2\" can be played and still hold its claims; "
+                                        "at most %3 (its max_speed)")
+                             .arg(numberText(result.speed), scenario.name, numberText(scenario.maxSpeed));
+        return;
+    }
+    if (parser.isSet(f.seed))
+        scenario.config.seed = result.config.seed;
+    for (auto &step : scenario.timeline)
+        step.configAfter.seed = scenario.config.seed;
+    result.scenario = scenario; // played faster by the player, which knows --speed
+}
+
 /// --scenario / --lesson / --junit / --speed. A scenario brings its own configuration, so configuration flags
 /// beside it would silently lose: they are refused, except --seed (to replay a scenario with another seed).
 void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read, CommandLine &result)
@@ -387,38 +424,7 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
                                  .arg(option->names().constFirst());
         }
     }
-    // The file itself (missing, a directory, too large, unreadable) is the flag's fault; what is inside it is
-    // named by its JSON path.
-    const auto bytes = readScenarioFile(result.scenarioSource);
-    if (const auto *error = std::get_if<QString>(&bytes)) {
-        result.errors << QStringLiteral("--%1: %2")
-                             .arg(parser.isSet(f.lesson) ? QStringLiteral("lesson") : QStringLiteral("scenario"),
-                                 *error);
-        return;
-    }
-    auto loaded = parseScenario(std::get<QByteArray>(bytes), result.scenarioSource);
-    if (const auto *errors = std::get_if<QStringList>(&loaded)) {
-        result.errors << *errors;
-        return;
-    }
-    Scenario scenario = std::get<Scenario>(std::move(loaded));
-    if (scenario.durationS / result.speed < kMinScenarioS) {
-        result.errors << QStringLiteral("--speed: %1 would make the %2 s scenario shorter than %3 s; at most %4")
-                             .arg(numberText(result.speed), numberText(scenario.durationS), numberText(kMinScenarioS))
-                             .arg(numberText(std::floor(scenario.durationS / kMinScenarioS)));
-        return;
-    }
-    if (result.speed > scenario.maxSpeed) {
-        result.errors << QStringLiteral("--speed: %1 is faster than \"%2\" can be played and still hold its claims; "
-                                        "at most %3 (its max_speed)")
-                             .arg(numberText(result.speed), scenario.name, numberText(scenario.maxSpeed));
-        return;
-    }
-    if (parser.isSet(f.seed))
-        scenario.config.seed = result.config.seed;
-    for (auto &step : scenario.timeline)
-        step.configAfter.seed = scenario.config.seed;
-    result.scenario = scenario; // played faster by the player, which knows --speed
+    loadScenario(parser, f, result);
 }
 
 /// Every flag, in the order --help lists them.
