@@ -335,6 +335,43 @@ QStringList lessonNames()
         QStringLiteral("littles-law"), QStringLiteral("schedulers")};
 }
 
+/// Reads and checks the scenario named by --scenario or --lesson, played at --speed, with --seed if given.
+void loadScenario(const QCommandLineParser &parser, const Flags &f, CommandLine &result)
+{
+    // The file itself (missing, a directory, too large, unreadable) is the flag's fault; what is inside it is
+    // named by its JSON path.
+    const auto bytes = readScenarioFile(result.scenarioSource);
+    if (const auto *error = std::get_if<QString>(&bytes)) {
+        result.errors << QStringLiteral("--%1: %2")
+                             .arg(parser.isSet(f.lesson) ? QStringLiteral("lesson") : QStringLiteral("scenario"),
+                                 *error);
+        return;
+    }
+    auto loaded = parseScenario(std::get<QByteArray>(bytes), result.scenarioSource);
+    if (const auto *errors = std::get_if<QStringList>(&loaded)) {
+        result.errors << *errors;
+        return;
+    }
+    Scenario scenario = std::get<Scenario>(std::move(loaded));
+    if (scenario.durationS / result.speed < kMinScenarioS) {
+        result.errors << QStringLiteral("--speed: %1 would make the %2 s scenario shorter than %3 s; at most %4")
+                             .arg(numberText(result.speed), numberText(scenario.durationS), numberText(kMinScenarioS))
+                             .arg(numberText(std::floor(scenario.durationS / kMinScenarioS)));
+        return;
+    }
+    if (result.speed > scenario.maxSpeed) {
+        result.errors << QStringLiteral("--speed: %1 is faster than \"%2\" can be played and still hold its claims; "
+                                        "at most %3 (its max_speed)")
+                             .arg(numberText(result.speed), scenario.name, numberText(scenario.maxSpeed));
+        return;
+    }
+    if (parser.isSet(f.seed))
+        scenario.config.seed = result.config.seed;
+    for (auto &step : scenario.timeline)
+        step.configAfter.seed = scenario.config.seed;
+    result.scenario = scenario; // played faster by the player, which knows --speed
+}
+
 /// --scenario / --lesson / --junit / --speed. A scenario brings its own configuration, so configuration flags
 /// beside it would silently lose: they are refused, except --seed (to replay a scenario with another seed).
 void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read, CommandLine &result)
@@ -387,38 +424,7 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
                                  .arg(option->names().constFirst());
         }
     }
-    // The file itself (missing, a directory, too large, unreadable) is the flag's fault; what is inside it is
-    // named by its JSON path.
-    const auto bytes = readScenarioFile(result.scenarioSource);
-    if (const auto *error = std::get_if<QString>(&bytes)) {
-        result.errors << QStringLiteral("--%1: %2")
-                             .arg(parser.isSet(f.lesson) ? QStringLiteral("lesson") : QStringLiteral("scenario"),
-                                 *error);
-        return;
-    }
-    auto loaded = parseScenario(std::get<QByteArray>(bytes), result.scenarioSource);
-    if (const auto *errors = std::get_if<QStringList>(&loaded)) {
-        result.errors << *errors;
-        return;
-    }
-    Scenario scenario = std::get<Scenario>(std::move(loaded));
-    if (scenario.durationS / result.speed < kMinScenarioS) {
-        result.errors << QStringLiteral("--speed: %1 would make the %2 s scenario shorter than %3 s; at most %4")
-                             .arg(numberText(result.speed), numberText(scenario.durationS), numberText(kMinScenarioS))
-                             .arg(numberText(std::floor(scenario.durationS / kMinScenarioS)));
-        return;
-    }
-    if (result.speed > scenario.maxSpeed) {
-        result.errors << QStringLiteral("--speed: %1 is faster than \"%2\" can be played and still hold its claims; "
-                                        "at most %3 (its max_speed)")
-                             .arg(numberText(result.speed), scenario.name, numberText(scenario.maxSpeed));
-        return;
-    }
-    if (parser.isSet(f.seed))
-        scenario.config.seed = result.config.seed;
-    for (auto &step : scenario.timeline)
-        step.configAfter.seed = scenario.config.seed;
-    result.scenario = scenario; // played faster by the player, which knows --speed
+    loadScenario(parser, f, result);
 }
 
 /// Every flag, in the order --help lists them.
@@ -514,79 +520,9 @@ void checkModeUses(const QCommandLineParser &parser, const Flags &f, CommandLine
         refuse(f.platform, QStringLiteral("is not a platform plugin (xcb, wayland, vnc, offscreen)"));
 }
 
-} // namespace
-
-bool writesToStdout(const QString &path)
+/// The pipeline's own settings: sizes, pacing, work per event, overload policy, seed.
+void readEngineOptions(const QCommandLineParser &parser, const Flags &f, Reader &read, CommandLine &result)
 {
-    return path == QLatin1String("-") || path == QLatin1String("/dev/stdout") || path == QLatin1String("/dev/fd/1")
-        || path == QLatin1String("/proc/self/fd/1");
-}
-
-QString helpText()
-{
-    const Flags f;
-    QCommandLineParser parser;
-    describeOptions(parser, f);
-    return parser.helpText();
-}
-
-QStringList decodeArguments(int argc, const char *const *argv, QStringList &errors)
-{
-    const Flags f;
-    QStringList valued; // the flags that take a value, as typed with one dash or two
-    for (const auto &option : everyOption(f)) {
-        if (!option.valueName().isEmpty()) {
-            for (const auto &name : option.names())
-                valued << QStringLiteral("-%1").arg(name) << QStringLiteral("--%1").arg(name);
-        }
-    }
-    QStringList arguments;
-    for (int i = 0; i < argc; ++i) {
-        const QByteArrayView bytes(argv[i]);
-        QStringDecoder toUtf16(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-        const QString text = toUtf16.decode(bytes);
-        if (i > 0 && toUtf16.hasError()) {
-            const QString previous = i > 1 ? arguments.constLast() : QString();
-            if (valued.contains(previous)) {
-                errors << QStringLiteral("%1: '%2' is not UTF-8 (values, names and paths are read as UTF-8)")
-                              .arg(escapeControl(previous), describeBytes(bytes));
-            } else {
-                errors << QStringLiteral("argument %1, '%2', is not UTF-8 (flags, names and paths are read as UTF-8)")
-                              .arg(i)
-                              .arg(describeBytes(bytes));
-            }
-        }
-        arguments << text;
-    }
-    return arguments;
-}
-
-CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
-{
-    CommandLine result;
-    const Flags f;
-    QCommandLineParser parser;
-    describeOptions(parser, f);
-    if (!parser.parse(arguments)) {
-        result.errors << escapeControl(parser.errorText()); // Qt's sentence quotes the argument as typed
-        return result;
-    }
-    if (parser.isSet(f.help) || parser.isSet(f.helpAll)) {
-        result.mode = CommandLine::Mode::Help;
-        return result;
-    }
-    if (parser.isSet(f.version)) {
-        result.mode = CommandLine::Mode::Version;
-        return result;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        result.errors << QStringLiteral("unexpected argument '%1': every setting is a --flag (see --help)")
-                             .arg(escapeControl(parser.positionalArguments().constFirst()));
-    }
-
-    // Without the window, headless is what a run is: --headless may be given or left out.
-    const bool headless = parser.isSet(f.headless) || (!windowBuilt && !parser.isSet(f.bench));
-    Reader read(parser, result.errors);
     PipelineConfig &c = result.config;
     read.integer(f.producers, c.producers, "1..64");
     read.integer(f.consumers, c.consumers, "1..256");
@@ -622,12 +558,11 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
         else
             read.fail(f.overload, text, QStringLiteral("one of backpressure, drop, unbounded"));
     }
-    if (auto d = read.real(f.duration, "0.1..31536000")) {
-        if (*d < 0.1 || *d > 31'536'000.0)
-            result.errors << QStringLiteral("--duration: %1 s is out of range 0.1..31536000 s").arg(numberText(*d));
-        else
-            result.durationS = *d;
-    }
+}
+
+/// --bench-seconds, --bench-runs, --bench-sections.
+void readBenchOptions(const QCommandLineParser &parser, const Flags &f, Reader &read, CommandLine &result)
+{
     if (auto s = read.real(f.benchSeconds, "0.5..600")) {
         if (*s < 0.5 || *s > 600.0)
             result.errors << QStringLiteral("--bench-seconds: %1 s is out of range 0.5..600 s").arg(numberText(*s));
@@ -664,6 +599,12 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
         else
             read.fail(f.benchSections, text, QStringLiteral("a comma-separated list of throughput, io, producers"));
     }
+}
+
+/// How consumers fail (crash rate, poison key, a slow consumer) and how their supervisors restart them.
+void readFaultAndRestartOptions(const QCommandLineParser &parser, const Flags &f, Reader &read, CommandLine &result)
+{
+    PipelineConfig &c = result.config;
     if (auto p = read.real(f.crashRate, "0..1"))
         c.crashRate = *p;
     if (auto p = read.real(f.maxSeconds, "0.001..3600"))
@@ -716,38 +657,41 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
         else
             c.slowConsumer = SlowConsumer{index, factor};
     }
-    const auto timedFaults = [&](const QCommandLineOption &option, std::vector<CommandLine::TimedFault> &into) {
-        static const QRegularExpression digits(QStringLiteral("^[0-9]{1,9}$"));
-        for (const QString &text : parser.values(option)) {
-            const auto parts = text.split(QLatin1Char('@'));
-            bool okIndex = false;
-            bool okTime = false;
-            const int index
-                = parts.size() == 2 && digits.match(parts[0].trimmed()).hasMatch() ? parts[0].toInt(&okIndex) : -1;
-            const double at = parts.size() == 2 ? parts[1].toDouble(&okTime) : -1;
-            if (!okIndex || !okTime || index < 0 || index >= c.consumers || at < 0 || !std::isfinite(at)) {
-                read.fail(option, text,
-                    QStringLiteral("INDEX@SECONDS with index 0..%1 and seconds >= 0, e.g. 2@1.5").arg(c.consumers - 1));
-                continue;
-            }
-            // A fault timed after the run's end would never happen, and nothing would say so.
-            if (result.durationS && at > *result.durationS) {
-                result.errors << QStringLiteral("--%1: '%2' is at %3 s, after the run ends (--duration %4)")
-                                     .arg(option.names().constFirst(), escapeControl(text))
-                                     .arg(numberText(at), numberText(*result.durationS));
-                continue;
-            }
-            into.push_back({index, at});
-        }
-    };
-    timedFaults(f.killConsumer, result.kills);
-    timedFaults(f.hangConsumer, result.hangs);
-    result.reportJson = parser.value(f.reportJson);
-    result.benchJson = parser.value(f.benchJson);
-    result.quiet = parser.isSet(f.quiet);
+}
 
-    // Range checks belong to the configuration type; name the flag that carried the value.
-    for (const auto &error : c.validate()) {
+/// --kill-consumer / --hang-consumer, each INDEX@SECONDS and repeatable, into `into`.
+void readTimedFaults(const QCommandLineParser &parser, const QCommandLineOption &option, Reader &read,
+    CommandLine &result, std::vector<CommandLine::TimedFault> &into)
+{
+    const PipelineConfig &c = result.config;
+    static const QRegularExpression digits(QStringLiteral("^[0-9]{1,9}$"));
+    for (const QString &text : parser.values(option)) {
+        const auto parts = text.split(QLatin1Char('@'));
+        bool okIndex = false;
+        bool okTime = false;
+        const int index
+            = parts.size() == 2 && digits.match(parts[0].trimmed()).hasMatch() ? parts[0].toInt(&okIndex) : -1;
+        const double at = parts.size() == 2 ? parts[1].toDouble(&okTime) : -1;
+        if (!okIndex || !okTime || index < 0 || index >= c.consumers || at < 0 || !std::isfinite(at)) {
+            read.fail(option, text,
+                QStringLiteral("INDEX@SECONDS with index 0..%1 and seconds >= 0, e.g. 2@1.5").arg(c.consumers - 1));
+            continue;
+        }
+        // A fault timed after the run's end would never happen, and nothing would say so.
+        if (result.durationS && at > *result.durationS) {
+            result.errors << QStringLiteral("--%1: '%2' is at %3 s, after the run ends (--duration %4)")
+                                 .arg(option.names().constFirst(), escapeControl(text))
+                                 .arg(numberText(at), numberText(*result.durationS));
+            continue;
+        }
+        into.push_back({index, at});
+    }
+}
+
+/// Range checks belong to the configuration type; name the flag that carried the value.
+void checkConfig(CommandLine &result)
+{
+    for (const auto &error : result.config.validate()) {
         const auto flag = flagOfField().find(error.field);
         const QString name = flag != flagOfField().end() ? flag->second : QString::fromStdString(error.field);
         const QString line = QStringLiteral("%1: %2").arg(name, QString::fromStdString(error.message));
@@ -755,7 +699,11 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
             && !(error.field == "rate" && !result.errors.filter(QStringLiteral("--rate")).isEmpty()))
             result.errors << line;
     }
+}
 
+/// The window's flags: --platform, --screenshot*, --presentation, --window-size.
+void readWindowOptions(const QCommandLineParser &parser, const Flags &f, Reader &read, CommandLine &result)
+{
     result.platform = parser.value(f.platform);
     result.screenshot = parser.value(f.screenshot);
     if (parser.isSet(f.screenshotCaptions)) {
@@ -791,6 +739,12 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
         else
             result.screenshotAfterS = *after;
     }
+}
+
+/// --metrics-port and --metrics-bind (headless only).
+void readMetricsOptions(
+    const QCommandLineParser &parser, const Flags &f, Reader &read, bool headless, CommandLine &result)
+{
     if (parser.isSet(f.metricsPort)) {
         std::int64_t port = -1;
         read.integer(f.metricsPort, port, "1..65535");
@@ -814,18 +768,12 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
         if (!parser.isSet(f.metricsPort))
             result.errors << QStringLiteral("--metrics-bind: needs --metrics-port");
     }
-    if (parser.isSet(f.bench))
-        result.mode = CommandLine::Mode::Bench;
-    else if (headless)
-        result.mode = CommandLine::Mode::Headless;
-    else
-        result.mode = CommandLine::Mode::Window;
-    readScenario(parser, f, read, result);
-    checkWritable(parser, f.junit, true, result.errors);
-    checkWritable(parser, f.reportJson, true, result.errors);
-    checkWritable(parser, f.benchJson, true, result.errors);
-    checkWritable(parser, f.screenshot, false, result.errors);
-    checkStdoutOnce(parser, {&f.reportJson, &f.junit, &f.benchJson}, result);
+}
+
+/// The window's flags need a build with the window, and a run with it (not --headless).
+void checkWindowFlags(
+    const QCommandLineParser &parser, const Flags &f, bool headless, bool windowBuilt, CommandLine &result)
+{
     if (!windowBuilt) {
         // Said once a flag, before the lines below would explain the window's flags in terms of --headless.
         for (const auto *option :
@@ -843,6 +791,111 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
         if (headless && parser.isSet(f.windowSize))
             result.errors << QStringLiteral("--window-size and --headless: a window size needs the window");
     }
+}
+
+} // namespace
+
+bool writesToStdout(const QString &path)
+{
+    return path == QLatin1String("-") || path == QLatin1String("/dev/stdout") || path == QLatin1String("/dev/fd/1")
+        || path == QLatin1String("/proc/self/fd/1");
+}
+
+QString helpText()
+{
+    const Flags f;
+    QCommandLineParser parser;
+    describeOptions(parser, f);
+    return parser.helpText();
+}
+
+QStringList decodeArguments(int argc, const char *const *argv, QStringList &errors)
+{
+    const Flags f;
+    QStringList valued; // the flags that take a value, as typed with one dash or two
+    for (const auto &option : everyOption(f)) {
+        if (!option.valueName().isEmpty()) {
+            for (const auto &name : option.names())
+                valued << QStringLiteral("-%1").arg(name) << QStringLiteral("--%1").arg(name);
+        }
+    }
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i) {
+        const QByteArrayView bytes(argv[i]);
+        QStringDecoder toUtf16(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        const QString text = toUtf16.decode(bytes);
+        if (i > 0 && toUtf16.hasError()) {
+            const QString previous = i > 1 ? arguments.constLast() : QString();
+            if (valued.contains(previous)) {
+                errors << QStringLiteral("%1: '%2' is not UTF-8 (values, names and paths are read as UTF-8)")
+                              .arg(escapeControl(previous), describeBytes(bytes));
+            } else {
+                errors << QStringLiteral("argument %1, '%2', is not UTF-8 (flags, names and paths are read as UTF-8)")
+                              .arg(i)
+                              .arg(describeBytes(bytes));
+            }
+        }
+        arguments << text;
+    }
+    return arguments;
+}
+CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
+{
+    CommandLine result;
+    const Flags f;
+    QCommandLineParser parser;
+    describeOptions(parser, f);
+    if (!parser.parse(arguments)) {
+        result.errors << escapeControl(parser.errorText()); // Qt's sentence quotes the argument as typed
+        return result;
+    }
+    if (parser.isSet(f.help) || parser.isSet(f.helpAll)) {
+        result.mode = CommandLine::Mode::Help;
+        return result;
+    }
+    if (parser.isSet(f.version)) {
+        result.mode = CommandLine::Mode::Version;
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        result.errors << QStringLiteral("unexpected argument '%1': every setting is a --flag (see --help)")
+                             .arg(escapeControl(parser.positionalArguments().constFirst()));
+    }
+
+    // Without the window, headless is what a run is: --headless may be given or left out.
+    const bool headless = parser.isSet(f.headless) || (!windowBuilt && !parser.isSet(f.bench));
+    Reader read(parser, result.errors);
+    readEngineOptions(parser, f, read, result);
+    if (auto d = read.real(f.duration, "0.1..31536000")) {
+        if (*d < 0.1 || *d > 31'536'000.0)
+            result.errors << QStringLiteral("--duration: %1 s is out of range 0.1..31536000 s").arg(numberText(*d));
+        else
+            result.durationS = *d;
+    }
+    readBenchOptions(parser, f, read, result);
+    readFaultAndRestartOptions(parser, f, read, result);
+    readTimedFaults(parser, f.killConsumer, read, result, result.kills);
+    readTimedFaults(parser, f.hangConsumer, read, result, result.hangs);
+    result.reportJson = parser.value(f.reportJson);
+    result.benchJson = parser.value(f.benchJson);
+    result.quiet = parser.isSet(f.quiet);
+    checkConfig(result);
+
+    readWindowOptions(parser, f, read, result);
+    readMetricsOptions(parser, f, read, headless, result);
+    if (parser.isSet(f.bench))
+        result.mode = CommandLine::Mode::Bench;
+    else if (headless)
+        result.mode = CommandLine::Mode::Headless;
+    else
+        result.mode = CommandLine::Mode::Window;
+    readScenario(parser, f, read, result);
+    checkWritable(parser, f.junit, true, result.errors);
+    checkWritable(parser, f.reportJson, true, result.errors);
+    checkWritable(parser, f.benchJson, true, result.errors);
+    checkWritable(parser, f.screenshot, false, result.errors);
+    checkStdoutOnce(parser, {&f.reportJson, &f.junit, &f.benchJson}, result);
+    checkWindowFlags(parser, f, headless, windowBuilt, result);
     if (parser.isSet(f.headless) && parser.isSet(f.bench))
         result.errors << QStringLiteral("--bench and --headless: choose one");
     checkModeUses(parser, f, result);

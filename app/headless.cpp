@@ -71,6 +71,92 @@ void printVerdicts(const ScenarioPlayer &player)
     std::fflush(stdout);
 }
 
+/// The endpoint listens before the engine starts, so a port in use fails fast and runs nothing. False: it could not.
+bool startEndpoint(const CommandLine &options, std::unique_ptr<MetricsEndpoint> &endpoint)
+{
+    if (options.metricsPort != 0) {
+        std::string error;
+        endpoint = MetricsEndpoint::start(options.metricsBind.toStdString(), options.metricsPort, error);
+        if (!endpoint) {
+            std::fprintf(stderr, "beam-me-up: --metrics-port: %s\n", error.c_str());
+            return false;
+        }
+    }
+    return true;
+}
+
+/// Every 5 ms: faults and steps that are due, warnings, metrics; a console line each second.
+void runLoop(Engine &engine, RunRecord &record, std::optional<ScenarioPlayer> &player, MetricsPublisher &metrics,
+    ConsoleTelemetry &console, TimedFaults &faults, std::optional<double> durationS)
+{
+    double nextLine = 1.0;
+    // A run ends when the top-level supervisor gives up, unless a scenario plays: its captions go on to
+    // explain what happened (in the window as headless), so it plays to its end on the stopped pipeline.
+    while (!g_stopRequested.load() && (player || !engine.gaveUp())) {
+        const double now = record.elapsedS();
+        faults.injectDue(engine, now);
+        if (player)
+            player->advance();
+        record.watchWarnings();
+        metrics.publish(engine);
+        if (now >= nextLine) {
+            console.printLine(engine, now);
+            nextLine = std::floor(now) + 1.0;
+        }
+        if (durationS && now >= *durationS)
+            break;
+        const double wake = std::min(nextLine, durationS.value_or(nextLine));
+        std::this_thread::sleep_for(std::chrono::duration<double>(std::clamp(wake - record.elapsedS(), 0.0, 0.005)));
+    }
+}
+
+/// Drains the engine and returns its final snapshot; `in` (the last second as it ran, before the drain) takes
+/// what only the drain knows.
+std::shared_ptr<const Snapshot> drain(
+    Engine &engine, RunRecord &record, MetricsPublisher &metrics, double runS, ReportInputs &in)
+{
+    engine.stop(StopMode::Drain, std::chrono::seconds(30));
+    auto final = engine.latest();
+    metrics.publish(engine, true);
+    const ReportInputs drained = record.inputs(runS);
+    in.latency = drained.latency;
+    in.peakRssBytes = drained.peakRssBytes;
+    in.cpuPercentAvg = drained.cpuPercentAvg;
+    in.notice = drained.notice;
+    in.deadLetters = drained.deadLetters;
+    return final;
+}
+
+/// --junit: one test case per assertion, and the run's own outcome. False: it could not be written.
+bool writeJUnitReport(const CommandLine &options, const ScenarioPlayer &player, const Snapshot &final,
+    const RunOutcome &outcome, const Engine &engine, double runS)
+{
+    QFile file;
+    QString error;
+    if (openReport(file, options.junit, error))
+        error = writeJUnit(file, options.junit, options.scenario->name,
+            QStringLiteral("beam-me-up.") + QFileInfo(options.scenarioSource).completeBaseName(), runS,
+            player.junitCases() + outcomeCases(final, outcome, engine.notice()));
+    if (!error.isEmpty()) {
+        std::fprintf(stderr, "beam-me-up: %s\n", qPrintable(error));
+        return false;
+    }
+    return true;
+}
+
+/// Why the run failed, if it did, on stderr.
+void printFailure(const RunOutcome &outcome, const Snapshot &final, const Scenario *scenario, const Engine &engine)
+{
+    if (outcome.lost)
+        std::fprintf(stderr, "beam-me-up: conservation broken: lost %lld, in flight after drain %lld\n",
+            static_cast<long long>(final.lost), static_cast<long long>(final.inFlight));
+    else if (outcome.failedAssertions > 0)
+        std::fprintf(stderr, "beam-me-up: %d assertion(s) of scenario '%s' failed\n", outcome.failedAssertions,
+            qPrintable(scenario->name));
+    else if (outcome.gaveUpUnexpectedly)
+        std::fprintf(stderr, "beam-me-up: %s\n", engine.notice().c_str());
+}
+
 } // namespace
 
 bool writeJsonFile(const QString &path, const QJsonObject &object)
@@ -96,16 +182,9 @@ int runHeadless(const CommandLine &options)
     const std::optional<double> durationS
         = scenario ? std::optional<double>(scenario->durationS / options.speed) : options.durationS;
 
-    // The endpoint listens before the engine starts, so a port in use fails fast and runs nothing.
     std::unique_ptr<MetricsEndpoint> endpoint;
-    if (options.metricsPort != 0) {
-        std::string error;
-        endpoint = MetricsEndpoint::start(options.metricsBind.toStdString(), options.metricsPort, error);
-        if (!endpoint) {
-            std::fprintf(stderr, "beam-me-up: --metrics-port: %s\n", error.c_str());
-            return ExitUsage;
-        }
-    }
+    if (!startEndpoint(options, endpoint))
+        return ExitUsage;
     Engine engine(config);
     if (scenario)
         engine.setRateWindow(Snapshot::kWindowS / std::max(1.0, options.speed));
@@ -134,39 +213,11 @@ int runHeadless(const CommandLine &options)
     TimedFaults faults(options);
     if (player)
         player->start();
-
-    // Every 5 ms: faults and steps that are due, warnings, metrics; a console line each second.
-    double nextLine = 1.0;
-    // A run ends when the top-level supervisor gives up, unless a scenario plays: its captions go on to
-    // explain what happened (in the window as headless), so it plays to its end on the stopped pipeline.
-    while (!g_stopRequested.load() && (player || !engine.gaveUp())) {
-        const double now = record.elapsedS();
-        faults.injectDue(engine, now);
-        if (player)
-            player->advance();
-        record.watchWarnings();
-        metrics.publish(engine);
-        if (now >= nextLine) {
-            console.printLine(engine, now);
-            nextLine = std::floor(now) + 1.0;
-        }
-        if (durationS && now >= *durationS)
-            break;
-        const double wake = std::min(nextLine, durationS.value_or(nextLine));
-        std::this_thread::sleep_for(std::chrono::duration<double>(std::clamp(wake - record.elapsedS(), 0.0, 0.005)));
-    }
+    runLoop(engine, record, player, metrics, console, faults, durationS);
 
     const double runS = record.elapsedS();
     ReportInputs in = record.inputs(runS); // the last second as it ran, before the drain
-    engine.stop(StopMode::Drain, std::chrono::seconds(30));
-    const auto final = engine.latest();
-    metrics.publish(engine, true);
-    const ReportInputs drained = record.inputs(runS);
-    in.latency = drained.latency;
-    in.peakRssBytes = drained.peakRssBytes;
-    in.cpuPercentAvg = drained.cpuPercentAvg;
-    in.notice = drained.notice;
-    in.deadLetters = drained.deadLetters;
+    const auto final = drain(engine, record, metrics, runS, in);
     printSummary(*final, in, runS);
 
     const QJsonObject report = reportJson(*final, in);
@@ -180,26 +231,9 @@ int runHeadless(const CommandLine &options)
         printVerdicts(*player);
     }
     const RunOutcome outcome = judgeRun(*final, player ? &*player : nullptr);
-    if (player && !options.junit.isEmpty()) {
-        QFile file;
-        QString error;
-        if (openReport(file, options.junit, error))
-            error = writeJUnit(file, options.junit, scenario->name,
-                QStringLiteral("beam-me-up.") + QFileInfo(options.scenarioSource).completeBaseName(), runS,
-                player->junitCases() + outcomeCases(*final, outcome, engine.notice()));
-        if (!error.isEmpty()) {
-            std::fprintf(stderr, "beam-me-up: %s\n", qPrintable(error));
-            return ExitUsage;
-        }
-    }
-    if (outcome.lost)
-        std::fprintf(stderr, "beam-me-up: conservation broken: lost %lld, in flight after drain %lld\n",
-            static_cast<long long>(final->lost), static_cast<long long>(final->inFlight));
-    else if (outcome.failedAssertions > 0)
-        std::fprintf(stderr, "beam-me-up: %d assertion(s) of scenario '%s' failed\n", outcome.failedAssertions,
-            qPrintable(scenario->name));
-    else if (outcome.gaveUpUnexpectedly)
-        std::fprintf(stderr, "beam-me-up: %s\n", engine.notice().c_str());
+    if (player && !options.junit.isEmpty() && !writeJUnitReport(options, *player, *final, outcome, engine, runS))
+        return ExitUsage;
+    printFailure(outcome, *final, scenario, engine);
     return exitCode(outcome);
 }
 

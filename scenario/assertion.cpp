@@ -56,76 +56,100 @@ QString grammarHelp(bool stretch)
                                     "(e.g. \"lost == 0\", \"@10s: dropped > 0\")");
 }
 
-} // namespace
-
-std::variant<Assertion, QString> parseAssertion(const QString &text, bool stretch)
+/// "@<s>s:" (the instant judged) or "after <s>s:" (the settling time of a caption's stretch), when given.
+std::optional<QString> readTime(const QRegularExpressionMatch &h, bool stretch, Assertion &a)
 {
-    static const QRegularExpression head(
-        QStringLiteral(R"(^\s*(?:(@|after)\s*(%1)\s*s\s*:\s*)?(.*?)\s*$)").arg(kNumber));
-    static const QRegularExpression subject(
-        QStringLiteral(R"(^(?:(mean|min|max|growth|slope)\s*\(\s*(%1)\s*\)|(%1))\s*(.*)$)").arg(kPath));
-    static const QRegularExpression trend(QStringLiteral(R"(^(rising|falling|steady)\s*(?:%1)?$)").arg(kBand));
-    static const QRegularExpression compare(QStringLiteral(R"(^(==|!=|<=|>=|<|>|~)\s*(.+?)\s*(?:%1)?$)").arg(kBand));
-    static const QRegularExpression previous(QStringLiteral(R"(^(?:(%1)\s*\*\s*)?previous$)").arg(kNumber));
-
-    const QString shown = escapeControl(text);
-    const auto bad = [&](const QString &why) { return QStringLiteral("%1 (in \"%2\")").arg(why, shown); };
-    const auto h = head.match(text);
-    const auto sub = subject.match(h.captured(3));
-    if (!h.hasMatch() || !sub.hasMatch())
-        return QStringLiteral("%1, got \"%2\"").arg(grammarHelp(stretch), shown);
-    Assertion a;
-    a.text = text.trimmed();
-    a.over = stretch ? Assertion::Over::Every : Assertion::Over::Instant;
-    if (h.hasCaptured(1)) {
-        const double seconds = h.captured(2).toDouble();
-        if (!std::isfinite(seconds) || seconds < 0) // hundreds of digits: past any run
-            return bad(QStringLiteral("expected a time in seconds after %1, got %2").arg(h.captured(1), h.captured(2)));
-        if (h.captured(1) == QLatin1String("@")) {
-            a.atS = seconds;
-            a.over = Assertion::Over::Instant;
-        } else if (!stretch) {
-            return bad(QStringLiteral("\"after <s>s:\" is for a caption's checks; an expect line takes \"@<s>s:\""));
-        } else {
-            a.settleS = seconds;
-        }
-    }
-    if (sub.hasCaptured(1)) {
-        if (a.over == Assertion::Over::Instant)
-            return bad(QStringLiteral("%1(...) needs a stretch of time: it is for a caption's checks without \"@\"")
-                           .arg(sub.captured(1)));
-        static const std::pair<const char *, Assertion::Over> aggregates[]
-            = {{"mean", Assertion::Over::Mean}, {"min", Assertion::Over::Min}, {"max", Assertion::Over::Max},
-                {"growth", Assertion::Over::Growth}, {"slope", Assertion::Over::Slope}};
-        for (const auto &[name, over] : aggregates) {
-            if (sub.captured(1) == QLatin1String(name))
-                a.over = over;
-        }
-        a.path = sub.captured(2);
+    if (!h.hasCaptured(1))
+        return std::nullopt;
+    const double seconds = h.captured(2).toDouble();
+    if (!std::isfinite(seconds) || seconds < 0) // hundreds of digits: past any run
+        return QStringLiteral("expected a time in seconds after %1, got %2").arg(h.captured(1), h.captured(2));
+    if (h.captured(1) == QLatin1String("@")) {
+        a.atS = seconds;
+        a.over = Assertion::Over::Instant;
+    } else if (!stretch) {
+        return QStringLiteral("\"after <s>s:\" is for a caption's checks; an expect line takes \"@<s>s:\"");
     } else {
+        a.settleS = seconds;
+    }
+    return std::nullopt;
+}
+
+/// The field's path, and the aggregate over the stretch when it is named ("mean(x)").
+std::optional<QString> readSubject(const QRegularExpressionMatch &sub, Assertion &a)
+{
+    if (!sub.hasCaptured(1)) {
         a.path = sub.captured(3);
+        return std::nullopt;
     }
-    const QString relation = sub.captured(4);
-    if (const auto t = trend.match(relation); t.hasMatch()) {
-        if (a.over != Assertion::Over::Every)
-            return bad(QStringLiteral("%1 is judged over a caption's stretch of time, on the figure itself (no "
-                                      "aggregate, no \"@\")")
-                           .arg(t.captured(1)));
-        a.op = t.captured(1) == QLatin1String("rising") ? Assertion::Op::Rising
-            : t.captured(1) == QLatin1String("falling") ? Assertion::Op::Falling
-                                                        : Assertion::Op::Steady;
-        if (t.hasCaptured(2)) {
-            if (a.op != Assertion::Op::Steady)
-                return bad(QStringLiteral("only steady takes a band (\"steady ± 10%\")"));
-            a.tolerance = t.captured(2).toDouble();
-            a.tolerancePercent = t.hasCaptured(3);
-        }
-        a.expected = QJsonValue(true);
-        return a;
+    if (a.over == Assertion::Over::Instant)
+        return QStringLiteral("%1(...) needs a stretch of time: it is for a caption's checks without \"@\"")
+            .arg(sub.captured(1));
+    static const std::pair<const char *, Assertion::Over> aggregates[]
+        = {{"mean", Assertion::Over::Mean}, {"min", Assertion::Over::Min}, {"max", Assertion::Over::Max},
+            {"growth", Assertion::Over::Growth}, {"slope", Assertion::Over::Slope}};
+    for (const auto &[name, over] : aggregates) {
+        if (sub.captured(1) == QLatin1String(name))
+            a.over = over;
     }
-    const auto c = compare.match(relation);
-    if (!c.hasMatch())
-        return QStringLiteral("%1, got \"%2\"").arg(grammarHelp(stretch), shown);
+    a.path = sub.captured(2);
+    return std::nullopt;
+}
+
+/// "rising", "falling" or "steady [± band]".
+std::optional<QString> readTrend(const QRegularExpressionMatch &t, Assertion &a)
+{
+    if (a.over != Assertion::Over::Every)
+        return QStringLiteral("%1 is judged over a caption's stretch of time, on the figure itself (no "
+                              "aggregate, no \"@\")")
+            .arg(t.captured(1));
+    a.op = t.captured(1) == QLatin1String("rising") ? Assertion::Op::Rising
+        : t.captured(1) == QLatin1String("falling") ? Assertion::Op::Falling
+                                                    : Assertion::Op::Steady;
+    if (t.hasCaptured(2)) {
+        if (a.op != Assertion::Op::Steady)
+            return QStringLiteral("only steady takes a band (\"steady ± 10%\")");
+        a.tolerance = t.captured(2).toDouble();
+        a.tolerancePercent = t.hasCaptured(3);
+    }
+    a.expected = QJsonValue(true);
+    return std::nullopt;
+}
+
+/// The value compared with: a number, true, false, a "quoted string" or [<factor> *] previous.
+std::optional<QString> readExpected(const QString &value, const QString &op, bool stretch, Assertion &a)
+{
+    static const QRegularExpression previous(QStringLiteral(R"(^(?:(%1)\s*\*\s*)?previous$)").arg(kNumber));
+    bool isNumber = false;
+    const double number = value.toDouble(&isNumber);
+    if (const auto p = previous.match(value); p.hasMatch()) {
+        if (a.over == Assertion::Over::Instant || a.over == Assertion::Over::Every)
+            return QStringLiteral("previous compares a figure over two captions' stretches: name it, e.g. "
+                                  "\"mean(%1) < 0.5 * previous\"")
+                .arg(a.path);
+        a.againstPrevious = true;
+        a.previousFactor = p.hasCaptured(1) ? p.captured(1).toDouble() : 1.0;
+        if (!std::isfinite(a.previousFactor))
+            return QStringLiteral("expected a finite factor before * previous, got %1").arg(p.captured(1));
+        a.expected = 0.0;
+    } else if (isNumber && !std::isfinite(number)) {
+        return QStringLiteral("expected a finite number after %1, got %2").arg(op, escapeControl(value));
+    } else if (isNumber) {
+        a.expected = number;
+    } else if (value == QLatin1String("true") || value == QLatin1String("false")) {
+        a.expected = value == QLatin1String("true");
+    } else if (value.size() >= 2 && value.startsWith(QLatin1Char('"')) && value.endsWith(QLatin1Char('"'))) {
+        a.expected = value.mid(1, value.size() - 2);
+    } else {
+        return QStringLiteral("expected a number, true, false, a \"quoted string\"%1 after %2, got %3")
+            .arg(stretch ? QStringLiteral(" or [<factor> *] previous") : QString(), op, escapeControl(value));
+    }
+    return std::nullopt;
+}
+
+/// "<op> <value> [± band]", the band with ~ only.
+std::optional<QString> readComparison(const QRegularExpressionMatch &c, bool stretch, Assertion &a)
+{
     const QString op = c.captured(1);
     static const std::pair<const char *, Assertion::Op> ops[] = {{"==", Assertion::Op::Equal},
         {"!=", Assertion::Op::NotEqual}, {"<=", Assertion::Op::LessEqual}, {">=", Assertion::Op::GreaterEqual},
@@ -136,43 +160,58 @@ std::variant<Assertion, QString> parseAssertion(const QString &text, bool stretc
     }
     if (c.hasCaptured(3)) {
         if (a.op != Assertion::Op::About)
-            return bad(QStringLiteral("a band (±) goes with ~ only: \"x ~ 400 ± 15%\""));
+            return QStringLiteral("a band (±) goes with ~ only: \"x ~ 400 ± 15%\"");
         a.tolerance = c.captured(3).toDouble();
         a.tolerancePercent = c.hasCaptured(4);
     } else if (a.op == Assertion::Op::About) {
-        return bad(QStringLiteral("~ needs the band it allows: \"x ~ 400 ± 15%\" or \"x ~ 400 ± 50\""));
+        return QStringLiteral("~ needs the band it allows: \"x ~ 400 ± 15%\" or \"x ~ 400 ± 50\"");
     }
     const QString value = c.captured(2);
-    bool isNumber = false;
-    const double number = value.toDouble(&isNumber);
-    if (const auto p = previous.match(value); p.hasMatch()) {
-        if (a.over == Assertion::Over::Instant || a.over == Assertion::Over::Every)
-            return bad(QStringLiteral("previous compares a figure over two captions' stretches: name it, e.g. "
-                                      "\"mean(%1) < 0.5 * previous\"")
-                           .arg(a.path));
-        a.againstPrevious = true;
-        a.previousFactor = p.hasCaptured(1) ? p.captured(1).toDouble() : 1.0;
-        if (!std::isfinite(a.previousFactor))
-            return bad(QStringLiteral("expected a finite factor before * previous, got %1").arg(p.captured(1)));
-        a.expected = 0.0;
-    } else if (isNumber && !std::isfinite(number)) {
-        return bad(QStringLiteral("expected a finite number after %1, got %2").arg(op, escapeControl(value)));
-    } else if (isNumber) {
-        a.expected = number;
-    } else if (value == QLatin1String("true") || value == QLatin1String("false")) {
-        a.expected = value == QLatin1String("true");
-    } else if (value.size() >= 2 && value.startsWith(QLatin1Char('"')) && value.endsWith(QLatin1Char('"'))) {
-        a.expected = value.mid(1, value.size() - 2);
-    } else {
-        return bad(
-            QStringLiteral("expected a number, true, false, a \"quoted string\"%1 after %2, got %3")
-                .arg(stretch ? QStringLiteral(" or [<factor> *] previous") : QString(), op, escapeControl(value)));
-    }
+    if (auto why = readExpected(value, op, stretch, a))
+        return why;
     const bool ordered = a.op != Assertion::Op::Equal && a.op != Assertion::Op::NotEqual;
     if (ordered && !a.expected.isDouble())
-        return bad(QStringLiteral("%1 compares numbers only, got %2").arg(op, escapeControl(value)));
+        return QStringLiteral("%1 compares numbers only, got %2").arg(op, escapeControl(value));
     if (a.op == Assertion::Op::About && (a.tolerance < 0 || !std::isfinite(a.tolerance)))
-        return bad(QStringLiteral("the band after ± must be 0 or more, got %1").arg(a.tolerance));
+        return QStringLiteral("the band after ± must be 0 or more, got %1").arg(a.tolerance);
+    return std::nullopt;
+}
+
+} // namespace
+
+std::variant<Assertion, QString> parseAssertion(const QString &text, bool stretch)
+{
+    static const QRegularExpression head(
+        QStringLiteral(R"(^\s*(?:(@|after)\s*(%1)\s*s\s*:\s*)?(.*?)\s*$)").arg(kNumber));
+    static const QRegularExpression subject(
+        QStringLiteral(R"(^(?:(mean|min|max|growth|slope)\s*\(\s*(%1)\s*\)|(%1))\s*(.*)$)").arg(kPath));
+    static const QRegularExpression trend(QStringLiteral(R"(^(rising|falling|steady)\s*(?:%1)?$)").arg(kBand));
+    static const QRegularExpression compare(QStringLiteral(R"(^(==|!=|<=|>=|<|>|~)\s*(.+?)\s*(?:%1)?$)").arg(kBand));
+
+    const QString shown = escapeControl(text);
+    const auto bad = [&](const QString &why) { return QStringLiteral("%1 (in \"%2\")").arg(why, shown); };
+    const auto h = head.match(text);
+    const auto sub = subject.match(h.captured(3));
+    if (!h.hasMatch() || !sub.hasMatch())
+        return QStringLiteral("%1, got \"%2\"").arg(grammarHelp(stretch), shown);
+    Assertion a;
+    a.text = text.trimmed();
+    a.over = stretch ? Assertion::Over::Every : Assertion::Over::Instant;
+    if (auto why = readTime(h, stretch, a))
+        return bad(*why);
+    if (auto why = readSubject(sub, a))
+        return bad(*why);
+    const QString relation = sub.captured(4);
+    if (const auto t = trend.match(relation); t.hasMatch()) {
+        if (auto why = readTrend(t, a))
+            return bad(*why);
+        return a;
+    }
+    const auto c = compare.match(relation);
+    if (!c.hasMatch())
+        return QStringLiteral("%1, got \"%2\"").arg(grammarHelp(stretch), shown);
+    if (auto why = readComparison(c, stretch, a))
+        return bad(*why);
     return a;
 }
 

@@ -206,23 +206,82 @@ Setter choice(Enum PipelineConfig::*field, std::optional<Enum> (*parse)(std::str
     };
 }
 
+/// "rate": a whole number of events/s, or "max".
+std::optional<QString> setRate(const QJsonValue &v, PipelineConfig &c)
+{
+    if (v.isString() && v.toString() == QLatin1String("max")) {
+        c.rate.reset();
+        return std::nullopt;
+    }
+    const auto n = wholeNumber(v);
+    if (!n || *n < 0)
+        return QStringLiteral("a whole number of events/s or \"max\"");
+    c.rate = clampTo<std::uint64_t>(*n);
+    return std::nullopt;
+}
+
+/// "seed": a number up to 2^53, or a string of digits up to 2^64 - 1.
+std::optional<QString> setSeed(const QJsonValue &v, PipelineConfig &c)
+{
+    const auto n = wholeNumber(v);
+    if (n && *n >= 0 && *n <= kLargestExactInteger) {
+        c.seed = static_cast<std::uint64_t>(*n);
+        return std::nullopt;
+    }
+    if (n && *n > kLargestExactInteger)
+        return QStringLiteral("a seed up to 2^53 as a number (JSON numbers lose digits past it: write a "
+                              "larger seed as a string of digits)");
+    const QString text = v.isString() ? v.toString() : QString();
+    bool ok = false;
+    const auto seed = text.toULongLong(&ok);
+    // Digits only: toULongLong() also takes spaces and a sign.
+    if (!ok || text.isEmpty() || !std::all_of(text.begin(), text.end(), [](QChar digit) {
+            return digit >= QLatin1Char('0') && digit <= QLatin1Char('9');
+        }))
+        return QStringLiteral("a seed 0..18446744073709551615, as a number or a string of digits");
+    c.seed = seed;
+    return std::nullopt;
+}
+
+/// "poison_key": a key, or null for none.
+std::optional<QString> setPoisonKey(const QJsonValue &v, PipelineConfig &c)
+{
+    if (v.isNull()) {
+        c.poisonKey.reset();
+        return std::nullopt;
+    }
+    const auto n = wholeNumber(v);
+    if (!n || *n < 0 || *n > std::numeric_limits<std::uint32_t>::max())
+        return QStringLiteral("a key 0..4095 or null");
+    c.poisonKey = static_cast<std::uint32_t>(*n);
+    return std::nullopt;
+}
+
+/// "slow_consumer": "INDEX:FACTOR", or null for none.
+std::optional<QString> setSlowConsumer(const QJsonValue &v, PipelineConfig &c)
+{
+    if (v.isNull()) {
+        c.slowConsumer.reset();
+        return std::nullopt;
+    }
+    static const QRegularExpression form(QStringLiteral("^([0-9]{1,9}):([0-9]{1,9})$"));
+    const auto match = form.match(v.toString());
+    bool okIndex = false;
+    bool okFactor = false;
+    const int index = match.hasMatch() ? match.captured(1).toInt(&okIndex) : 0;
+    const int factor = match.hasMatch() ? match.captured(2).toInt(&okFactor) : 0;
+    if (!v.isString() || !okIndex || !okFactor)
+        return QStringLiteral("\"INDEX:FACTOR\" (e.g. \"0:10\") or null");
+    c.slowConsumer = SlowConsumer{index, factor};
+    return std::nullopt;
+}
+
 const std::map<QString, Setter> &setters()
 {
     static const std::map<QString, Setter> table{
         {QStringLiteral("producers"), integer(&PipelineConfig::producers)},
         {QStringLiteral("consumers"), integer(&PipelineConfig::consumers)},
-        {QStringLiteral("rate"),
-            [](const QJsonValue &v, PipelineConfig &c) -> std::optional<QString> {
-                if (v.isString() && v.toString() == QLatin1String("max")) {
-                    c.rate.reset();
-                    return std::nullopt;
-                }
-                const auto n = wholeNumber(v);
-                if (!n || *n < 0)
-                    return QStringLiteral("a whole number of events/s or \"max\"");
-                c.rate = clampTo<std::uint64_t>(*n);
-                return std::nullopt;
-            }},
+        {QStringLiteral("rate"), &setRate},
         {QStringLiteral("max_in_flight"), integer(&PipelineConfig::maxInFlight)},
         {QStringLiteral("work_us"), integer(&PipelineConfig::workUs)},
         {QStringLiteral("io_us"), integer(&PipelineConfig::ioUs)},
@@ -233,27 +292,7 @@ const std::map<QString, Setter> &setters()
                 &PipelineConfig::overload, &overloadPolicyFromString, "\"backpressure\", \"drop\" or \"unbounded\"")},
         {QStringLiteral("safety_cap"), integer(&PipelineConfig::safetyCap)},
         {QStringLiteral("interval_ms"), integer(&PipelineConfig::intervalMs)},
-        {QStringLiteral("seed"),
-            [](const QJsonValue &v, PipelineConfig &c) -> std::optional<QString> {
-                const auto n = wholeNumber(v);
-                if (n && *n >= 0 && *n <= kLargestExactInteger) {
-                    c.seed = static_cast<std::uint64_t>(*n);
-                    return std::nullopt;
-                }
-                if (n && *n > kLargestExactInteger)
-                    return QStringLiteral("a seed up to 2^53 as a number (JSON numbers lose digits past it: write a "
-                                          "larger seed as a string of digits)");
-                const QString text = v.isString() ? v.toString() : QString();
-                bool ok = false;
-                const auto seed = text.toULongLong(&ok);
-                // Digits only: toULongLong() also takes spaces and a sign.
-                if (!ok || text.isEmpty() || !std::all_of(text.begin(), text.end(), [](QChar digit) {
-                        return digit >= QLatin1Char('0') && digit <= QLatin1Char('9');
-                    }))
-                    return QStringLiteral("a seed 0..18446744073709551615, as a number or a string of digits");
-                c.seed = seed;
-                return std::nullopt;
-            }},
+        {QStringLiteral("seed"), &setSeed},
         {QStringLiteral("crash_rate"), real(&PipelineConfig::crashRate)},
         {QStringLiteral("strategy"),
             choice(&PipelineConfig::strategy, &restartStrategyFromString,
@@ -265,35 +304,8 @@ const std::map<QString, Setter> &setters()
         {QStringLiteral("backoff_min_ms"), integer(&PipelineConfig::backoffMinMs)},
         {QStringLiteral("backoff_max_ms"), integer(&PipelineConfig::backoffMaxMs)},
         {QStringLiteral("backoff_jitter"), real(&PipelineConfig::backoffJitter)},
-        {QStringLiteral("poison_key"),
-            [](const QJsonValue &v, PipelineConfig &c) -> std::optional<QString> {
-                if (v.isNull()) {
-                    c.poisonKey.reset();
-                    return std::nullopt;
-                }
-                const auto n = wholeNumber(v);
-                if (!n || *n < 0 || *n > std::numeric_limits<std::uint32_t>::max())
-                    return QStringLiteral("a key 0..4095 or null");
-                c.poisonKey = static_cast<std::uint32_t>(*n);
-                return std::nullopt;
-            }},
-        {QStringLiteral("slow_consumer"),
-            [](const QJsonValue &v, PipelineConfig &c) -> std::optional<QString> {
-                if (v.isNull()) {
-                    c.slowConsumer.reset();
-                    return std::nullopt;
-                }
-                static const QRegularExpression form(QStringLiteral("^([0-9]{1,9}):([0-9]{1,9})$"));
-                const auto match = form.match(v.toString());
-                bool okIndex = false;
-                bool okFactor = false;
-                const int index = match.hasMatch() ? match.captured(1).toInt(&okIndex) : 0;
-                const int factor = match.hasMatch() ? match.captured(2).toInt(&okFactor) : 0;
-                if (!v.isString() || !okIndex || !okFactor)
-                    return QStringLiteral("\"INDEX:FACTOR\" (e.g. \"0:10\") or null");
-                c.slowConsumer = SlowConsumer{index, factor};
-                return std::nullopt;
-            }},
+        {QStringLiteral("poison_key"), &setPoisonKey},
+        {QStringLiteral("slow_consumer"), &setSlowConsumer},
         {QStringLiteral("hang_timeout_ms"), integer(&PipelineConfig::hangTimeoutMs)},
         {QStringLiteral("on_escalation"),
             choice(&PipelineConfig::onEscalation, &escalationPolicyFromString, "\"stop\" or \"restart\"")},

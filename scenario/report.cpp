@@ -27,6 +27,177 @@ double num(std::int64_t value)
     return static_cast<double>(value);
 }
 
+/// The engine-wide latency quantiles over the run, in microseconds.
+QJsonObject latencyJson(const Histogram &histogram)
+{
+    QJsonObject latency;
+    latency[QStringLiteral("p50")] = us(histogram.quantile(0.5));
+    latency[QStringLiteral("p90")] = us(histogram.quantile(0.9));
+    latency[QStringLiteral("p99")] = us(histogram.quantile(0.99));
+    latency[QStringLiteral("p999")] = us(histogram.quantile(0.999));
+    latency[QStringLiteral("max")] = us(histogram.max());
+    latency[QStringLiteral("mean")] = histogram.mean() / 1000.0;
+    return latency;
+}
+
+/// How work reached the executor threads over the run (docs/executor.md).
+QJsonObject handoverJson(const Snapshot &s)
+{
+    QJsonObject handover;
+    handover[QStringLiteral("inline_runs")] = num(s.handover.inlineRuns);
+    handover[QStringLiteral("inline_refused")] = num(s.handover.inlineRefused);
+    handover[QStringLiteral("handed_over")] = num(s.handover.notified);
+    handover[QStringLiteral("signalled")] = num(s.handover.signalled);
+    handover[QStringLiteral("wakeups")] = num(s.handover.wakeups);
+    handover[QStringLiteral("poll_hits")] = num(s.handover.pollHits);
+    handover[QStringLiteral("sleeps")] = num(s.handover.sleeps);
+    return handover;
+}
+
+/// "consumers" (the active ones), "queue_depth_max" and "consumers_down".
+void addConsumers(const Snapshot &s, QJsonObject &report)
+{
+    std::int64_t queueMax = 0;
+    int down = 0;
+    QJsonArray consumers; // by index, as the topology draws them (the rates over the snapshot's window)
+    for (const auto &c : s.consumers) {
+        queueMax = std::max(queueMax, c.queueDepth);
+        down += c.active && c.state != "running" ? 1 : 0;
+        if (!c.active)
+            continue;
+        QJsonObject consumer;
+        consumer[QStringLiteral("index")] = c.index;
+        consumer[QStringLiteral("processed_per_s")] = c.processedPerSec;
+        consumer[QStringLiteral("queue_depth")] = num(c.queueDepth);
+        consumer[QStringLiteral("busy")] = c.busyRatio;
+        consumer[QStringLiteral("io_wait")] = c.ioWaitRatio;
+        consumer[QStringLiteral("state")] = QString::fromStdString(c.state);
+        consumer[QStringLiteral("crashes")] = num(c.crashes);
+        consumer[QStringLiteral("crashes_in_window")] = num(c.crashesInWindow);
+        consumer[QStringLiteral("restarts")] = num(c.restarts);
+        consumers.append(consumer);
+    }
+    report[QStringLiteral("queue_depth_max")] = num(queueMax);
+    report[QStringLiteral("consumers")] = consumers;
+    report[QStringLiteral("consumers_down")] = down; // not running at this instant: down or hung
+}
+
+/// The last second: what the charts show now.
+QJsonObject recentJson(const RecentFigures &r)
+{
+    QJsonObject recent;
+    recent[QStringLiteral("processed_per_s")] = r.processedPerSec;
+    recent[QStringLiteral("produced_per_s")] = r.producedPerSec;
+    recent[QStringLiteral("backpressure_pct")] = r.backpressureRatio * 100.0;
+    recent[QStringLiteral("in_flight_mean")] = r.inFlightMean;
+    recent[QStringLiteral("latency_mean_us")] = r.latencyMeanUs;
+    recent[QStringLiteral("latency_p50_us")] = r.latencyP50Us;
+    recent[QStringLiteral("latency_p99_us")] = r.latencyP99Us;
+    recent[QStringLiteral("latency_max_us")] = r.latencyMaxUs;
+    recent[QStringLiteral("dropped_per_s")] = r.droppedPerSec;
+    recent[QStringLiteral("failed_per_s")] = r.failedPerSec;
+    recent[QStringLiteral("restarts_per_s")] = r.restartsPerSec;
+    recent[QStringLiteral("held_back_max_pct")] = r.heldBackMaxRatio * 100.0;
+    recent[QStringLiteral("rss_mb")] = r.rssMb;
+    recent[QStringLiteral("in_flight_now")] = r.inFlightNow;
+    return recent;
+}
+
+/// Little's law as the tile shows it, from the one verdict (littlesLaw(), core/littleslaw.h): the means over
+/// the window; the trend of L over the last few seconds with its standard error; the change it implies and
+/// the limit it is judged against (sqrt(L), the noise of a count, or 3 standard errors if more). Read the
+/// ratio only when `steady`.
+QJsonObject littlesLawJson(const LittlesLaw &law)
+{
+    QJsonObject little;
+    little[QStringLiteral("in_flight")] = law.inFlightMean;
+    little[QStringLiteral("throughput_per_s")] = law.throughputPerSec;
+    little[QStringLiteral("latency_mean_us")] = law.latencyMeanS * 1e6;
+    little[QStringLiteral("throughput_x_latency")] = law.predicted;
+    little[QStringLiteral("ratio")] = law.inFlightMean > 0 ? law.predicted / law.inFlightMean : 0.0;
+    little[QStringLiteral("known")] = law.known;
+    little[QStringLiteral("steady")] = law.known && law.steady;
+    little[QStringLiteral("agrees")] = law.agrees;
+    little[QStringLiteral("noise")] = law.noise;
+    little[QStringLiteral("trend_per_s")] = law.trendPerSec;
+    little[QStringLiteral("trend_error_per_s")] = law.trendErrorPerSec;
+    little[QStringLiteral("trend_s")] = law.trendS;
+    little[QStringLiteral("change")] = law.change();
+    little[QStringLiteral("change_limit")] = law.limit;
+    return little;
+}
+
+/// Many consumers, few threads: how busy each engine thread was running graph work (an I/O wait is not).
+/// `executorsBusy` sums the executor threads' recent utilisation.
+QJsonArray schedulersJson(const Snapshot &s, const RecentFigures &r, double &executorsBusy)
+{
+    QJsonArray schedulers;
+    for (const auto &t : s.threads) {
+        QJsonObject thread;
+        thread[QStringLiteral("name")] = QString::fromStdString(t.name);
+        thread[QStringLiteral("kind")]
+            = t.kind == ThreadSample::Kind::Executor ? QStringLiteral("executor") : QStringLiteral("producer");
+        thread[QStringLiteral("utilisation")] = t.utilisationRun;
+        const auto recentBusy = r.threadUtilisation.find(t.name);
+        thread[QStringLiteral("utilisation_recent")]
+            = recentBusy != r.threadUtilisation.end() ? recentBusy->second : t.utilisation;
+        if (t.kind == ThreadSample::Kind::Executor)
+            executorsBusy += thread[QStringLiteral("utilisation_recent")].toDouble();
+        schedulers.append(thread);
+    }
+    return schedulers;
+}
+
+/// Crashes by cause, and their total.
+QJsonObject crashesJson(const Snapshot &s)
+{
+    QJsonObject crashes;
+    crashes[QStringLiteral("random")] = num(s.crashesRandom);
+    crashes[QStringLiteral("killed")] = num(s.crashesKilled);
+    crashes[QStringLiteral("hang")] = num(s.crashesHang);
+    crashes[QStringLiteral("exception")] = num(s.crashesException);
+    crashes[QStringLiteral("total")] = num(s.crashes());
+    return crashes;
+}
+
+/// The supervision tree: one node a supervisor, with its children's names.
+QJsonArray supervisionJson(const Snapshot &s)
+{
+    QJsonArray tree;
+    for (const auto &sup : s.supervisors) {
+        QJsonObject node;
+        node[QStringLiteral("name")] = QString::fromStdString(sup.name);
+        node[QStringLiteral("strategy")] = QString::fromStdString(sup.strategy);
+        node[QStringLiteral("state")] = QString::fromStdString(sup.state);
+        node[QStringLiteral("restarts")] = num(sup.restarts);
+        node[QStringLiteral("restarts_in_window")] = sup.restartsInWindow;
+        node[QStringLiteral("max_restarts")] = sup.maxRestarts;
+        node[QStringLiteral("max_seconds")] = sup.maxSeconds;
+        node[QStringLiteral("budget_in_use")] = sup.budgetInUse;
+        QJsonArray children;
+        for (const auto &child : sup.children)
+            children.append(QString::fromStdString(child));
+        node[QStringLiteral("children")] = children;
+        tree.append(node);
+    }
+    return tree;
+}
+
+/// The last 20 dead letters.
+QJsonArray deadLettersJson(const std::vector<DeadLetter> &dead)
+{
+    QJsonArray letters;
+    for (std::size_t i = dead.size() > 20 ? dead.size() - 20 : 0; i < dead.size(); ++i) {
+        QJsonObject letter;
+        letter[QStringLiteral("id")] = QString::number(dead[i].id);
+        letter[QStringLiteral("key")] = static_cast<int>(dead[i].key);
+        letter[QStringLiteral("attempts")] = dead[i].attempts;
+        letter[QStringLiteral("reason")] = QString::fromStdString(dead[i].reason);
+        letters.append(letter);
+    }
+    return letters;
+}
+
 } // namespace
 
 RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &history, double windowS)
@@ -133,94 +304,21 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     limiter[QStringLiteral("refused")] = num(s.limiterRefused);
     report[QStringLiteral("limiter")] = limiter;
     report[QStringLiteral("throughput_eps")] = num(s.processed) / runS;
-    QJsonObject latency;
-    latency[QStringLiteral("p50")] = us(in.latency.quantile(0.5));
-    latency[QStringLiteral("p90")] = us(in.latency.quantile(0.9));
-    latency[QStringLiteral("p99")] = us(in.latency.quantile(0.99));
-    latency[QStringLiteral("p999")] = us(in.latency.quantile(0.999));
-    latency[QStringLiteral("max")] = us(in.latency.max());
-    latency[QStringLiteral("mean")] = in.latency.mean() / 1000.0;
-    report[QStringLiteral("latency_us")] = latency;
+    report[QStringLiteral("latency_us")] = latencyJson(in.latency);
     report[QStringLiteral("peak_rss_bytes")] = num(in.peakRssBytes);
     report[QStringLiteral("rss_mb")] = num(s.rssBytes) / (1024.0 * 1024.0);
     report[QStringLiteral("cpu_percent_avg")] = in.cpuPercentAvg;
-    // How work reached the executor threads over the run (docs/executor.md).
-    QJsonObject handover;
-    handover[QStringLiteral("inline_runs")] = num(s.handover.inlineRuns);
-    handover[QStringLiteral("inline_refused")] = num(s.handover.inlineRefused);
-    handover[QStringLiteral("handed_over")] = num(s.handover.notified);
-    handover[QStringLiteral("signalled")] = num(s.handover.signalled);
-    handover[QStringLiteral("wakeups")] = num(s.handover.wakeups);
-    handover[QStringLiteral("poll_hits")] = num(s.handover.pollHits);
-    handover[QStringLiteral("sleeps")] = num(s.handover.sleeps);
-    report[QStringLiteral("executor_handover")] = handover;
+    report[QStringLiteral("executor_handover")] = handoverJson(s);
     report[QStringLiteral("safety_cap_hit")] = s.safetyCapHit;
     report[QStringLiteral("notice")] = QString::fromStdString(in.notice);
     report[QStringLiteral("warnings")] = in.warnings;
 
-    std::int64_t queueMax = 0;
-    int down = 0;
-    QJsonArray consumers; // by index, as the topology draws them (the rates over the snapshot's window)
-    for (const auto &c : s.consumers) {
-        queueMax = std::max(queueMax, c.queueDepth);
-        down += c.active && c.state != "running" ? 1 : 0;
-        if (!c.active)
-            continue;
-        QJsonObject consumer;
-        consumer[QStringLiteral("index")] = c.index;
-        consumer[QStringLiteral("processed_per_s")] = c.processedPerSec;
-        consumer[QStringLiteral("queue_depth")] = num(c.queueDepth);
-        consumer[QStringLiteral("busy")] = c.busyRatio;
-        consumer[QStringLiteral("io_wait")] = c.ioWaitRatio;
-        consumer[QStringLiteral("state")] = QString::fromStdString(c.state);
-        consumer[QStringLiteral("crashes")] = num(c.crashes);
-        consumer[QStringLiteral("crashes_in_window")] = num(c.crashesInWindow);
-        consumer[QStringLiteral("restarts")] = num(c.restarts);
-        consumers.append(consumer);
-    }
-    report[QStringLiteral("queue_depth_max")] = num(queueMax);
-    report[QStringLiteral("consumers")] = consumers;
-    report[QStringLiteral("consumers_down")] = down; // not running at this instant: down or hung
+    addConsumers(s, report);
 
     // The last second: what the charts show now. Little's law: L = lambda x W.
     const RecentFigures &r = in.recent;
-    QJsonObject recent;
-    recent[QStringLiteral("processed_per_s")] = r.processedPerSec;
-    recent[QStringLiteral("produced_per_s")] = r.producedPerSec;
-    recent[QStringLiteral("backpressure_pct")] = r.backpressureRatio * 100.0;
-    recent[QStringLiteral("in_flight_mean")] = r.inFlightMean;
-    recent[QStringLiteral("latency_mean_us")] = r.latencyMeanUs;
-    recent[QStringLiteral("latency_p50_us")] = r.latencyP50Us;
-    recent[QStringLiteral("latency_p99_us")] = r.latencyP99Us;
-    recent[QStringLiteral("latency_max_us")] = r.latencyMaxUs;
-    recent[QStringLiteral("dropped_per_s")] = r.droppedPerSec;
-    recent[QStringLiteral("failed_per_s")] = r.failedPerSec;
-    recent[QStringLiteral("restarts_per_s")] = r.restartsPerSec;
-    recent[QStringLiteral("held_back_max_pct")] = r.heldBackMaxRatio * 100.0;
-    recent[QStringLiteral("rss_mb")] = r.rssMb;
-    recent[QStringLiteral("in_flight_now")] = r.inFlightNow;
-    report[QStringLiteral("recent")] = recent;
-    // Little's law as the tile shows it, from the one verdict (littlesLaw(), core/littleslaw.h): the means over
-    // the window; the trend of L over the last few seconds with its standard error; the change it implies and
-    // the limit it is judged against (sqrt(L), the noise of a count, or 3 standard errors if more). Read the
-    // ratio only when `steady`.
-    const LittlesLaw &law = in.littles;
-    QJsonObject little;
-    little[QStringLiteral("in_flight")] = law.inFlightMean;
-    little[QStringLiteral("throughput_per_s")] = law.throughputPerSec;
-    little[QStringLiteral("latency_mean_us")] = law.latencyMeanS * 1e6;
-    little[QStringLiteral("throughput_x_latency")] = law.predicted;
-    little[QStringLiteral("ratio")] = law.inFlightMean > 0 ? law.predicted / law.inFlightMean : 0.0;
-    little[QStringLiteral("known")] = law.known;
-    little[QStringLiteral("steady")] = law.known && law.steady;
-    little[QStringLiteral("agrees")] = law.agrees;
-    little[QStringLiteral("noise")] = law.noise;
-    little[QStringLiteral("trend_per_s")] = law.trendPerSec;
-    little[QStringLiteral("trend_error_per_s")] = law.trendErrorPerSec;
-    little[QStringLiteral("trend_s")] = law.trendS;
-    little[QStringLiteral("change")] = law.change();
-    little[QStringLiteral("change_limit")] = law.limit;
-    report[QStringLiteral("littles_law")] = little;
+    report[QStringLiteral("recent")] = recentJson(r);
+    report[QStringLiteral("littles_law")] = littlesLawJson(in.littles);
     QJsonObject rho;
     rho[QStringLiteral("consumers_measured")] = r.consumerBusyMean;
     rho[QStringLiteral("consumers_io_wait")] = r.consumerIoWaitMean;
@@ -228,23 +326,8 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     rho[QStringLiteral("consumers_model")] = model ? QJsonValue(*model) : QJsonValue();
     rho[QStringLiteral("limiter")] = s.limit > 0 ? num(s.inFlight) / num(s.limit) : 0.0;
     report[QStringLiteral("utilisation")] = rho;
-    // Many consumers, few threads: how busy each engine thread was running graph work (an I/O wait is not).
-    QJsonArray schedulers;
     double executorsBusy = 0;
-    for (const auto &t : s.threads) {
-        QJsonObject thread;
-        thread[QStringLiteral("name")] = QString::fromStdString(t.name);
-        thread[QStringLiteral("kind")]
-            = t.kind == ThreadSample::Kind::Executor ? QStringLiteral("executor") : QStringLiteral("producer");
-        thread[QStringLiteral("utilisation")] = t.utilisationRun;
-        const auto recentBusy = r.threadUtilisation.find(t.name);
-        thread[QStringLiteral("utilisation_recent")]
-            = recentBusy != r.threadUtilisation.end() ? recentBusy->second : t.utilisation;
-        if (t.kind == ThreadSample::Kind::Executor)
-            executorsBusy += thread[QStringLiteral("utilisation_recent")].toDouble();
-        schedulers.append(thread);
-    }
-    report[QStringLiteral("schedulers")] = schedulers;
+    report[QStringLiteral("schedulers")] = schedulersJson(s, r, executorsBusy);
     // The executor threads together, in cores: oneTBB does not share work evenly between them, so one lane may
     // be full while another idles; their sum is what the work costs.
     rho[QStringLiteral("executors_busy_cores")] = executorsBusy;
@@ -256,48 +339,15 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     report[QStringLiteral("gave_up")] = s.gaveUp;
     report[QStringLiteral("redelivered")] = num(s.redelivered);
     report[QStringLiteral("abandoned")] = num(s.abandoned);
-    QJsonObject crashes;
-    crashes[QStringLiteral("random")] = num(s.crashesRandom);
-    crashes[QStringLiteral("killed")] = num(s.crashesKilled);
-    crashes[QStringLiteral("hang")] = num(s.crashesHang);
-    crashes[QStringLiteral("exception")] = num(s.crashesException);
-    crashes[QStringLiteral("total")] = num(s.crashes());
-    report[QStringLiteral("crashes")] = crashes;
+    report[QStringLiteral("crashes")] = crashesJson(s);
     QJsonObject recovery;
     recovery[QStringLiteral("count")] = num(s.recovery.count);
     recovery[QStringLiteral("p50")] = s.recovery.p50;
     recovery[QStringLiteral("p99")] = s.recovery.p99;
     recovery[QStringLiteral("max")] = s.recovery.max;
     report[QStringLiteral("recovery_us")] = recovery;
-    QJsonArray tree;
-    for (const auto &sup : s.supervisors) {
-        QJsonObject node;
-        node[QStringLiteral("name")] = QString::fromStdString(sup.name);
-        node[QStringLiteral("strategy")] = QString::fromStdString(sup.strategy);
-        node[QStringLiteral("state")] = QString::fromStdString(sup.state);
-        node[QStringLiteral("restarts")] = num(sup.restarts);
-        node[QStringLiteral("restarts_in_window")] = sup.restartsInWindow;
-        node[QStringLiteral("max_restarts")] = sup.maxRestarts;
-        node[QStringLiteral("max_seconds")] = sup.maxSeconds;
-        node[QStringLiteral("budget_in_use")] = sup.budgetInUse;
-        QJsonArray children;
-        for (const auto &child : sup.children)
-            children.append(QString::fromStdString(child));
-        node[QStringLiteral("children")] = children;
-        tree.append(node);
-    }
-    report[QStringLiteral("supervision")] = tree;
-    QJsonArray letters;
-    const auto &dead = in.deadLetters;
-    for (std::size_t i = dead.size() > 20 ? dead.size() - 20 : 0; i < dead.size(); ++i) {
-        QJsonObject letter;
-        letter[QStringLiteral("id")] = QString::number(dead[i].id);
-        letter[QStringLiteral("key")] = static_cast<int>(dead[i].key);
-        letter[QStringLiteral("attempts")] = dead[i].attempts;
-        letter[QStringLiteral("reason")] = QString::fromStdString(dead[i].reason);
-        letters.append(letter);
-    }
-    report[QStringLiteral("dead_letters_last")] = letters;
+    report[QStringLiteral("supervision")] = supervisionJson(s);
+    report[QStringLiteral("dead_letters_last")] = deadLettersJson(in.deadLetters);
     return report;
 }
 

@@ -145,17 +145,10 @@ struct Parser {
         return a;
     }
 
-    void step(const QJsonValue &value, const QString &path, Scenario &scenario, PipelineConfig &running)
+    /// A step's keys: exactly one of "set", "action", "caption", and "check" only with a caption. False: the step
+    /// is not read further.
+    bool stepKeys(const QJsonObject &o, const QString &path)
     {
-        if (!value.isObject()) {
-            expected(
-                path, QStringLiteral("an object with \"at_s\" and one of \"set\", \"action\", \"caption\""), value);
-            return;
-        }
-        const auto o = value.toObject();
-        ScenarioStep s;
-        const auto at = seconds(o.value(QStringLiteral("at_s")), path + QStringLiteral(".at_s"), 0, scenario.durationS);
-        s.atS = at.value_or(0);
         int kinds = 0;
         for (const auto &key : o.keys()) {
             if (key == QLatin1String("set") || key == QLatin1String("action") || key == QLatin1String("caption"))
@@ -170,139 +163,188 @@ struct Parser {
         if (kinds != 1) {
             error(
                 path, QStringLiteral("expected exactly one of \"set\", \"action\" or \"caption\", got %1").arg(kinds));
-            return;
+            return false;
         }
         if (o.contains(QStringLiteral("check")) && !o.contains(QStringLiteral("caption"))) {
             error(path + QStringLiteral(".check"), QStringLiteral("only a caption takes checks"));
+            return false;
+        }
+        return true;
+    }
+
+    /// "when": the condition a caption or pause_lesson waits for. False: the step is not read further.
+    bool stepCondition(const QJsonObject &o, const QString &path, const Scenario &scenario, ScenarioStep &s)
+    {
+        const auto when = o.value(QStringLiteral("when"));
+        if (when.isUndefined())
+            return true;
+        const bool canWait = o.contains(QStringLiteral("caption"))
+            || o.value(QStringLiteral("action")) == QJsonValue(QStringLiteral("pause_lesson"));
+        if (!canWait) {
+            error(path + QStringLiteral(".when"),
+                QStringLiteral("only a caption or pause_lesson can wait for a condition (a change of settings "
+                               "must come at its time, so the settings after it are known)"));
+            return false;
+        }
+        if (!when.isString()) {
+            expected(path + QStringLiteral(".when"), QStringLiteral("a condition such as \"escalations >= 1\""), when);
+            return false;
+        }
+        auto condition = assertion(when.toString(), path + QStringLiteral(".when"), scenario);
+        if (!condition)
+            return false;
+        if (condition->atS) {
+            error(path + QStringLiteral(".when"),
+                QStringLiteral("a condition has no \"@<s>s:\"; \"at_s\" is the earliest it is looked for"));
+            return false;
+        }
+        s.condition = condition;
+        return true;
+    }
+
+    /// A "set" step, checked against the configuration as it runs then. False: the step is not kept.
+    bool stepSet(const QJsonObject &o, const QString &path, ScenarioStep &s, PipelineConfig &running)
+    {
+        s.kind = ScenarioStep::Kind::Set;
+        const auto set = o.value(QStringLiteral("set"));
+        if (!set.isObject() || set.toObject().isEmpty()) {
+            expected(path + QStringLiteral(".set"), QStringLiteral("an object of configuration fields"), set);
+            return false;
+        }
+        if (set.toObject().contains(QStringLiteral("seed")))
+            error(path + QStringLiteral(".set.seed"), QStringLiteral("the seed cannot change during a run"));
+        s.set = set.toObject();
+        for (const auto &e : applyConfigJson(s.set, running, path + QStringLiteral(".set")))
+            errors << QStringLiteral("%1: %2").arg(file, e);
+        return true;
+    }
+
+    /// An "action" step: its name, its target, the producers it leaves. False: the step is not kept.
+    bool stepAction(const QJsonObject &o, const QString &path, ScenarioStep &s, PipelineConfig &running)
+    {
+        s.kind = ScenarioStep::Kind::Action;
+        const auto action = o.value(QStringLiteral("action")).toString();
+        static const std::pair<const char *, ScenarioStep::Action> actions[]
+            = {{"kill_consumer", ScenarioStep::Action::KillConsumer},
+                {"hang_consumer", ScenarioStep::Action::HangConsumer}, {"pause", ScenarioStep::Action::Pause},
+                {"resume", ScenarioStep::Action::Resume}, {"add_producer", ScenarioStep::Action::AddProducer},
+                {"remove_producer", ScenarioStep::Action::RemoveProducer},
+                {"pause_lesson", ScenarioStep::Action::PauseLesson}};
+        bool known = false;
+        for (const auto &[name, kind] : actions) {
+            if (action == QLatin1String(name)) {
+                s.action = kind;
+                known = true;
+            }
+        }
+        if (!known) {
+            expected(path + QStringLiteral(".action"),
+                QStringLiteral("one of \"kill_consumer\", \"hang_consumer\", \"pause\", \"resume\", "
+                               "\"add_producer\", \"remove_producer\", \"pause_lesson\""),
+                o.value(QStringLiteral("action")));
+            return false;
+        }
+        if (!stepTarget(o, path, s, running))
+            return false;
+        if (s.action == ScenarioStep::Action::AddProducer || s.action == ScenarioStep::Action::RemoveProducer) {
+            const int producers = running.producers + (s.action == ScenarioStep::Action::AddProducer ? 1 : -1);
+            if (producers < 1 || producers > PipelineConfig::kMaxProducers) {
+                error(path + QStringLiteral(".action"),
+                    QStringLiteral("%1 would leave %2 producers; allowed 1..%3")
+                        .arg(action)
+                        .arg(producers)
+                        .arg(PipelineConfig::kMaxProducers));
+                return false;
+            }
+            running.producers = producers;
+        }
+        return true;
+    }
+
+    /// "target": the consumer kill_consumer and hang_consumer act on, and no other action's. False: it is wrong.
+    bool stepTarget(const QJsonObject &o, const QString &path, ScenarioStep &s, const PipelineConfig &running)
+    {
+        const auto target = o.value(QStringLiteral("target"));
+        if (s.action == ScenarioStep::Action::KillConsumer || s.action == ScenarioStep::Action::HangConsumer) {
+            const double t = target.toDouble(-1);
+            if (!target.isDouble() || t != std::floor(t) || t < 0 || t >= running.consumers) {
+                expected(path + QStringLiteral(".target"),
+                    QStringLiteral("a consumer index 0..%1 (there are %2 consumers at %3 s)")
+                        .arg(running.consumers - 1)
+                        .arg(running.consumers)
+                        .arg(numberText(s.atS)),
+                    target);
+                return false;
+            }
+            s.target = static_cast<int>(t);
+        } else if (!target.isUndefined()) {
+            error(
+                path + QStringLiteral(".target"), QStringLiteral("only kill_consumer and hang_consumer take a target"));
+            return false;
+        }
+        return true;
+    }
+
+    /// A "caption" step and its checks. False: the step is not kept.
+    bool stepCaption(const QJsonObject &o, const QString &path, ScenarioStep &s, const Scenario &scenario)
+    {
+        s.kind = ScenarioStep::Kind::Caption;
+        const auto caption = o.value(QStringLiteral("caption"));
+        if (!caption.isString() || caption.toString().trimmed().isEmpty()) {
+            expected(path + QStringLiteral(".caption"), QStringLiteral("a non-empty string"), caption);
+            return false;
+        }
+        s.caption = caption.toString();
+        const auto checks = o.value(QStringLiteral("check"));
+        if (!checks.isUndefined() && (!checks.isArray() || checks.toArray().isEmpty())) {
+            expected(path + QStringLiteral(".check"),
+                QStringLiteral("a non-empty array of assertion strings such as \"recent.p99_us > 100\""), checks);
+            return false;
+        }
+        const auto lines = checks.toArray();
+        for (int i = 0; i < lines.size(); ++i) {
+            const QString where = path + QStringLiteral(".check[%1]").arg(i);
+            if (!lines[i].isString()) {
+                expected(where, QStringLiteral("an assertion string such as \"recent.p99_us > 100\""), lines[i]);
+                continue;
+            }
+            if (auto a = assertion(lines[i].toString(), where, scenario, true)) {
+                if (a->atS && *a->atS < s.atS) {
+                    error(where,
+                        QStringLiteral("@%1s is before the caption appears (at_s = %2); a caption's check is "
+                                       "judged while it is on screen")
+                            .arg(numberText(*a->atS), numberText(s.atS)));
+                    continue;
+                }
+                s.checks.append(*a);
+            }
+        }
+        return true;
+    }
+
+    void step(const QJsonValue &value, const QString &path, Scenario &scenario, PipelineConfig &running)
+    {
+        if (!value.isObject()) {
+            expected(
+                path, QStringLiteral("an object with \"at_s\" and one of \"set\", \"action\", \"caption\""), value);
             return;
         }
-        if (const auto when = o.value(QStringLiteral("when")); !when.isUndefined()) {
-            const bool canWait = o.contains(QStringLiteral("caption"))
-                || o.value(QStringLiteral("action")) == QJsonValue(QStringLiteral("pause_lesson"));
-            if (!canWait) {
-                error(path + QStringLiteral(".when"),
-                    QStringLiteral("only a caption or pause_lesson can wait for a condition (a change of settings "
-                                   "must come at its time, so the settings after it are known)"));
-                return;
-            }
-            if (!when.isString()) {
-                expected(
-                    path + QStringLiteral(".when"), QStringLiteral("a condition such as \"escalations >= 1\""), when);
-                return;
-            }
-            auto condition = assertion(when.toString(), path + QStringLiteral(".when"), scenario);
-            if (!condition)
-                return;
-            if (condition->atS) {
-                error(path + QStringLiteral(".when"),
-                    QStringLiteral("a condition has no \"@<s>s:\"; \"at_s\" is the earliest it is looked for"));
-                return;
-            }
-            s.condition = condition;
-        }
+        const auto o = value.toObject();
+        ScenarioStep s;
+        const auto at = seconds(o.value(QStringLiteral("at_s")), path + QStringLiteral(".at_s"), 0, scenario.durationS);
+        s.atS = at.value_or(0);
+        if (!stepKeys(o, path) || !stepCondition(o, path, scenario, s))
+            return;
         if (o.contains(QStringLiteral("target")) && !o.contains(QStringLiteral("action"))) {
             error(
                 path + QStringLiteral(".target"), QStringLiteral("only kill_consumer and hang_consumer take a target"));
             return;
         }
-        if (o.contains(QStringLiteral("set"))) {
-            s.kind = ScenarioStep::Kind::Set;
-            const auto set = o.value(QStringLiteral("set"));
-            if (!set.isObject() || set.toObject().isEmpty()) {
-                expected(path + QStringLiteral(".set"), QStringLiteral("an object of configuration fields"), set);
-                return;
-            }
-            if (set.toObject().contains(QStringLiteral("seed")))
-                error(path + QStringLiteral(".set.seed"), QStringLiteral("the seed cannot change during a run"));
-            s.set = set.toObject();
-            for (const auto &e : applyConfigJson(s.set, running, path + QStringLiteral(".set")))
-                errors << QStringLiteral("%1: %2").arg(file, e);
-        } else if (o.contains(QStringLiteral("action"))) {
-            s.kind = ScenarioStep::Kind::Action;
-            const auto action = o.value(QStringLiteral("action")).toString();
-            static const std::pair<const char *, ScenarioStep::Action> actions[]
-                = {{"kill_consumer", ScenarioStep::Action::KillConsumer},
-                    {"hang_consumer", ScenarioStep::Action::HangConsumer}, {"pause", ScenarioStep::Action::Pause},
-                    {"resume", ScenarioStep::Action::Resume}, {"add_producer", ScenarioStep::Action::AddProducer},
-                    {"remove_producer", ScenarioStep::Action::RemoveProducer},
-                    {"pause_lesson", ScenarioStep::Action::PauseLesson}};
-            bool known = false;
-            for (const auto &[name, kind] : actions) {
-                if (action == QLatin1String(name)) {
-                    s.action = kind;
-                    known = true;
-                }
-            }
-            if (!known) {
-                expected(path + QStringLiteral(".action"),
-                    QStringLiteral("one of \"kill_consumer\", \"hang_consumer\", \"pause\", \"resume\", "
-                                   "\"add_producer\", \"remove_producer\", \"pause_lesson\""),
-                    o.value(QStringLiteral("action")));
-                return;
-            }
-            const auto target = o.value(QStringLiteral("target"));
-            if (s.action == ScenarioStep::Action::KillConsumer || s.action == ScenarioStep::Action::HangConsumer) {
-                const double t = target.toDouble(-1);
-                if (!target.isDouble() || t != std::floor(t) || t < 0 || t >= running.consumers) {
-                    expected(path + QStringLiteral(".target"),
-                        QStringLiteral("a consumer index 0..%1 (there are %2 consumers at %3 s)")
-                            .arg(running.consumers - 1)
-                            .arg(running.consumers)
-                            .arg(numberText(s.atS)),
-                        target);
-                    return;
-                }
-                s.target = static_cast<int>(t);
-            } else if (!target.isUndefined()) {
-                error(path + QStringLiteral(".target"),
-                    QStringLiteral("only kill_consumer and hang_consumer take a target"));
-                return;
-            }
-            if (s.action == ScenarioStep::Action::AddProducer || s.action == ScenarioStep::Action::RemoveProducer) {
-                const int producers = running.producers + (s.action == ScenarioStep::Action::AddProducer ? 1 : -1);
-                if (producers < 1 || producers > PipelineConfig::kMaxProducers) {
-                    error(path + QStringLiteral(".action"),
-                        QStringLiteral("%1 would leave %2 producers; allowed 1..%3")
-                            .arg(action)
-                            .arg(producers)
-                            .arg(PipelineConfig::kMaxProducers));
-                    return;
-                }
-                running.producers = producers;
-            }
-        } else {
-            s.kind = ScenarioStep::Kind::Caption;
-            const auto caption = o.value(QStringLiteral("caption"));
-            if (!caption.isString() || caption.toString().trimmed().isEmpty()) {
-                expected(path + QStringLiteral(".caption"), QStringLiteral("a non-empty string"), caption);
-                return;
-            }
-            s.caption = caption.toString();
-            const auto checks = o.value(QStringLiteral("check"));
-            if (!checks.isUndefined() && (!checks.isArray() || checks.toArray().isEmpty())) {
-                expected(path + QStringLiteral(".check"),
-                    QStringLiteral("a non-empty array of assertion strings such as \"recent.p99_us > 100\""), checks);
-                return;
-            }
-            const auto lines = checks.toArray();
-            for (int i = 0; i < lines.size(); ++i) {
-                const QString where = path + QStringLiteral(".check[%1]").arg(i);
-                if (!lines[i].isString()) {
-                    expected(where, QStringLiteral("an assertion string such as \"recent.p99_us > 100\""), lines[i]);
-                    continue;
-                }
-                if (auto a = assertion(lines[i].toString(), where, scenario, true)) {
-                    if (a->atS && *a->atS < s.atS) {
-                        error(where,
-                            QStringLiteral("@%1s is before the caption appears (at_s = %2); a caption's check is "
-                                           "judged while it is on screen")
-                                .arg(numberText(*a->atS), numberText(s.atS)));
-                        continue;
-                    }
-                    s.checks.append(*a);
-                }
-            }
-        }
+        const bool kept = o.contains(QStringLiteral("set")) ? stepSet(o, path, s, running)
+            : o.contains(QStringLiteral("action"))          ? stepAction(o, path, s, running)
+                                                            : stepCaption(o, path, s, scenario);
+        if (!kept)
+            return;
         s.configAfter = running;
         scenario.timeline.append(s);
     }
@@ -422,14 +464,16 @@ QList<Scenario::Claim> Scenario::claims() const
     return all;
 }
 
-std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const QString &fileName)
+namespace {
+
+/// The JSON document's top-level object; nullopt (with the error said) when there is none to read.
+std::optional<QJsonObject> readRoot(Parser &p, const QByteArray &json)
 {
-    Parser p{escapeControl(fileName), {}};
     if (json.trimmed().isEmpty()) {
         p.error(QStringLiteral("$"),
             QStringLiteral("expected a JSON object with \"name\" and \"duration_s\", got %1")
                 .arg(json.isEmpty() ? QStringLiteral("an empty file") : QStringLiteral("only white space")));
-        return p.errors;
+        return std::nullopt;
     }
     QJsonParseError syntax{};
     const auto document = QJsonDocument::fromJson(json, &syntax);
@@ -437,7 +481,7 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
         p.error(QStringLiteral("$"),
             QStringLiteral("not valid JSON at %1: %2 (near '%3')")
                 .arg(lineColumn(json, syntax.offset), syntax.errorString(), around(json, syntax.offset)));
-        return p.errors;
+        return std::nullopt;
     }
     for (const auto &d : findDuplicateKeys(json)) {
         p.error(d.path,
@@ -453,10 +497,15 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
         p.error(QStringLiteral("$"),
             QStringLiteral("expected an object at the top level, got %1")
                 .arg(document.isArray() ? QStringLiteral("an array") : QStringLiteral("a single value")));
-        return p.errors;
+        return std::nullopt;
     }
-    const auto root = document.object();
-    Scenario scenario;
+    return document.object();
+}
+
+/// The top-level keys besides "config", "timeline" and "expect": name, description, view, duration_s, needs,
+/// max_speed.
+void readHeader(Parser &p, const QJsonObject &root, Scenario &scenario)
+{
     static const QStringList keys{QStringLiteral("$schema"), QStringLiteral("name"), QStringLiteral("description"),
         QStringLiteral("duration_s"), QStringLiteral("config"), QStringLiteral("timeline"), QStringLiteral("expect"),
         QStringLiteral("view"), QStringLiteral("max_speed"), QStringLiteral("needs")};
@@ -495,16 +544,53 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
         else
             scenario.maxSpeed = maxSpeed.toDouble();
     }
+}
 
-    const auto config = root.value(QStringLiteral("config"));
-    if (config.isObject()) {
-        for (const auto &e : applyConfigJson(config.toObject(), scenario.config, QStringLiteral("$.config")))
-            p.errors << QStringLiteral("%1: %2").arg(fileName, e);
-    } else if (!config.isUndefined()) {
-        p.expected(QStringLiteral("$.config"), QStringLiteral("an object of configuration fields"), config);
+/// A caption is on screen until the next one replaces it; its checks are judged within that time.
+void timeCaptionChecks(Parser &p, Scenario &scenario)
+{
+    for (qsizetype i = 0; i < scenario.timeline.size(); ++i) {
+        auto &step = scenario.timeline[i];
+        if (step.kind != ScenarioStep::Kind::Caption)
+            continue;
+        // Until the next caption due at a time; one waiting for a condition may come sooner, and the player
+        // judges the checks when it does. A caption that waits itself may stay until the end.
+        double until = scenario.durationS;
+        for (qsizetype j = i + 1; j < scenario.timeline.size() && !step.conditional(); ++j) {
+            if (scenario.timeline[j].kind == ScenarioStep::Kind::Caption && !scenario.timeline[j].conditional()) {
+                until = scenario.timeline[j].atS;
+                break;
+            }
+        }
+        for (auto &check : step.checks) {
+            if (check.overStretch()) {
+                // Judged at every snapshot from the settle time (by default one window of the figures, so
+                // that a change made with the caption has reached them) until the caption leaves.
+                check.atS = until;
+                check.captionS = step.atS;
+                check.fromS = step.atS + check.settleS.value_or(kDefaultSettleS);
+                if (check.fromS >= until) {
+                    p.error(QStringLiteral("$.timeline (caption at %1 s)").arg(numberText(step.atS)),
+                        QStringLiteral("check \"%1\" is judged from %2 s, but the caption leaves the screen at "
+                                       "%3 s; give it a shorter \"after <s>s:\" or the caption more time")
+                            .arg(escapeControl(check.text))
+                            .arg(numberText(check.fromS), numberText(until)));
+                }
+            } else if (!check.atS) {
+                check.atS = until;
+            } else if (*check.atS > until) {
+                p.error(QStringLiteral("$.timeline (caption at %1 s)").arg(numberText(step.atS)),
+                    QStringLiteral("check \"%1\" is judged at %2 s, after the caption left the screen at %3 s")
+                        .arg(escapeControl(check.text))
+                        .arg(numberText(*check.atS), numberText(until)));
+            }
+        }
     }
+}
 
-    const auto timeline = root.value(QStringLiteral("timeline"));
+/// "timeline": the steps, in time order, and when their captions' checks are judged.
+void readTimeline(Parser &p, const QJsonValue &timeline, Scenario &scenario)
+{
     if (timeline.isArray()) {
         // Steps are applied in time order; validate each "set" against the configuration as it will be then.
         QList<std::pair<double, int>> order;
@@ -515,49 +601,15 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
         PipelineConfig running = scenario.config;
         for (const auto &[at, i] : order)
             p.step(steps[i], QStringLiteral("$.timeline[%1]").arg(i), scenario, running);
-        // A caption is on screen until the next one replaces it; its checks are judged within that time.
-        for (qsizetype i = 0; i < scenario.timeline.size(); ++i) {
-            auto &step = scenario.timeline[i];
-            if (step.kind != ScenarioStep::Kind::Caption)
-                continue;
-            // Until the next caption due at a time; one waiting for a condition may come sooner, and the player
-            // judges the checks when it does. A caption that waits itself may stay until the end.
-            double until = scenario.durationS;
-            for (qsizetype j = i + 1; j < scenario.timeline.size() && !step.conditional(); ++j) {
-                if (scenario.timeline[j].kind == ScenarioStep::Kind::Caption && !scenario.timeline[j].conditional()) {
-                    until = scenario.timeline[j].atS;
-                    break;
-                }
-            }
-            for (auto &check : step.checks) {
-                if (check.overStretch()) {
-                    // Judged at every snapshot from the settle time (by default one window of the figures, so
-                    // that a change made with the caption has reached them) until the caption leaves.
-                    check.atS = until;
-                    check.captionS = step.atS;
-                    check.fromS = step.atS + check.settleS.value_or(kDefaultSettleS);
-                    if (check.fromS >= until) {
-                        p.error(QStringLiteral("$.timeline (caption at %1 s)").arg(numberText(step.atS)),
-                            QStringLiteral("check \"%1\" is judged from %2 s, but the caption leaves the screen at "
-                                           "%3 s; give it a shorter \"after <s>s:\" or the caption more time")
-                                .arg(escapeControl(check.text))
-                                .arg(numberText(check.fromS), numberText(until)));
-                    }
-                } else if (!check.atS) {
-                    check.atS = until;
-                } else if (*check.atS > until) {
-                    p.error(QStringLiteral("$.timeline (caption at %1 s)").arg(numberText(step.atS)),
-                        QStringLiteral("check \"%1\" is judged at %2 s, after the caption left the screen at %3 s")
-                            .arg(escapeControl(check.text))
-                            .arg(numberText(*check.atS), numberText(until)));
-                }
-            }
-        }
+        timeCaptionChecks(p, scenario);
     } else if (!timeline.isUndefined()) {
         p.expected(QStringLiteral("$.timeline"), QStringLiteral("an array of steps"), timeline);
     }
+}
 
-    const auto expect = root.value(QStringLiteral("expect"));
+/// "expect": the assertions judged on the run as a whole.
+void readExpect(Parser &p, const QJsonValue &expect, Scenario &scenario)
+{
     if (expect.isArray()) {
         const auto lines = expect.toArray();
         for (int i = 0; i < lines.size(); ++i) {
@@ -572,6 +624,29 @@ std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const 
     } else if (!expect.isUndefined()) {
         p.expected(QStringLiteral("$.expect"), QStringLiteral("an array of assertion strings"), expect);
     }
+}
+
+} // namespace
+
+std::variant<Scenario, QStringList> parseScenario(const QByteArray &json, const QString &fileName)
+{
+    Parser p{escapeControl(fileName), {}};
+    const auto root = readRoot(p, json);
+    if (!root)
+        return p.errors;
+    Scenario scenario;
+    readHeader(p, *root, scenario);
+
+    const auto config = root->value(QStringLiteral("config"));
+    if (config.isObject()) {
+        for (const auto &e : applyConfigJson(config.toObject(), scenario.config, QStringLiteral("$.config")))
+            p.errors << QStringLiteral("%1: %2").arg(fileName, e);
+    } else if (!config.isUndefined()) {
+        p.expected(QStringLiteral("$.config"), QStringLiteral("an object of configuration fields"), config);
+    }
+
+    readTimeline(p, root->value(QStringLiteral("timeline")), scenario);
+    readExpect(p, root->value(QStringLiteral("expect")), scenario);
     if (!p.errors.isEmpty())
         return p.errors;
     return scenario;

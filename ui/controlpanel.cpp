@@ -49,7 +49,27 @@ ControlPanel::ControlPanel(QWidget *parent)
     : QWidget(parent)
 {
     auto *layout = new QVBoxLayout(this);
+    layout->addLayout(createButtons());
+    connect(m_start, &QPushButton::clicked, this, &ControlPanel::startRequested);
+    connect(m_pause, &QPushButton::clicked, this, &ControlPanel::pauseToggled);
+    connect(m_stop, &QPushButton::clicked, this, &ControlPanel::stopRequested);
+    connect(m_reset, &QPushButton::clicked, this, &ControlPanel::resetRequested);
 
+    layout->addWidget(createFlowGroup());
+    layout->addWidget(createFaultGroup());
+    layout->addStretch(1);
+
+    for (auto *box : {m_unlimitedRate, m_slowEnabled, m_poisonEnabled})
+        connect(box, &QCheckBox::toggled, this, &ControlPanel::emitChanged);
+    for (auto *combo : {m_overload, m_strategy})
+        connect(combo, &QComboBox::currentIndexChanged, this, &ControlPanel::emitChanged);
+    setConfig(PipelineConfig{});
+    setRunning(false, false);
+}
+
+/// Start, Pause, Stop and Reset, in a row.
+QHBoxLayout *ControlPanel::createButtons()
+{
     auto *buttons = new QHBoxLayout;
     m_start = new QPushButton(tr("&Start"));
     m_pause = new QPushButton(tr("&Pause"));
@@ -61,12 +81,12 @@ ControlPanel::ControlPanel(QWidget *parent)
     m_reset->setToolTip(tr("Stop at once and clear the charts."));
     for (auto *button : {m_start, m_pause, m_stop, m_reset})
         buttons->addWidget(button);
-    layout->addLayout(buttons);
-    connect(m_start, &QPushButton::clicked, this, &ControlPanel::startRequested);
-    connect(m_pause, &QPushButton::clicked, this, &ControlPanel::pauseToggled);
-    connect(m_stop, &QPushButton::clicked, this, &ControlPanel::stopRequested);
-    connect(m_reset, &QPushButton::clicked, this, &ControlPanel::resetRequested);
+    return buttons;
+}
 
+/// The pipeline's flow: rate, producers, consumers, the bound on events in flight, work per event, overload.
+QGroupBox *ControlPanel::createFlowGroup()
+{
     auto *flow = new QGroupBox(tr("Flow"));
     auto *flowForm = new QFormLayout(flow);
     addControl(flowForm, QStringLiteral("rate"), tr("R&ate / producer"),
@@ -95,8 +115,12 @@ ControlPanel::ControlPanel(QWidget *parent)
     auto *overloadLabel = new QLabel(tr("Ov&erload"));
     overloadLabel->setBuddy(m_overload);
     flowForm->addRow(overloadLabel, m_overload);
-    layout->addWidget(flow);
+    return flow;
+}
 
+/// Fault injection and the consumers' supervision.
+QGroupBox *ControlPanel::createFaultGroup()
+{
     auto *faults = new QGroupBox(tr("Faults and supervision"));
     auto *faultForm = new QFormLayout(faults);
     addControl(faultForm, QStringLiteral("fault_rate"), tr("Fa&ult rate"),
@@ -131,15 +155,7 @@ ControlPanel::ControlPanel(QWidget *parent)
         0, 1000, 0, false);
     addControl(faultForm, QStringLiteral("max_seconds"), tr("Restart &window s"), tr("The restart intensity window."),
         0.1, 60, 1, false);
-    layout->addWidget(faults);
-    layout->addStretch(1);
-
-    for (auto *box : {m_unlimitedRate, m_slowEnabled, m_poisonEnabled})
-        connect(box, &QCheckBox::toggled, this, &ControlPanel::emitChanged);
-    for (auto *combo : {m_overload, m_strategy})
-        connect(combo, &QComboBox::currentIndexChanged, this, &ControlPanel::emitChanged);
-    setConfig(PipelineConfig{});
-    setRunning(false, false);
+    return faults;
 }
 
 QDoubleSpinBox *ControlPanel::addControl(QFormLayout *form, const QString &field, const QString &label,

@@ -14,6 +14,8 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
+class QGroupBox;
+class QHBoxLayout;
 class QPushButton;
 class QSettings;
 class QSlider;
@@ -56,6 +58,9 @@ private:
         QSlider *slider = nullptr;
         QDoubleSpinBox *spin = nullptr;
     };
+    QHBoxLayout *createButtons();
+    QGroupBox *createFlowGroup();
+    QGroupBox *createFaultGroup();
     QDoubleSpinBox *addControl(QFormLayout *form, const QString &field, const QString &label, const QString &tip,
         double low, double high, int decimals, bool logarithmic);
     void emitChanged();

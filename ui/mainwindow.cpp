@@ -92,6 +92,25 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowTitle(tr("BEAM Me Up — see concurrency happen"));
     m_baseFont = QApplication::font();
 
+    createViews();
+    createCentralWidget();
+    createDockWindows();
+    createStatusBar();
+    buildMenus();
+    loadSettings();
+    connectControls();
+    createTimers();
+
+    showState(EngineState::Idle);
+    // A newcomer sees it move at once: the window starts the pipeline with the current settings.
+    QTimer::singleShot(0, this, [this] { m_bridge->start(); });
+}
+
+MainWindow::~MainWindow() = default;
+
+/// The charts, and the tabs beside them: the topology (with its legend), the schedulers' lanes, the event log.
+void MainWindow::createViews()
+{
     m_charts = new ChartPanel;
     m_topology = new TopologyView;
     auto *topologyPane = new QWidget;
@@ -126,6 +145,11 @@ MainWindow::MainWindow(QWidget *parent)
     eventTable->setWordWrap(true);
     connect(m_events, &QAbstractItemModel::rowsInserted, eventTable, [eventTable] { eventTable->scrollToBottom(); });
     m_views->addTab(eventTable, tr("Events"));
+}
+
+/// The tiles, the warnings line, and the charts beside the tabs in a splitter.
+void MainWindow::createCentralWidget()
+{
     m_split = new QSplitter(Qt::Horizontal);
     m_split->addWidget(m_charts);
     m_split->addWidget(m_views);
@@ -153,7 +177,11 @@ MainWindow::MainWindow(QWidget *parent)
     centralLayout->addWidget(m_warnings);
     centralLayout->addWidget(m_split, 1);
     setCentralWidget(central);
+}
 
+/// The Controls panel (left) and the Lesson panel (right, hidden until a lesson plays).
+void MainWindow::createDockWindows()
+{
     m_controls = new ControlPanel;
     m_controlsDock = new QDockWidget(tr("Controls"), this);
     m_controlsDock->setObjectName(QStringLiteral("controls"));
@@ -177,7 +205,11 @@ MainWindow::MainWindow(QWidget *parent)
                 QTimer::singleShot(0, this, &MainWindow::keepOnScreen);
         });
     }
+}
 
+/// The engine's state, the totals, the conservation badge and the process's cost.
+void MainWindow::createStatusBar()
+{
     m_state = new QLabel;
     m_totals = new QLabel;
     m_badge = new QLabel;
@@ -189,9 +221,11 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addWidget(m_totals, 1);
     statusBar()->addPermanentWidget(m_badge);
     statusBar()->addPermanentWidget(m_process);
+}
 
-    buildMenus();
-
+/// The style sheet, and the settings saved by the last session: controls, chart options, look, size.
+void MainWindow::loadSettings()
+{
     QFile style(QStringLiteral(":/style/style.qss"));
     if (style.open(QIODevice::ReadOnly))
         m_styleTemplate = QString::fromUtf8(style.readAll());
@@ -213,7 +247,11 @@ MainWindow::MainWindow(QWidget *parent)
     applyLook();
     setPresentationMode(settings.value(QStringLiteral("view/presentation"), false).toBool());
     resize(settings.value(QStringLiteral("view/size"), QSize(1500, 900)).toSize());
+}
 
+/// The Controls panel, the topology and the lessons drive the engine; its snapshots and states come back.
+void MainWindow::connectControls()
+{
     m_bridge->setConfig(m_controls->config());
     connect(m_controls, &ControlPanel::configChanged, m_bridge, &EngineBridge::setConfig);
     connect(m_controls, &ControlPanel::startRequested, this, [this] {
@@ -253,7 +291,11 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_bridge, &EngineBridge::stateChanged, this, &MainWindow::showState);
     connect(m_bridge, &EngineBridge::configRejected, this,
         [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+}
 
+/// The panels' redraw timer, and the heartbeat that measures how long the GUI thread stalls.
+void MainWindow::createTimers()
+{
     m_panelTimer = new QTimer(this);
     m_panelTimer->setSingleShot(true);
     m_panelTimer->setInterval(kPanelRedrawMs);
@@ -284,18 +326,23 @@ MainWindow::MainWindow(QWidget *parent)
             });
         }
     });
-
-    showState(EngineState::Idle);
-    // A newcomer sees it move at once: the window starts the pipeline with the current settings.
-    QTimer::singleShot(0, this, [this] { m_bridge->start(); });
 }
-
-MainWindow::~MainWindow() = default;
 
 void MainWindow::buildMenus()
 {
     // Mnemonics are unique within the window (menu titles, buttons and labels) and within each menu; a test
     // walks them all.
+    buildFileMenu();
+    buildViewMenu();
+    buildLessonsMenu();
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&What am I looking at?"), QKeySequence::HelpContents, this, &MainWindow::showHelp);
+    help->addAction(tr("&About BEAM Me Up"), this, &MainWindow::showAbout);
+}
+
+/// Export, save, quit.
+void MainWindow::buildFileMenu()
+{
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("Export telemetry as &CSV…"), this, [this] {
         const QString path
@@ -326,7 +373,11 @@ void MainWindow::buildMenus()
     quit->setShortcuts(quitKeys);
     quit->setShortcutContext(Qt::ApplicationShortcut); // from the help window too
     quit->setMenuRole(QAction::QuitRole);
+}
 
+/// Chart options, the panels, dark mode, full screen, presentation mode.
+void MainWindow::buildViewMenu()
+{
     QMenu *view = menuBar()->addMenu(tr("&View"));
     m_freezeAction = view->addAction(tr("&Freeze charts"));
     m_freezeAction->setCheckable(true);
@@ -382,7 +433,11 @@ void MainWindow::buildMenus()
     m_presentationAction->setCheckable(true);
     m_presentationAction->setShortcut(QKeySequence(Qt::Key_F5));
     connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
+}
 
+/// The built-in lessons, a scenario file, the Lesson panel.
+void MainWindow::buildLessonsMenu()
+{
     QMenu *lessons = menuBar()->addMenu(tr("&Lessons"));
     const std::pair<const char *, QString> builtIn[]
         = {{"steady-state", tr("&1 Steady state")}, {"slow-consumer", tr("&2 Slow consumer")},
@@ -398,10 +453,6 @@ void MainWindow::buildMenus()
     QAction *panel = m_lessonDock->toggleViewAction();
     panel->setText(tr("Lesson &panel"));
     lessons->addAction(panel);
-
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&What am I looking at?"), QKeySequence::HelpContents, this, &MainWindow::showHelp);
-    help->addAction(tr("&About BEAM Me Up"), this, &MainWindow::showAbout);
 }
 
 void MainWindow::showSnapshot(const SnapshotPtr &snapshot)

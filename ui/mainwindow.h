@@ -97,7 +97,17 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void createViews();
+    void createCentralWidget();
+    void createDockWindows();
+    void createStatusBar();
     void buildMenus();
+    void buildFileMenu();
+    void buildViewMenu();
+    void buildLessonsMenu();
+    void loadSettings();
+    void connectControls();
+    void createTimers();
     void showSnapshot(const SnapshotPtr &snapshot);
     void drawPanels();
     void showState(EngineState state);

@@ -38,6 +38,32 @@ QString rate(double perSec)
 // The widest each can print: three digits, a point and the widest unit letter.
 const QString kWidestCount = QStringLiteral("99.9M");
 const QString kWidestRate = QStringLiteral("99.9M/s");
+
+/// The widest of `lines` in `fm`.
+double widestLine(const QFontMetricsF &fm, const QStringList &lines)
+{
+    double w = 0;
+    for (const QString &l : lines)
+        w = std::max(w, fm.horizontalAdvance(l));
+    return w;
+}
+
+/// The column counts tried for `count` nodes. Boxes: any column count. A compact grid: rows of 4 to 32 cells,
+/// so its row labels stay round.
+QList<int> columnCandidates(bool grid, int count)
+{
+    QList<int> out;
+    if (grid) {
+        for (int c : {4, 8, 16, 32}) {
+            if (c / 2 < count)
+                out << c;
+        }
+    } else {
+        for (int c = 1; c <= count; ++c)
+            out << c;
+    }
+    return out;
+}
 } // namespace
 
 TopologyView::TopologyView(QWidget *parent)
@@ -150,6 +176,28 @@ void TopologyView::makeGrid(std::vector<Node> &nodes, const QString &prefix, int
     }
 }
 
+TopologyView::Bounds TopologyView::bounds() const
+{
+    Bounds b;
+    // Restarts only grow: their line is sized for three digits, or for the most any consumer has had, so a
+    // storm of restarts widens the boxes once, on the snapshot that needs it, not a quiet run's from the start.
+    if (m_last) {
+        b.limit = std::max(b.limit, m_last->limit);
+        for (const auto &sup : m_last->supervisors) {
+            if (sup.name == "consumers") {
+                b.consumerRestarts = std::max(b.consumerRestarts, sup.maxRestarts);
+                b.consumerSeconds = sup.maxSeconds;
+            } else {
+                b.topRestarts = std::max(b.topRestarts, sup.maxRestarts);
+                b.topSeconds = sup.maxSeconds;
+            }
+        }
+        for (const auto &c : m_last->consumers)
+            b.mostRestarts = std::max(b.mostRestarts, c.restarts);
+    }
+    return b;
+}
+
 TopologyView::Plan TopologyView::plan(const QSizeF &pane) const
 {
     Plan p;
@@ -162,39 +210,14 @@ TopologyView::Plan TopologyView::plan(const QSizeF &pane) const
     p.lh = fm.lineSpacing();
     const double pad = p.pad;
     const double lh = p.lh;
-    const auto widest = [&](const QStringList &lines) {
-        double w = 0;
-        for (const QString &l : lines)
-            w = std::max(w, fm.horizontalAdvance(l));
-        return w;
-    };
+    const auto widest = [&](const QStringList &lines) { return widestLine(fm, lines); };
     const auto boxFor = [&](const QStringList &lines, int lineCount, double extra = 0) {
         return QSizeF(std::ceil(widest(lines) + 2 * pad), std::ceil(lineCount * lh + 2 * pad + extra));
     };
     // Boxes are sized for the widest number each line can print (see count()), so the layout is the same for a
     // slow run and a fast one; only settings (the limiter's bound, the supervisors' intensities) size theirs.
-    std::int64_t limit = 1000;
-    int topRestarts = 3;
-    int consumerRestarts = 200;
-    double topSeconds = 5;
-    double consumerSeconds = 1;
-    // Restarts only grow: their line is sized for three digits, or for the most any consumer has had, so a
-    // storm of restarts widens the boxes once, on the snapshot that needs it, not a quiet run's from the start.
-    std::uint64_t mostRestarts = 999;
-    if (m_last) {
-        limit = std::max(limit, m_last->limit);
-        for (const auto &sup : m_last->supervisors) {
-            if (sup.name == "consumers") {
-                consumerRestarts = std::max(consumerRestarts, sup.maxRestarts);
-                consumerSeconds = sup.maxSeconds;
-            } else {
-                topRestarts = std::max(topRestarts, sup.maxRestarts);
-                topSeconds = sup.maxSeconds;
-            }
-        }
-        for (const auto &c : m_last->consumers)
-            mostRestarts = std::max(mostRestarts, c.restarts);
-    }
+    const Bounds b = bounds();
+    const std::int64_t limit = b.limit;
     p.producerSize = boxFor({tr("P%1").arg(m_producerCount - 1), kWidestRate, tr("held %1%").arg(100)}, 3);
     // The limiter_node's count against its threshold, nothing else: one mechanism, one pair.
     p.limiterSize = boxFor(
@@ -203,7 +226,7 @@ TopologyView::Plan TopologyView::plan(const QSizeF &pane) const
     p.consumerSize
         = boxFor({QStringLiteral("C%1").arg(m_consumerCount - 1), tr("DOWN"), tr("busy %1%").arg(100),
                      tr("idle %1%").arg(100), tr("queue %1").arg(kWidestCount),
-                     tr("restarts %1").arg(count(static_cast<double>(mostRestarts))), tr("%1 crashes/s").arg(99)},
+                     tr("restarts %1").arg(count(static_cast<double>(b.mostRestarts))), tr("%1 crashes/s").arg(99)},
             4);
     p.cell = QSizeF(p.px * 1.3, p.px * 1.3);
     p.headerH = 2 * lh + 2 * pad; // the pipeline's
@@ -217,21 +240,29 @@ TopologyView::Plan TopologyView::plan(const QSizeF &pane) const
 
     // The supervisors' headers say in words how many restarts each allows in how long.
     const QString window = tr("allowed in %1 s");
-    const double producersHeaderW = widest({tr("producers"), tr("supervisor"),
-        tr("restarts %L1 of %L1").arg(topRestarts), window.arg(topSeconds), tr("GAVE UP")});
-    const double consumersHeaderW
+    HeaderWidths headers;
+    headers.producers = widest({tr("producers"), tr("supervisor"), tr("restarts %L1 of %L1").arg(b.topRestarts),
+        window.arg(b.topSeconds), tr("GAVE UP")});
+    headers.consumers
         = widest({tr("consumers supervisor"), tr("%1, crashes %2").arg(QStringLiteral("rest_for_one"), kWidestCount),
-            tr("restarts %L1 of %L1").arg(consumerRestarts), window.arg(consumerSeconds)});
-    const double pipelineHeaderW = widest({tr("pipeline supervisor · %1").arg(QStringLiteral("rest_for_one")),
-        tr("restarts %L1 of %L1").arg(topRestarts) + QLatin1Char(' ') + window.arg(topSeconds)
+            tr("restarts %L1 of %L1").arg(b.consumerRestarts), window.arg(b.consumerSeconds)});
+    headers.pipeline = widest({tr("pipeline supervisor · %1").arg(QStringLiteral("rest_for_one")),
+        tr("restarts %L1 of %L1").arg(b.topRestarts) + QLatin1Char(' ') + window.arg(b.topSeconds)
             + tr(" · escalations %1").arg(kWidestCount),
         tr("GAVE UP: Reset to start again") + tr(" · escalations %1").arg(kWidestCount)});
+    chooseShape(p, pane, fm, headers);
+    return p;
+}
 
+void TopologyView::chooseShape(Plan &p, const QSizeF &pane, const QFontMetricsF &fm, const HeaderWidths &headers) const
+{
+    const double pad = p.pad;
+    const double lh = p.lh;
     // A compact grid: rows of `columns` cells after a column of row labels, and lines of text under it.
     const auto gridSize = [&](const QString &prefix, int count, int columns, const QStringList &under) {
         const int rows = (count + columns - 1) / columns;
         const double labelW = fm.horizontalAdvance(QStringLiteral("%1%2–%2").arg(prefix).arg(count - 1)) + pad;
-        const double w = std::max(labelW + columns * (p.cell.width() + 2) - 2, widest(under));
+        const double w = std::max(labelW + columns * (p.cell.width() + 2) - 2, widestLine(fm, under));
         return QSizeF(w, rows * (p.cell.height() + 2) - 2 + static_cast<double>(under.size()) * lh);
     };
     const QStringList producersUnder{tr("held back %1 of %1").arg(m_producerCount)};
@@ -245,7 +276,7 @@ TopologyView::Plan TopologyView::plan(const QSizeF &pane) const
             body = gridSize(QStringLiteral("P"), m_producerCount, columns, producersUnder);
         else
             body = QSizeF(p.producerSize.width(), m_producerCount * (p.producerSize.height() + p.gap) - p.gap);
-        return QSizeF(std::max(body.width(), producersHeaderW) + 2 * pad, p.groupHeaderH + pad + body.height() + pad);
+        return QSizeF(std::max(body.width(), headers.producers) + 2 * pad, p.groupHeaderH + pad + body.height() + pad);
     };
     // The consumers' frame: boxes in the column count that lets the diagram fill the pane best, or the grid.
     const auto consumersSize = [&](int columns) {
@@ -257,21 +288,7 @@ TopologyView::Plan TopologyView::plan(const QSizeF &pane) const
             body = QSizeF(
                 columns * (p.consumerSize.width() + p.gap) - p.gap, rows * (p.consumerSize.height() + p.gap) - p.gap);
         }
-        return QSizeF(std::max(body.width(), consumersHeaderW) + 2 * pad, p.groupHeaderH + pad + body.height() + pad);
-    };
-    // Boxes: any column count. A compact grid: rows of 4 to 32 cells, so its row labels stay round.
-    const auto candidates = [](bool grid, int count) {
-        QList<int> out;
-        if (grid) {
-            for (int c : {4, 8, 16, 32}) {
-                if (c / 2 < count)
-                    out << c;
-            }
-        } else {
-            for (int c = 1; c <= count; ++c)
-                out << c;
-        }
-        return out;
+        return QSizeF(std::max(body.width(), headers.consumers) + 2 * pad, p.groupHeaderH + pad + body.height() + pad);
     };
     // Two shapes: one row (producers, limiter, router, consumers), or the consumers under the rest, for a pane
     // narrower than the row; whichever draws the text larger.
@@ -283,13 +300,13 @@ TopologyView::Plan TopologyView::plan(const QSizeF &pane) const
         else
             body = QSizeF(p.chainWidth(producers) + p.routerGap + consumers.width(),
                 std::max(p.rowHeight(producers), consumers.height()));
-        return QSizeF(std::max(body.width(), pipelineHeaderW) + 2 * pad, p.headerH + pad + body.height() + pad);
+        return QSizeF(std::max(body.width(), headers.pipeline) + 2 * pad, p.headerH + pad + body.height() + pad);
     };
     p.scale = -1;
     for (bool wrap : {false, true}) {
-        for (int pc : compactProducers() ? candidates(true, m_producerCount) : QList<int>{1}) {
+        for (int pc : compactProducers() ? columnCandidates(true, m_producerCount) : QList<int>{1}) {
             const QSizeF ps = producersSize(pc);
-            for (int c : candidates(compact(), m_consumerCount)) {
+            for (int c : columnCandidates(compact(), m_consumerCount)) {
                 const QSizeF d = diagram(wrap, ps, consumersSize(c));
                 const double scale = std::min(pane.width() / d.width(), pane.height() / d.height());
                 if (scale > p.scale * 1.02) { // a new shape must be clearly better: no flipping on a pixel
@@ -304,7 +321,6 @@ TopologyView::Plan TopologyView::plan(const QSizeF &pane) const
     p.producersFrame = producersSize(p.producerColumns);
     p.consumersFrame = consumersSize(p.columns);
     p.total = diagram(p.wrapped, p.producersFrame, p.consumersFrame);
-    return p;
 }
 
 int TopologyView::widthForFullSize(int height) const
@@ -359,20 +375,7 @@ void TopologyView::rebuild()
     m_producerSup = makeFrame(producersRect, p.groupHeaderH);
     const double limiterX = producersRect.right() + p.producerGap;
     const QRectF limiterRect(QPointF(limiterX, middle - p.limiterSize.height() / 2), p.limiterSize);
-    const QPointF producersOrigin = producersRect.topLeft() + QPointF(pad, p.groupHeaderH + pad);
-    if (compactProducers()) {
-        const double labelW = fm.horizontalAdvance(QStringLiteral("P%1–%1").arg(m_producerCount - 1)) + pad;
-        makeGrid(m_producers, QStringLiteral("P"), m_producerCount, p.producerColumns, producersOrigin, labelW, false);
-        const int rows = (m_producerCount + p.producerColumns - 1) / p.producerColumns;
-        m_producersHeld = makeText(QString(), producersOrigin + QPointF(0, rows * (p.cell.height() + 2) - 2));
-        arrow(QPointF(producersRect.right(), middle), QPointF(limiterRect.left(), middle));
-    } else {
-        for (int i = 0; i < m_producerCount; ++i) {
-            const QRectF r(producersOrigin + QPointF(0, i * (p.producerSize.height() + p.gap)), p.producerSize);
-            m_producers.push_back(makeNode(r));
-            arrow(QPointF(r.right(), r.center().y()), QPointF(limiterRect.left(), middle));
-        }
-    }
+    placeProducers(p, fm, producersRect, QPointF(limiterRect.left(), middle));
 
     m_limiter = makeNode(limiterRect, true);
     const QRectF routerRect(
@@ -399,6 +402,37 @@ void TopologyView::rebuild()
     }
     m_consumerSup = makeFrame(consumersRect, p.groupHeaderH);
 
+    placeConsumers(p, fm, consumersRect);
+    setSceneRect(scene()->itemsBoundingRect().adjusted(-4, -4, 4, 4));
+    fit();
+    if (m_last)
+        update(*m_last);
+}
+
+void TopologyView::placeProducers(
+    const Plan &p, const QFontMetricsF &fm, const QRectF &producersRect, const QPointF &limiterIn)
+{
+    const double pad = p.pad;
+    const double middle = limiterIn.y();
+    const QPointF producersOrigin = producersRect.topLeft() + QPointF(pad, p.groupHeaderH + pad);
+    if (compactProducers()) {
+        const double labelW = fm.horizontalAdvance(QStringLiteral("P%1–%1").arg(m_producerCount - 1)) + pad;
+        makeGrid(m_producers, QStringLiteral("P"), m_producerCount, p.producerColumns, producersOrigin, labelW, false);
+        const int rows = (m_producerCount + p.producerColumns - 1) / p.producerColumns;
+        m_producersHeld = makeText(QString(), producersOrigin + QPointF(0, rows * (p.cell.height() + 2) - 2));
+        arrow(QPointF(producersRect.right(), middle), limiterIn);
+    } else {
+        for (int i = 0; i < m_producerCount; ++i) {
+            const QRectF r(producersOrigin + QPointF(0, i * (p.producerSize.height() + p.gap)), p.producerSize);
+            m_producers.push_back(makeNode(r));
+            arrow(QPointF(r.right(), r.center().y()), limiterIn);
+        }
+    }
+}
+
+void TopologyView::placeConsumers(const Plan &p, const QFontMetricsF &fm, const QRectF &consumersRect)
+{
+    const double pad = p.pad;
     const QPointF origin = consumersRect.topLeft() + QPointF(pad, p.groupHeaderH + pad);
     if (compact()) {
         const double labelW = fm.horizontalAdvance(QStringLiteral("C%1–%1").arg(m_consumerCount - 1)) + pad;
@@ -418,10 +452,6 @@ void TopologyView::rebuild()
             m_consumers.back().box->setCursor(Qt::PointingHandCursor);
         }
     }
-    setSceneRect(scene()->itemsBoundingRect().adjusted(-4, -4, 4, 4));
-    fit();
-    if (m_last)
-        update(*m_last);
 }
 
 void TopologyView::fit()
@@ -470,24 +500,7 @@ void TopologyView::showSnapshot(const Snapshot &s)
 void TopologyView::update(const Snapshot &s)
 {
     using visual::State;
-    int held = 0;
-    for (std::size_t i = 0; i < m_producers.size() && i < s.producers.size(); ++i) {
-        const auto &p = s.producers[i];
-        const State state = s.gaveUp                      ? State::GaveUp
-            : p.backpressureRatio >= 0.5                  ? State::Held
-            : p.achievedPerSec > 0 || p.offeredPerSec > 0 ? State::Busy
-                                                          : State::Idle;
-        held += state == State::Held ? 1 : 0;
-        paintNode(m_producers[i], state,
-            tr("P%1\n%2\nheld %3%").arg(p.index).arg(rate(p.achievedPerSec), percent(p.backpressureRatio)));
-        if (compactProducers())
-            m_producers[i].box->setToolTip(
-                tr("P%1: %2, %3, held back %4% of the time")
-                    .arg(p.index)
-                    .arg(visual::name(state), rate(p.achievedPerSec), percent(p.backpressureRatio)));
-    }
-    if (m_producersHeld)
-        m_producersHeld->setText(tr("held back %1 of %2").arg(held).arg(m_producerCount));
+    updateProducers(s);
 
     // The limiter_node's own count against its threshold (the bound): what refuses the producers' events.
     const double fullness = s.limit > 0 ? static_cast<double>(s.limiterCount) / static_cast<double>(s.limit) : 0.0;
@@ -508,6 +521,39 @@ void TopologyView::update(const Snapshot &s)
         tr("router\n%1").arg(rate(s.producedPerSec - s.droppedPerSec)));
     m_routerEdge->setText(tr("hash(key)\nmod %1").arg(m_consumerCount));
 
+    updateConsumers(s);
+    updateSupervisors(s);
+    relayOutIfOverflowing();
+}
+
+/// The producers' boxes or cells, and how many are held back.
+void TopologyView::updateProducers(const Snapshot &s)
+{
+    using visual::State;
+    int held = 0;
+    for (std::size_t i = 0; i < m_producers.size() && i < s.producers.size(); ++i) {
+        const auto &p = s.producers[i];
+        const State state = s.gaveUp                      ? State::GaveUp
+            : p.backpressureRatio >= 0.5                  ? State::Held
+            : p.achievedPerSec > 0 || p.offeredPerSec > 0 ? State::Busy
+                                                          : State::Idle;
+        held += state == State::Held ? 1 : 0;
+        paintNode(m_producers[i], state,
+            tr("P%1\n%2\nheld %3%").arg(p.index).arg(rate(p.achievedPerSec), percent(p.backpressureRatio)));
+        if (compactProducers())
+            m_producers[i].box->setToolTip(
+                tr("P%1: %2, %3, held back %4% of the time")
+                    .arg(p.index)
+                    .arg(visual::name(state), rate(p.achievedPerSec), percent(p.backpressureRatio)));
+    }
+    if (m_producersHeld)
+        m_producersHeld->setText(tr("held back %1 of %2").arg(held).arg(m_producerCount));
+}
+
+/// The consumers' boxes or cells, and in a grid the busiest and the longest queue by name.
+void TopologyView::updateConsumers(const Snapshot &s)
+{
+    using visual::State;
     int busiest = -1;
     double busiestShare = -1;
     int longest = -1;
@@ -572,7 +618,11 @@ void TopologyView::update(const Snapshot &s)
                              .arg(percent(busiestShare))
                              .arg(longest)
                              .arg(count(static_cast<double>(longestQueue))));
+}
 
+/// Each supervisor's frame: its strategy, and its intensity in words.
+void TopologyView::updateSupervisors(const Snapshot &s)
+{
     // Each supervisor's intensity in words: restarts in its window of the most it allows, then it gives up.
     for (const auto &sup : s.supervisors) {
         Frame *frame = sup.name == "pipeline" ? &m_pipeline : sup.name == "producers" ? &m_producerSup : &m_consumerSup;
@@ -595,8 +645,11 @@ void TopologyView::update(const Snapshot &s)
         }
         paintFrame(*frame, gaveUp, text);
     }
+}
 
-    // A number that outgrew its box: lay out again (from this snapshot, so it fits with room to spare).
+/// A number that outgrew its box: lay out again (from this snapshot, so it fits with room to spare).
+void TopologyView::relayOutIfOverflowing()
+{
     bool overflow = false;
     const auto check = [&](const Node &n) {
         if (n.text && n.text->boundingRect().width() > n.box->rect().width() - m_textPx * 0.6)

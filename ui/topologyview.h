@@ -10,6 +10,7 @@
 #include <vector>
 
 QT_BEGIN_NAMESPACE
+class QFontMetricsF;
 class QGraphicsRectItem;
 class QGraphicsSimpleTextItem;
 QT_END_NAMESPACE
@@ -111,8 +112,32 @@ private:
             return std::max({producers.height(), limiterSize.height(), routerSize.height()});
         }
     };
+    /// The settings and counts the boxes are sized for: the limiter's bound, the supervisors' intensities, the
+    /// most restarts a consumer has had (at least three digits).
+    struct Bounds {
+        std::int64_t limit = 1000;
+        int topRestarts = 3;
+        int consumerRestarts = 200;
+        double topSeconds = 5;
+        double consumerSeconds = 1;
+        std::uint64_t mostRestarts = 999;
+    };
+    /// The widths the supervisors' headers need.
+    struct HeaderWidths {
+        double producers = 0;
+        double consumers = 0;
+        double pipeline = 0;
+    };
+    [[nodiscard]] Bounds bounds() const;
     [[nodiscard]] Plan plan(const QSizeF &pane) const;
+    /// The column counts and the shape (one row or wrapped) that draw the text largest in `pane`, and the
+    /// frames' and the diagram's sizes for them.
+    void chooseShape(Plan &p, const QSizeF &pane, const QFontMetricsF &fm, const HeaderWidths &headers) const;
     void rebuild();
+    /// The producers in their frame at `producersRect`, a box each or the grid, with arrows to `limiterIn`.
+    void placeProducers(const Plan &p, const QFontMetricsF &fm, const QRectF &producersRect, const QPointF &limiterIn);
+    /// The consumers in their frame at `consumersRect`, a box each or the grid.
+    void placeConsumers(const Plan &p, const QFontMetricsF &fm, const QRectF &consumersRect);
     void fit();
     Node makeNode(const QRectF &rect, bool gauge = false);
     /// Cells for `count` nodes in rows of `columns` from `origin`, each row labelled ("C0–7"), right of a
@@ -127,6 +152,10 @@ private:
     [[nodiscard]] bool compact() const { return m_consumerCount > kMaxBoxes; }
     [[nodiscard]] bool compactProducers() const { return m_producerCount > kMaxProducerBoxes; }
     void update(const Snapshot &s);
+    void updateProducers(const Snapshot &s);
+    void updateConsumers(const Snapshot &s);
+    void updateSupervisors(const Snapshot &s);
+    void relayOutIfOverflowing();
 
     static constexpr int kMaxBoxes = 16; ///< more consumers than this are drawn as a compact grid
     /// More producers than this are drawn as a compact grid: stacked, each box three lines tall, five made the
