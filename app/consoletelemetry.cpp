@@ -49,6 +49,10 @@ void ConsoleTelemetry::printLine(Engine &engine, double elapsedS)
         std::fprintf(stderr, "beam-me-up: %s\n", notice.c_str());
         m_lastNotice = notice;
     }
+    if (const auto failure = engine.failure(); !failure.empty() && failure != m_lastFailure) {
+        std::fprintf(stderr, "beam-me-up: error: %s\n", failure.c_str());
+        m_lastFailure = failure;
+    }
     m_lastTime = now;
     m_lastCpu = cpu;
 }

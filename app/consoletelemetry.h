@@ -29,6 +29,7 @@ private:
     std::chrono::steady_clock::time_point m_lastTime;
     std::uint64_t m_lastCpu = 0;
     std::string m_lastNotice;
+    std::string m_lastFailure; ///< the engine's failure already printed
 };
 
 } // namespace beam

@@ -150,6 +150,9 @@ void printFailure(const RunOutcome &outcome, const Snapshot &final, const Scenar
     if (outcome.lost)
         std::fprintf(stderr, "beam-me-up: conservation broken: lost %lld, in flight after drain %lld\n",
             static_cast<long long>(final.lost), static_cast<long long>(final.inFlight));
+    else if (!outcome.threadFailure.empty())
+        std::fprintf(stderr, "beam-me-up: error: %s (the run went on; exit %d)\n", outcome.threadFailure.c_str(),
+            int(ExitThreadFailed));
     else if (outcome.failedAssertions > 0)
         std::fprintf(stderr, "beam-me-up: %d assertion(s) of scenario '%s' failed\n", outcome.failedAssertions,
             qPrintable(scenario->name));
@@ -230,7 +233,7 @@ int runHeadless(const CommandLine &options)
         player->finish(report, why);
         printVerdicts(*player);
     }
-    const RunOutcome outcome = judgeRun(*final, player ? &*player : nullptr);
+    const RunOutcome outcome = judgeRun(*final, player ? &*player : nullptr, engine.failure());
     if (player && !options.junit.isEmpty() && !writeJUnitReport(options, *player, *final, outcome, engine, runS))
         return ExitUsage;
     printFailure(outcome, *final, scenario, engine);

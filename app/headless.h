@@ -9,7 +9,14 @@
 namespace beam {
 
 /// Exit codes of the headless mode (the README lists them under "Exit codes").
-enum ExitCode : int { ExitOk = 0, ExitUsage = 2, ExitLost = 3, ExitEscalated = 4, ExitAssertion = 5 };
+enum ExitCode : int {
+    ExitOk = 0,
+    ExitUsage = 2,
+    ExitLost = 3,
+    ExitEscalated = 4,
+    ExitAssertion = 5,
+    ExitThreadFailed = 6
+};
 
 /// Runs the engine without a window: a console line a second, a summary, an optional JSON report.
 int runHeadless(const CommandLine &options);

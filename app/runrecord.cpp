@@ -132,9 +132,10 @@ void printWindowSummary(const Snapshot *last, const char *why)
         static_cast<unsigned long long>(s.dropped), static_cast<long long>(s.inFlight), static_cast<long long>(s.lost));
 }
 
-RunOutcome judgeRun(const Snapshot &final, const ScenarioPlayer *player)
+RunOutcome judgeRun(const Snapshot &final, const ScenarioPlayer *player, const std::string &failure)
 {
     RunOutcome o;
+    o.threadFailure = failure;
     o.lost = final.lost != 0 || final.inFlight != 0;
     o.failedAssertions = player ? player->failed() : 0;
     o.gaveUpUnexpectedly = final.gaveUp && !(player && player->judgesGivingUp());
@@ -145,6 +146,8 @@ int exitCode(const RunOutcome &o)
 {
     if (o.lost)
         return ExitLost;
+    if (!o.threadFailure.empty())
+        return ExitThreadFailed;
     if (o.failedAssertions > 0)
         return ExitAssertion;
     if (o.gaveUpUnexpectedly)

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace beam {
 
@@ -57,8 +58,9 @@ struct RunOutcome {
     bool lost = false; ///< events lost or left in flight after the drain (exit 3)
     int failedAssertions = 0; ///< exit 5
     bool gaveUpUnexpectedly = false; ///< the top-level supervisor gave up and no assertion expected it (exit 4)
+    std::string threadFailure; ///< a thread outside the graph caught an exception (Engine::failure(); exit 6)
 };
-RunOutcome judgeRun(const Snapshot &final, const ScenarioPlayer *player);
+RunOutcome judgeRun(const Snapshot &final, const ScenarioPlayer *player, const std::string &failure);
 int exitCode(const RunOutcome &outcome);
 /// The run's outcome as JUnit cases beside the assertions: an erroring case when events were lost or the
 /// supervision tree gave up unexpectedly, so a CI report panel does not show green for a broken run.

@@ -481,7 +481,14 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     m_warnings->setVisible(!warnings.isEmpty());
     if (!warnings.isEmpty())
         m_warnings->setText(QStringLiteral("⚠ ") + warnings.join(QStringLiteral("\n⚠ ")));
-    m_everLost = std::max(m_everLost, s.lost);
+    // A thread outside the graph caught an exception: the run goes on, and the status bar says so until the
+    // next message (the Events tab keeps it).
+    for (const auto &event : s.events) {
+        if (event.kind == EngineEvent::Kind::ThreadFailed)
+            statusBar()->showMessage(tr("Error: %1").arg(QString::fromStdString(event.what)));
+    }
+    if (std::abs(s.lost) > std::abs(m_everLost))
+        m_everLost = s.lost; // never clamped: a negative count is as wrong as a positive one
     m_shown = snapshot;
     // The charts, tiles and status bar redraw at most five times a second: redrawing six charts (new points and
     // a scrolled time axis) is most of the window's CPU, a number that changes ten times a second is harder to
