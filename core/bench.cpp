@@ -38,6 +38,18 @@ BenchRow median(std::vector<BenchRow> rows, MedianBy by = MedianBy::EventsPerSec
 }
 
 BenchRow benchEngineOnce(const PipelineConfig &config, const BenchOptions &options);
+/// After the warm-up, how fast `total()` (a count of events) grows over the row's seconds, per second.
+template <typename Total> double measureRate(Total &&total, const BenchOptions &options)
+{
+    std::this_thread::sleep_for(seconds(options.warmupSeconds));
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto n0 = total();
+    std::this_thread::sleep_for(seconds(options.secondsPerRow));
+    const auto n1 = total();
+    const auto t1 = std::chrono::steady_clock::now();
+    return static_cast<double>(n1 - n0) / std::chrono::duration<double>(t1 - t0).count();
+}
+
 BenchRow benchBareGraphOnce(int consumers, const BenchOptions &options);
 
 } // namespace
@@ -99,6 +111,29 @@ struct BarePart {
     std::shared_ptr<std::atomic<int>> slicesLeft;
 };
 
+/// The bare graph's router: splits `batch` by key over the sinks, each part counting towards the batch's slices.
+void routeBare(BarePart *batch, const std::vector<std::unique_ptr<tbb::flow::function_node<BarePart *>>> &sinks)
+{
+    const int consumers = static_cast<int>(sinks.size());
+    std::vector<BarePart *> parts(sinks.size(), nullptr);
+    auto slices = std::make_shared<std::atomic<int>>(0);
+    for (const auto &event : batch->events) {
+        auto &part = parts[static_cast<std::size_t>(Router::partition(event.key, consumers))];
+        if (!part) {
+            part = new BarePart;
+            part->events.reserve(batch->events.size() / sinks.size() * 2 + 4);
+            part->slicesLeft = slices;
+            slices->fetch_add(1, std::memory_order_relaxed);
+        }
+        part->events.push_back(event);
+    }
+    delete batch;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (parts[i])
+            sinks[i]->try_put(parts[i]);
+    }
+}
+
 BenchRow benchBareGraphOnce(int consumers, const BenchOptions &options)
 {
     using namespace tbb::flow;
@@ -146,23 +181,7 @@ BenchRow benchBareGraphOnce(int consumers, const BenchOptions &options)
         }));
     }
     function_node<BarePart *> router(*g, serial, [&](BarePart *batch) {
-        std::vector<BarePart *> parts(static_cast<std::size_t>(consumers), nullptr);
-        auto slices = std::make_shared<std::atomic<int>>(0);
-        for (const auto &event : batch->events) {
-            auto &part = parts[static_cast<std::size_t>(Router::partition(event.key, consumers))];
-            if (!part) {
-                part = new BarePart;
-                part->events.reserve(kBatch / static_cast<std::size_t>(consumers) * 2 + 4);
-                part->slicesLeft = slices;
-                slices->fetch_add(1, std::memory_order_relaxed);
-            }
-            part->events.push_back(event);
-        }
-        delete batch;
-        for (std::size_t i = 0; i < parts.size(); ++i) {
-            if (parts[i])
-                sinks[i]->try_put(parts[i]);
-        }
+        routeBare(batch, sinks);
         return continue_msg();
     });
 
@@ -176,18 +195,11 @@ BenchRow benchBareGraphOnce(int consumers, const BenchOptions &options)
         return sum;
     };
     arena.execute([&] { source.activate(); });
-    std::this_thread::sleep_for(seconds(options.warmupSeconds));
-    const auto t0 = std::chrono::steady_clock::now();
-    const auto n0 = total();
-    std::this_thread::sleep_for(seconds(options.secondsPerRow));
-    const auto n1 = total();
-    const auto t1 = std::chrono::steady_clock::now();
-    stop = true;
-    g->wait_for_all();
-
     BenchRow row;
     row.consumers = consumers;
-    row.eventsPerSec = static_cast<double>(n1 - n0) / std::chrono::duration<double>(t1 - t0).count();
+    row.eventsPerSec = measureRate(total, options);
+    stop = true;
+    g->wait_for_all();
     return row;
 }
 

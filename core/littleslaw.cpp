@@ -12,6 +12,40 @@ namespace {
 /// Times compare with a little slack: a sampler's intervals end a few microseconds off the round figure.
 constexpr double kSlackS = 1e-6;
 
+/// One interval's mean in flight at its midpoint, weighted by its length.
+struct TrendPoint {
+    double x, y, w;
+};
+
+/// The weighted least-squares line through `points` (their weights sum to `weights`): its slope and the slope's
+/// standard error into `law`; false when the points do not span any time.
+bool fitTrend(const std::vector<TrendPoint> &points, double weights, LittlesLaw &law)
+{
+    double meanX = 0;
+    double meanY = 0;
+    for (const TrendPoint &p : points) {
+        meanX += p.w * p.x / weights;
+        meanY += p.w * p.y / weights;
+    }
+    double sxx = 0;
+    double sxy = 0;
+    for (const TrendPoint &p : points) {
+        sxx += p.w * (p.x - meanX) * (p.x - meanX);
+        sxy += p.w * (p.x - meanX) * (p.y - meanY);
+    }
+    if (sxx <= 0)
+        return false;
+    const double slope = sxy / sxx;
+    double residuals = 0;
+    for (const TrendPoint &p : points) {
+        const double r = p.y - meanY - slope * (p.x - meanX);
+        residuals += p.w * r * r;
+    }
+    law.trendPerSec = slope;
+    law.trendErrorPerSec = std::sqrt(residuals / static_cast<double>(points.size() - 2) / sxx);
+    return true;
+}
+
 } // namespace
 
 LittlesLaw judgeLittlesLaw(std::span<const LittlesInterval> intervals, const LittlesRule &rule)
@@ -53,10 +87,7 @@ LittlesLaw judgeLittlesLaw(std::span<const LittlesInterval> intervals, const Lit
     // intervals' midpoints, each weighted by its length (a mean over a longer interval is less noisy: its
     // variance goes as 1 / length once the interval is longer than L's correlation time, about W). A short
     // interval the sampler takes out of rhythm (a check's sampleNow()) then counts for little. Centred sums.
-    struct Point {
-        double x, y, w;
-    };
-    std::vector<Point> points; // newest first
+    std::vector<TrendPoint> points; // newest first
     double start = end;
     double weights = 0;
     for (auto it = last; it != intervals.rend() && it->endS > end - rule.trendS + kSlackS; ++it) {
@@ -72,28 +103,8 @@ LittlesLaw judgeLittlesLaw(std::span<const LittlesInterval> intervals, const Lit
     if (n < std::max(3, rule.minIntervals) || law.trendS < rule.minTrendS - kSlackS
         || covered < 0.8 * rule.windowS - kSlackS)
         return law;
-    double meanX = 0;
-    double meanY = 0;
-    for (const Point &p : points) {
-        meanX += p.w * p.x / weights;
-        meanY += p.w * p.y / weights;
-    }
-    double sxx = 0;
-    double sxy = 0;
-    for (const Point &p : points) {
-        sxx += p.w * (p.x - meanX) * (p.x - meanX);
-        sxy += p.w * (p.x - meanX) * (p.y - meanY);
-    }
-    if (sxx <= 0)
+    if (!fitTrend(points, weights, law))
         return law;
-    const double slope = sxy / sxx;
-    double residuals = 0;
-    for (const Point &p : points) {
-        const double r = p.y - meanY - slope * (p.x - meanX);
-        residuals += p.w * r * r;
-    }
-    law.trendPerSec = slope;
-    law.trendErrorPerSec = std::sqrt(residuals / (n - 2) / sxx);
     law.known = true;
     // |b| > k SE(b) and |b| span > m sqrt(L), in one comparison.
     law.limit = std::max(rule.material * law.noise, rule.sigmas * law.trendErrorPerSec * law.trendS);

@@ -32,6 +32,27 @@ bool sameCondition(const Warning &a, const Warning &b)
 }
 } // namespace
 
+std::vector<int> WarningMonitor::starvedConsumers(const Snapshot &s)
+{
+    std::vector<int> starved;
+    for (const auto &c : s.consumers) {
+        const auto i = static_cast<std::size_t>(c.index); // clocks follow the consumer, not its position
+        if (m_idleSince.size() <= i)
+            m_idleSince.resize(i + 1, -1.0);
+        const bool idle = c.active && c.state == "running" && c.queueDepth == 0 && c.busyRatio < kStarvedBusy
+            && s.backpressureRatio >= kHeldBack && s.state == EngineState::Running;
+        if (!idle) {
+            m_idleSince[i] = -1.0;
+            continue;
+        }
+        if (m_idleSince[i] < 0)
+            m_idleSince[i] = s.elapsedS;
+        if (s.elapsedS - m_idleSince[i] >= kStarvedForS)
+            starved.push_back(c.index);
+    }
+    return starved;
+}
+
 std::vector<Warning> WarningMonitor::observe(const Snapshot &s)
 {
     // A snapshot someone asked for between two sampler ticks covers a few milliseconds: too short to judge
@@ -73,22 +94,7 @@ std::vector<Warning> WarningMonitor::observe(const Snapshot &s)
         raise(Warning::Kind::RestartStorm, text.str());
     }
 
-    std::vector<int> starved;
-    for (const auto &c : s.consumers) {
-        const auto i = static_cast<std::size_t>(c.index); // clocks follow the consumer, not its position
-        if (m_idleSince.size() <= i)
-            m_idleSince.resize(i + 1, -1.0);
-        const bool idle = c.active && c.state == "running" && c.queueDepth == 0 && c.busyRatio < kStarvedBusy
-            && s.backpressureRatio >= kHeldBack && s.state == EngineState::Running;
-        if (!idle) {
-            m_idleSince[i] = -1.0;
-            continue;
-        }
-        if (m_idleSince[i] < 0)
-            m_idleSince[i] = s.elapsedS;
-        if (s.elapsedS - m_idleSince[i] >= kStarvedForS)
-            starved.push_back(c.index);
-    }
+    const std::vector<int> starved = starvedConsumers(s);
     if (!starved.empty()) {
         std::ostringstream text;
         text << "starved consumers: " << starved.size() << " of " << s.consumers.size() << " idle (";

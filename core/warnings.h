@@ -57,6 +57,8 @@ private:
         bool held = false; ///< producers held back more than kHeldBack
     };
     std::deque<Point> m_points;
+    /// The consumers idle with empty queues for kStarvedForS while the producers are held back.
+    std::vector<int> starvedConsumers(const Snapshot &s);
     std::vector<double> m_idleSince; ///< per consumer: when it started idling under back-pressure, < 0 when busy
     std::vector<Warning> m_active;
 };
