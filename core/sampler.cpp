@@ -277,6 +277,7 @@ void Sampler::sampleRates(
     s.droppedPerSec = static_cast<double>(since(s.dropped, w.dropped)) / wdt;
     s.deadLetteredPerSec = static_cast<double>(since(s.deadLettered, w.deadLettered)) / wdt;
     s.restartsPerSec = static_cast<double>(since(s.restarts, w.restarts)) / wdt;
+    s.limiterRefusedPerSec = static_cast<double>(since(s.limiterRefused, w.limiterRefused)) / wdt;
     // The areas wrap modulo 2^64; their difference, read as signed, is the area of the stretch.
     s.inFlightMean = static_cast<double>(static_cast<std::int64_t>(inFlightArea - m_previous.inFlightArea)) / 1e9 / dt;
     s.inFlightMeanWindow = static_cast<double>(static_cast<std::int64_t>(inFlightArea - w.inFlightArea)) / 1e9 / wdt;
@@ -381,6 +382,7 @@ void Sampler::remember(
     m_previous.dropped = s.dropped;
     m_previous.deadLettered = s.deadLettered;
     m_previous.restarts = s.restarts;
+    m_previous.limiterRefused = s.limiterRefused;
     m_previous.inFlightArea = inFlightArea;
     m_previous.latency = std::move(cumulative);
     m_marks.push_back(m_previous);

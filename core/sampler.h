@@ -119,6 +119,7 @@ private:
         std::uint64_t dropped = 0;
         std::uint64_t deadLettered = 0;
         std::uint64_t restarts = 0;
+        std::uint64_t limiterRefused = 0;
         std::uint64_t inFlightArea = 0; ///< event·ns, modulo 2^64
         Histogram latency;
         std::vector<std::uint64_t> consumerProcessed = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);

@@ -178,6 +178,7 @@ struct Snapshot {
     double droppedPerSec = 0; ///< over the window
     double deadLetteredPerSec = 0; ///< over the window
     double restartsPerSec = 0; ///< consumer restarts over the window
+    double limiterRefusedPerSec = 0; ///< events the limiter_node refused, over the window
     double backpressureRatio = 0; ///< share of the window the running producers were held back (their mean), 0..1
 
     LatencySummary window; ///< creation-to-completion latency over the window, microseconds

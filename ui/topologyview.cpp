@@ -219,9 +219,10 @@ TopologyView::Plan TopologyView::plan(const QSizeF &pane) const
     const Bounds b = bounds();
     const std::int64_t limit = b.limit;
     p.producerSize = boxFor({tr("P%1").arg(m_producerCount - 1), kWidestRate, tr("held %1%").arg(100)}, 3);
-    // The limiter_node's count against its threshold, nothing else: one mechanism, one pair.
-    p.limiterSize = boxFor(
-        {tr("limiter_node"), tr("count %L1").arg(limit), tr("threshold %L1").arg(limit)}, 3, p.px * 0.45 + pad);
+    // The limiter_node's count against its threshold, and what it refuses: one mechanism, its own numbers.
+    p.limiterSize = boxFor({tr("limiter_node"), tr("count %L1").arg(limit), tr("threshold %L1").arg(limit),
+                               tr("refused %1").arg(kWidestRate)},
+        4, p.px * 0.45 + pad);
     p.routerSize = boxFor({tr("router"), kWidestRate}, 2);
     p.consumerSize
         = boxFor({QStringLiteral("C%1").arg(m_consumerCount - 1), tr("DOWN"), tr("busy %1%").arg(100),
@@ -502,13 +503,17 @@ void TopologyView::update(const Snapshot &s)
     using visual::State;
     updateProducers(s);
 
-    // The limiter_node's own count against its threshold (the bound): what refuses the producers' events.
+    // The limiter_node's own count against its threshold (the bound), and the events it refused over the last
+    // second: yellow ("held back / full") while it refuses, which is what holds the producers back.
     const double fullness = s.limit > 0 ? static_cast<double>(s.limiterCount) / static_cast<double>(s.limit) : 0.0;
     paintNode(m_limiter,
-        s.gaveUp              ? State::GaveUp
-            : fullness >= 0.9 ? State::Held
-                              : State::Idle,
-        tr("limiter_node\ncount %L1\nthreshold %L2").arg(s.limiterCount).arg(s.limit));
+        s.gaveUp                         ? State::GaveUp
+            : s.limiterRefusedPerSec > 0 ? State::Held
+                                         : State::Idle,
+        tr("limiter_node\ncount %L1\nthreshold %L2\nrefused %3")
+            .arg(s.limiterCount)
+            .arg(s.limit)
+            .arg(rate(s.limiterRefusedPerSec)));
     const QRectF box = m_limiter.box->rect();
     const double pad = m_textPx * 0.4;
     const double h = m_textPx * 0.45;

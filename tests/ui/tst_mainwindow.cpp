@@ -1040,7 +1040,7 @@ private slots:
             QVERIFY2(!all.contains(QString::fromUtf8(gone)), gone);
         QVERIFY(view.consumerText(1).contains(QLatin1String("restarts 3")));
         QVERIFY(!view.consumerText(0).contains(QLatin1String("restarts"))); // none yet: nothing to say
-        QVERIFY2(all.contains(QLatin1String("limiter_node\ncount 500\nthreshold 1,000")), qPrintable(all));
+        QVERIFY2(all.contains(QLatin1String("limiter_node\ncount 500\nthreshold 1,000\nrefused 0/s")), qPrintable(all));
         QVERIFY2(all.contains(QLatin1String("restarts 2 of 200\nallowed in 1 s")), qPrintable(all));
         QVERIFY2(all.contains(QLatin1String("restarts 0 of 3 allowed in 5 s")), qPrintable(all));
     }
