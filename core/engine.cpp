@@ -10,6 +10,7 @@
 #include "core/sampler.h"
 #include "core/supervision.h"
 #include "core/threadactivity.h"
+#include "core/watchdog.h"
 
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/info.h>
@@ -94,6 +95,9 @@ struct Engine::Impl {
     std::vector<std::unique_ptr<Producer>> producers; ///< every producer ever started (their counts stay)
     std::vector<Producer *> running; ///< the producers running now, guarded by `mutex`
 
+    /// Runs the hang watchdog over the consumers; declared after them and the supervision tree, so its thread is
+    /// stopped before they go.
+    std::unique_ptr<Watchdog> watchdog;
     /// Reads everything above; declared after it all, so its thread is stopped before any of it goes.
     Sampler sampler{{mutex, config, state, producers, running, context, executor, consumers, createdConsumers, router,
         supervision}};
@@ -224,6 +228,8 @@ std::vector<ConfigError> Engine::start()
     d->state = EngineState::Running;
     d->executor.start(*d->graph);
     d->setProducerCount(d->config.producers);
+    d->watchdog = std::make_unique<Watchdog>(*d->supervision, d->context, d->createdConsumers);
+    d->watchdog->start();
     d->sampler.start();
     return {};
 }
@@ -282,7 +288,8 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
     // The rest of the stop order (docs/engine-lifetime.md): nothing outside the graph may put into it any
     // more, then the graph runs out, then its threads stop. Its last wait is then really the last: no task is
     // left for ~graph() to run after the consumers are destroyed.
-    d->sampler.stop(); // its watchdog signals consumers
+    d->watchdog->stop(); // it signals consumers
+    d->sampler.stop();
     // Pending timers (I/O resumes, delayed restarts) still reach the running graph.
     d->context.timers.flush();
     d->context.gate.close(); // from here on, every put from outside the graph is refused

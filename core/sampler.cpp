@@ -8,13 +8,8 @@
 #include "core/supervision.h"
 #include "core/threadactivity.h"
 
-#include <oneapi/tbb/scalable_allocator.h>
-
 #include <algorithm>
 #include <chrono>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 namespace beam {
 
@@ -27,21 +22,6 @@ namespace {
 constexpr double kHistoryS = 5.0;
 constexpr std::size_t kHistoryCapacity = 500;
 constexpr std::int64_t kRecentSlicesNs = 1'500'000'000; // what ThreadSample::recent covers
-// How often the sampler thread hands memory the allocators keep but nobody uses back to the system (docs/soak.md).
-constexpr auto kReleaseMemoryEvery = std::chrono::seconds(10);
-
-/// Gives back what the allocators hold free: oneTBB's scalable allocator (the events) keeps freed blocks in its
-/// caches for ever, and glibc's per-thread arenas keep freed pages mapped. Without it a run's RSS followed its
-/// highest water mark (a 200,000-event burst under the unbounded policy) and crept up with fragmentation, which
-/// hides a real leak behind allocator noise. It takes a few milliseconds and runs on the sampler thread.
-void releaseFreeMemory()
-{
-    scalable_allocation_command(TBBMALLOC_CLEAN_ALL_BUFFERS, nullptr);
-#if defined(__GLIBC__)
-    malloc_trim(0);
-#endif
-}
-
 /// One thread's sample: busy share over the interval (from `previousBusy`, updated) and its life, and its recent
 /// slices in seconds since `startNs`.
 ThreadSample sampleThread(const ThreadActivity &activity, std::string name, ThreadSample::Kind kind,
@@ -334,11 +314,8 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     sampleRates(s, w, dt, wdt, inFlightArea, windowNs);
 
     s.recovery = summarise(recovery);
-    if (m_sources.supervision) {
+    if (m_sources.supervision)
         m_sources.supervision->sample(s, now);
-        if (s.state != EngineState::Stopped)
-            m_sources.supervision->watch(now, created);
-    }
     s.interval = summarise(cumulative.since(m_previous.latency));
     s.window = summarise(cumulative.since(w.latency));
     s.cumulative = summarise(cumulative);
@@ -420,7 +397,6 @@ void Sampler::publish(const std::shared_ptr<Snapshot> &snapshot)
 void Sampler::loop()
 {
     auto next = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_intervalMs.load());
-    auto release = std::chrono::steady_clock::now() + kReleaseMemoryEvery;
     std::unique_lock lock(m_threadMutex);
     while (!m_stop) {
         if (m_wake.wait_until(lock, next, [this] { return m_stop; }))
@@ -430,10 +406,6 @@ void Sampler::loop()
         try {
             m_sources.context.atFaultSite(FaultSite::SamplerLoop);
             sample();
-            if (std::chrono::steady_clock::now() >= release) {
-                releaseFreeMemory();
-                release = std::chrono::steady_clock::now() + kReleaseMemoryEvery;
-            }
         } catch (const std::exception &e) {
             m_sources.context.threadFailed("sampler thread", e.what());
         } catch (...) {

@@ -24,7 +24,7 @@ class Supervision;
 
 /// Turns the engine's counters into immutable snapshots: on its own thread at the sampling interval, or on
 /// demand (sampleNow()), one at a time. Keeps the history and the newest snapshot. It reads the engine's parts
-/// and never changes them, except that it runs the supervisor's watchdog after each sample while the engine runs.
+/// and never changes them (the hang watchdog has a thread of its own: Watchdog).
 ///
 /// Threads: start(), stop() and setInterval() from the engine's control thread; sample(), latest() and history()
 /// from any thread. The thread is stopped before any part it reads goes (the engine declares it after them).
