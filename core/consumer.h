@@ -27,6 +27,10 @@ namespace beam {
 /// and later messages wait in a backlog until the timer resumes it, so the consumer stays serial and per-key
 /// order is kept.
 ///
+/// The class is one unit with one body, written in three files by concern: consumer.cpp (the mailbox and settling),
+/// consumerprocessing.cpp (attempts, retries, dead letters, I/O waits), consumerrecovery.cpp (crashes, restarts,
+/// abandoning, exceptions past the attempt boundary).
+///
 /// Threads: enqueue() from the router; kill(), hang(), stop(), restart(), poke() from any thread; the body
 /// runs on the graph's threads, one invocation at a time; counters and state() from any thread.
 class Consumer
