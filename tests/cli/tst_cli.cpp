@@ -237,6 +237,30 @@ private slots:
         QVERIFY(poisoned);
     }
 
+    void testSlowConsumerReportShowsTheLimiterRefusing()
+    {
+        // The command: a consumer ten times slower fills the bound of 200, and the report shows the
+        // limiter_node's own numbers: it refused events, and its count reached its threshold, never more.
+        QTemporaryDir dir;
+        const QString report = dir.filePath(QStringLiteral("r.json"));
+        const auto r = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("3"),
+            QStringLiteral("--consumers"), QStringLiteral("4"), QStringLiteral("--io-us"), QStringLiteral("1000"),
+            QStringLiteral("--slow-consumer"), QStringLiteral("0:10"), QStringLiteral("--max-in-flight"),
+            QStringLiteral("200"), QStringLiteral("--quiet"), QStringLiteral("--report-json"), report});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QLatin1String("limiter_node: threshold 200")), qPrintable(r.out));
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto json = QJsonDocument::fromJson(file.readAll()).object();
+        const auto limiter = json[QStringLiteral("limiter")].toObject();
+        QCOMPARE(limiter[QStringLiteral("threshold")].toInt(), 200);
+        QCOMPARE(limiter[QStringLiteral("count_max")].toInt(), 200);
+        QVERIFY(limiter[QStringLiteral("refused")].toInteger() > 0);
+        QCOMPARE(limiter[QStringLiteral("count")].toInt(), 0); // drained: every event went back
+        QCOMPARE(json[QStringLiteral("lost")].toInt(), 0);
+        QVERIFY(json[QStringLiteral("max_in_flight_observed")].toInt() <= 200);
+    }
+
     void testCrashStormExitsFour()
     {
         QTemporaryDir dir;

@@ -99,7 +99,8 @@ private slots:
                 "beam_events_retried_total", "beam_events_dead_lettered_total", "beam_events_dropped_total",
                 "beam_consumer_restarts_total", "beam_supervisor_escalations_total", "beam_events_in_flight",
                 "beam_events_in_flight_limit", "beam_producers", "beam_consumers", "beam_backpressure_ratio",
-                "beam_cpu_percent", "beam_resident_memory_bytes", "beam_event_latency_seconds"})
+                "beam_cpu_percent", "beam_resident_memory_bytes", "beam_event_latency_seconds",
+                "beam_limiter_threshold", "beam_limiter_count", "beam_limiter_count_max", "beam_limiter_refused_total"})
             QVERIFY2(first->contains(QStringLiteral("\n# TYPE %1 ").arg(QLatin1String(name))), name);
         QVERIFY(first->contains(QLatin1String("# TYPE beam_events_produced_total counter")));
         QVERIFY(first->contains(QLatin1String("# TYPE beam_events_in_flight gauge")));
