@@ -167,7 +167,7 @@ private:
     SoloCounter m_progressNs;
     SoloCounter m_enqueued; ///< written by the router
     /// Events that reached a final outcome, with when: a processed event at the instant its latency ends, others
-    /// when their credits go back.
+    /// when they go back to the limiter.
     TimedTally m_finishedTally;
 };
 

@@ -42,7 +42,8 @@ void Consumer::recoverFromException()
     try {
         settle();
     } catch (...) {
-        // settle() returns credits before anything that allocates; the retries stay for the next message.
+        // settle() gives events back to the limiter before anything that allocates; the retries stay for the next
+        // message.
     }
 }
 

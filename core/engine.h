@@ -25,7 +25,7 @@ enum class StopMode {
     Now, ///< producers stop, events in flight are released unprocessed and counted as abandoned
 };
 
-/// The pipeline: paced producers -> admission (the in-flight bound) -> router -> serial consumers, on a oneTBB
+/// The pipeline: paced producers -> limiter_node (the in-flight bound) -> router -> serial consumers, on a oneTBB
 /// flow graph in its own task arena, with a sampler that turns counters into immutable snapshots.
 ///
 /// Threads: every public member may be called from any one control thread (the UI bridge, the headless

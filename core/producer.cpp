@@ -279,7 +279,7 @@ void Producer::holdBack(std::int64_t room, std::int64_t bound)
         && m_context.overload.load(std::memory_order_relaxed) == OverloadPolicy::Backpressure
         && batchBound() == bound) {
         limiter.waitForRoom(room, std::chrono::milliseconds(1));
-        // Credit held-back time as it accrues, so a sampler sees it in the interval it happened.
+        // Count held-back time as it accrues, so a sampler sees it in the interval it happened.
         const std::int64_t nowBlocked = nowNs();
         m_blockedNs.add(static_cast<std::uint64_t>(nowBlocked - blockedFrom));
         blockedFrom = nowBlocked;

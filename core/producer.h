@@ -15,7 +15,7 @@ namespace beam {
 /// A paced producer on its own thread (never a oneTBB worker, so its waits park nobody's work).
 ///
 /// Pacing is by the clock, not by sleeps: the number of events due is rate x elapsed time, so sleep jitter
-/// changes how many events a wake-up emits, never the rate. It emits only what admission allows; time spent
+/// changes how many events a wake-up emits, never the rate. It emits only what the limiter lets through; time spent
 /// held back is measured (back-pressure). Debt accrued while held back is capped at 50 ms worth of events
 /// (or one batch), so a producer released after a long stall does not fire a burst of stale events.
 ///
@@ -24,7 +24,7 @@ namespace beam {
 /// second and never two in the same slot. It asks to wake early by how late its wake-ups come, learnt as it goes.
 ///
 /// Its thread records its busy time in a ThreadActivity (activity()): creating and handing over a batch, and
-/// any graph work it runs itself (Executor::tryRunHere()); never a wait for credits or for the clock.
+/// any graph work it runs itself (Executor::tryRunHere()); never a wait for the limiter or for the clock.
 ///
 /// Threads: start(), requestStop() and join() from the owning thread; counters and activity() from any thread.
 class Producer

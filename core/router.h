@@ -36,7 +36,7 @@ public:
     [[nodiscard]] std::uint64_t exceptions() const { return m_exceptions.get(); }
     /// Events the router had to dead-letter because even redelivering them failed (memory really ran out).
     [[nodiscard]] std::uint64_t deadLettered() const { return m_deadLettered.get(); }
-    /// Those events, with when their credits went back (for the time-weighted mean in flight).
+    /// Those events, with when they went back to the limiter (for the time-weighted mean in flight).
     [[nodiscard]] const TimedTally &finishedTally() const { return m_finishedTally; }
 
     /// Which of `count` consumers owns `key`.
