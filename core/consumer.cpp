@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/consumer.h"
 
+#include "core/graphrunner.h"
 #include "core/threadactivity.h"
 
 #include <stdexcept>
@@ -99,8 +100,8 @@ void Consumer::signal(Batch::Signal signal, std::uint64_t incarnation)
     token->signal = signal;
     token->incarnation = incarnation;
     m_node.try_put(token);
-    if (m_context.executor)
-        m_context.executor->notify();
+    if (m_context.runner)
+        m_context.runner->notify();
 }
 
 Consumer::Counters Consumer::counters() const
@@ -177,6 +178,7 @@ void Consumer::receive(Batch *batch)
     m_busyNs.add(static_cast<std::uint64_t>(end - start));
     if (activity)
         activity->leave(m_index, start, end);
+    GraphRunner::bodyEnded(end);
 }
 
 void Consumer::recoverFromException()
@@ -378,7 +380,7 @@ void Consumer::runWithIo(Batch *batch, std::size_t from)
             if (!pass)
                 return; // the engine stopped: no graph to resume in (and this consumer may be gone)
             m_node.try_put(&m_resumeToken);
-            context.executor->notify();
+            context.runner->notify();
         });
         m_waiting = true;
         m_resumeArrived = false;

@@ -5,7 +5,6 @@
 #include "core/deadletters.h"
 #include "core/event.h"
 #include "core/eventlog.h"
-#include "core/executor.h"
 #include "core/messageslots.h"
 #include "core/pipelineconfig.h"
 #include "core/solocounter.h"
@@ -24,6 +23,8 @@
 #endif
 
 namespace beam {
+
+class GraphRunner;
 
 /// Under AddressSanitizer, marks an object's storage unusable once the object is destroyed, so that a thread
 /// still using it (a producer outliving the context it wakes) is reported at once instead of reading memory
@@ -169,6 +170,15 @@ struct EngineContext {
         apply(config);
     }
 
+    /// True when events cost no CPU per event (no work, no slow consumer): a producer may then run its batch
+    /// through the graph itself (GraphRunner's inline run). Any thread.
+    [[nodiscard]] bool eventsNeedNoCpu() const
+    {
+        return workUs.load(std::memory_order_relaxed) == 0
+            && (slowIndex.load(std::memory_order_relaxed) < 0 || slowFactor.load(std::memory_order_relaxed) <= 1);
+    }
+
+    /// Takes the live settings of `config`.
     void apply(const PipelineConfig &config)
     {
         ratePerProducer.store(config.rate.value_or(0), std::memory_order_relaxed);
@@ -191,7 +201,9 @@ struct EngineContext {
     PutGate gate; ///< before the timers: their callbacks ask it even while the timer service is destroyed
     Admission admission;
     TimerService timers;
-    Executor *executor = nullptr; ///< told about work put into the graph from outside it (timer callbacks)
+    /// Runs the graph: told about work put into it from outside (timer callbacks, signals) and about the router's
+    /// fan-out; every node body reports its end to it (GraphRunner::bodyEnded()).
+    GraphRunner *runner = nullptr;
     DeadLetterQueue deadLetters;
     EventLog events; ///< crashes, restarts, escalations, configuration changes: when and who
     MessageSlots *slots = nullptr; ///< the limiter's slots (null when the graph has no limiter_node)

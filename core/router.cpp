@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/router.h"
 
+#include "core/graphrunner.h"
 #include "core/threadactivity.h"
 
 namespace beam {
@@ -18,8 +19,10 @@ Router::Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consume
             // The node boundary: nothing may reach oneTBB (it would rethrow on an executor thread, unhandled).
             recover(batch);
         }
+        const std::int64_t end = nowNs();
         if (activity)
-            activity->leave(ThreadActivity::kOther, start, nowNs());
+            activity->leave(ThreadActivity::kOther, start, end);
+        GraphRunner::bodyEnded(end);
         return tbb::flow::continue_msg();
     })
 { }

@@ -3,7 +3,7 @@
 
 #include "core/consumer.h"
 #include "core/enginecontext.h"
-#include "core/executor.h"
+#include "core/graphrunner.h"
 #include "core/processstats.h"
 #include "core/supervision.h"
 #include "core/threadactivity.h"
@@ -159,9 +159,9 @@ std::shared_ptr<const Snapshot> Sampler::sample()
         m_sources.consumers[static_cast<std::size_t>(i)]->latency().addTo(cumulative);
 
     // Executor threads first, then producer threads.
-    m_previous.executorBusy.resize(static_cast<std::size_t>(m_sources.executor.threadCount()));
-    for (int i = 0; i < m_sources.executor.threadCount(); ++i) {
-        s.threads.push_back(sampleThread(m_sources.executor.activity(i), "executor " + std::to_string(i),
+    m_previous.executorBusy.resize(static_cast<std::size_t>(m_sources.runner.threadCount()));
+    for (int i = 0; i < m_sources.runner.threadCount(); ++i) {
+        s.threads.push_back(sampleThread(m_sources.runner.activity(i), "executor " + std::to_string(i),
             ThreadSample::Kind::Executor, m_previous.executorBusy[static_cast<std::size_t>(i)], now, dt, m_startNs));
     }
 
@@ -260,10 +260,10 @@ std::shared_ptr<const Snapshot> Sampler::sample()
         s.exceptionsCaught += m_sources.router->exceptions();
         inFlightArea -= m_sources.router->finishedTally().areaAt(now);
     }
-    s.exceptionsCaught += m_sources.executor.escapedExceptions();
-    const Executor::Counters handover = m_sources.executor.counters();
+    s.exceptionsCaught += m_sources.runner.escapedExceptions();
+    const GraphRunner::Counters handover = m_sources.runner.counters();
     s.handover = {handover.notified, handover.signalled, handover.wakeups, handover.pollHits, handover.sleeps,
-        handover.inlineRuns, handover.inlineRefused};
+        handover.inlineRuns, handover.inlineRefused, handover.fanOutWakes, handover.roundsCut, handover.sweeps};
 
     s.lost = static_cast<std::int64_t>(s.produced - s.dropped) - s.inFlight
         - static_cast<std::int64_t>(s.processed + s.deadLettered + s.abandoned);
