@@ -10,9 +10,10 @@ namespace beam {
 
 namespace {
 constexpr std::chrono::microseconds kPoll{50};
-/// How often executor thread 0, asleep, looks at the graph after inline runs: the safety net for tasks an inline
-/// round might leave in a producer's task pool should oneTBB's order differ from what the rounds rely on.
-constexpr std::chrono::milliseconds kSweep{100};
+/// How often, while producers run the graph inline, an executor thread is told to look at the graph all the
+/// same: the safety net for tasks an inline round might leave in a producer's task pool should oneTBB's order
+/// differ from what the rounds rely on (docs/executor.md, "The GraphRunner").
+constexpr std::int64_t kSweepNs = 100'000'000;
 } // namespace
 
 GraphRunner::GraphRunner(int threads, InlinePolicy mayRunInline)
@@ -37,15 +38,16 @@ GraphRunner::GraphRunner(int threads, InlinePolicy mayRunInline)
 GraphRunner::Counters GraphRunner::counters() const
 {
     Counters c;
-    // The fan-outs first: each one's step of the work sequence came before it, so the difference never wraps.
+    // The fan-outs and sweeps first: each one's step of the work sequence came before it, so the difference never
+    // wraps.
     c.fanOutWakes = m_fanOutWakes.load(std::memory_order_acquire);
-    c.notified = m_submitted.load(std::memory_order_seq_cst) - c.fanOutWakes;
+    c.sweeps = m_sweeps.get();
+    c.notified = m_submitted.load(std::memory_order_seq_cst) - c.fanOutWakes - c.sweeps;
     c.signalled = m_signals.load(std::memory_order_relaxed);
     for (const auto &t : m_threadCounters) {
         c.wakeups += t->wakeups.get();
         c.pollHits += t->pollHits.get();
         c.sleeps += t->sleeps.get();
-        c.sweeps += t->sweeps.get();
     }
     c.inlineRuns = m_inlineRuns.get();
     c.inlineRefused = m_inlineRefused.load(std::memory_order_relaxed);
@@ -133,9 +135,23 @@ GraphRunner::RunHere GraphRunner::tryRunHere()
             break;
         }
     }
+    // An executor thread is told to look at the graph when this thread may have left tasks in its pool (the
+    // marker was stolen: notify()), and, as a safety net, every kSweepNs all the same: should oneTBB's order
+    // differ from what the rounds rely on, tasks could be left behind unnoticed. Its wait for the graph steals
+    // and runs them. m_lastSweepNs is the runner's alone, written before the flag below lets the next one in.
+    const std::int64_t now = nowNs();
+    const bool told = markerStolen || round.cut; // cutRound() notified already
+    const bool sweep = !told && now - m_lastSweepNs >= kSweepNs;
+    if (told || sweep)
+        m_lastSweepNs = now;
     m_inlineRunner.store(false, std::memory_order_seq_cst);
-    if (markerStolen && !round.cut)
-        notify(); // this thread may have left tasks in its pool: an executor thread steals them
+    if (markerStolen && !round.cut) {
+        notify();
+    } else if (sweep) {
+        m_submitted.fetch_add(1, std::memory_order_seq_cst);
+        m_sweeps.add(1);
+        wakeOne();
+    }
     return result;
 }
 
@@ -191,21 +207,19 @@ void GraphRunner::run(int index)
     // `seen` is read before each wait for the graph: work put in after that read either is found by the wait
     // or has changed the counter, so the thread runs the graph again instead of sleeping.
     std::uint64_t seen = m_submitted.load(std::memory_order_seq_cst);
-    std::uint64_t inlineSeen = m_inlineRuns.get();
     // Work put in and notify()d before this line ran (a producer or a consumer's signal right after start())
     // is already counted in `seen`: the first wait is unconditional. Without it such work waited for the next
     // notify(), and producers that run their batches inline do not notify: with a consumer's node held by a
     // signal waiting in the arena's queue, 1 run in 8 of a crash storm on two cores processed nothing.
     runGraphCounted();
-    while (idle(index, seen, inlineSeen)) {
-        inlineSeen = m_inlineRuns.get(); // rounds before this wait leave nothing behind it
+    while (idle(index, seen)) {
         // Runs tasks until the graph has none outstanding, then returns.
         runGraphCounted();
     }
     ThreadActivity::bind(nullptr);
 }
 
-bool GraphRunner::idle(int index, std::uint64_t &seen, std::uint64_t inlineSeen)
+bool GraphRunner::idle(int index, std::uint64_t &seen)
 {
     ThreadCounters &counters = *m_threadCounters[static_cast<std::size_t>(index)];
     // Work often follows within microseconds (timer resumes, a busy producer): look for it briefly,
@@ -221,22 +235,8 @@ bool GraphRunner::idle(int index, std::uint64_t &seen, std::uint64_t inlineSeen)
         m_sleeping.fetch_add(1, std::memory_order_seq_cst);
         const auto woken = [&] { return m_stop || m_submitted.load(std::memory_order_seq_cst) != seen; };
         if (!woken()) {
-            if (index != 0) {
-                m_wake.wait(lock, woken);
-                counters.wakeups.add(1);
-            } else {
-                // Thread 0 also runs the graph once inline rounds ran since it last did (kSweep).
-                for (;;) {
-                    if (m_wake.wait_for(lock, kSweep, woken)) {
-                        counters.wakeups.add(1);
-                        break;
-                    }
-                    if (m_inlineRuns.get() != inlineSeen) {
-                        counters.sweeps.add(1);
-                        break;
-                    }
-                }
-            }
+            m_wake.wait(lock, woken);
+            counters.wakeups.add(1);
         }
         m_sleeping.fetch_sub(1, std::memory_order_seq_cst);
     }

@@ -95,6 +95,8 @@ public:
     /// True while an executor thread runs graph tasks. A thread that is polling for work or asleep is not
     /// running any: a producer may then run its batch itself rather than hand it over.
     [[nodiscard]] bool running() const { return m_running.load(std::memory_order_seq_cst) > 0; }
+    /// Executor threads asleep (or about to sleep: counted before their last look for work) now.
+    [[nodiscard]] int sleeping() const { return m_sleeping.load(std::memory_order_seq_cst); }
     /// Runs the graph on the calling thread until it is idle (the engine's last wait, after stop()).
     void runUntilIdle();
     /// Lets every thread finish its current wait and joins them.
@@ -115,7 +117,7 @@ public:
     /// start (docs/executor.md): what a thread that puts work in costs the others.
     struct Counters {
         std::uint64_t notified = 0; ///< notify() calls: work put in from outside for the executor threads
-        std::uint64_t signalled = 0; ///< of notify() and fannedOut(), the ones that signalled a sleeping thread
+        std::uint64_t signalled = 0; ///< of notify(), fannedOut() and sweeps, the ones that signalled a sleeping thread
         std::uint64_t wakeups = 0; ///< executor threads woken from their sleep
         std::uint64_t pollHits = 0; ///< executor threads that found new work while polling, before sleeping
         std::uint64_t sleeps = 0; ///< executor threads that polled in vain and went to sleep (or found work then)
@@ -123,7 +125,7 @@ public:
         std::uint64_t inlineRefused = 0; ///< inline runs refused: another thread was running inline
         std::uint64_t fanOutWakes = 0; ///< fannedOut() calls that told idle executor threads
         std::uint64_t roundsCut = 0; ///< inline rounds that spent the budget mid-round and handed the rest over
-        std::uint64_t sweeps = 0; ///< timed looks at the graph after inline runs (the safety net, docs/executor.md)
+        std::uint64_t sweeps = 0; ///< executor threads told to look after inline runs anyway (the safety net)
     };
     /// The counters so far.
     [[nodiscard]] Counters counters() const;
@@ -169,9 +171,8 @@ private:
         }
     }
     void run(int index);
-    /// Polls briefly, then sleeps until notified (thread 0: or until a sweep is due, as inline rounds ran since
-    /// `inlineSeen`). Returns false on stop.
-    bool idle(int index, std::uint64_t &seen, std::uint64_t inlineSeen);
+    /// Polls briefly, then sleeps until notified. Returns false on stop.
+    bool idle(int index, std::uint64_t &seen);
     /// Runs graph tasks on the calling thread (inside the arena) until the graph is idle. The first thread in
     /// owns the graph's wait: it alone calls wait_for_all(). Any other thread helps meanwhile: it waits on a task
     /// group of its own, running graph tasks as any waiting thread does, until the owner's wait ends and the
@@ -202,11 +203,12 @@ private:
         SoloCounter wakeups;
         SoloCounter pollHits;
         SoloCounter sleeps;
-        SoloCounter sweeps;
     };
     std::vector<std::unique_ptr<ThreadCounters>> m_threadCounters; ///< one per thread, written by that thread only
     SoloCounter m_inlineRuns; ///< written by the inline runner (one at a time)
     SoloCounter m_roundsCut; ///< likewise
+    SoloCounter m_sweeps; ///< likewise
+    std::int64_t m_lastSweepNs = 0; ///< when the inline runner last had an executor thread look (one at a time)
     alignas(64) std::atomic<std::uint64_t> m_inlineRefused{0};
     alignas(64) std::atomic<std::uint64_t> m_fanOutWakes{0};
     std::atomic<std::uint64_t> m_signals{0};

@@ -263,7 +263,8 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     s.exceptionsCaught += m_sources.runner.escapedExceptions();
     const GraphRunner::Counters handover = m_sources.runner.counters();
     s.handover = {handover.notified, handover.signalled, handover.wakeups, handover.pollHits, handover.sleeps,
-        handover.inlineRuns, handover.inlineRefused, handover.fanOutWakes, handover.roundsCut, handover.sweeps};
+        handover.inlineRuns, handover.inlineRefused, handover.fanOutWakes, handover.roundsCut, handover.sweeps,
+        m_sources.runner.sleeping()};
 
     s.lost = static_cast<std::int64_t>(s.produced - s.dropped) - s.inFlight
         - static_cast<std::int64_t>(s.processed + s.deadLettered + s.abandoned);

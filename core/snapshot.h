@@ -198,7 +198,8 @@ struct Snapshot {
         std::uint64_t inlineRefused = 0; ///< a producer found another running inline and handed over
         std::uint64_t fanOutWakes = 0; ///< router fan-outs that told idle executor threads
         std::uint64_t roundsCut = 0; ///< inline rounds that spent their budget mid-round and handed the rest over
-        std::uint64_t sweeps = 0; ///< executor looks at the graph after inline runs, with no notify (safety net)
+        std::uint64_t sweeps = 0; ///< executor threads told to look after inline runs anyway (safety net)
+        int sleepingNow = 0; ///< executor threads asleep when the snapshot was taken (not cumulative)
     };
     Handover handover; ///< how work reached the executor threads, since start
     std::uint64_t rssBytes = 0; ///< resident set of the process
