@@ -54,6 +54,7 @@ void Router::route(Batch *batch)
         }
         part->events.push_back(event);
     }
+    int handed = 0;
     for (int i = 0; i < count; ++i) {
         auto &part = parts[static_cast<std::size_t>(i)];
         if (!part)
@@ -70,7 +71,12 @@ void Router::route(Batch *batch)
             throw;
         }
         static_cast<void>(part.release()); // now owned by the consumer's queue
+        ++handed;
     }
+    // The consumers' tasks sit in this thread's pool: with more than one, wake an idle executor thread to take
+    // some (cheap when none is idle, and nothing on a producer's inline run).
+    if (handed > 1 && m_context.runner)
+        m_context.runner->fannedOut();
     delete batch;
 }
 
