@@ -118,7 +118,8 @@ GraphRunner::RunHere GraphRunner::tryRunHere()
         m_inlineRefused.fetch_add(1, std::memory_order_relaxed);
         return RunHere::Refused;
     }
-    InlineRound round{this, nowNs() + kInlineBudgetNs, false};
+    const std::int64_t startNs = nowNs();
+    InlineRound round{this, startNs + kRoundCutNs, false};
     bool markerStolen = false;
     RunHere result = RunHere::Ran;
     for (;;) {
@@ -130,7 +131,7 @@ GraphRunner::RunHere GraphRunner::tryRunHere()
         }
         if (markerStolen || m_handover.empty())
             break;
-        if (nowNs() >= round.deadlineNs) {
+        if (nowNs() >= startNs + kInlineBudgetNs) {
             result = RunHere::OutOfTime;
             break;
         }

@@ -33,7 +33,7 @@ namespace beam {
 /// Inline runs: a producer whose events need no CPU work, finding no executor thread running the graph, runs
 /// its batch through the graph itself (submit()), in microseconds, rather than wake another core; only one
 /// thread at a time does, the others leave their batches to it (HandoverStack). A run is bounded in time, also
-/// in the middle of a round (kInlineBudgetNs; docs/executor.md, "The GraphRunner").
+/// in the middle of a round (kInlineBudgetNs, kRoundCutNs; docs/executor.md, "The GraphRunner").
 ///
 /// Contract: whoever puts work into the graph from outside a node body (the timer thread, a consumer's signal)
 /// calls notify() after the put; a node body that hands work to more than one node calls fannedOut(); every
@@ -74,12 +74,14 @@ public:
     }
     /// A node body handed work to more than one node (the router's fan-out): the tasks it spawned sit in the
     /// calling thread's pool, where only a thread already in the arena would steal them. Wakes an executor
-    /// thread that is polling or asleep, so a burst is spread over the cores. Cheap when every executor thread
+    /// thread that is polling or asleep, so a CPU-bound burst is spread over the cores (not when events need no
+    /// CPU work: the inline policy). Cheap when every executor thread
     /// is running the graph already (one load) and on a producer's inline run (one thread-local read: that
     /// run's work is cheap by definition, and its time bound hands the rest over).
     void fannedOut()
     {
-        if (t_round != nullptr || m_running.load(std::memory_order_seq_cst) >= m_threadCount)
+        if (t_round != nullptr || m_running.load(std::memory_order_seq_cst) >= m_threadCount
+            || (m_mayRunInline && m_mayRunInline()))
             return;
         m_submitted.fetch_add(1, std::memory_order_seq_cst);
         m_fanOutWakes.fetch_add(1, std::memory_order_release);
@@ -89,7 +91,7 @@ public:
     /// budget, hands the rest of the round to the executor threads; elsewhere one thread-local read.
     static void bodyEnded(std::int64_t nowNs)
     {
-        if (InlineRound *round = t_round; round != nullptr && !round->cut && nowNs >= round->deadlineNs)
+        if (InlineRound *round = t_round; round != nullptr && !round->cut && nowNs >= round->cutNs)
             round->runner->cutRound(*round);
     }
     /// True while an executor thread runs graph tasks. A thread that is polling for work or asleep is not
@@ -105,6 +107,10 @@ public:
     /// How long a producer may run the graph inline, its own batch and those others left, before it hands the
     /// rest to the executor threads: checked between rounds and, through bodyEnded(), within one.
     static constexpr std::int64_t kInlineBudgetNs = 200'000;
+    /// How long an inline run may last before a round is cut in the middle: longer than kInlineBudgetNs, so a
+    /// round that only drains what its put started is left alone (cutting at 200 us put the producer and both
+    /// executor threads on 2 cores when unthrottled: p99 0.3-0.7 ms instead of 9 us; docs/executor.md).
+    static constexpr std::int64_t kRoundCutNs = 1'000'000;
 
     /// The most threads ever found inside graph::wait_for_all() at once: 1 (or 0 before any wait). oneTBB's
     /// wait_for_all() writes fields of the graph that are not atomic, so only one thread at a time may call it.
@@ -144,7 +150,7 @@ private:
     /// The round a producer is running inline on this thread (t_round), for bodyEnded() and fannedOut().
     struct InlineRound {
         GraphRunner *runner = nullptr;
-        std::int64_t deadlineNs = 0; ///< steady clock: the run's budget ends here
+        std::int64_t cutNs = 0; ///< steady clock: a round still running here is cut (kRoundCutNs)
         bool cut = false; ///< the budget ran out mid-round and the rest was handed over
     };
     /// What tryRunHere() did.
