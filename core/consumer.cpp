@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/consumer.h"
 
+#include "core/graphrunner.h"
 #include "core/threadactivity.h"
 
 namespace beam {
@@ -48,8 +49,8 @@ void Consumer::signal(Batch::Signal signal, std::uint64_t incarnation)
     token->signal = signal;
     token->incarnation = incarnation;
     m_node.try_put(token);
-    if (m_context.executor)
-        m_context.executor->notify();
+    if (m_context.runner)
+        m_context.runner->notify();
 }
 
 Consumer::Counters Consumer::counters() const
@@ -126,6 +127,7 @@ void Consumer::receive(Batch *batch)
     m_busyNs.add(static_cast<std::uint64_t>(end - start));
     if (activity)
         activity->leave(m_index, start, end);
+    GraphRunner::bodyEnded(end);
 }
 
 void Consumer::handleSignal(Batch *batch)

@@ -4,6 +4,8 @@
 // restarts and abandoning: consumerrecovery.cpp.)
 #include "core/consumer.h"
 
+#include "core/graphrunner.h"
+
 #include <stdexcept>
 
 namespace beam {
@@ -143,7 +145,7 @@ void Consumer::runWithIo(Batch *batch, std::size_t from)
             if (!pass)
                 return; // the engine stopped: no graph to resume in (and this consumer may be gone)
             m_node.try_put(&m_resumeToken);
-            context.executor->notify();
+            context.runner->notify();
         });
         m_waiting = true;
         m_resumeArrived = false;

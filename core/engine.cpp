@@ -3,8 +3,7 @@
 
 #include "core/consumer.h"
 #include "core/enginecontext.h"
-#include "core/executor.h"
-#include "core/handover.h"
+#include "core/graphrunner.h"
 #include "core/producer.h"
 #include "core/router.h"
 #include "core/sampler.h"
@@ -48,7 +47,7 @@ struct Engine::Impl {
     explicit Impl(const PipelineConfig &initial)
         : config(initial)
         , context(initial)
-        , executor(static_cast<int>(tbb::info::default_concurrency()))
+        , runner(static_cast<int>(tbb::info::default_concurrency()), [this] { return context.eventsNeedNoCpu(); })
     { }
 
     void ensureConsumers(int count);
@@ -57,14 +56,6 @@ struct Engine::Impl {
     /// Tells the producers past `count` to stop and takes them out of `running`; join them with joinAll().
     std::vector<Producer *> stopProducersPast(int count);
     static void joinAll(const std::vector<Producer *> &leaving);
-    /// A producer's admitted batch: run here, left for the thread running inline, or handed to the executor.
-    void emit(Batch *batch);
-    /// Puts every batch waiting in `handover` into the graph; false when none waited.
-    bool putHandedOver();
-    /// How long a producer may run other producers' batches before it hands the rest to the executor threads.
-    static constexpr std::int64_t kInlineBudgetNs = 200'000;
-    /// A producer's batch (the events the limiter let through) enters the graph at the router.
-    void putIntoGraph(Batch *batch) { router->input().try_put(batch); }
 
     // Members are declared in the order they depend on each other and destroyed in reverse: whatever uses
     // another member is declared after it. Producers and the sampler come last (see there).
@@ -75,7 +66,7 @@ struct Engine::Impl {
     std::atomic<bool> stopNowRequested{false}; ///< requestStopNow(): a drain gives up waiting
 
     EngineContext context;
-    Executor executor; ///< declared before the graph: the graph uses its arena and context until destroyed
+    GraphRunner runner; ///< declared before the graph: the graph uses its arena and context until destroyed
     std::unique_ptr<tbb::flow::graph> graph;
     // The graph's nodes (docs/event-lifecycle.md): producers offer each event to the limiter and put the batch of
     // those it let through into the router, which partitions it over the consumers; whatever ends an event gives
@@ -85,13 +76,10 @@ struct Engine::Impl {
     std::atomic<int> createdConsumers{0};
     std::unique_ptr<Router> router;
     std::unique_ptr<Supervision> supervision;
-    /// Batches producers admitted and left for the one running the graph inline (emit()). Empty whenever no
-    /// producer is in emit(); declared before the producers, so it outlives them.
-    HandoverStack handover;
 
     // Declared last but one so they are destroyed first: a producer's destructor stops it (requestStop() wakes the
-    // context's limiter) and its emit callback uses the router and the executor, so every producer must be
-    // gone before the context, the executor, the graph and the router are.
+    // context's limiter) and its emit callback uses the runner and, through it, the graph, so every producer must
+    // be gone before the context, the runner, the graph and the router are.
     std::vector<std::unique_ptr<Producer>> producers; ///< every producer ever started (their counts stay)
     std::vector<Producer *> running; ///< the producers running now, guarded by `mutex`
 
@@ -99,8 +87,8 @@ struct Engine::Impl {
     /// stopped before they go.
     std::unique_ptr<Watchdog> watchdog;
     /// Reads everything above; declared after it all, so its thread is stopped before any of it goes.
-    Sampler sampler{{mutex, config, state, producers, running, context, executor, consumers, createdConsumers, router,
-        supervision}};
+    Sampler sampler{
+        {mutex, config, state, producers, running, context, runner, consumers, createdConsumers, router, supervision}};
 };
 
 void Engine::Impl::ensureConsumers(int count)
@@ -121,51 +109,11 @@ void Engine::Impl::setProducerCount(int count)
         const int index = static_cast<int>(producers.size());
         const int position = static_cast<int>(running.size());
         producers.push_back(
-            std::make_unique<Producer>(index, position, context, [this](Batch *batch) { emit(batch); }));
+            std::make_unique<Producer>(index, position, context, [this](Batch *batch) { runner.submit(batch); }));
         running.push_back(producers.back().get());
         running.back()->start();
     }
     joinAll(stopProducersPast(count));
-}
-
-void Engine::Impl::emit(Batch *batch)
-{
-    // Events with CPU work, or executor threads already running the graph: hand the batch over to them.
-    const bool noCpuWork = context.workUs.load(std::memory_order_relaxed) == 0
-        && (context.slowIndex.load(std::memory_order_relaxed) < 0
-            || context.slowFactor.load(std::memory_order_relaxed) <= 1);
-    if (!noCpuWork || executor.running()) {
-        putIntoGraph(batch);
-        executor.notify();
-        return;
-    }
-    // Otherwise route and process it on this thread, in microseconds, rather than wake another core (tens of
-    // microseconds on a virtual machine). Only one thread at a time runs the graph so: a producer that finds
-    // another doing it leaves its batch for that one (docs/executor.md has the numbers).
-    handover.push(batch);
-    for (;;) {
-        const auto result
-            = executor.tryRunHere([this] { putHandedOver(); }, [this] { return !handover.empty(); }, kInlineBudgetNs);
-        if (result == Executor::RunHere::Refused)
-            return; // the runner looks at the stack again once it lets go (HandoverStack)
-        if (result == Executor::RunHere::OutOfTime && putHandedOver())
-            executor.notify(); // back to pacing: the executor threads take the rest
-        if (handover.empty())
-            return;
-    }
-}
-
-bool Engine::Impl::putHandedOver()
-{
-    Batch *batch = handover.takeAll();
-    const bool any = batch != nullptr;
-    while (batch) {
-        Batch *next = batch->handoverNext;
-        batch->handoverNext = nullptr;
-        putIntoGraph(batch);
-        batch = next;
-    }
-    return any;
 }
 
 std::vector<Producer *> Engine::Impl::stopProducersPast(int count)
@@ -210,9 +158,9 @@ std::vector<ConfigError> Engine::start()
     d->context.seed = d->config.seed;
     d->context.apply(d->config);
     d->sampler.setInterval(d->config.intervalMs);
-    d->context.executor = &d->executor;
-    d->executor.arena().execute(
-        [this] { d->graph = std::make_unique<tbb::flow::graph>(d->executor.concurrentWaitContext()); });
+    d->context.runner = &d->runner;
+    d->runner.arena().execute(
+        [this] { d->graph = std::make_unique<tbb::flow::graph>(d->runner.concurrentWaitContext()); });
     d->router = std::make_unique<Router>(*d->graph, d->consumers, d->context);
     d->limiter = std::make_unique<Limiter>(*d->graph, EngineContext::thresholdFor(d->config));
     d->context.limiter = d->limiter.get();
@@ -226,7 +174,7 @@ std::vector<ConfigError> Engine::start()
     d->context.observer = d->supervision.get();
     d->sampler.begin(startNs);
     d->state = EngineState::Running;
-    d->executor.start(*d->graph);
+    d->runner.start(*d->graph, d->router->input()); // producers' batches enter at the router
     d->setProducerCount(d->config.producers);
     d->watchdog = std::make_unique<Watchdog>(*d->supervision, d->context, d->createdConsumers);
     d->watchdog->start();
@@ -294,8 +242,8 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
     d->context.timers.flush();
     d->context.gate.close(); // from here on, every put from outside the graph is refused
     d->context.timers.shutdown(); // runs what the flush left, joins the timer thread; later timers are dropped
-    d->executor.stop(); // each thread finishes its wait first
-    d->executor.runUntilIdle(); // whatever the threads left: the last tasks this graph runs
+    d->runner.stop(); // each thread finishes its wait first
+    d->runner.runUntilIdle(); // whatever the threads left: the last tasks this graph runs
     d->state = EngineState::Stopped;
     d->sampler.sample();
 }

@@ -4,7 +4,6 @@
 #include "core/deadletters.h"
 #include "core/event.h"
 #include "core/eventlog.h"
-#include "core/executor.h"
 #include "core/ledgerlock.h"
 #include "core/limiter.h"
 #include "core/pipelineconfig.h"
@@ -27,6 +26,8 @@
 #endif
 
 namespace beam {
+
+class GraphRunner;
 
 /// Under AddressSanitizer, marks an object's storage unusable once the object is destroyed, so that a thread
 /// still using it (a producer outliving the context it wakes) is reported at once instead of reading memory
@@ -172,6 +173,15 @@ struct EngineContext {
         timers.setFailureHandler([this](const std::string &what) { threadFailed("timer thread", what); });
     }
 
+    /// True when events cost no CPU per event (no work, no slow consumer): a producer may then run its batch
+    /// through the graph itself (GraphRunner's inline run). Any thread.
+    [[nodiscard]] bool eventsNeedNoCpu() const
+    {
+        return workUs.load(std::memory_order_relaxed) == 0
+            && (slowIndex.load(std::memory_order_relaxed) < 0 || slowFactor.load(std::memory_order_relaxed) <= 1);
+    }
+
+    /// Takes the live settings of `config`.
     void apply(const PipelineConfig &config)
     {
         ratePerProducer.store(config.rate.value_or(0), std::memory_order_relaxed);
@@ -200,7 +210,9 @@ struct EngineContext {
     LedgerLock ledger; ///< held by every change to a ledger count; the sampler reads them all in one cut
     Limiter *limiter = nullptr; ///< the back-pressure (set when the graph is built, before any thread uses it)
     TimerService timers;
-    Executor *executor = nullptr; ///< told about work put into the graph from outside it (timer callbacks)
+    /// Runs the graph: told about work put into it from outside (timer callbacks, signals) and about the router's
+    /// fan-out; every node body reports its end to it (GraphRunner::bodyEnded()).
+    GraphRunner *runner = nullptr;
     DeadLetterQueue deadLetters;
     EventLog events; ///< crashes, restarts, escalations, configuration changes: when and who
     ConsumerObserver *observer = nullptr; ///< the supervision tree, told when a consumer goes down

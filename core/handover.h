@@ -7,7 +7,7 @@
 
 namespace beam {
 
-/// Batches that producers admitted and left for the one thread running the graph inline (Executor::tryRunHere()):
+/// Batches that producers admitted and left for the one thread running the graph inline (GraphRunner::submit()):
 /// a lock-free stack, any number of pushers, any number of takers, each taker gets all at once.
 ///
 /// Why: with several producers, only one can run the graph on its own thread at a time. The others used to put
@@ -16,7 +16,7 @@ namespace beam {
 /// Now they leave the batch here, and whoever runs inline takes it on its next round.
 ///
 /// The hand-off cannot be lost: a pusher pushes, then tries to become the runner; a runner, after it stops
-/// being the runner, looks here again (see Engine's emit). Either the pusher becomes the runner, or the
+/// being the runner, looks here again (see GraphRunner::submit()). Either the pusher becomes the runner, or the
 /// runner's last look comes after the push and sees it.
 ///
 /// Threads: any.

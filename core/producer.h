@@ -24,7 +24,7 @@ namespace beam {
 /// second and never two in the same slot. It asks to wake early by how late its wake-ups come, learnt as it goes.
 ///
 /// Its thread records its busy time in a ThreadActivity (activity()): creating and handing over a batch, and
-/// any graph work it runs itself (Executor::tryRunHere()); never a wait for the limiter or for the clock.
+/// any graph work it runs itself (GraphRunner::submit()); never a wait for the limiter or for the clock.
 ///
 /// Threads: start(), requestStop() and join() from the owning thread; counters and activity() from any thread.
 class Producer

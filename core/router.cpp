@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/router.h"
 
+#include "core/graphrunner.h"
 #include "core/threadactivity.h"
 
 namespace beam {
@@ -18,8 +19,10 @@ Router::Router(tbb::flow::graph &graph, const std::array<std::unique_ptr<Consume
             // The node boundary: nothing may reach oneTBB (it would rethrow on an executor thread, unhandled).
             recover(batch);
         }
+        const std::int64_t end = nowNs();
         if (activity)
-            activity->leave(ThreadActivity::kOther, start, nowNs());
+            activity->leave(ThreadActivity::kOther, start, end);
+        GraphRunner::bodyEnded(end);
         return tbb::flow::continue_msg();
     })
 { }
@@ -42,6 +45,7 @@ void Router::route(Batch *batch)
         }
         part->events.push_back(event);
     }
+    int handed = 0;
     for (int i = 0; i < count; ++i) {
         auto &part = parts[static_cast<std::size_t>(i)];
         if (!part)
@@ -58,7 +62,12 @@ void Router::route(Batch *batch)
             throw;
         }
         static_cast<void>(part.release()); // now owned by the consumer's queue
+        ++handed;
     }
+    // The consumers' tasks sit in this thread's pool: with more than one, wake an idle executor thread to take
+    // some (cheap when none is idle, and nothing on a producer's inline run).
+    if (handed > 1 && m_context.runner)
+        m_context.runner->fannedOut();
     delete batch;
 }
 

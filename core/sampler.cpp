@@ -3,7 +3,7 @@
 
 #include "core/consumer.h"
 #include "core/enginecontext.h"
-#include "core/executor.h"
+#include "core/graphrunner.h"
 #include "core/processstats.h"
 #include "core/supervision.h"
 #include "core/threadactivity.h"
@@ -240,10 +240,11 @@ void Sampler::sampleLedger(Snapshot &s, const Ledger &ledger, std::int64_t now, 
         s.maxInFlightObserved = std::max(s.inFlight, limiter->maxInFlight());
     }
     s.safetyCapHit = m_sources.context.safetyCapHit.load();
-    s.exceptionsCaught += m_sources.executor.escapedExceptions();
-    const Executor::Counters handover = m_sources.executor.counters();
+    s.exceptionsCaught += m_sources.runner.escapedExceptions();
+    const GraphRunner::Counters handover = m_sources.runner.counters();
     s.handover = {handover.notified, handover.signalled, handover.wakeups, handover.pollHits, handover.sleeps,
-        handover.inlineRuns, handover.inlineRefused};
+        handover.inlineRuns, handover.inlineRefused, handover.fanOutWakes, handover.roundsCut, handover.sweeps,
+        m_sources.runner.sleeping()};
 }
 
 void Sampler::sampleRates(
@@ -331,9 +332,9 @@ std::shared_ptr<const Snapshot> Sampler::sample()
 
 void Sampler::sampleExecutorThreads(Snapshot &s, std::int64_t now, double dt)
 {
-    m_previous.executorBusy.resize(static_cast<std::size_t>(m_sources.executor.threadCount()));
-    for (int i = 0; i < m_sources.executor.threadCount(); ++i) {
-        s.threads.push_back(sampleThread(m_sources.executor.activity(i), "executor " + std::to_string(i),
+    m_previous.executorBusy.resize(static_cast<std::size_t>(m_sources.runner.threadCount()));
+    for (int i = 0; i < m_sources.runner.threadCount(); ++i) {
+        s.threads.push_back(sampleThread(m_sources.runner.activity(i), "executor " + std::to_string(i),
             ThreadSample::Kind::Executor, m_previous.executorBusy[static_cast<std::size_t>(i)], now, dt, m_startNs));
     }
 }

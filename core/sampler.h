@@ -39,7 +39,7 @@ public:
         const std::vector<std::unique_ptr<Producer>> &producers; ///< every producer ever started
         const std::vector<Producer *> &running; ///< the producers running now
         EngineContext &context; ///< admission, counters shared by the engine's threads
-        Executor &executor; ///< its threads' activity
+        GraphRunner &runner; ///< its threads' activity and hand-over counters
         const std::array<std::unique_ptr<Consumer>, Router::kMaxConsumers> &consumers; ///< created ones first
         const std::atomic<int> &createdConsumers; ///< how many consumers exist
         const std::unique_ptr<Router> &router; ///< null before start

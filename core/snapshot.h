@@ -190,7 +190,7 @@ struct Snapshot {
     std::shared_ptr<const Histogram> latencyHistogram;
 
     double cpuPercent = 0; ///< of one core, over the interval
-    /// How work was handed to the executor threads, cumulative since start (Executor::Counters; see
+    /// How work was handed to the executor threads, cumulative since start (GraphRunner::Counters; see
     /// docs/executor.md): what running with several producers costs beyond the events.
     struct Handover {
         std::uint64_t notified = 0; ///< batches and signals put in from outside for the executor threads
@@ -200,6 +200,10 @@ struct Snapshot {
         std::uint64_t sleeps = 0; ///< executor threads that polled in vain and slept
         std::uint64_t inlineRuns = 0; ///< batches a producer ran through the graph itself
         std::uint64_t inlineRefused = 0; ///< a producer found another running inline and handed over
+        std::uint64_t fanOutWakes = 0; ///< router fan-outs that told idle executor threads
+        std::uint64_t roundsCut = 0; ///< inline rounds that spent their budget mid-round and handed the rest over
+        std::uint64_t sweeps = 0; ///< executor threads told to look after inline runs anyway (safety net)
+        int sleepingNow = 0; ///< executor threads asleep when the snapshot was taken (not cumulative)
     };
     Handover handover; ///< how work reached the executor threads, since start
     std::uint64_t rssBytes = 0; ///< resident set of the process

@@ -3,7 +3,7 @@
 // and stop. Several of these only show their bug under AddressSanitizer (the dev-asan preset), which reports a
 // use of a destroyed EngineContext (see LifetimeCanary) or of a freed consumer.
 #include "core/engine.h"
-#include "core/executor.h"
+#include "core/graphrunner.h"
 #include "ledger.h"
 
 #include <oneapi/tbb/flow_graph.h>
@@ -172,14 +172,15 @@ private slots:
     /// every time without the fix.
     void testWorkBeforeTheThreadsStartIsRun()
     {
-        Executor executor(2);
+        GraphRunner executor(2, {});
         std::unique_ptr<tbb::flow::graph> graph;
         executor.arena().execute([&] { graph = std::make_unique<tbb::flow::graph>(executor.concurrentWaitContext()); });
         std::atomic<int> done{0};
         tbb::flow::function_node<int> node(*graph, tbb::flow::serial, [&](int) { done.fetch_add(1); });
         node.try_put(1);
         executor.notify();
-        executor.start(*graph);
+        tbb::flow::broadcast_node<Batch *> entry(*graph); // nothing is submitted
+        executor.start(*graph, entry);
         QTRY_COMPARE_WITH_TIMEOUT(done.load(), 1, 5000);
         executor.stop();
         executor.runUntilIdle();
@@ -192,7 +193,7 @@ private slots:
     void testOneGraphWaiterAtATime()
     {
         constexpr int kThreads = 4;
-        Executor executor(kThreads);
+        GraphRunner executor(kThreads, {});
         std::unique_ptr<tbb::flow::graph> graph;
         executor.arena().execute([&] { graph = std::make_unique<tbb::flow::graph>(executor.concurrentWaitContext()); });
         std::atomic<int> running{0};
@@ -206,7 +207,8 @@ private slots:
             running.fetch_sub(1);
             done.fetch_add(1);
         });
-        executor.start(*graph);
+        tbb::flow::broadcast_node<Batch *> entry(*graph); // nothing is submitted
+        executor.start(*graph, entry);
         constexpr int kPutters = 3;
         constexpr int kPuts = 4000;
         std::vector<std::thread> putters;
