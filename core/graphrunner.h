@@ -109,8 +109,9 @@ public:
     static constexpr std::int64_t kInlineBudgetNs = 200'000;
     /// How long an inline run may last before a round is cut in the middle: longer than kInlineBudgetNs, so a
     /// round that only drains what its put started is left alone (cutting at 200 us put the producer and both
-    /// executor threads on 2 cores when unthrottled: p99 0.3-0.7 ms instead of 9 us; docs/executor.md).
-    static constexpr std::int64_t kRoundCutNs = 1'000'000;
+    /// executor threads on 2 cores when unthrottled: p99 0.3-0.7 ms instead of 9 us; at 1 ms, p99 0.35-1.1 ms at
+    /// 2 and 4 consumers; at 5 ms, 21-31 us, as before the cut; docs/executor.md).
+    static constexpr std::int64_t kRoundCutNs = 5'000'000;
 
     /// The most threads ever found inside graph::wait_for_all() at once: 1 (or 0 before any wait). oneTBB's
     /// wait_for_all() writes fields of the graph that are not atomic, so only one thread at a time may call it.
