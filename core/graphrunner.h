@@ -164,8 +164,10 @@ private:
     /// One round: puts what waits in the hand-over stack into the graph and runs what that put made.
     /// Returns true when an executor thread took the marker (the round may have left tasks in this thread's pool).
     bool runRound(InlineRound &round);
-    /// Puts every batch waiting in the hand-over stack into the entry; false when none waited.
-    bool putHandedOver();
+    /// Puts every batch waiting in the hand-over stack into the entry, oldest first, then `last` if given; false
+    /// when none waited. One thread at a time (m_putMutex), so the graph receives batches in the order they left
+    /// the stack.
+    bool putHandedOver(Batch *last = nullptr);
     void cutRound(InlineRound &round);
     void wakeOne()
     {
@@ -202,6 +204,7 @@ private:
     /// Batches producers admitted and left for the one running the graph inline. Empty whenever no producer is
     /// in submit().
     HandoverStack m_handover;
+    std::mutex m_putMutex; ///< held while batches taken from m_handover (and one after them) are put
     alignas(64) std::atomic<std::uint64_t> m_submitted{0}; ///< notify() and fannedOut() calls: the work sequence
     alignas(64) std::atomic<int> m_sleeping{0};
     std::atomic<int> m_running{0}; ///< executor threads running graph tasks now
