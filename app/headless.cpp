@@ -21,6 +21,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 namespace beam {
@@ -151,8 +152,7 @@ void printFailure(const RunOutcome &outcome, const Snapshot &final, const Scenar
         std::fprintf(stderr, "beam-me-up: conservation broken: lost %lld, in flight after drain %lld\n",
             static_cast<long long>(final.lost), static_cast<long long>(final.inFlight));
     else if (!outcome.threadFailure.empty())
-        std::fprintf(stderr, "beam-me-up: error: %s (the run went on; exit %d)\n", outcome.threadFailure.c_str(),
-            int(ExitThreadFailed));
+        std::fprintf(stderr, "beam-me-up: error: %s (exit %d)\n", outcome.threadFailure.c_str(), int(ExitThreadFailed));
     else if (outcome.failedAssertions > 0)
         std::fprintf(stderr, "beam-me-up: %d assertion(s) of scenario '%s' failed\n", outcome.failedAssertions,
             qPrintable(scenario->name));
@@ -189,6 +189,8 @@ int runHeadless(const CommandLine &options)
     if (!startEndpoint(options, endpoint))
         return ExitUsage;
     Engine engine(config);
+    if (auto hook = Engine::testFaultHook(std::getenv("BEAM_TEST_FAULT")))
+        engine.setFaultHook(std::move(hook)); // tests of the whole program only
     if (scenario)
         engine.setRateWindow(Snapshot::kWindowS / std::max(1.0, options.speed));
     if (const auto errors = engine.start(); !errors.empty()) {

@@ -16,7 +16,11 @@
 #include <oneapi/tbb/version.h>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <mutex>
+#include <stdexcept>
+#include <string_view>
 #include <thread>
 
 namespace beam {
@@ -377,6 +381,29 @@ void Engine::setOutcomeSink(OutcomeSink *sink)
 void Engine::setFaultHook(std::function<void(FaultSite)> hook)
 {
     d->context.faultHook = std::move(hook);
+}
+
+std::function<void(FaultSite)> Engine::testFaultHook(const char *value)
+{
+    if (!value)
+        return {};
+    const std::string_view name(value);
+    FaultSite site = FaultSite::ProducerLoop;
+    if (name == "producer")
+        site = FaultSite::ProducerLoop;
+    else if (name == "timer")
+        site = FaultSite::TimerCallback;
+    else if (name == "consumer")
+        site = FaultSite::ConsumerBody;
+    else if (name == "sampler")
+        site = FaultSite::SamplerLoop;
+    else
+        return {};
+    auto thrown = std::make_shared<std::atomic<bool>>(false);
+    return [site, thrown](FaultSite at) {
+        if (at == site && !thrown->exchange(true))
+            throw std::runtime_error("BEAM_TEST_FAULT: thrown once by the test hook");
+    };
 }
 
 std::string Engine::failure() const

@@ -96,6 +96,11 @@ public:
     /// as "thread: what"; empty if none. Also logged as an engine event (EngineEvent::Kind::ThreadFailed).
     [[nodiscard]] std::string failure() const;
 
+    /// For tests of the whole program: the hook the environment variable BEAM_TEST_FAULT asks for, `value`
+    /// being producer, timer, consumer or sampler: it throws once, at the first time the engine passes that
+    /// site. Empty (no hook) when `value` is null, empty or none of those.
+    static std::function<void(FaultSite)> testFaultHook(const char *value);
+
 private:
     struct Impl;
     std::unique_ptr<Impl> d;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "enginebridge.h"
 
+#include <cstdlib>
 #include <thread>
 
 namespace beam {
@@ -66,6 +67,8 @@ void EngineBridge::start()
         return;
     auto engine = std::make_unique<Engine>(m_config);
     engine->setRateWindow(m_rateWindowS);
+    if (auto hook = Engine::testFaultHook(std::getenv("BEAM_TEST_FAULT")))
+        engine->setFaultHook(std::move(hook)); // tests of the whole program only
     if (const auto errors = engine->start(); !errors.empty()) {
         emit configRejected(QString::fromStdString(errors.front().message));
         return;

@@ -257,6 +257,7 @@ void MainWindow::connectControls()
     connect(m_controls, &ControlPanel::startRequested, this, [this] {
         m_history.clear();
         m_everLost = 0;
+        m_threadError.clear();
         m_bridge->start();
     });
     connect(m_controls, &ControlPanel::pauseToggled, this, [this] {
@@ -275,6 +276,7 @@ void MainWindow::connectControls()
         m_history.clear();
         m_events->clear();
         m_monitor.reset();
+        m_threadError.clear();
         m_charts->clearMarkers();
         m_charts->redraw(m_history);
     });
@@ -287,6 +289,7 @@ void MainWindow::connectControls()
         m_monitor.reset();
         m_warningCount = 0;
         m_everLost = 0;
+        m_threadError.clear();
     });
     connect(m_bridge, &EngineBridge::stateChanged, this, &MainWindow::showState);
     connect(m_bridge, &EngineBridge::configRejected, this,
@@ -481,11 +484,11 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     m_warnings->setVisible(!warnings.isEmpty());
     if (!warnings.isEmpty())
         m_warnings->setText(QStringLiteral("⚠ ") + warnings.join(QStringLiteral("\n⚠ ")));
-    // A thread outside the graph caught an exception: the run goes on, and the status bar says so until the
-    // next message (the Events tab keeps it).
+    // A thread outside the graph caught an exception: the run goes on, and the warning strip says so for the
+    // rest of the run (the Events tab lists each one).
     for (const auto &event : s.events) {
-        if (event.kind == EngineEvent::Kind::ThreadFailed)
-            statusBar()->showMessage(tr("Error: %1").arg(QString::fromStdString(event.what)));
+        if (event.kind == EngineEvent::Kind::ThreadFailed && m_threadError.isEmpty())
+            m_threadError = tr("error: %1").arg(QString::fromStdString(event.what));
     }
     if (std::abs(s.lost) > std::abs(m_everLost))
         m_everLost = s.lost; // never clamped: a negative count is as wrong as a positive one
@@ -538,6 +541,8 @@ void MainWindow::drawPanels()
 QStringList MainWindow::activeWarnings() const
 {
     QStringList lines;
+    if (!m_threadError.isEmpty())
+        lines << m_threadError;
     for (const auto &w : m_monitor.active())
         lines << QString::fromStdString(w.message);
     return lines;

@@ -171,6 +171,7 @@ private:
     int m_textPx = 13;
     QString m_styleTemplate;
     std::int64_t m_everLost = 0;
+    QString m_threadError; ///< the first exception a thread outside the graph caught this run (shown as a warning)
     QFont m_baseFont;
     QTimer *m_heartbeat = nullptr; ///< fires every 10 ms; how late it fires is how long the event loop stalled
     QElapsedTimer m_beat;

@@ -261,6 +261,29 @@ private slots:
         QVERIFY(json[QStringLiteral("max_in_flight_observed")].toInt() <= 200);
     }
 
+    void testThreadFailureExitsSix()
+    {
+        // A timer callback throws once (the test hook BEAM_TEST_FAULT): the timer thread's boundary catches it,
+        // the callback runs again, the run goes on and loses nothing, and the exit code and an error line say so.
+        QTemporaryDir dir;
+        const QString report = dir.filePath(QStringLiteral("r.json"));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("BEAM_TEST_FAULT"), QStringLiteral("timer"));
+        const auto r = run(
+            {QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("2"), QStringLiteral("--io-us"),
+                QStringLiteral("200"), QStringLiteral("--quiet"), QStringLiteral("--report-json"), report},
+            env);
+        QCOMPARE(r.exitCode, 6);
+        QVERIFY2(r.err.contains(QLatin1String("beam-me-up: error: timer thread: a timer callback threw")),
+            qPrintable(r.err));
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto json = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(json[QStringLiteral("lost")].toInt(), 0);
+        QCOMPARE(json[QStringLiteral("in_flight")].toInt(), 0);
+        QVERIFY(json[QStringLiteral("processed")].toInt() > 1000); // it went on
+    }
+
     void testCrashStormExitsFour()
     {
         QTemporaryDir dir;
