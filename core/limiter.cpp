@@ -54,8 +54,13 @@ Limiter::~Limiter() = default;
 
 void Limiter::admitted(std::int64_t passed, std::int64_t refused)
 {
-    if (refused > 0)
+    if (refused > 0) {
         m_refused.fetch_add(static_cast<std::uint64_t>(refused), std::memory_order_relaxed);
+        // The node refuses only at its threshold (counting the puts in progress, which all pass: its successor
+        // takes everything). The mirror below can miss that instant when a release lands between the puts and
+        // this call, so the refusal itself records it.
+        raise(m_countMax, threshold());
+    }
     if (passed == 0)
         return;
     const std::int64_t now = m_inFlight.fetch_add(passed, std::memory_order_seq_cst) + passed;
