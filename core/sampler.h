@@ -38,7 +38,7 @@ public:
         const std::atomic<EngineState> &state; ///< the engine's state
         const std::vector<std::unique_ptr<Producer>> &producers; ///< every producer ever started
         const std::vector<Producer *> &running; ///< the producers running now
-        EngineContext &context; ///< admission, counters shared by the engine's threads
+        EngineContext &context; ///< the limiter, the ledger lock and the settings shared by the engine's threads
         GraphRunner &runner; ///< its threads' activity and hand-over counters
         const std::array<std::unique_ptr<Consumer>, Router::kMaxConsumers> &consumers; ///< created ones first
         const std::atomic<int> &createdConsumers; ///< how many consumers exist

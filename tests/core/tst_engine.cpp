@@ -279,7 +279,7 @@ private slots:
         // flight up to its threshold, and admits nothing until enough of them end.
         PipelineConfig config;
         config.consumers = 2;
-        config.ioUs = 2000;
+        config.ioUs = 5000; // 400 events a second drain: in flight stays above the new bound for most of a second
         config.maxInFlight = 400;
         config.rate = 20000;
         Engine engine(config);
