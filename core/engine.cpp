@@ -90,6 +90,7 @@ struct Engine::Impl {
     /// Runs the hang watchdog over the consumers; declared after them and the supervision tree, so its thread is
     /// stopped before they go.
     std::unique_ptr<Watchdog> watchdog;
+    std::shared_ptr<FlightRecorder> recorder; ///< keeps every snapshot (the sampler adds them)
     /// Reads everything above; declared after it all, so its thread is stopped before any of it goes.
     Sampler sampler{
         {mutex, config, state, producers, running, context, runner, consumers, createdConsumers, router, supervision}};
@@ -143,7 +144,9 @@ void Engine::Impl::joinAll(const std::vector<Producer *> &leaving)
 
 Engine::Engine(const PipelineConfig &config)
     : d(std::make_unique<Impl>(config))
-{ }
+{
+    setRecorder(std::make_shared<FlightRecorder>());
+}
 
 Engine::~Engine()
 {
@@ -371,6 +374,17 @@ std::string Engine::notice() const
             + "); producers stopped before memory ran out";
     }
     return {};
+}
+
+std::shared_ptr<FlightRecorder> Engine::recorder() const
+{
+    return d->recorder;
+}
+
+void Engine::setRecorder(std::shared_ptr<FlightRecorder> recorder)
+{
+    d->recorder = recorder;
+    d->sampler.setRecorder(std::move(recorder));
 }
 
 void Engine::setOutcomeSink(OutcomeSink *sink)

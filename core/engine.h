@@ -3,6 +3,7 @@
 
 #include "core/deadletters.h"
 #include "core/event.h"
+#include "core/flightrecorder.h"
 #include "core/histogram.h"
 #include "core/pipelineconfig.h"
 #include "core/snapshot.h"
@@ -86,6 +87,11 @@ public:
     /// faster than written (--speed 4: 0.25 s, so that its captions' checks see what they would at speed 1).
     /// Any thread; from the next sample on.
     void setRateWindow(double seconds);
+
+    /// The flight recorder that keeps every snapshot of this run (docs/recording.md). Each engine makes its own
+    /// (FlightRecorder::Limits' defaults); setRecorder() before start() gives it another, or none (null).
+    [[nodiscard]] std::shared_ptr<FlightRecorder> recorder() const;
+    void setRecorder(std::shared_ptr<FlightRecorder> recorder);
 
     /// Observer of every final outcome (tests, inspection). Set before start(); costs a branch per event.
     void setOutcomeSink(OutcomeSink *sink);

@@ -374,6 +374,8 @@ void Sampler::publish(const std::shared_ptr<Snapshot> &snapshot)
     // to be a copy of the whole published snapshot, slices and all, emptied after: 6 MB copied into fresh pages
     // every sample with 64 producers, and two thirds of the process's page faults.)
     Snapshot &s = *snapshot;
+    if (m_recorder)
+        m_recorder->add(s); // under m_sampleMutex: in the order taken
     std::vector<std::vector<ThreadSlice>> recent;
     recent.reserve(s.threads.size());
     for (auto &t : s.threads)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/consumer.h"
+#include "core/flightrecorder.h"
 #include "core/histogram.h"
 #include "core/pipelineconfig.h"
 #include "core/producer.h"
@@ -62,6 +63,9 @@ public:
     void setInterval(int ms) { m_intervalMs.store(ms); }
     /// The window rates and ratios cover (Snapshot::windowS), from the next sample on.
     void setWindow(double seconds) { m_windowNs.store(static_cast<std::int64_t>(seconds * 1e9)); }
+
+    /// Every snapshot from now on is also kept by `recorder` (null: by none). Before start().
+    void setRecorder(std::shared_ptr<FlightRecorder> recorder) { m_recorder = std::move(recorder); }
 
     /// Takes a snapshot now and returns it (also appended to the history and made the newest).
     std::shared_ptr<const Snapshot> sample();
@@ -134,6 +138,7 @@ private:
     /// Snapshot::kWindowS). Begins with the run's start.
     std::deque<Previous> m_marks;
 
+    std::shared_ptr<FlightRecorder> m_recorder;
     mutable std::mutex m_historyMutex;
     std::deque<std::shared_ptr<const Snapshot>> m_history;
     std::shared_ptr<const Snapshot> m_latest;
