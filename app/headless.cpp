@@ -212,6 +212,12 @@ int runHeadless(const CommandLine &options)
         printScenario(*scenario, options);
         player.emplace(
             *scenario, stage, [&record] { return record.elapsedS(); }, options.speed);
+        if (const auto recorder = engine.recorder()) {
+            player->setMarkSink([&engine, recorder](LessonMark mark) {
+                mark.atS = engine.elapsedS();
+                recorder->addMark(std::move(mark));
+            });
+        }
     }
     ConsoleTelemetry console(options.quiet);
     console.printHeader(config);

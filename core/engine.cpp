@@ -376,6 +376,11 @@ std::string Engine::notice() const
     return {};
 }
 
+double Engine::elapsedS() const
+{
+    return d->startNs == 0 ? 0.0 : static_cast<double>(nowNs() - d->startNs) / 1e9;
+}
+
 std::shared_ptr<FlightRecorder> Engine::recorder() const
 {
     return d->recorder;

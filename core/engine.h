@@ -62,6 +62,9 @@ public:
     /// Idle before start(), then Running, Paused, Draining, Stopped.
     [[nodiscard]] EngineState state() const;
 
+    /// Seconds since start() on the clock of Snapshot::elapsedS (0 before start), for what is noted beside the
+    /// snapshots (a lesson's captions in the flight recorder).
+    [[nodiscard]] double elapsedS() const;
     /// The newest snapshot (never null once started).
     [[nodiscard]] std::shared_ptr<const Snapshot> latest() const;
     /// Snapshots kept, oldest first: those of the last five seconds (at most 500). Only the newest keeps the threads'

@@ -118,7 +118,7 @@ void FlightRecorder::add(const Snapshot &snapshot)
     m_bytes += record.bytes.capacity() + kRecordOverhead;
     m_records.push_back(std::move(record));
     for (const auto &event : snapshot.events)
-        m_eventMarks.push_back({event.atS, event.kind, event.consumer});
+        m_eventMarks.push_back({event.atS, event.kind, event.consumer, event.what == "hang"});
     trim();
 }
 
@@ -189,7 +189,7 @@ void FlightRecorder::load(const Recording &recording)
         m_bytes += record.bytes.capacity() + kRecordOverhead;
         m_records.push_back(std::move(record));
         for (const auto &event : snapshot.events)
-            m_eventMarks.push_back({event.atS, event.kind, event.consumer});
+            m_eventMarks.push_back({event.atS, event.kind, event.consumer, event.what == "hang"});
         trim();
     }
     for (const auto &mark : recording.marks)

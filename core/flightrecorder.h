@@ -73,6 +73,7 @@ public:
         double atS = 0;
         EngineEvent::Kind kind = EngineEvent::Kind::Crash;
         int consumer = -1;
+        bool hang = false; ///< a crash by the hang timeout
     };
     /// Every engine event kept, oldest first, as a mark (the whole event comes with its snapshot: at()).
     [[nodiscard]] std::vector<EventMark> eventMarks() const;

@@ -44,6 +44,7 @@ void ScenarioPlayer::start()
     m_playing = true;
     m_offsetS = 0;
     m_runStart = m_clock();
+    mark(LessonMark::Kind::Start, 0, -1, m_scenario.name);
     advance();
 }
 
@@ -83,6 +84,7 @@ void ScenarioPlayer::step()
         v.state = Verdict::State::Skipped;
         v.message = QStringLiteral("%1: not judged (jumped past it)").arg(v.assertion.text);
         v.atS = to;
+        mark(LessonMark::Kind::Verdict, to, v.caption, describe(v.assertion), QStringLiteral("skipped"), v.message);
         m_stage.judged(static_cast<int>(i), v);
     }
     m_offsetS = to;
@@ -139,6 +141,8 @@ void ScenarioPlayer::fire(int index, double atS)
         m_caption = index;
         m_shownAt[static_cast<std::size_t>(index)] = atS;
     }
+    mark(s.kind == ScenarioStep::Kind::Caption ? LessonMark::Kind::Caption : LessonMark::Kind::Step, atS, index,
+        s.kind == ScenarioStep::Kind::Caption ? s.caption : s.describe());
     m_stage.apply(s, index);
     if (s.kind == ScenarioStep::Kind::Action && s.action == ScenarioStep::Action::PauseLesson && m_honourLessonPauses)
         pause();
@@ -271,7 +275,16 @@ void ScenarioPlayer::decide(std::size_t index, const AssertionResult &result, do
     v.message = result.message;
     v.actual = result.actual;
     v.atS = atS;
+    mark(LessonMark::Kind::Verdict, atS, v.caption, describe(v.assertion),
+        result.passed ? QStringLiteral("passed") : QStringLiteral("failed"), v.message);
     m_stage.judged(static_cast<int>(index), v);
+}
+
+void ScenarioPlayer::mark(LessonMark::Kind kind, double lessonS, int step, const QString &text,
+    const QString &verdict, const QString &detail) const
+{
+    if (m_markSink)
+        m_markSink({0, lessonS, kind, step, text.toStdString(), verdict.toStdString(), detail.toStdString()});
 }
 
 void ScenarioPlayer::finish(const QJsonObject &final, const QString &why)
@@ -309,6 +322,7 @@ void ScenarioPlayer::finish(const QJsonObject &final, const QString &why)
     m_finished = true;
     m_playing = false;
     m_offsetS = end;
+    mark(LessonMark::Kind::End, end, -1, {}, {}, why);
 }
 
 void ScenarioPlayer::abandon()
@@ -318,6 +332,7 @@ void ScenarioPlayer::abandon()
     m_offsetS = position();
     m_finished = true;
     m_playing = false;
+    mark(LessonMark::Kind::End, m_offsetS, -1, {}, {}, QStringLiteral("stopped"));
 }
 
 int ScenarioPlayer::passed() const

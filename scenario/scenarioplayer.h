@@ -5,6 +5,8 @@
 #include "junit.h"
 #include "scenario.h"
 
+#include "core/recording.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -81,6 +83,9 @@ public:
     void finish(const QJsonObject &final, const QString &why = {});
     /// Stops the lesson where it is without judging the rest (the engine was reset under it).
     void abandon();
+    /// Told of each thing the lesson does or decides as it happens (start, steps, captions, verdicts, end), for
+    /// a flight recorder; the sink sets LessonMark::atS from the engine's clock.
+    void setMarkSink(std::function<void(LessonMark)> sink) { m_markSink = std::move(sink); }
     /// pause_lesson steps stop the lesson clock (the window: the teacher resumes); otherwise they are only
     /// reported (headless: nobody is there to resume).
     void setHonourLessonPauses(bool honour) { m_honourLessonPauses = honour; }
@@ -117,6 +122,8 @@ private:
         const QString &path, double from, double to, const Assertion *truthOf = nullptr) const;
     [[nodiscard]] AssertionResult judgeStretch(const Verdict &verdict, double until) const;
     void decide(std::size_t index, const AssertionResult &result, double atS);
+    void mark(LessonMark::Kind kind, double lessonS, int step, const QString &text, const QString &verdict = {},
+        const QString &detail = {}) const;
 
     Scenario m_scenario;
     ScenarioStage &m_stage;
@@ -138,6 +145,7 @@ private:
     std::vector<int> m_shownAfter; ///< by timeline index: the caption on screen before it, -1 if none
     std::vector<bool> m_conditionFired; ///< by timeline index: a conditional step that fired
     bool m_honourLessonPauses = false;
+    std::function<void(LessonMark)> m_markSink;
 };
 
 } // namespace beam

@@ -448,13 +448,16 @@ bool ChartPanel::setTimeTicks(Plot &plot, double from, double to, bool mayRelabe
     return true;
 }
 
-void ChartPanel::redraw(const TelemetryHistory &history)
+void ChartPanel::redraw(const TelemetryHistory &history, std::optional<double> cursorS)
 {
     if (m_frozen)
         return;
+    m_cursorS = cursorS;
     foldEmpty(history);
-    // The time axis grows with the run until it spans the window, then scrolls.
-    const double now = history.lastTime();
+    // The time axis grows with the run until it spans the window, then scrolls; at a cursor, it shows the window
+    // with the cursor three quarters along (or as far as the run allows).
+    const double last = history.lastTime();
+    const double now = cursorS ? std::clamp(*cursorS + 0.25 * m_windowS, std::min<double>(last, m_windowS), last) : last;
     const double from = std::max(0.0, now - m_windowS);
     const double to = std::max(now, from + std::min<double>(m_windowS, 10.0));
     // New time labels lay their chart out again: 6-7 ms a chart at 1920x1080, 40 ms when all six change in one
@@ -475,7 +478,7 @@ void ChartPanel::redraw(const TelemetryHistory &history)
         // 6,000, for some 800 pixels. Each 5 px column keeps its lowest and highest sample, so spikes stay.
         const int buckets = std::max(20, static_cast<int>(plot.chart->plotArea().width() / kPxPerBucket));
         for (const Line &l : plot.lines) {
-            auto points = history.points(l.spec.series, m_windowS);
+            auto points = history.points(l.spec.series, from, now);
             points.removeIf([](const QPointF &p) { return !std::isfinite(p.y()); }); // no value then: no line
             if (m_smoothing && l.spec.smoothable)
                 points = smoothed(points);
@@ -515,6 +518,33 @@ void ChartPanel::redraw(const TelemetryHistory &history)
         }
     }
     placeMarkers();
+    placeCursor();
+}
+
+void ChartPanel::placeCursor()
+{
+    if (m_cursorLines.empty()) {
+        for (const Plot &plot : m_plots) {
+            auto *line = new QLineSeries;
+            line->setName(tr("time cursor"));
+            plot.chart->addSeries(line);
+            line->attachAxis(plot.x);
+            line->attachAxis(plot.y);
+            for (QLegendMarker *legend : plot.chart->legend()->markers(line))
+                legend->setVisible(false);
+            m_cursorLines.push_back(line);
+        }
+    }
+    const QColor ink = visual::ink(visual::Ink::Primary, m_dark);
+    for (std::size_t i = 0; i < m_cursorLines.size(); ++i) {
+        QLineSeries *line = m_cursorLines[i];
+        line->setPen(QPen(ink, std::max(2.0, m_textPx / 8.0)));
+        line->setVisible(m_cursorS.has_value());
+        if (m_cursorS) {
+            const QCategoryAxis *y = m_plots[i].y;
+            line->replace({QPointF(*m_cursorS, y->max()), QPointF(*m_cursorS, y->min())});
+        }
+    }
 }
 
 QString ChartPanel::title(Chart chart) const

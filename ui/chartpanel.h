@@ -8,6 +8,7 @@
 #include <QWidget>
 
 #include <utility>
+#include <optional>
 #include <vector>
 
 QT_BEGIN_NAMESPACE
@@ -51,7 +52,11 @@ public:
     void setSmoothing(bool on);
     /// Colours for a light or dark window, fonts for a desk or a projector (pixel size of the smallest text).
     void setLook(bool dark, int textPx);
-    void redraw(const TelemetryHistory &history);
+    /// Draws the last window of `history`; with a time cursor, the window around it (the cursor three quarters
+    /// along, where the run is long enough) and a solid line across every chart at its time.
+    void redraw(const TelemetryHistory &history, std::optional<double> cursorS = std::nullopt);
+    /// The time cursor's line, where it is drawn (none: live).
+    [[nodiscard]] std::optional<double> cursorLine() const { return m_cursorS; }
     /// Points currently shown by one series (for tests).
     [[nodiscard]] int pointCount(Series series) const;
     /// A chart's title as shown ("Throughput, events/s"): the names lessons use for it.
@@ -152,6 +157,9 @@ private:
         std::vector<QLineSeries *> lines; ///< one per chart
     };
     std::vector<Marker> m_markers;
+    std::vector<QLineSeries *> m_cursorLines; ///< one per chart
+    std::optional<double> m_cursorS;
+    void placeCursor();
     std::vector<Plot> m_plots;
     int m_windowS = 60;
     bool m_frozen = false;

@@ -74,9 +74,16 @@ void EngineBridge::start()
         return;
     }
     m_engine = std::move(engine);
+    m_recorder = m_engine->recorder();
     m_lastSequence = 0;
     m_poll.start();
     poll();
+}
+
+double EngineBridge::elapsedS() const
+{
+    const Engine *engine = m_engine ? m_engine.get() : m_stopping.get();
+    return engine ? engine->elapsedS() : 0.0;
 }
 
 void EngineBridge::pause()
@@ -140,6 +147,7 @@ void EngineBridge::reset()
     if (m_stopping)
         m_stopping->requestStopNow(); // the run is forgotten: no reason to wait for its drain
     m_latest.reset();
+    m_recorder.reset();
     m_lastSequence = 0;
     m_poll.stop();
     m_lastState = EngineState::Idle;

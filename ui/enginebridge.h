@@ -33,6 +33,11 @@ public:
     [[nodiscard]] EngineState state() const;
     [[nodiscard]] Engine *engine() const { return m_engine.get(); }
     [[nodiscard]] SnapshotPtr latest() const { return m_latest; }
+    /// The flight recorder of the run shown: the engine's, kept after it stopped until the next run or a reset
+    /// (null before the first start and after a reset).
+    [[nodiscard]] std::shared_ptr<FlightRecorder> recorder() const { return m_recorder; }
+    /// Seconds since the run shown started, on the snapshots' clock (0 with no engine).
+    [[nodiscard]] double elapsedS() const;
     /// Milliseconds a configuration change waits for quiet before it reaches the engine.
     static constexpr int kApplyDelayMs = 120;
 
@@ -81,6 +86,7 @@ private:
     };
     std::vector<Retiring> m_retiring;
     SnapshotPtr m_latest;
+    std::shared_ptr<FlightRecorder> m_recorder;
     std::uint64_t m_lastSequence = 0;
     EngineState m_lastState = EngineState::Idle;
     QTimer m_poll;

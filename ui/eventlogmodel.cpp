@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "eventlogmodel.h"
 
+#include <algorithm>
+
 #include <QBrush>
 #include <QColor>
 
@@ -81,12 +83,37 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
             return {};
         }
     }
+    if (role == Qt::ForegroundRole && m_cursor && row.atS > *m_cursor + 1e-9)
+        return QBrush(QColor(150, 150, 150));
     if (role == Qt::ForegroundRole
         && (row.kind == EngineEvent::Kind::GaveUp || row.kind == EngineEvent::Kind::Escalation))
         return QBrush(QColor(200, 40, 40));
     if (role == Qt::ToolTipRole)
         return QStringLiteral("%1 s · %2 · %3").arg(row.atS, 0, 'f', 3).arg(row.who, row.what);
     return {};
+}
+
+void EventLogModel::setCursorAt(std::optional<double> atS)
+{
+    if (atS == m_cursor)
+        return;
+    m_cursor = atS;
+    if (!m_rows.empty())
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1), {Qt::ForegroundRole});
+}
+
+int EventLogModel::rowAtCursor() const
+{
+    if (!m_cursor)
+        return rowCount() - 1;
+    const auto after = std::upper_bound(
+        m_rows.begin(), m_rows.end(), *m_cursor + 1e-9, [](double t, const Row &r) { return t < r.atS; });
+    return static_cast<int>(after - m_rows.begin()) - 1;
+}
+
+bool EventLogModel::afterCursor(int row) const
+{
+    return m_cursor && row >= 0 && row < rowCount() && m_rows[static_cast<std::size_t>(row)].atS > *m_cursor + 1e-9;
 }
 
 QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 
 #include <deque>
+#include <optional>
 
 namespace beam {
 
@@ -37,6 +38,12 @@ public:
 
     /// A row's time, seconds since the run started.
     [[nodiscard]] double timeAt(int row) const;
+    /// The time cursor (none: live). Rows after it are drawn faint: at that moment they had not happened.
+    void setCursorAt(std::optional<double> atS);
+    /// The last row at or before the cursor (the last row when live), or -1.
+    [[nodiscard]] int rowAtCursor() const;
+    /// Whether `row` happened after the cursor.
+    [[nodiscard]] bool afterCursor(int row) const;
 
 private:
     struct Row {
@@ -46,6 +53,7 @@ private:
         EngineEvent::Kind kind = EngineEvent::Kind::Crash;
     };
     std::deque<Row> m_rows;
+    std::optional<double> m_cursor;
 };
 
 } // namespace beam

@@ -145,6 +145,13 @@ void LessonPanel::play(const Scenario &scenario, double speed)
         scenario, static_cast<ScenarioStage &>(*this),
         [this] { return static_cast<double>(m_clock.nsecsElapsed()) / 1e9; }, speed);
     m_player->setHonourLessonPauses(m_honourLessonPauses); // a teacher is there to press Play lesson
+    // What the lesson shows and decides goes beside the run's snapshots, for the time cursor and a recording.
+    m_player->setMarkSink([this](LessonMark mark) {
+        if (const auto recorder = m_bridge->recorder()) {
+            mark.atS = m_bridge->elapsedS();
+            recorder->addMark(std::move(mark));
+        }
+    });
     const Scenario &played = m_player->scenario();
     // Played faster, the figures' window shrinks with every other time, so a check sees what it would at speed 1.
     m_bridge->setRateWindow(Snapshot::kWindowS / std::max(1.0, speed));
@@ -211,7 +218,17 @@ void LessonPanel::restart()
 
 void LessonPanel::setCaptionText(const QString &text)
 {
+    m_liveCaption = text;
+    if (m_moment)
+        return; // the cursor's moment stays on screen; this comes back with live
     m_caption->setText(text);
+    fitCaption();
+}
+
+void LessonPanel::showMoment(const std::optional<QString> &text)
+{
+    m_moment = text.has_value();
+    m_caption->setText(!text ? m_liveCaption : text->isEmpty() ? tr("(no caption on screen at that moment)") : *text);
     fitCaption();
 }
 
@@ -296,7 +313,7 @@ void LessonPanel::tick()
         m_player->finish(final);
         m_tick.stop();
         const auto [passed, failed] = verdicts();
-        setCaptionText(m_caption->text() + QStringLiteral("\n\n")
+        setCaptionText(m_liveCaption + QStringLiteral("\n\n")
             + tr("End of the lesson: %1 of %2 expectations held. The pipeline keeps running; Replay lesson plays "
                  "it again.")
                   .arg(passed)

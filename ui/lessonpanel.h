@@ -45,6 +45,11 @@ public:
     [[nodiscard]] bool loaded() const { return m_player.has_value(); }
     /// Shows `text` as the caption, whole: the label is as tall as the text needs at its width.
     void setCaptionText(const QString &text);
+    /// The time cursor's moment: the caption that was on screen then (`text`: empty when none was) and the
+    /// verdicts that had fallen by then under it; nullopt: live again, the lesson's own caption back.
+    void showMoment(const std::optional<QString> &text);
+    /// True while a past moment's caption is shown.
+    [[nodiscard]] bool showingMoment() const { return m_moment; }
     /// Whether pause_lesson steps stop the lesson clock (a teacher resumes it); off for unattended runs.
     void setHonourLessonPauses(bool honour);
     [[nodiscard]] double position() const { return m_player ? m_player->position() : 0.0; }
@@ -119,6 +124,8 @@ private:
     QToolButton *m_expectFold = nullptr;
     QToolButton *m_rhoFold = nullptr;
     bool m_honourLessonPauses = true;
+    bool m_moment = false; ///< a past moment's caption is shown (showMoment())
+    QString m_liveCaption; ///< the lesson's own caption, shown again when the cursor goes live
     int m_shownCaption = 0; ///< the number of the caption on screen, 0 for none
     QStringList m_markerLabels; ///< by timeline index: the number of the caption a step's marker belongs to
 };

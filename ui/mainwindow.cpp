@@ -8,6 +8,8 @@
 #include "schedulersview.h"
 #include "statelegend.h"
 #include "stattiles.h"
+#include "timecursor.h"
+#include "timelinebar.h"
 #include "topologyview.h"
 #include "visualstyle.h"
 
@@ -143,8 +145,12 @@ void MainWindow::createViews()
     eventTable->horizontalHeader()->setStretchLastSection(true);
     eventTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     eventTable->setWordWrap(true);
-    connect(m_events, &QAbstractItemModel::rowsInserted, eventTable, [eventTable] { eventTable->scrollToBottom(); });
+    connect(m_events, &QAbstractItemModel::rowsInserted, eventTable, [this, eventTable] {
+        if (m_cursor->live())
+            eventTable->scrollToBottom();
+    });
     m_views->addTab(eventTable, tr("Events"));
+    m_eventTable = eventTable;
 }
 
 /// The tiles, the warnings line, and the charts beside the tabs in a splitter.
@@ -169,13 +175,19 @@ void MainWindow::createCentralWidget()
     m_warnings->setWordWrap(true);
     m_warnings->hide();
     m_tiles = new StatTiles;
+    createTimeline();
+    // Clicking an event (or moving through the list) takes every view to its moment.
+    connect(m_eventTable, &QAbstractItemView::clicked, this,
+        [this](const QModelIndex &index) { m_cursor->moveTo(m_events->timeAt(index.row())); });
     auto *central = new QWidget;
     auto *centralLayout = new QVBoxLayout(central);
     centralLayout->setContentsMargins(4, 4, 4, 0);
     centralLayout->setSpacing(4);
+    centralLayout->addWidget(m_pastBanner);
     centralLayout->addWidget(m_tiles);
     centralLayout->addWidget(m_warnings);
     centralLayout->addWidget(m_split, 1);
+    centralLayout->addWidget(m_timelineRow);
     setCentralWidget(central);
 }
 
@@ -382,15 +394,10 @@ void MainWindow::buildFileMenu()
 void MainWindow::buildViewMenu()
 {
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    m_freezeAction = view->addAction(tr("&Freeze charts"));
-    m_freezeAction->setCheckable(true);
-    m_freezeAction->setShortcut(QKeySequence(Qt::Key_F));
-    m_freezeAction->setToolTip(tr("Freeze the charts; the engine runs on and the history keeps growing."));
-    connect(m_freezeAction, &QAction::toggled, this, [this](bool on) {
-        m_charts->setFrozen(on);
-        if (!on)
-            m_charts->redraw(m_history);
-    });
+    view->addAction(m_freezeAction);
+    view->addAction(m_pauseEngineAction);
+    view->addAction(m_liveAction);
+    view->addSeparator();
     m_smoothAction = view->addAction(tr("&Smooth noisy series"));
     m_smoothAction->setCheckable(true);
     m_smoothAction->setToolTip(tr("Draw rates and latency as a one-second moving average."));
@@ -480,6 +487,8 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     // run under the badge).
     m_warningCount += static_cast<int>(m_monitor.observe(s).size());
     m_lessons->setWarningCount(m_warningCount);
+    if (m_replayPath.isEmpty() && m_bridge->recorder() && m_bridge->recorder() != m_cursor->recorder())
+        m_cursor->setRecorder(m_bridge->recorder()); // a new run: live, on its recorder
     const QStringList warnings = activeWarnings();
     m_warnings->setVisible(!warnings.isEmpty());
     if (!warnings.isEmpty())
@@ -493,6 +502,10 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
     if (std::abs(s.lost) > std::abs(m_everLost))
         m_everLost = s.lost; // never clamped: a negative count is as wrong as a positive one
     m_shown = snapshot;
+    if (!m_cursor->live()) {
+        refreshTimeline(false); // the views stay at the cursor's moment; the timeline grows
+        return;
+    }
     // The charts, tiles and status bar redraw at most five times a second: redrawing six charts (new points and
     // a scrolled time axis) is most of the window's CPU, a number that changes ten times a second is harder to
     // read, and at 5 Hz a chart still moves as the eye follows it. The topology is drawn with them, from the same
@@ -507,14 +520,19 @@ void MainWindow::showSnapshot(const SnapshotPtr &snapshot)
 
 void MainWindow::drawPanels()
 {
-    if (!m_shown)
+    const SnapshotPtr shown = shownSnapshot();
+    if (!shown)
         return;
-    const Snapshot &s = *m_shown;
+    const Snapshot &s = *shown;
     QElapsedTimer redraw;
     redraw.start();
     const auto measured = qScopeGuard([&] { m_maxRedrawMs = std::max(m_maxRedrawMs, redraw.elapsed()); });
-    m_tiles->showSnapshot(s, littlesLaw({m_recent.begin(), m_recent.end()}));
-    m_charts->redraw(m_history);
+    if (m_cursor->live())
+        m_tiles->showSnapshot(s, littlesLaw({m_recent.begin(), m_recent.end()}));
+    else
+        m_tiles->showSnapshot(s, littlesLaw(m_cursor->recent(LittlesRule{}.trendS + 0.5)));
+    m_charts->redraw(m_history, m_cursor->at());
+    refreshTimeline(false);
     m_topology->showSnapshot(s);
     m_schedulers->showSnapshot(s);
     m_lessons->showReadouts(s);
@@ -589,6 +607,13 @@ void MainWindow::showState(EngineState state)
     static const char *names[] = {"idle", "running", "paused", "draining", "stopped"};
     m_state->setText(tr("engine: %1").arg(QLatin1String(names[static_cast<int>(state)])));
     m_controls->setRunning(state == EngineState::Running || state == EngineState::Paused, state == EngineState::Paused);
+    if (m_replayPath.isEmpty()) {
+        const QSignalBlocker quiet(m_pauseEngineAction);
+        m_pauseEngineAction->setChecked(state == EngineState::Paused);
+        m_pauseEngineAction->setEnabled(state == EngineState::Running || state == EngineState::Paused);
+    }
+    if (!m_cursor->live())
+        showPastBanner();
 }
 
 bool MainWindow::exportCsv(const QString &path) const
@@ -774,6 +799,8 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_split && event->type() == QEvent::Resize)
         m_splitTimer->start(); // after the layout that resized it has run
+    if (keepsArrowKeys(watched, event))
+        return true;
     return QMainWindow::eventFilter(watched, event);
 }
 
@@ -838,6 +865,7 @@ void MainWindow::applyLook()
     // that would stretch the window runs).
     keepOnScreen();
     m_schedulers->setLook(m_dark, m_textPx);
+    m_timeline->setLook(m_dark, m_textPx);
     // On a projector the tiles carry the totals and the topology takes the larger share: it is the hero.
     m_totals->setVisible(!m_presentation);
     const int width = std::max(m_split->width(), 800);

@@ -20,6 +20,7 @@ class QAction;
 class QSplitter;
 class QTimer;
 class QDockWidget;
+class QTableView;
 QT_END_NAMESPACE
 
 namespace beam {
@@ -31,6 +32,8 @@ class StatTiles;
 class SchedulersView;
 class EventLogModel;
 class TopologyView;
+class TimeCursor;
+class TimelineBar;
 
 /// The window: controls on the left, live charts and the topology in the middle, totals and a conservation
 /// badge in the status bar. Holds no logic worth testing on its own: that lives in the bridge, the history,
@@ -49,6 +52,15 @@ public:
     [[nodiscard]] TopologyView *topology() const { return m_topology; }
     [[nodiscard]] LessonPanel *lessons() const { return m_lessons; }
     [[nodiscard]] StatTiles *tiles() const { return m_tiles; }
+    [[nodiscard]] SchedulersView *schedulers() const { return m_schedulers; }
+    [[nodiscard]] EventLogModel *eventLog() const { return m_events; }
+    /// The one time cursor every view follows (docs/recording.md).
+    [[nodiscard]] TimeCursor *timeCursor() const { return m_cursor; }
+    [[nodiscard]] TimelineBar *timeline() const { return m_timeline; }
+    /// The snapshot the screen shows now: the newest, or the one under the time cursor.
+    [[nodiscard]] SnapshotPtr shownSnapshot() const;
+    /// The banner over the tiles while the view is not live ("viewing 5.0 s ..."); empty when live.
+    [[nodiscard]] QString pastBannerText() const;
     [[nodiscard]] QDockWidget *controlsDock() const { return m_controlsDock; }
     /// The help window, while it is open.
     [[nodiscard]] QDialog *helpWindow() const { return m_help; }
@@ -110,6 +122,13 @@ private:
     void createTimers();
     void showSnapshot(const SnapshotPtr &snapshot);
     void drawPanels();
+    // The time cursor (mainwindowtime.cpp).
+    void createTimeline();
+    void createTimeKeys();
+    void cursorMoved();
+    void refreshTimeline(bool force);
+    void showPastBanner();
+    bool keepsArrowKeys(QObject *watched, QEvent *event) const;
     void showState(EngineState state);
     void showAbout();
     void applyLook();
@@ -158,7 +177,17 @@ private:
     QAction *m_presentationAction = nullptr;
     QAction *m_fullScreenAction = nullptr;
     QAction *m_controlsAction = nullptr;
-    QAction *m_freezeAction = nullptr;
+    QAction *m_freezeAction = nullptr; ///< Freeze view: the cursor stays, the engine runs on
+    QAction *m_pauseEngineAction = nullptr; ///< Pause engine: the engine pauses and the view freezes
+    QAction *m_liveAction = nullptr;
+    TimeCursor *m_cursor = nullptr;
+    TimelineBar *m_timeline = nullptr;
+    QWidget *m_timelineRow = nullptr;
+    QLabel *m_pastBanner = nullptr;
+    QTableView *m_eventTable = nullptr;
+    QString m_replayPath; ///< the recording shown, in replay (no engine runs); empty otherwise
+    qint64 m_timelineMarksAt = 0; ///< when the timeline's marks were last gathered (ms since the epoch)
+    SnapshotPtr m_cursorShown; ///< the snapshot under the cursor last drawn
     QAction *m_smoothAction = nullptr;
     bool m_dark = false;
     bool m_darkChosen = false; ///< the user picked light or dark; otherwise the system's palette decides

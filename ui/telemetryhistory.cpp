@@ -104,6 +104,15 @@ QList<QPointF> TelemetryHistory::points(Series series, double windowS) const
     return out;
 }
 
+QList<QPointF> TelemetryHistory::points(Series series, double fromS, double toS) const
+{
+    QList<QPointF> out;
+    auto it = std::lower_bound(m_rows.begin(), m_rows.end(), fromS, [](const Row &r, double t) { return r.t < t; });
+    for (; it != m_rows.end() && it->t <= toS; ++it)
+        out.append(QPointF(it->t, it->values[index(series)]));
+    return out;
+}
+
 double TelemetryHistory::maxOf(Series series, double windowS) const
 {
     double high = 0;

@@ -46,6 +46,8 @@ public:
 
     /// Points (elapsed seconds, value) of one series over the last `windowS` seconds.
     [[nodiscard]] QList<QPointF> points(Series series, double windowS) const;
+    /// Points of one series from `fromS` to `toS` (elapsed seconds, inclusive).
+    [[nodiscard]] QList<QPointF> points(Series series, double fromS, double toS) const;
     /// Highest value of a series over the window (0 when empty).
     [[nodiscard]] double maxOf(Series series, double windowS) const;
 

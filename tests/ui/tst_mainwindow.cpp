@@ -11,6 +11,9 @@
 #include "schedulersview.h"
 #include "stattiles.h"
 #include "telemetryhistory.h"
+#include "timecursor.h"
+#include "timelinebar.h"
+#include "eventlogmodel.h"
 #include "topologyview.h"
 #include "visualstyle.h"
 
@@ -39,6 +42,7 @@
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -655,6 +659,97 @@ private slots:
         QCOMPARE(window.charts()->markerCount(), 0);
         QCOMPARE(window.controls()->config().consumers, 3);
         QVERIFY(lesson->playing());
+    }
+
+    /// The time cursor: a lesson plays, the engine is paused, the cursor goes back to when consumer 0 slowed;
+    /// every view shows that moment, and what the tiles and the topology show is what views fed the recorded
+    /// snapshot of that time show. End returns to live.
+    void testTimeCursorShowsTheRecordedMomentEverywhere()
+    {
+        MainWindow window;
+        window.resize(1920, 1080);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto lesson = loadScenario(QStringLiteral(":/lessons/slow-consumer.json"));
+        QVERIFY(std::holds_alternative<Scenario>(lesson));
+        window.playScenario(std::get<Scenario>(lesson), 2.0); // consumer 0 slows at 2.5 s
+        QTRY_VERIFY_WITH_TIMEOUT(window.timeCursor()->recorder() && window.timeCursor()->recorder()->lastS() > 5.0, 20000);
+        auto recorder = window.timeCursor()->recorder();
+        QVERIFY(window.timeCursor()->live());
+
+        // Pause engine: the engine pauses and the view freezes at the newest snapshot.
+        QTest::keyClick(&window, Qt::Key_P);
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Paused, 3000);
+        QVERIFY(!window.timeCursor()->live());
+        QVERIFY(window.pastBannerText().contains(QStringLiteral("paused")));
+
+        window.timeCursor()->moveTo(2.5);
+        const double at = *window.timeCursor()->at();
+        const std::size_t index = recorder->indexAt(2.5);
+        QCOMPARE(at, recorder->timeOf(index));
+        QVERIFY(at <= 2.5 && at > 2.5 - 0.2);
+        const auto recorded = recorder->at(index);
+        QCOMPARE(window.shownSnapshot()->sequence, recorded->sequence);
+
+        // The tiles and the topology show what they show when fed the recorded snapshot.
+        StatTiles tiles;
+        tiles.showSnapshot(*recorded, littlesLaw(recorder->between(at - LittlesRule{}.trendS - 0.5, at)));
+        for (int t = 0; t < static_cast<int>(StatTiles::Tile::Count); ++t) {
+            const auto tile = static_cast<StatTiles::Tile>(t);
+            QCOMPARE(window.tiles()->value(tile), tiles.value(tile));
+            QCOMPARE(window.tiles()->detail(tile), tiles.detail(tile));
+        }
+        TopologyView topology;
+        topology.resize(window.topology()->size());
+        topology.showSnapshot(*recorded);
+        QCOMPARE(window.topology()->consumerCount(), topology.consumerCount());
+        for (int c = 0; c < topology.consumerCount(); ++c) {
+            QCOMPARE(window.topology()->consumerText(c), topology.consumerText(c));
+            QVERIFY(window.topology()->consumerState(c) == topology.consumerState(c));
+        }
+        // Every other view is at the same moment: the charts' cursor line, the timeline, the event log, the
+        // caption that was on screen then.
+        QCOMPARE(window.charts()->cursorLine().value_or(-1), at);
+        QCOMPARE(window.timeline()->cursorAt().value_or(-1), at);
+        const auto caption = recorder->captionAt(at);
+        QVERIFY(caption);
+        QCOMPARE(window.lessons()->caption(), QString::fromStdString(caption->text));
+        QVERIFY(window.pastBannerText().contains(QStringLiteral("%1 s").arg(at, 0, 'f', 1)));
+
+        // The keys: one sample back, one second on, the oldest, live.
+        QTest::keyClick(&window, Qt::Key_Left);
+        QCOMPARE(*window.timeCursor()->at(), recorder->timeOf(index - 1));
+        QTest::keyClick(&window, Qt::Key_Right, Qt::ShiftModifier);
+        QVERIFY(std::abs(*window.timeCursor()->at() - (recorder->timeOf(index - 1) + 1.0)) < 0.11);
+        QTest::keyClick(&window, Qt::Key_Home);
+        QCOMPARE(*window.timeCursor()->at(), recorder->firstS());
+        QTest::keyClick(&window, Qt::Key_End);
+        QVERIFY(window.timeCursor()->live());
+        QVERIFY(window.pastBannerText().isEmpty());
+        QVERIFY(!window.charts()->cursorLine());
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Running, 3000); // live again: resumed
+    }
+
+    /// Clicking an event in the log takes the cursor to it; rows after the cursor are marked as not yet happened.
+    void testClickingAnEventMovesTheCursor()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->latest() && window.bridge()->latest()->elapsedS > 1.0, 10000);
+        window.bridge()->killConsumer(2);
+        QTRY_VERIFY_WITH_TIMEOUT(window.eventLog()->rowCount() >= 2, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.timeCursor()->recorder()->lastS() > window.eventLog()->timeAt(1) + 0.5, 5000);
+        auto *table = window.findChild<QTableView *>(QStringLiteral("eventLog"));
+        QVERIFY(table);
+        qobject_cast<QTabWidget *>(window.findChild<QTabWidget *>(QStringLiteral("views")))->setCurrentWidget(table);
+        const QModelIndex first = window.eventLog()->index(0, 0);
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(first).center());
+        const double at = *window.timeCursor()->at();
+        QVERIFY(at <= window.eventLog()->timeAt(0));
+        QVERIFY(at > window.eventLog()->timeAt(0) - 0.2);
+        QVERIFY(window.eventLog()->afterCursor(1));
+        QVERIFY(window.timeline()->cursorAt().has_value());
     }
 
     void testStopThenLessonKeepsTheLessonsEngine()
