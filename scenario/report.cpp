@@ -27,6 +27,19 @@ double num(std::int64_t value)
     return static_cast<double>(value);
 }
 
+/// The same from a snapshot's summary (already in microseconds).
+QJsonObject latencyJson(const LatencySummary &summary)
+{
+    QJsonObject latency;
+    latency[QStringLiteral("p50")] = summary.p50;
+    latency[QStringLiteral("p90")] = summary.p90;
+    latency[QStringLiteral("p99")] = summary.p99;
+    latency[QStringLiteral("p999")] = summary.p999;
+    latency[QStringLiteral("max")] = summary.max;
+    latency[QStringLiteral("mean")] = summary.mean;
+    return latency;
+}
+
 /// The engine-wide latency quantiles over the run, in microseconds.
 QJsonObject latencyJson(const Histogram &histogram)
 {
@@ -304,7 +317,10 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     limiter[QStringLiteral("refused")] = num(s.limiterRefused);
     report[QStringLiteral("limiter")] = limiter;
     report[QStringLiteral("throughput_eps")] = num(s.processed) / runS;
-    report[QStringLiteral("latency_us")] = latencyJson(in.latency);
+    // A recorded run keeps each snapshot's summary of the histogram, not the histogram: a replay reports that.
+    report[QStringLiteral("latency_us")] = in.latency.count() > 0 || s.cumulative.count == 0
+        ? latencyJson(in.latency)
+        : latencyJson(s.cumulative);
     report[QStringLiteral("peak_rss_bytes")] = num(in.peakRssBytes);
     report[QStringLiteral("rss_mb")] = num(s.rssBytes) / (1024.0 * 1024.0);
     report[QStringLiteral("cpu_percent_avg")] = in.cpuPercentAvg;

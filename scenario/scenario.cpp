@@ -503,12 +503,12 @@ std::optional<QJsonObject> readRoot(Parser &p, const QByteArray &json)
 }
 
 /// The top-level keys besides "config", "timeline" and "expect": name, description, view, duration_s, needs,
-/// max_speed.
+/// max_speed, recording.
 void readHeader(Parser &p, const QJsonObject &root, Scenario &scenario)
 {
     static const QStringList keys{QStringLiteral("$schema"), QStringLiteral("name"), QStringLiteral("description"),
         QStringLiteral("duration_s"), QStringLiteral("config"), QStringLiteral("timeline"), QStringLiteral("expect"),
-        QStringLiteral("view"), QStringLiteral("max_speed"), QStringLiteral("needs")};
+        QStringLiteral("view"), QStringLiteral("max_speed"), QStringLiteral("needs"), QStringLiteral("recording")};
     for (const auto &key : root.keys()) {
         if (!keys.contains(key))
             p.error(QStringLiteral("$.") + escapeControl(key),
@@ -537,6 +537,14 @@ void readHeader(Parser &p, const QJsonObject &root, Scenario &scenario)
         if (!needs.isString() || needs.toString().trimmed().isEmpty())
             p.expected(QStringLiteral("$.needs"), QStringLiteral("a sentence saying what the lesson needs"), needs);
         scenario.needs = needs.toString();
+    }
+    if (const auto recording = root.value(QStringLiteral("recording")); !recording.isUndefined()) {
+        const QString file = recording.toString();
+        if (!recording.isString() || file.trimmed().isEmpty() || file.contains(QLatin1Char('\0')))
+            p.expected(QStringLiteral("$.recording"), QStringLiteral("a recording's file name, beside the scenario"),
+                recording);
+        else
+            scenario.recording = file;
     }
     if (const auto maxSpeed = root.value(QStringLiteral("max_speed")); !maxSpeed.isUndefined()) {
         if (!maxSpeed.isDouble() || maxSpeed.toDouble() < 1 || maxSpeed.toDouble() > 100)

@@ -50,6 +50,9 @@ QString toString(ScenarioStep::Action action);
 struct Scenario {
     QString name;
     QString description;
+    /// A recording of the lesson (docs/recording.md), as written: a file beside the scenario's. The window plays
+    /// it instead of running the engine (a class on a busy machine); empty: the lesson runs live.
+    QString recording;
     QString view; ///< the window's view to open with the lesson: "topology" (the default) or "schedulers"
     double durationS = 0;
     /// The fastest it may be played (--speed) and still tell the truth: its counts depend on time the engine

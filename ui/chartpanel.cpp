@@ -535,10 +535,11 @@ void ChartPanel::placeCursor()
             m_cursorLines.push_back(line);
         }
     }
-    const QColor ink = visual::ink(visual::Ink::Primary, m_dark);
+    // The text's colour, solid and thick: unlike the series (coloured) and the steps' markers (dashed).
+    const QColor ink = visual::textOnBackground(m_dark);
     for (std::size_t i = 0; i < m_cursorLines.size(); ++i) {
         QLineSeries *line = m_cursorLines[i];
-        line->setPen(QPen(ink, std::max(2.0, m_textPx / 8.0)));
+        line->setPen(QPen(ink, std::max(3.0, m_textPx / 6.0)));
         line->setVisible(m_cursorS.has_value());
         if (m_cursorS) {
             const QCategoryAxis *y = m_plots[i].y;

@@ -225,10 +225,13 @@ void LessonPanel::setCaptionText(const QString &text)
     fitCaption();
 }
 
-void LessonPanel::showMoment(const std::optional<QString> &text)
+void LessonPanel::showMoment(const std::optional<QString> &text, double atS)
 {
     m_moment = text.has_value();
-    m_caption->setText(!text ? m_liveCaption : text->isEmpty() ? tr("(no caption on screen at that moment)") : *text);
+    const QString at = tr("At %1 s:").arg(atS, 0, 'f', 1);
+    m_caption->setText(!text        ? m_liveCaption
+            : text->isEmpty()       ? tr("%1 no caption on screen then.").arg(at)
+                                    : at + QLatin1Char('\n') + *text);
     fitCaption();
 }
 

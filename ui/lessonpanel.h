@@ -45,9 +45,9 @@ public:
     [[nodiscard]] bool loaded() const { return m_player.has_value(); }
     /// Shows `text` as the caption, whole: the label is as tall as the text needs at its width.
     void setCaptionText(const QString &text);
-    /// The time cursor's moment: the caption that was on screen then (`text`: empty when none was) and the
-    /// verdicts that had fallen by then under it; nullopt: live again, the lesson's own caption back.
-    void showMoment(const std::optional<QString> &text);
+    /// The time cursor's moment `atS`: the caption that was on screen then (`text`: empty when none was), under
+    /// "At 4.8 s:"; nullopt: live again, the lesson's own caption back.
+    void showMoment(const std::optional<QString> &text, double atS = 0);
     /// True while a past moment's caption is shown.
     [[nodiscard]] bool showingMoment() const { return m_moment; }
     /// Whether pause_lesson steps stop the lesson clock (a teacher resumes it); off for unattended runs.

@@ -237,7 +237,7 @@ void MainWindow::cursorMoved()
         m_lessons->showMoment(std::nullopt);
     } else {
         const auto caption = m_cursor->recorder()->captionAt(*m_cursor->at());
-        m_lessons->showMoment(caption ? QString::fromStdString(caption->text) : QString());
+        m_lessons->showMoment(caption ? QString::fromStdString(caption->text) : QString(), *m_cursor->at());
     }
     m_timeline->setCursorAt(m_cursor->at());
     showPastBanner();

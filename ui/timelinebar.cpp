@@ -182,7 +182,7 @@ void TimelineBar::paintMarks(QPainter &p, const QRect &bar) const
 /// The cursor: a line at its moment; live, at the right end.
 void TimelineBar::paintCursor(QPainter &p, const QRect &bar) const
 {
-    const QColor ink = visual::ink(visual::Ink::Primary, m_dark);
+    const QColor ink = visual::textOnBackground(m_dark); // as the charts' cursor line
     const int x = m_cursor ? xOf(*m_cursor) : bar.right();
     p.fillRect(QRect(x - 2, bar.top(), 4, bar.height()), ink);
 }
