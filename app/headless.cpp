@@ -57,21 +57,6 @@ void printScenario(const Scenario &scenario, const CommandLine &options)
     std::fflush(stdout);
 }
 
-void printVerdicts(const ScenarioPlayer &player)
-{
-    const auto &verdicts = player.verdicts();
-    std::printf("assertions: %d of %d passed\n", player.passed(), static_cast<int>(verdicts.size()));
-    for (const auto &v : verdicts) {
-        const char *word = v.state == Verdict::State::Passed ? "PASS"
-            : v.state == Verdict::State::Failed              ? "FAIL"
-                                                             : "SKIP";
-        std::printf("  %s  %s%s\n", word,
-            v.caption >= 0 ? qPrintable(QStringLiteral("caption %1: ").arg(v.captionNumber)) : "",
-            qPrintable(v.message));
-    }
-    std::fflush(stdout);
-}
-
 /// The endpoint listens before the engine starts, so a port in use fails fast and runs nothing. False: it could not.
 bool startEndpoint(const CommandLine &options, std::unique_ptr<MetricsEndpoint> &endpoint)
 {
@@ -161,6 +146,21 @@ void printFailure(const RunOutcome &outcome, const Snapshot &final, const Scenar
 }
 
 } // namespace
+
+void printVerdicts(const ScenarioPlayer &player)
+{
+    const auto &verdicts = player.verdicts();
+    std::printf("assertions: %d of %d passed\n", player.passed(), static_cast<int>(verdicts.size()));
+    for (const auto &v : verdicts) {
+        const char *word = v.state == Verdict::State::Passed ? "PASS"
+            : v.state == Verdict::State::Failed              ? "FAIL"
+                                                             : "SKIP";
+        std::printf("  %s  %s%s\n", word,
+            v.caption >= 0 ? qPrintable(QStringLiteral("caption %1: ").arg(v.captionNumber)) : "",
+            qPrintable(v.message));
+    }
+    std::fflush(stdout);
+}
 
 bool writeJsonFile(const QString &path, const QJsonObject &object)
 {

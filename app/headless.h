@@ -21,6 +21,10 @@ enum ExitCode : int {
 /// Runs the engine without a window: a console line a second, a summary, an optional JSON report.
 int runHeadless(const CommandLine &options);
 
+class ScenarioPlayer;
+/// Prints each verdict of a lesson (PASS, FAIL, SKIP) and how many passed.
+void printVerdicts(const ScenarioPlayer &player);
+
 /// Writes `object` as indented JSON to `path`; on failure prints why on stderr and returns false.
 bool writeJsonFile(const QString &path, const QJsonObject &object);
 
