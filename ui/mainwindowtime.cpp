@@ -255,11 +255,11 @@ void MainWindow::showPastBanner()
     const double last = m_cursor->recorder() ? m_cursor->recorder()->lastS() : at;
     QString text;
     if (!m_replayPath.isEmpty())
-        text = tr("⏵ Replay of %1 — %2 of %3").arg(m_replayPath, seconds(at), seconds(last));
+        text = tr("Replay of %1 — %2 of %3").arg(m_replayPath, seconds(at), seconds(last));
     else if (m_bridge->state() == EngineState::Paused)
-        text = tr("⏸ Viewing %1 — the engine is paused at %2").arg(seconds(at), seconds(last));
+        text = tr("Viewing %1 — the engine is paused at %2").arg(seconds(at), seconds(last));
     else
-        text = tr("⏸ Viewing %1 — the engine runs on, now at %2").arg(seconds(at), seconds(last));
+        text = tr("Viewing %1 — the engine runs on, now at %2").arg(seconds(at), seconds(last));
     m_pastBanner->setText(text + tr(" · ← → a sample, Shift+← → a second, End: live"));
     m_pastBanner->show();
 }

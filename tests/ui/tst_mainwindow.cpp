@@ -731,6 +731,48 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Running, 3000); // live again: resumed
     }
 
+    /// Scrubbing the largest pipeline: every cursor move redraws every view from the recorder, painted whole
+    /// (grab()). The time each takes is printed (docs/recording.md quotes it), not asserted: tests never assert timings.
+    void testScrubbingTheLargestPipeline()
+    {
+        MainWindow window;
+        window.resize(1920, 1080);
+        window.setPresentationMode(true);
+        PipelineConfig config = window.controls()->config();
+        config.producers = 64;
+        config.consumers = 256;
+        config.rate = 100;
+        window.controls()->setConfig(config);
+        window.bridge()->applyNow(config);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY_WITH_TIMEOUT(window.timeCursor()->recorder() && window.timeCursor()->recorder()->lastS() > 4.0
+                && window.bridge()->latest()->consumers.size() == 256,
+            30000);
+        window.timeCursor()->freeze();
+        QElapsedTimer clock;
+        qint64 longest = 0;
+        qint64 total = 0;
+        int moves = 0;
+        for (int i = 0; i < 20; ++i) {
+            const double before = *window.timeCursor()->at();
+            clock.start();
+            // A second back, then one sample on: every key moves the cursor, and every view redraws.
+            QTest::keyClick(&window, i % 2 == 0 ? Qt::Key_Left : Qt::Key_Right,
+                i % 2 == 0 ? Qt::ShiftModifier : Qt::NoModifier);
+            QCoreApplication::processEvents(); // the scenes' queued changes
+            window.grab(); // and every pixel painted: an upper bound of what the screen waits for
+            const qint64 ms = clock.elapsed();
+            QVERIFY(*window.timeCursor()->at() != before);
+            longest = std::max(longest, ms);
+            total += ms;
+            ++moves;
+        }
+        QCOMPARE(window.shownSnapshot()->consumers.size(), std::size_t{256});
+        qInfo("scrubbing 64 producers and 256 consumers at 1920x1080: %d moves, mean %.1f ms, longest %lld ms", moves,
+            static_cast<double>(total) / moves, static_cast<long long>(longest));
+    }
+
     /// Clicking an event in the log takes the cursor to it; rows after the cursor are marked as not yet happened.
     void testClickingAnEventMovesTheCursor()
     {
