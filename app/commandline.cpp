@@ -4,6 +4,7 @@
 #include "scenario/configjson.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -14,7 +15,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 
@@ -166,6 +169,22 @@ struct Flags {
         QStringLiteral("list")};
     QCommandLineOption benchJson{QStringLiteral("bench-json"),
         QStringLiteral("Write the benchmark rows as JSON to FILE (- for stdout)."), QStringLiteral("file")};
+    QCommandLineOption record{QStringLiteral("record"),
+        QStringLiteral("Record the run into FILE, an SQLite database of every snapshot, event and lesson mark "
+                       "(docs/recording.md); FILE's folder must exist."),
+        QStringLiteral("file")};
+    QCommandLineOption replay{QStringLiteral("replay"),
+        QStringLiteral("Replay the recording in FILE instead of running the engine (engine settings, --scenario, "
+                       "--lesson, --bench and --record are refused beside it)."),
+        QStringLiteral("file")};
+    QCommandLineOption exportCsv{QStringLiteral("export-csv"),
+        QStringLiteral("With --replay: write each table of the recording as FOLDER/TABLE.csv and exit (no window, no "
+                       "engine); FOLDER is made if missing."),
+        QStringLiteral("folder")};
+    QCommandLineOption exportTrace{QStringLiteral("export-trace"),
+        QStringLiteral("With --replay: write the recording as a Chrome trace (chrome://tracing, ui.perfetto.dev) to "
+                       "FILE and exit."),
+        QStringLiteral("file")};
 };
 
 /// Which flag sets which configuration field, so range errors name the flag the user typed.
@@ -436,7 +455,7 @@ QList<QCommandLineOption> everyOption(const Flags &f)
         f.maxRestarts, f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter,
         f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
         f.screenshotAfter, f.screenshotCaptions, f.presentation, f.windowSize, f.scenario, f.lesson, f.junit, f.speed,
-        f.platform, f.metricsPort, f.metricsBind};
+        f.platform, f.metricsPort, f.metricsBind, f.record, f.replay, f.exportCsv, f.exportTrace};
 }
 
 /// Every flag, and the description --help starts with.
@@ -467,6 +486,118 @@ void checkGivenOnce(const QCommandLineParser &parser, const Flags &f, QStringLis
     }
 }
 
+/// "--FLAG: 'VALUE' WHY", unless a line about the flag is there already (one line a flag).
+void refuseOnce(
+    const QCommandLineParser &parser, const QCommandLineOption &option, const QString &why, QStringList &errors)
+{
+    const QString name = QStringLiteral("--%1").arg(option.names().constFirst());
+    if (!parser.isSet(option) || std::any_of(errors.begin(), errors.end(), [&name](const QString &e) {
+            return e.startsWith(name + QLatin1Char(':')) || e.startsWith(name + QLatin1Char(' '));
+        }))
+        return;
+    const QString value = option.valueName().isEmpty()
+        ? QString()
+        : QStringLiteral("'%1' ").arg(escapeControl(parser.values(option).join(QStringLiteral("', '"))));
+    errors << QStringLiteral("%1: %2%3").arg(name, value, why);
+}
+
+/// --record FILE: written as FILE.part and renamed at the end, so FILE's folder must exist and be writable.
+void readRecord(const QCommandLineParser &parser, const Flags &f, CommandLine &result)
+{
+    if (!parser.isSet(f.record))
+        return;
+    const QString path = parser.value(f.record);
+    if (path.isEmpty()) {
+        result.errors << QStringLiteral("--record: '' is not a file name (give the file to record into, e.g. r.db)");
+        return;
+    }
+    const QFileInfo file(path);
+    const QFileInfo folder(file.absolutePath());
+    QString why;
+    if (file.isDir())
+        why = QStringLiteral("it is a directory");
+    else if (!folder.isDir())
+        why = QStringLiteral("no such directory");
+    else if (access(QFile::encodeName(folder.absoluteFilePath()).constData(), W_OK | X_OK) != 0)
+        why = QStringLiteral("permission denied: the recording is written beside it, then renamed");
+    if (why.isEmpty())
+        result.recordPath = path;
+    else
+        result.errors << QStringLiteral("--record: cannot write '%1' (%2)").arg(escapeControl(path), why);
+}
+
+/// --replay FILE: a file this user can read (what is inside is checked when it is read). The recording brings the
+/// run's settings, so engine settings and other runs beside it are refused.
+void readReplay(const QCommandLineParser &parser, const Flags &f, CommandLine &result)
+{
+    if (!parser.isSet(f.replay))
+        return;
+    const QString path = parser.value(f.replay);
+    const QFileInfo file(path);
+    if (path.isEmpty())
+        result.errors << QStringLiteral("--replay: '' is not a file name (give a recording, e.g. r.db)");
+    else if (!file.exists())
+        result.errors << QStringLiteral("--replay: '%1' does not exist").arg(escapeControl(path));
+    else if (file.isDir())
+        result.errors << QStringLiteral("--replay: '%1' is a directory, not a recording").arg(escapeControl(path));
+    else if (access(QFile::encodeName(path).constData(), R_OK) != 0)
+        result.errors << QStringLiteral("--replay: cannot read '%1' (%2)")
+                             .arg(escapeControl(path), QString::fromLocal8Bit(std::strerror(errno)));
+    else
+        result.replayPath = path;
+    for (const auto *option : {&f.scenario, &f.lesson, &f.bench, &f.record})
+        refuseOnce(parser, *option,
+            QStringLiteral("cannot be combined with --replay (a replay shows a recorded run, it starts none)"),
+            result.errors);
+    for (const auto *option : {&f.producers, &f.consumers, &f.rate, &f.maxInFlight, &f.workUs, &f.ioUs, &f.faultRate,
+             &f.maxAttempts, &f.overload, &f.safetyCap, &f.interval, &f.seed, &f.crashRate, &f.strategy, &f.maxRestarts,
+             &f.maxSeconds, &f.topMaxRestarts, &f.topMaxSeconds, &f.backoffMinMs, &f.backoffMaxMs, &f.backoffJitter,
+             &f.poisonKey, &f.slowConsumer, &f.hangTimeoutMs, &f.onEscalation, &f.duration, &f.killConsumer,
+             &f.hangConsumer, &f.reportJson, &f.quiet, &f.metricsPort, &f.metricsBind})
+        refuseOnce(parser, *option,
+            QStringLiteral("cannot be combined with --replay (the recording holds the run's own settings)"),
+            result.errors);
+}
+
+/// --export-csv FOLDER, --export-trace FILE: need --replay; they open no window.
+void readExports(const QCommandLineParser &parser, const Flags &f, CommandLine &result)
+{
+    for (const auto *option : {&f.exportCsv, &f.exportTrace}) {
+        if (parser.isSet(*option) && !parser.isSet(f.replay))
+            refuseOnce(parser, *option, QStringLiteral("needs --replay (the recording to export)"), result.errors);
+    }
+    if (parser.isSet(f.exportCsv)) {
+        const QString folder = QDir::cleanPath(parser.value(f.exportCsv));
+        const QFileInfo info(folder);
+        QString why;
+        if (parser.value(f.exportCsv).isEmpty())
+            why = QStringLiteral("it is not a folder name");
+        else if (info.exists() && !info.isDir())
+            why = QStringLiteral("it is a file, not a folder");
+        else if (!info.exists() && !QFileInfo(info.absolutePath()).isDir())
+            why = QStringLiteral("no such directory");
+        else if (access(QFile::encodeName(info.exists() ? info.absoluteFilePath() : info.absolutePath()).constData(),
+                     W_OK | X_OK)
+            != 0)
+            why = QStringLiteral("permission denied");
+        if (why.isEmpty())
+            result.exportCsvFolder = parser.value(f.exportCsv);
+        else
+            result.errors << QStringLiteral("--export-csv: cannot write into '%1' (%2)")
+                                 .arg(escapeControl(parser.value(f.exportCsv)), why);
+    }
+    const qsizetype before = result.errors.size();
+    checkWritable(parser, f.exportTrace, false, result.errors);
+    if (parser.isSet(f.exportTrace) && result.errors.size() == before)
+        result.exportTracePath = parser.value(f.exportTrace);
+    if (!parser.isSet(f.exportCsv) && !parser.isSet(f.exportTrace))
+        return;
+    for (const auto *option :
+        {&f.platform, &f.screenshot, &f.screenshotAfter, &f.screenshotCaptions, &f.presentation, &f.windowSize})
+        refuseOnce(parser, *option,
+            QStringLiteral("is not for an export (--export-csv and --export-trace open no window)"), result.errors);
+}
+
 /// A flag the chosen mode has no use for would be ignored without a word: refused, saying where it belongs.
 void checkModeUses(const QCommandLineParser &parser, const Flags &f, CommandLine &result)
 {
@@ -491,7 +622,7 @@ void checkModeUses(const QCommandLineParser &parser, const Flags &f, CommandLine
                  &f.faultRate, &f.maxAttempts, &f.overload, &f.safetyCap, &f.interval, &f.seed, &f.crashRate,
                  &f.strategy, &f.maxRestarts, &f.maxSeconds, &f.topMaxRestarts, &f.topMaxSeconds, &f.backoffMinMs,
                  &f.backoffMaxMs, &f.backoffJitter, &f.poisonKey, &f.slowConsumer, &f.hangTimeoutMs, &f.onEscalation,
-                 &f.duration, &f.killConsumer, &f.hangConsumer, &f.reportJson, &f.quiet})
+                 &f.duration, &f.killConsumer, &f.hangConsumer, &f.reportJson, &f.quiet, &f.record})
             refuse(*option, own);
         for (const auto *option :
             {&f.platform, &f.screenshot, &f.screenshotAfter, &f.screenshotCaptions, &f.presentation, &f.windowSize})
@@ -890,6 +1021,9 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
     else
         result.mode = CommandLine::Mode::Window;
     readScenario(parser, f, read, result);
+    readRecord(parser, f, result);
+    readReplay(parser, f, result);
+    readExports(parser, f, result);
     checkWritable(parser, f.junit, true, result.errors);
     checkWritable(parser, f.reportJson, true, result.errors);
     checkWritable(parser, f.benchJson, true, result.errors);

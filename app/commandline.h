@@ -49,7 +49,14 @@ struct CommandLine {
     /// The flag whose report goes to stdout (`--report-json`, `--junit`, `--bench-json`), or empty. Then
     /// everything else the run prints goes to stderr, so that stdout is that one document.
     QString stdoutReport;
+    QString recordPath; ///< --record: save the run as a recording (docs/recording.md) in this file; empty: none
+    QString replayPath; ///< --replay: the recording to replay or export; empty: none
+    QString exportCsvFolder; ///< --export-csv: write each table of --replay's recording as CSV into this folder
+    QString exportTracePath; ///< --export-trace: write --replay's recording as a Chrome trace to this file
     QStringList errors; ///< each names the flag, the value and what is allowed
+
+    /// An export (--export-csv, --export-trace): it runs no engine and opens no window, whatever the mode says.
+    [[nodiscard]] bool exports() const { return !exportCsvFolder.isEmpty() || !exportTracePath.isEmpty(); }
 };
 
 /// argv (argv[0] first) as parseCommandLine() reads it: each argument decoded from UTF-8. An argument that is

@@ -4,6 +4,7 @@
 // server image), it is the headless face only.
 #include "commandline.h"
 #include "headless.h"
+#include "recordingexport.h"
 #include "reportoutput.h"
 
 #include <QCoreApplication>
@@ -72,6 +73,9 @@ int main(int argc, char *argv[])
             return beam::ExitUsage;
         }
     }
+    // --replay with --export-csv or --export-trace: the recording is written out, nothing runs, no window opens.
+    if (options.exports())
+        return beam::runExports(options);
     switch (options.mode) {
     case beam::CommandLine::Mode::Help: {
         // The usage line is the application's argv[0]: a QCoreApplication needs no display, and it gets the

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The command line as a user meets it: help, version, a short headless run, bad arguments.
 #include "app/commandline.h"
+#include "recording/recordingfile.h"
+#include "tests/core/recordingsample.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -78,9 +80,10 @@ private slots:
         // The program's name: not "<executable_name>" (Qt's word when there is no application object), nor the
         // path the test starts it by.
         QCOMPARE(r.out.section(QLatin1Char('\n'), 0, 0), QStringLiteral("Usage: beam-me-up [options]"));
-        for (const char *flag : {"--headless", "--duration", "--producers", "--consumers", "--rate", "--max-in-flight",
-                 "--work-us", "--io-us", "--fault-rate", "--overload", "--interval", "--seed", "--report-json",
-                 "--quiet", "--bench", "--bench-json", "--version"})
+        for (const char *flag :
+            {"--headless", "--duration", "--producers", "--consumers", "--rate", "--max-in-flight", "--work-us",
+                "--io-us", "--fault-rate", "--overload", "--interval", "--seed", "--report-json", "--quiet", "--bench",
+                "--bench-json", "--version", "--record", "--replay", "--export-csv", "--export-trace"})
             QVERIFY2(r.out.contains(QLatin1String(flag)), flag);
     }
 
@@ -989,6 +992,53 @@ private slots:
             QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
     }
 
+    // --replay with both exports: a recording written by the library (no engine, no flight recorder) becomes one
+    // CSV per table and a Chrome trace; each file is named on stderr; nothing runs, nothing on stdout.
+    void testReplayExports()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString recording = dir.filePath(QStringLiteral("r.db"));
+        std::string error;
+        QVERIFY2(beam::writeRecording(recording.toStdString(), beam::test::sampleRecording(5, 1, 2, 3), error),
+            error.c_str());
+        const QString csv = dir.filePath(QStringLiteral("csv"));
+        const QString trace = dir.filePath(QStringLiteral("t.json"));
+        const auto r = run({QStringLiteral("--replay"), recording, QStringLiteral("--export-csv"), csv,
+                               QStringLiteral("--export-trace"), trace},
+            withoutDisplay());
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+        const QStringList lines = r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QStringList expected;
+        for (const char *table : {"meta", "snapshots", "configs", "consumer_samples", "producer_samples",
+                 "supervisor_samples", "thread_samples", "thread_slices", "events", "lesson_steps", "verdicts"}) {
+            const QString file = QDir(csv).filePath(QLatin1String(table) + QStringLiteral(".csv"));
+            QVERIFY2(QFileInfo(file).size() > 0, qPrintable(file));
+            expected << QStringLiteral("beam-me-up: wrote %1").arg(file);
+        }
+        expected << QStringLiteral("beam-me-up: wrote %1").arg(trace);
+        QCOMPARE(lines, expected);
+        QFile json(trace);
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        QJsonParseError parse{};
+        const auto document = QJsonDocument::fromJson(json.readAll(), &parse);
+        QVERIFY2(parse.error == QJsonParseError::NoError, qPrintable(parse.errorString()));
+        QVERIFY(document.object().value(QStringLiteral("traceEvents")).toArray().size() > 5 * 3 * 3);
+
+        // A recording from a newer program: the same one line, exit 2, nothing written.
+        QVERIFY(QFile::remove(trace));
+        QCOMPARE(QProcess::execute(QStringLiteral("sqlite3"),
+                     {recording, QStringLiteral("UPDATE meta SET value = '2' WHERE key = 'schema_version'")}),
+            0);
+        const auto newer = run({QStringLiteral("--replay"), recording, QStringLiteral("--export-trace"), trace});
+        QCOMPARE(newer.exitCode, 2);
+        QCOMPARE(newer.err,
+            QStringLiteral("beam-me-up: error: %1: recorded by a newer BEAM Me Up: schema 2, this one reads up to 1\n")
+                .arg(recording));
+        QVERIFY(!QFileInfo::exists(trace));
+    }
+
     // Bad input, whole: every flag and every scenario key, each refused before anything runs (exit 2, nothing on
     // stdout) with one line that names the flag or the JSON path and the value. In arguments, values and
     // expectations, {file} is the scenario file (written from the row's content), {dir} a temporary folder,
@@ -1133,6 +1183,49 @@ private slots:
         flags("screenshot-after without --screenshot", {"--screenshot-after", "2"}, "--screenshot-after",
             "'2' needs --screenshot");
         headless("platform: headless", {"-platform", "offscreen"}, "--platform", "'offscreen' is not for --headless");
+
+        // Recordings: --record's folder, --replay's file, what may go beside --replay, the exports' places.
+        headless("record: no such directory", {"--record", "/nonexistent-dir/r.db"}, "--record",
+            "cannot write '/nonexistent-dir/r.db' (no such directory)");
+        headless("record: a directory", {"--record", "{dir}"}, "--record", "cannot write '{dir}' (it is a directory)");
+        headless("record: empty", {"--record", ""}, "--record", "'' is not a file name");
+        flags("record: bench", {"--bench", "--record", "{dir}/r.db"}, "--record", "'{dir}/r.db' is not for --bench");
+        flags("replay: missing", {"--replay", "/nonexistent-dir/r.db"}, "--replay",
+            "'/nonexistent-dir/r.db' does not exist");
+        flags("replay: a directory", {"--replay", "{dir}"}, "--replay", "'{dir}' is a directory, not a recording");
+        flags("replay: empty", {"--replay", ""}, "--replay", "'' is not a file name");
+        flags("replay: unreadable /proc file", {"--replay", "{proc}"}, "--replay",
+            "cannot read '{proc}' (Permission denied)");
+        flags("replay: rate", {"--replay", "{file}", "--rate", "5"}, "--rate",
+            "'5' cannot be combined with --replay (the recording holds the run's own settings)");
+        headless("replay: duration", {"--replay", "{file}", "--duration", "5"}, "--duration",
+            "'5' cannot be combined with --replay");
+        flags("replay: kill-consumer", {"--replay", "{file}", "--kill-consumer", "1@2"}, "--kill-consumer",
+            "'1@2' cannot be combined with --replay");
+        flags("replay: lesson", {"--replay", "{file}", "--lesson", "steady-state"}, "--lesson",
+            "'steady-state' cannot be combined with --replay (a replay shows a recorded run, it starts none)");
+        flags("replay: scenario", {"--replay", "{file}", "--scenario", "{file}"}, "--scenario",
+            "cannot be combined with --replay");
+        flags("replay: bench", {"--replay", "{file}", "--bench"}, "--bench", "cannot be combined with --replay");
+        flags("replay: record", {"--replay", "{file}", "--record", "{dir}/r.db"}, "--record",
+            "'{dir}/r.db' cannot be combined with --replay");
+        flags("export-csv without --replay", {"--export-csv", "{dir}"}, "--export-csv",
+            "'{dir}' needs --replay (the recording to export)");
+        headless("export-trace without --replay", {"--export-trace", "{dir}/t.json"}, "--export-trace",
+            "'{dir}/t.json' needs --replay");
+        flags("export-csv: a file", {"--replay", "{file}", "--export-csv", "{file}"}, "--export-csv",
+            "cannot write into '{file}' (it is a file, not a folder)");
+        flags("export-csv: no such directory", {"--replay", "{file}", "--export-csv", "/nonexistent-dir/csv"},
+            "--export-csv", "cannot write into '/nonexistent-dir/csv' (no such directory)");
+        flags("export-trace: a directory", {"--replay", "{file}", "--export-trace", "{dir}"}, "--export-trace",
+            "cannot write '{dir}' (it is a directory)");
+        flags("export: window flag", {"--replay", "{file}", "--export-trace", "{dir}/t.json", "--presentation"},
+            "--presentation", "is not for an export (--export-csv and --export-trace open no window)");
+        QTest::newRow("export: not a recording")
+            << QList<QByteArray>{"--replay", "{file}", "--export-trace", "{dir}/t.json"}
+            << QByteArray("{\"name\": \"a scenario, not a recording\"}")
+            << QStringLiteral("beam-me-up: error: {file}: ")
+            << QStringLiteral("is not an SQLite database, so not a recording");
 
         // The scenario file: every key, wrong types, ranges, huge numbers, duplicates, bytes.
         file("$.name: number", "{\"name\": 5, \"duration_s\": 5}", "$.name", "got 5");

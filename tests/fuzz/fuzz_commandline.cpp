@@ -16,7 +16,7 @@
 //
 // Besides crashes, leaks, undefined behaviour and hangs, it aborts on a broken promise: every error is one
 // non-empty line; the same arguments parse to the same result twice; an accepted command line holds a valid
-// configuration and a mode its flags fit.
+// configuration and a mode its flags fit; an export has a recording, and a replay no settings of a run.
 #include "app/commandline.h"
 
 #include <QByteArray>
@@ -91,6 +91,7 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
     write(QStringLiteral("short.json"), R"({"name": "short", "duration_s": 0.1})");
     write(QStringLiteral("bad.json"), R"({"name": "", "duration_s": 5, "config": {"rate": 1, "rate": 2}})");
     write(QStringLiteral("empty.json"), "");
+    write(QStringLiteral("r.db"), "SQLite format 3"); // --replay checks only that it can be read
     QDir().mkdir(QStringLiteral("d"));
     (void)beam::helpText();
     return 0;
@@ -141,6 +142,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             check(first.screenshot.isEmpty() && !first.presentation && !first.windowSize, "window flags headless");
         if (first.mode == beam::CommandLine::Mode::Window)
             check(first.reportJson.isEmpty() && first.kills.empty() && !first.durationS, "headless flags in a window");
+        check(!first.exports() || !first.replayPath.isEmpty(), "an export without --replay");
+        check(first.replayPath.isEmpty()
+                || (first.recordPath.isEmpty() && !first.scenario && first.config == beam::PipelineConfig{}),
+            "--replay beside a run's settings");
     }
     check(threadCount() == threads, "the parser started a thread (the engine?)");
     return 0;
