@@ -177,6 +177,10 @@ struct Flags {
         QStringLiteral("Replay the recording in FILE instead of running the engine (engine settings, --scenario, "
                        "--lesson, --bench and --record are refused beside it)."),
         QStringLiteral("file")};
+    QCommandLineOption historyMinutes{QStringLiteral("history-minutes"),
+        QStringLiteral("Minutes of the run the flight recorder keeps for the time cursor and --record, 0..120 "
+                       "(default 10; 0: nothing is kept, the cheapest run; within 64 MB in any case)."),
+        QStringLiteral("minutes")};
     QCommandLineOption exportCsv{QStringLiteral("export-csv"),
         QStringLiteral("With --replay: write each table of the recording as FOLDER/TABLE.csv and exit (no window, no "
                        "engine); FOLDER is made if missing."),
@@ -455,7 +459,7 @@ QList<QCommandLineOption> everyOption(const Flags &f)
         f.maxRestarts, f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter,
         f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
         f.screenshotAfter, f.screenshotCaptions, f.presentation, f.windowSize, f.scenario, f.lesson, f.junit, f.speed,
-        f.platform, f.metricsPort, f.metricsBind, f.record, f.replay, f.exportCsv, f.exportTrace};
+        f.platform, f.metricsPort, f.metricsBind, f.record, f.replay, f.historyMinutes, f.exportCsv, f.exportTrace};
 }
 
 /// Every flag, and the description --help starts with.
@@ -553,7 +557,7 @@ void readReplay(const QCommandLineParser &parser, const Flags &f, CommandLine &r
              &f.maxAttempts, &f.overload, &f.safetyCap, &f.interval, &f.seed, &f.crashRate, &f.strategy, &f.maxRestarts,
              &f.maxSeconds, &f.topMaxRestarts, &f.topMaxSeconds, &f.backoffMinMs, &f.backoffMaxMs, &f.backoffJitter,
              &f.poisonKey, &f.slowConsumer, &f.hangTimeoutMs, &f.onEscalation, &f.duration, &f.killConsumer,
-             &f.hangConsumer, &f.reportJson, &f.quiet, &f.metricsPort, &f.metricsBind})
+             &f.hangConsumer, &f.reportJson, &f.quiet, &f.metricsPort, &f.metricsBind, &f.historyMinutes})
         refuseOnce(parser, *option,
             QStringLiteral("cannot be combined with --replay (the recording holds the run's own settings)"),
             result.errors);
@@ -622,7 +626,8 @@ void checkModeUses(const QCommandLineParser &parser, const Flags &f, CommandLine
                  &f.faultRate, &f.maxAttempts, &f.overload, &f.safetyCap, &f.interval, &f.seed, &f.crashRate,
                  &f.strategy, &f.maxRestarts, &f.maxSeconds, &f.topMaxRestarts, &f.topMaxSeconds, &f.backoffMinMs,
                  &f.backoffMaxMs, &f.backoffJitter, &f.poisonKey, &f.slowConsumer, &f.hangTimeoutMs, &f.onEscalation,
-                 &f.duration, &f.killConsumer, &f.hangConsumer, &f.reportJson, &f.quiet, &f.record})
+                 &f.duration, &f.killConsumer, &f.hangConsumer, &f.reportJson, &f.quiet, &f.record,
+                 &f.historyMinutes})
             refuse(*option, own);
         for (const auto *option :
             {&f.platform, &f.screenshot, &f.screenshotAfter, &f.screenshotCaptions, &f.presentation, &f.windowSize})
@@ -1002,6 +1007,15 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
             result.errors << QStringLiteral("--duration: %1 s is out of range 0.1..31536000 s").arg(numberText(*d));
         else
             result.durationS = *d;
+    }
+    if (auto minutes = read.real(f.historyMinutes, "0..120")) {
+        if (*minutes < 0 || *minutes > 120)
+            result.errors << QStringLiteral("--history-minutes: %1 is out of range 0..120").arg(numberText(*minutes));
+        else if (*minutes == 0 && parser.isSet(f.record))
+            result.errors << QStringLiteral(
+                "--history-minutes: 0 keeps nothing, so --record would save nothing (give 1..120, or leave it out)");
+        else
+            result.historyMinutes = *minutes;
     }
     readBenchOptions(parser, f, read, result);
     readFaultAndRestartOptions(parser, f, read, result);

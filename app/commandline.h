@@ -50,6 +50,8 @@ struct CommandLine {
     /// everything else the run prints goes to stderr, so that stdout is that one document.
     QString stdoutReport;
     QString recordPath; ///< --record: save the run as a recording (docs/recording.md) in this file; empty: none
+    /// --history-minutes: what the flight recorder keeps, in minutes (0: no recorder); nullopt: its default
+    std::optional<double> historyMinutes;
     QString replayPath; ///< --replay: the recording to replay or export; empty: none
     QString exportCsvFolder; ///< --export-csv: write each table of --replay's recording as CSV into this folder
     QString exportTracePath; ///< --export-trace: write --replay's recording as a Chrome trace to this file

@@ -9,8 +9,12 @@
 #include "core/engine.h"
 #include "scenario/junit.h"
 #include "scenario/report.h"
+#include "scenario/runinfo.h"
 #include "scenario/scenarioplayer.h"
 
+#include "recording/flightrecording.h"
+
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -176,6 +180,42 @@ bool writeJsonFile(const QString &path, const QJsonObject &object)
     return false;
 }
 
+namespace {
+
+} // namespace
+
+std::optional<FlightRecorder::Limits> recorderLimits(const CommandLine &options, std::optional<double> durationS)
+{
+    if (options.historyMinutes && *options.historyMinutes == 0)
+        return std::nullopt; // --history-minutes 0: nothing kept
+    FlightRecorder::Limits limits;
+    limits.keepS = options.historyMinutes ? *options.historyMinutes * 60.0 : limits.keepS;
+    // A run being recorded is kept whole (within the recorder's memory bound), however long it runs.
+    if (!options.recordPath.isEmpty())
+        limits.keepS = std::max(limits.keepS, durationS ? *durationS + 60.0 : 1e9);
+    return limits;
+}
+
+bool saveRun(const std::shared_ptr<FlightRecorder> &recorder, const CommandLine &options)
+{
+    if (options.recordPath.isEmpty() || !recorder || recorder->empty())
+        return true;
+    QElapsedTimer clock;
+    clock.start();
+    std::string error;
+    // The configuration the run started with: a lesson's, the flags', or the window's saved settings.
+    const RecordingInfo info
+        = describeRun(recorder->at(0)->config, options.scenario ? options.scenarioSource : QString(), options.speed);
+    if (!saveRecording(*recorder, info, options.recordPath.toStdString(), error)) {
+        std::fprintf(stderr, "beam-me-up: error: %s\n", error.c_str());
+        return false;
+    }
+    std::fprintf(options.stdoutReport.isEmpty() ? stdout : stderr,
+        "recording: %s (%zu snapshots, %.1f s of the run, saved in %lld ms)\n", qPrintable(options.recordPath),
+        recorder->size(), recorder->lastS() - recorder->firstS(), static_cast<long long>(clock.elapsed()));
+    return true;
+}
+
 int runHeadless(const CommandLine &options)
 {
     installSignalHandlers();
@@ -189,6 +229,8 @@ int runHeadless(const CommandLine &options)
     if (!startEndpoint(options, endpoint))
         return ExitUsage;
     Engine engine(config);
+    const auto limits = recorderLimits(options, durationS);
+    engine.setRecorder(limits ? std::make_shared<FlightRecorder>(*limits) : nullptr);
     if (auto hook = Engine::testFaultHook(std::getenv("BEAM_TEST_FAULT")))
         engine.setFaultHook(std::move(hook)); // tests of the whole program only
     if (scenario)
@@ -241,6 +283,8 @@ int runHeadless(const CommandLine &options)
         player->finish(report, why);
         printVerdicts(*player);
     }
+    if (!saveRun(engine.recorder(), options))
+        return ExitUsage;
     const RunOutcome outcome = judgeRun(*final, player ? &*player : nullptr, engine.failure());
     if (player && !options.junit.isEmpty() && !writeJUnitReport(options, *player, *final, outcome, engine, runS))
         return ExitUsage;

@@ -3,8 +3,12 @@
 
 #include "commandline.h"
 
+#include "core/flightrecorder.h"
+
 #include <QJsonObject>
 #include <QString>
+
+#include <memory>
 
 namespace beam {
 
@@ -22,6 +26,12 @@ enum ExitCode : int {
 int runHeadless(const CommandLine &options);
 
 class ScenarioPlayer;
+/// What the flight recorder keeps for this command line (--history-minutes; a --record run whole); nullopt: no
+/// recorder. `durationS`: the run's length when known.
+std::optional<FlightRecorder::Limits> recorderLimits(const CommandLine &options, std::optional<double> durationS);
+/// --record FILE: saves what `recorder` kept (nothing to do without --record) and says so in one line. False,
+/// with the reason on stderr, when it could not.
+bool saveRun(const std::shared_ptr<FlightRecorder> &recorder, const CommandLine &options);
 /// Prints each verdict of a lesson (PASS, FAIL, SKIP) and how many passed.
 void printVerdicts(const ScenarioPlayer &player);
 

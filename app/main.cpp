@@ -5,6 +5,7 @@
 #include "commandline.h"
 #include "headless.h"
 #include "recordingexport.h"
+#include "replay.h"
 #include "reportoutput.h"
 
 #include <QCoreApplication>
@@ -14,6 +15,7 @@
 #include "controlpanel.h"
 #include "mainwindow.h"
 #include "quitsignals.h"
+#include "timecursor.h"
 #include "runrecord.h"
 
 #include <QApplication>
@@ -94,7 +96,9 @@ int main(int argc, char *argv[])
     case beam::CommandLine::Mode::Headless: {
         QCoreApplication app(argc, argv);
         describeApplication();
-        return options.mode == beam::CommandLine::Mode::Bench ? beam::runBench(options) : beam::runHeadless(options);
+        if (options.mode == beam::CommandLine::Mode::Bench)
+            return beam::runBench(options);
+        return options.replayPath.isEmpty() ? beam::runHeadless(options) : beam::replayHeadless(options);
     }
     case beam::CommandLine::Mode::Window:
         break;
@@ -120,6 +124,10 @@ int runWindow(int argc, char *argv[], const beam::CommandLine &options)
             "or set QT_QPA_PLATFORM=offscreen for screenshots\n");
         return beam::ExitUsage;
     }
+    // A recording to replay is read before any window opens: a bad one is one line and exit 2.
+    std::optional<beam::Recording> replay;
+    if (!options.replayPath.isEmpty() && !(replay = beam::readReplay(options.replayPath)))
+        return beam::ExitUsage;
     QApplication app(argc, argv);
     // Caught from here on; acted on once the event loop runs (below).
     beam::QuitSignals quitSignals;
@@ -129,6 +137,9 @@ int runWindow(int argc, char *argv[], const beam::CommandLine &options)
     QApplication::setWindowIcon(
         QIcon::fromTheme(QStringLiteral(BEAM_APP_ID), QIcon(QStringLiteral(":/icons/beam-me-up.svg"))));
     beam::MainWindow window;
+    window.bridge()->setRecorderLimits(beam::recorderLimits(options, std::nullopt));
+    if (replay)
+        window.showRecording(std::move(*replay), options.replayPath);
     // Settings given on the command line win over the saved ones (the window starts with them).
     if (!(options.config == beam::PipelineConfig{}))
         window.controls()->setConfig(options.config);
@@ -155,7 +166,7 @@ int runWindow(int argc, char *argv[], const beam::CommandLine &options)
         });
     }
     if (options.scenario)
-        window.playScenario(*options.scenario, options.speed);
+        window.playScenario(*options.scenario, options.speed, options.scenarioSource);
     if (!options.screenshot.isEmpty())
         window.scheduleScreenshot(options.screenshot, options.screenshotAfterS);
     if (!options.screenshotCaptions.isEmpty())
@@ -176,7 +187,9 @@ int runWindow(int argc, char *argv[], const beam::CommandLine &options)
     const int code = QApplication::exec();
     const auto last = window.lastSnapshot();
     beam::printWindowSummary(last.get(), quitSignal);
-    return code;
+    if (replay.has_value() || beam::saveRun(window.timeCursor()->recorder(), options))
+        return code;
+    return beam::ExitUsage;
 }
 
 } // namespace

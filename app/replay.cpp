@@ -4,6 +4,7 @@
 #include "headless.h"
 #include "runrecord.h"
 
+#include "recording/recordingfile.h"
 #include "scenario/report.h"
 #include "scenario/scenarioplayer.h"
 
@@ -125,6 +126,21 @@ std::string threadFailure(const Recording &recording)
 }
 
 } // namespace
+
+std::optional<Recording> readReplay(const QString &path)
+{
+    std::string error;
+    auto recording = readRecording(path.toStdString(), error);
+    if (!recording)
+        std::fprintf(stderr, "beam-me-up: error: %s\n", error.c_str());
+    return recording;
+}
+
+int replayHeadless(const CommandLine &options)
+{
+    const auto recording = readReplay(options.replayPath);
+    return recording ? replayHeadless(*recording, options.replayPath) : ExitUsage;
+}
 
 int replayHeadless(const Recording &recording, const QString &path)
 {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "core/threadname.h"
 #include "core/graphrunner.h"
 
 #include "core/enginecontext.h"
@@ -68,7 +69,10 @@ void GraphRunner::start(tbb::flow::graph &graph, tbb::flow::receiver<Batch *> &e
     const std::int64_t now = nowNs();
     for (int i = 0; i < m_threadCount; ++i) {
         m_activity[static_cast<std::size_t>(i)]->setLife(now, 0);
-        m_threads.emplace_back([this, i] { run(i); });
+        m_threads.emplace_back([this, i] {
+            nameThisThread("beam-exec-" + std::to_string(i));
+            run(i);
+        });
     }
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "core/threadname.h"
 #include "core/producer.h"
 
 #include "core/random.h"
@@ -62,7 +63,10 @@ void Producer::start()
 {
     m_stop = false;
     m_activity.setLife(nowNs(), 0);
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        nameThisThread("beam-prod-" + std::to_string(m_index));
+        run();
+    });
 }
 
 void Producer::requestStop()

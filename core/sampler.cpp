@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "core/threadname.h"
 #include "core/sampler.h"
 
 #include "core/consumer.h"
@@ -112,7 +113,10 @@ void Sampler::start()
         std::lock_guard lock(m_threadMutex);
         m_stop = false;
     }
-    m_thread = std::thread([this] { loop(); });
+    m_thread = std::thread([this] {
+        nameThisThread("beam-sampler");
+        loop();
+    });
 }
 
 std::shared_ptr<const Snapshot> Sampler::latest() const

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "core/threadname.h"
 #include "core/timerservice.h"
 
 #include <sys/prctl.h>
@@ -34,7 +35,10 @@ void TimerService::schedule(Clock::time_point deadline, std::function<void()> ca
         if (m_shutDown)
             return;
         if (!m_thread.joinable())
-            m_thread = std::thread([this] { run(); });
+            m_thread = std::thread([this] {
+                nameThisThread("beam-timer");
+                run();
+            });
         earliest = m_entries.empty() || deadline < m_entries.top().deadline;
         m_entries.push({deadline, m_order++, std::move(callback)});
     }

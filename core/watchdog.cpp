@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "core/threadname.h"
 #include "core/watchdog.h"
 
 #include "core/enginecontext.h"
@@ -53,7 +54,10 @@ void Watchdog::start()
         m_stop = false;
     }
     m_releaseAt = std::chrono::steady_clock::now() + kReleaseMemoryEvery;
-    m_thread = std::thread([this] { loop(); });
+    m_thread = std::thread([this] {
+        nameThisThread("beam-watchdog");
+        loop();
+    });
 }
 
 void Watchdog::stop()

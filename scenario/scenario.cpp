@@ -5,6 +5,7 @@
 #include "jsonkeys.h"
 #include "report.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -694,7 +695,11 @@ std::variant<Scenario, QStringList> loadScenario(const QString &path)
     auto bytes = readScenarioFile(path);
     if (const auto *error = std::get_if<QString>(&bytes))
         return QStringList{*error};
-    return parseScenario(std::get<QByteArray>(bytes), path);
+    auto parsed = parseScenario(std::get<QByteArray>(bytes), path);
+    // A recording is named beside the scenario file: from here on it is found from anywhere.
+    if (auto *scenario = std::get_if<Scenario>(&parsed); scenario && !scenario->recording.isEmpty())
+        scenario->recording = QFileInfo(path).dir().filePath(scenario->recording);
+    return parsed;
 }
 
 } // namespace beam

@@ -66,6 +66,7 @@ void EngineBridge::start()
     if (m_engine && m_engine->state() != EngineState::Stopped && m_engine->state() != EngineState::Idle)
         return;
     auto engine = std::make_unique<Engine>(m_config);
+    engine->setRecorder(m_recorderLimits ? std::make_shared<FlightRecorder>(*m_recorderLimits) : nullptr);
     engine->setRateWindow(m_rateWindowS);
     if (auto hook = Engine::testFaultHook(std::getenv("BEAM_TEST_FAULT")))
         engine->setFaultHook(std::move(hook)); // tests of the whole program only

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -36,6 +37,8 @@ public:
     /// The flight recorder of the run shown: the engine's, kept after it stopped until the next run or a reset
     /// (null before the first start and after a reset).
     [[nodiscard]] std::shared_ptr<FlightRecorder> recorder() const { return m_recorder; }
+    /// What each new engine's flight recorder keeps; nullopt: no recorder (--history-minutes 0).
+    void setRecorderLimits(std::optional<FlightRecorder::Limits> limits) { m_recorderLimits = limits; }
     /// Seconds since the run shown started, on the snapshots' clock (0 with no engine).
     [[nodiscard]] double elapsedS() const;
     /// Milliseconds a configuration change waits for quiet before it reaches the engine.
@@ -87,6 +90,7 @@ private:
     std::vector<Retiring> m_retiring;
     SnapshotPtr m_latest;
     std::shared_ptr<FlightRecorder> m_recorder;
+    std::optional<FlightRecorder::Limits> m_recorderLimits = FlightRecorder::Limits{};
     std::uint64_t m_lastSequence = 0;
     EngineState m_lastState = EngineState::Idle;
     QTimer m_poll;

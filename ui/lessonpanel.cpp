@@ -517,9 +517,23 @@ void LessonPanel::showSnapshot(const SnapshotPtr &snapshot)
         m_recent.pop_front();
 }
 
-void LessonPanel::showReadouts(const Snapshot &s)
+void LessonPanel::showRecorded(const QString &title)
 {
-    const auto r = recentFigures({m_recent.begin(), m_recent.end()}, kRecentS);
+    if (title.isEmpty()) {
+        m_title->setText(tr("No lesson playing"));
+        m_description->show();
+        updateTransport();
+        return;
+    }
+    m_title->setText(title);
+    m_description->hide();
+    for (auto *button : {m_playPause, m_stepButton, m_restartButton})
+        button->setEnabled(false);
+}
+
+void LessonPanel::showReadouts(const Snapshot &s, const std::vector<SnapshotPtr> *recent)
+{
+    const auto r = recent ? recentFigures(*recent, kRecentS) : recentFigures({m_recent.begin(), m_recent.end()}, kRecentS);
     const PipelineConfig &c = s.config;
     QStringList parts;
     parts << tr("<b>limiter</b> %1% full now")

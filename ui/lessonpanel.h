@@ -77,7 +77,12 @@ public slots:
     void showSnapshot(const beam::SnapshotPtr &snapshot);
     /// The utilisation readouts for `snapshot`; the window calls it when it draws the rest of the screen, so
     /// every figure shown at one instant comes from one snapshot.
-    void showReadouts(const beam::Snapshot &snapshot);
+    /// `recent`: the snapshots of the last few seconds up to it, when it is not the newest (the time cursor, a
+    /// replay); null: those this panel kept as they came.
+    void showReadouts(const beam::Snapshot &snapshot, const std::vector<beam::SnapshotPtr> *recent = nullptr);
+    /// A recorded run is shown (`title`: what it was, empty: back to no lesson): the title says so, and the
+    /// lesson's own buttons rest (the time cursor moves through it).
+    void showRecorded(const QString &title);
 
 signals:
     /// The lesson starts over: the engine was reset, the history should be too.

@@ -105,7 +105,11 @@ MainWindow::MainWindow(QWidget *parent)
 
     showState(EngineState::Idle);
     // A newcomer sees it move at once: the window starts the pipeline with the current settings.
-    QTimer::singleShot(0, this, [this] { m_bridge->start(); });
+    // Unless a recording is shown instead (--replay): then no engine starts at all.
+    QTimer::singleShot(0, this, [this] {
+        if (m_replayPath.isEmpty())
+            m_bridge->start();
+    });
 }
 
 MainWindow::~MainWindow() = default;
@@ -359,6 +363,8 @@ void MainWindow::buildMenus()
 void MainWindow::buildFileMenu()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    buildRecordingMenu(file);
+    file->addSeparator();
     file->addAction(tr("Export telemetry as &CSV…"), this, [this] {
         const QString path
             = QFileDialog::getSaveFileName(this, tr("Export CSV"), QStringLiteral("telemetry.csv"), tr("CSV (*.csv)"));
@@ -527,15 +533,15 @@ void MainWindow::drawPanels()
     QElapsedTimer redraw;
     redraw.start();
     const auto measured = qScopeGuard([&] { m_maxRedrawMs = std::max(m_maxRedrawMs, redraw.elapsed()); });
-    if (m_cursor->live())
-        m_tiles->showSnapshot(s, littlesLaw({m_recent.begin(), m_recent.end()}));
-    else
-        m_tiles->showSnapshot(s, littlesLaw(m_cursor->recent(LittlesRule{}.trendS + 0.5)));
+    // The seconds before the snapshot shown: Little's law's trend and the readouts' figures.
+    const std::vector<SnapshotPtr> recent = m_cursor->live() ? std::vector<SnapshotPtr>(m_recent.begin(), m_recent.end())
+                                                             : m_cursor->recent(LittlesRule{}.trendS + 0.5);
+    m_tiles->showSnapshot(s, littlesLaw(recent));
     m_charts->redraw(m_history, m_cursor->at());
     refreshTimeline(false);
     m_topology->showSnapshot(s);
     m_schedulers->showSnapshot(s);
-    m_lessons->showReadouts(s);
+    m_lessons->showReadouts(s, m_cursor->live() && m_replayPath.isEmpty() ? nullptr : &recent);
     if (s.gaveUp)
         m_state->setText(tr("engine: supervision gave up — nothing is processed; Reset to start again"));
     m_totals->setText(tr("produced %L1 · processed %L2 · dead-lettered %L3 · dropped %L4 · in flight now %L5")
@@ -566,12 +572,24 @@ QStringList MainWindow::activeWarnings() const
     return lines;
 }
 
-void MainWindow::playScenario(const Scenario &scenario, double speed)
+void MainWindow::playScenario(const Scenario &scenario, double speed, const QString &source)
 {
+    if (!scenario.recording.isEmpty()) {
+        openRecording(scenario.recording); // played from its recording: a busy machine cannot spoil it
+        return;
+    }
+    closeRecording(); // a lesson runs live
+    m_lessonSource = source;
+    m_lessonSpeed = speed;
     placeDocks(m_controlsDock->toggleViewAction()->isChecked(), true);
     m_lessonDock->show();
     m_views->setCurrentIndex(scenario.view == QLatin1String("schedulers") ? 1 : 0);
     m_lessons->play(scenario, speed);
+    fitLessonDock();
+}
+
+void MainWindow::fitLessonDock()
+{
     // The panel's width is the window's choice, not the lesson's: left to the panel's contents, a lesson with
     // long words (report paths) took 800 of 1920 pixels and squeezed the charts until their ticks elided.
     QTimer::singleShot(0, this, [this] {
@@ -587,7 +605,7 @@ void MainWindow::playLesson(const QString &resource)
         QMessageBox::warning(this, tr("Lesson"), errors->join(QLatin1Char('\n')));
         return;
     }
-    playScenario(std::get<Scenario>(loaded));
+    playScenario(std::get<Scenario>(loaded), 1.0, resource);
 }
 
 void MainWindow::openScenarioFile()

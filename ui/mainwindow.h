@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/recording.h"
 #include "core/warnings.h"
 #include "enginebridge.h"
 #include "scenario/scenario.h"
@@ -20,6 +21,7 @@ class QAction;
 class QSplitter;
 class QTimer;
 class QDockWidget;
+class QMenu;
 class QTableView;
 QT_END_NAMESPACE
 
@@ -68,7 +70,21 @@ public:
     /// The warnings holding now, one line each (also shown above the charts).
     [[nodiscard]] QStringList activeWarnings() const;
     /// Opens the Lessons panel and plays `scenario` from the start, `speed` times faster than written.
-    void playScenario(const Scenario &scenario, double speed = 1.0);
+    /// `source`: its file or ":/lessons/NAME.json", named in a recording of the run. A lesson that ships a
+    /// recording ("recording" in the scenario) is replayed from it instead.
+    void playScenario(const Scenario &scenario, double speed = 1.0, const QString &source = {});
+    /// Opens the recording at `path` and shows it (showRecording()); a file that is not one: a message box with
+    /// one line naming it and the problem, and nothing else changes. False then.
+    bool openRecording(const QString &path);
+    /// The window on `recording` (read from `path`): no engine runs, every view follows the time cursor, which
+    /// plays it from the start; P pauses, the keys and the timeline move it; Close recording returns to the engine.
+    void showRecording(Recording recording, const QString &path);
+    /// Saves what the recorder keeps (or the replay shown) as a recording file; a message box when it cannot.
+    bool saveRecordingAs(const QString &path);
+    /// Exports it: CSV tables into the folder `target`, or a Chrome trace to the file `target`.
+    bool exportRecording(const QString &target, bool trace);
+    /// The recording shown, in a replay; empty while the engine runs.
+    [[nodiscard]] QString replayPath() const { return m_replayPath; }
     [[nodiscard]] const TelemetryHistory &history() const { return m_history; }
     [[nodiscard]] QString conservationText() const;
     /// The run's newest snapshot, also after the window closed (closing stops the engine and forgets the run);
@@ -129,6 +145,15 @@ private:
     void refreshTimeline(bool force);
     void showPastBanner();
     bool keepsArrowKeys(QObject *watched, QEvent *event) const;
+    // Recordings (mainwindowrecording.cpp).
+    void buildRecordingMenu(QMenu *file);
+    [[nodiscard]] RecordingInfo recordingInfo() const;
+    void advanceReplay();
+    void closeRecording();
+    /// A problem with a recording, in a message box that does not wait (nothing else changes).
+    void complain(const QString &title, const QString &text);
+    /// The lesson panel at its share of the window's width (after the layout has run).
+    void fitLessonDock();
     void showState(EngineState state);
     void showAbout();
     void applyLook();
@@ -186,6 +211,14 @@ private:
     QLabel *m_pastBanner = nullptr;
     QTableView *m_eventTable = nullptr;
     QString m_replayPath; ///< the recording shown, in replay (no engine runs); empty otherwise
+    RecordingInfo m_replayInfo; ///< what the recording shown says of its run
+    QTimer *m_replayTimer = nullptr; ///< moves a replay's cursor on, 20 times a second
+    QElapsedTimer m_replayClock;
+    double m_replayHeadS = 0; ///< where the replay has got to (the cursor is the snapshot at or before it)
+    bool m_replayMoving = false; ///< the replay itself is moving the cursor (not the user)
+    QAction *m_closeRecordingAction = nullptr;
+    QString m_lessonSource; ///< the lesson playing (its file), for a recording of the run
+    double m_lessonSpeed = 1.0;
     qint64 m_timelineMarksAt = 0; ///< when the timeline's marks were last gathered (ms since the epoch)
     SnapshotPtr m_cursorShown; ///< the snapshot under the cursor last drawn
     QAction *m_smoothAction = nullptr;

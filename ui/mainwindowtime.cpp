@@ -16,6 +16,8 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDateTime>
+#include <QFileInfo>
+#include <QTimer>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -138,6 +140,14 @@ void MainWindow::createTimeline()
     m_pauseEngineAction->setToolTip(tr("Pause the engine (P): producers hold, the view freezes at this moment. "
                                        "Again: the engine resumes and the view goes live."));
     connect(m_pauseEngineAction, &QAction::toggled, this, [this](bool on) {
+        if (!m_replayPath.isEmpty()) {
+            // A replay: paused, the cursor rests; playing again, it goes on from the cursor (from the start at the end).
+            if (!on && m_cursor->live())
+                m_cursor->toStart();
+            m_replayHeadS = m_cursor->at().value_or(m_replayHeadS);
+            m_replayClock.restart();
+            return;
+        }
         if (on) {
             m_bridge->pause();
             m_cursor->freeze();
@@ -170,6 +180,9 @@ void MainWindow::createTimeline()
     m_pastBanner->hide();
 
     connect(m_timeline, &TimelineBar::cursorRequested, m_cursor, &TimeCursor::moveTo);
+    m_replayTimer = new QTimer(this);
+    m_replayTimer->setInterval(50);
+    connect(m_replayTimer, &QTimer::timeout, this, &MainWindow::advanceReplay);
     connect(m_cursor, &TimeCursor::moved, this, &MainWindow::cursorMoved);
     createTimeKeys();
 }
@@ -216,6 +229,8 @@ QString MainWindow::pastBannerText() const
 
 void MainWindow::cursorMoved()
 {
+    if (!m_replayMoving && m_cursor->at())
+        m_replayHeadS = *m_cursor->at(); // the user moved it: a replay goes on from there
     {
         const QSignalBlocker quiet(m_freezeAction);
         m_freezeAction->setChecked(!m_cursor->live());
@@ -247,20 +262,22 @@ void MainWindow::cursorMoved()
 
 void MainWindow::showPastBanner()
 {
-    if (m_cursor->live()) {
+    if (m_cursor->live() && m_replayPath.isEmpty()) {
         m_pastBanner->hide();
         return;
     }
-    const double at = *m_cursor->at();
-    const double last = m_cursor->recorder() ? m_cursor->recorder()->lastS() : at;
+    const double last = m_cursor->recorder() ? m_cursor->recorder()->lastS() : 0.0;
+    const double at = m_cursor->at().value_or(last);
     QString text;
     if (!m_replayPath.isEmpty())
-        text = tr("Replay of %1 — %2 of %3").arg(m_replayPath, seconds(at), seconds(last));
+        text = tr("Replay of %1 — %2 of %3").arg(QFileInfo(m_replayPath).fileName(), seconds(at), seconds(last));
     else if (m_bridge->state() == EngineState::Paused)
         text = tr("Viewing %1 — the engine is paused at %2").arg(seconds(at), seconds(last));
     else
         text = tr("Viewing %1 — the engine runs on, now at %2").arg(seconds(at), seconds(last));
-    m_pastBanner->setText(text + tr(" · ← → a sample, Shift+← → a second, End: live"));
+    m_pastBanner->setText(text
+        + (m_replayPath.isEmpty() ? tr(" · ← → a sample, Shift+← → a second, End: live")
+                                  : tr(" · ← → a sample, Shift+← → a second, P: play or pause")));
     m_pastBanner->show();
 }
 
