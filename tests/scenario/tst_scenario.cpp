@@ -96,6 +96,11 @@ private slots:
                                        << QStringLiteral("s.json: $: expected an object at the top level");
         QTest::newRow("no name") << QByteArray("{\"duration_s\": 5}")
                                  << QStringLiteral("s.json: $.name: expected a non-empty string, got nothing");
+        QTest::newRow("recording not a name")
+            << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"recording\": 3}")
+            << QStringLiteral("s.json: $.recording: expected a recording's file name, beside the scenario, got 3");
+        QTest::newRow("recording empty") << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"recording\": \" \"}")
+                                         << QStringLiteral("s.json: $.recording: expected a recording's file name");
         QTest::newRow("unknown key") << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"durations\": 3}")
                                      << QStringLiteral("s.json: $.durations: unknown key (allowed: name,");
         QTest::newRow("duration type")
@@ -260,6 +265,21 @@ private slots:
         const auto errors = errorsOf(json);
         QVERIFY2(!errors.isEmpty(), "a bad scenario was accepted");
         QVERIFY2(errors.constFirst().startsWith(message), qPrintable(errors.join(QLatin1Char('\n'))));
+    }
+
+    /// A lesson's recording is named beside its file and found from anywhere once loaded.
+    void testRecordingIsFoundBesideTheScenario()
+    {
+        QTemporaryDir folder;
+        QFile file(folder.filePath(QStringLiteral("lesson.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"name\": \"x\", \"duration_s\": 5, \"recording\": \"lesson.db\"}");
+        file.close();
+        const auto loaded = loadScenario(file.fileName());
+        QVERIFY(std::holds_alternative<Scenario>(loaded));
+        QCOMPARE(std::get<Scenario>(loaded).recording, folder.filePath(QStringLiteral("lesson.db")));
+        const auto parsed = parseScenario("{\"name\": \"x\", \"duration_s\": 5}", QStringLiteral("s.json"));
+        QVERIFY(std::get<Scenario>(parsed).recording.isEmpty()); // none: the lesson runs live
     }
 
     void testErrorsAreOneLineAndShort()

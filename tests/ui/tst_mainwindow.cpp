@@ -7,6 +7,8 @@
 #include "enginebridge.h"
 #include "lessonpanel.h"
 #include "mainwindow.h"
+#include "recording/flightrecording.h"
+#include "recording/recordingfile.h"
 #include "scenario/report.h"
 #include "schedulersview.h"
 #include "stattiles.h"
@@ -21,6 +23,7 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDir>
+#include <QFile>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
@@ -34,6 +37,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QRegularExpression>
 #include <QResizeEvent>
 #include <QScreen>
@@ -771,6 +775,145 @@ private slots:
         QCOMPARE(window.shownSnapshot()->consumers.size(), std::size_t{256});
         qInfo("scrubbing 64 producers and 256 consumers at 1920x1080: %d moves, mean %.1f ms, longest %lld ms", moves,
             static_cast<double>(total) / moves, static_cast<long long>(longest));
+    }
+
+    /// The action `text` (with its &) in any menu of `bar`, or null.
+    static QAction *findAction(QMenuBar *bar, const QString &text)
+    {
+        for (QAction *menu : bar->actions()) {
+            if (!menu->menu())
+                continue;
+            for (QAction *action : menu->menu()->actions()) {
+                if (action->text() == text)
+                    return action;
+            }
+        }
+        return nullptr;
+    }
+
+    /// The engine threads running in this process now (they are all named beam-*).
+    static QStringList engineThreads()
+    {
+        QStringList names;
+        const QDir tasks(QStringLiteral("/proc/self/task"));
+        for (const QString &task : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            QFile comm(tasks.filePath(task + QStringLiteral("/comm")));
+            if (comm.open(QIODevice::ReadOnly)) {
+                const QString name = QString::fromUtf8(comm.readAll()).trimmed();
+                if (name.startsWith(QStringLiteral("beam-")))
+                    names << name;
+            }
+        }
+        return names;
+    }
+
+    /// A recording of a short real run with a lesson's marks, saved to `path`.
+    static void recordARun(const QString &path)
+    {
+        PipelineConfig config;
+        config.rate = 2000;
+        config.crashRate = 0.002;
+        Engine engine(config);
+        QVERIFY(engine.start().empty());
+        engine.recorder()->addMark({0.0, 0.0, LessonMark::Kind::Start, -1, "t", {}, {}});
+        engine.recorder()->addMark({0.05, 0.05, LessonMark::Kind::Caption, 0, "the first caption", {}, {}});
+        QTRY_VERIFY_WITH_TIMEOUT(engine.recorder()->lastS() > 1.0, 10000);
+        engine.recorder()->addMark({engine.elapsedS(), 1.0, LessonMark::Kind::Caption, 2, "the second caption", {}, {}});
+        QTRY_VERIFY_WITH_TIMEOUT(engine.recorder()->lastS() > 2.5, 10000);
+        engine.stop();
+        std::string error;
+        QVERIFY2(saveRecording(*engine.recorder(), RecordingInfo{}, path.toStdString(), error), error.c_str());
+    }
+
+    /// --replay's window: the recording plays under the time cursor and no engine thread ever starts; P pauses;
+    /// every view shows the recorded moment; Close recording returns to a running engine.
+    void testReplayRunsNoEngine()
+    {
+        QTemporaryDir folder;
+        const QString path = folder.filePath(QStringLiteral("run.db"));
+        recordARun(path);
+        QVERIFY(!QTest::currentTestFailed());
+        QTRY_VERIFY_WITH_TIMEOUT(engineThreads().isEmpty(), 5000); // the recording engine's threads are gone
+        std::string error;
+        auto recording = readRecording(path.toStdString(), error);
+        QVERIFY2(recording, error.c_str());
+
+        MainWindow window;
+        window.showRecording(std::move(*recording), path); // before the event loop runs: as --replay does
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCOMPARE(window.replayPath(), path);
+        QVERIFY(!window.timeCursor()->live());
+        const double first = *window.timeCursor()->at();
+        QTRY_VERIFY_WITH_TIMEOUT(*window.timeCursor()->at() > first + 0.5, 5000); // it plays
+        QVERIFY(window.pastBannerText().startsWith(QStringLiteral("Replay of run.db")));
+        QVERIFY(!window.bridge()->engine());
+        QCOMPARE(engineThreads(), QStringList{});
+        // The caption on screen then, and the tiles of the recorded snapshot.
+        QTest::keyClick(&window, Qt::Key_P);
+        const double paused = *window.timeCursor()->at();
+        QTest::qWait(300);
+        QCOMPARE(*window.timeCursor()->at(), paused);
+        window.timeCursor()->moveTo(1.5);
+        QVERIFY(window.lessons()->caption().endsWith(QStringLiteral("the second caption")));
+        const auto recorded = window.timeCursor()->recorder()->at(window.timeCursor()->recorder()->indexAt(1.5));
+        QCOMPARE(window.shownSnapshot()->processed, recorded->processed);
+        QCOMPARE(engineThreads(), QStringList{});
+
+        // Close recording: back to the engine, live.
+        auto *close = findAction(window.menuBar(), QStringLiteral("C&lose recording"));
+        QVERIFY(close && close->isEnabled());
+        close->trigger();
+        QVERIFY(window.replayPath().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->engine() && window.timeCursor()->live(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!engineThreads().isEmpty(), 5000);
+    }
+
+    /// A lesson that ships a recording plays it instead of running the engine.
+    void testLessonWithARecordingReplaysIt()
+    {
+        QTemporaryDir folder;
+        recordARun(folder.filePath(QStringLiteral("lesson.db")));
+        QVERIFY(!QTest::currentTestFailed());
+        QFile file(folder.filePath(QStringLiteral("lesson.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"name\": \"recorded\", \"duration_s\": 3, \"recording\": \"lesson.db\"}");
+        file.close();
+        auto lesson = loadScenario(file.fileName());
+        QVERIFY(std::holds_alternative<Scenario>(lesson));
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->engine(), 5000);
+        window.playScenario(std::get<Scenario>(lesson));
+        QCOMPARE(window.replayPath(), folder.filePath(QStringLiteral("lesson.db")));
+        QVERIFY(!window.bridge()->engine());
+        QTRY_VERIFY_WITH_TIMEOUT(engineThreads().isEmpty(), 5000); // the running engine went
+    }
+
+    /// A file that is not a recording: a message box naming it and the problem, and nothing else changes.
+    void testOpeningABadRecordingChangesNothing()
+    {
+        QTemporaryDir folder;
+        const QString path = folder.filePath(QStringLiteral("notes.db"));
+        QFile text(path);
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        text.write("these are my notes, not a recording\n");
+        text.close();
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->engine() && window.timeCursor()->recorder(), 5000);
+        const Engine *engine = window.bridge()->engine();
+        QVERIFY(!window.openRecording(path));
+        auto *box = window.findChild<QMessageBox *>(QStringLiteral("recordingProblem"));
+        QVERIFY(box && box->isVisible());
+        QVERIFY2(box->text().startsWith(path + QStringLiteral(": ")), qPrintable(box->text()));
+        QVERIFY(!box->text().contains(QLatin1Char('\n')));
+        QCOMPARE(window.bridge()->engine(), engine);
+        QVERIFY(window.replayPath().isEmpty());
+        QVERIFY(window.timeCursor()->live());
+        box->close();
     }
 
     /// Clicking an event in the log takes the cursor to it; rows after the cursor are marked as not yet happened.
