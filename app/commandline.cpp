@@ -626,8 +626,7 @@ void checkModeUses(const QCommandLineParser &parser, const Flags &f, CommandLine
                  &f.faultRate, &f.maxAttempts, &f.overload, &f.safetyCap, &f.interval, &f.seed, &f.crashRate,
                  &f.strategy, &f.maxRestarts, &f.maxSeconds, &f.topMaxRestarts, &f.topMaxSeconds, &f.backoffMinMs,
                  &f.backoffMaxMs, &f.backoffJitter, &f.poisonKey, &f.slowConsumer, &f.hangTimeoutMs, &f.onEscalation,
-                 &f.duration, &f.killConsumer, &f.hangConsumer, &f.reportJson, &f.quiet, &f.record,
-                 &f.historyMinutes})
+                 &f.duration, &f.killConsumer, &f.hangConsumer, &f.reportJson, &f.quiet, &f.record, &f.historyMinutes})
             refuse(*option, own);
         for (const auto *option :
             {&f.platform, &f.screenshot, &f.screenshotAfter, &f.screenshotCaptions, &f.presentation, &f.windowSize})

@@ -180,9 +180,7 @@ bool writeJsonFile(const QString &path, const QJsonObject &object)
     return false;
 }
 
-namespace {
-
-} // namespace
+namespace { } // namespace
 
 std::optional<FlightRecorder::Limits> recorderLimits(const CommandLine &options, std::optional<double> durationS)
 {

@@ -15,8 +15,8 @@
 #include "controlpanel.h"
 #include "mainwindow.h"
 #include "quitsignals.h"
-#include "timecursor.h"
 #include "runrecord.h"
+#include "timecursor.h"
 
 #include <QApplication>
 #include <QIcon>

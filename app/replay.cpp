@@ -152,13 +152,13 @@ int replayHeadless(const Recording &recording, const QString &path)
         return ExitUsage;
     }
     std::printf("replay: %s (%zu snapshots, %.1f s%s)\n", qPrintable(path), recording.snapshots.size(),
-        recording.snapshots.back().elapsedS,
-        scenario ? qPrintable(QStringLiteral(", lesson ") + scenario->name) : "");
+        recording.snapshots.back().elapsedS, scenario ? qPrintable(QStringLiteral(", lesson ") + scenario->name) : "");
     RecordedStage stage(recording);
     double clock = lessonStart(recording);
     std::optional<ScenarioPlayer> player;
     if (scenario) {
-        player.emplace(*scenario, stage, [&clock] { return clock; }, recording.info.lessonSpeed);
+        player.emplace(
+            *scenario, stage, [&clock] { return clock; }, recording.info.lessonSpeed);
         player->start();
     }
     for (std::size_t i = 0; i < stage.size(); ++i) {

@@ -48,6 +48,13 @@ ReportInputs RunRecord::inputs(double runS) const
     const auto history = m_engine.history();
     in.recent = recentFigures(history);
     in.littles = littlesLaw(history);
+    if (const auto recorder = m_engine.recorder()) {
+        in.recorderOn = true;
+        in.recorderSnapshots = recorder->size();
+        in.recorderBytes = recorder->bytes();
+        in.recorderLimitBytes = recorder->limits().maxBytes;
+        in.recorderSpanS = recorder->lastS() - recorder->firstS();
+    }
     return in;
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "core/threadname.h"
 #include "core/graphrunner.h"
+#include "core/threadname.h"
 
 #include "core/enginecontext.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "core/threadname.h"
 #include "core/producer.h"
+#include "core/threadname.h"
 
 #include "core/random.h"
 #include "core/slotgrid.h"

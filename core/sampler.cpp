@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "core/threadname.h"
 #include "core/sampler.h"
+#include "core/threadname.h"
 
 #include "core/consumer.h"
 #include "core/enginecontext.h"

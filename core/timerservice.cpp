@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "core/threadname.h"
 #include "core/timerservice.h"
+#include "core/threadname.h"
 
 #include <sys/prctl.h>
 

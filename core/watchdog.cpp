@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "core/threadname.h"
 #include "core/watchdog.h"
+#include "core/threadname.h"
 
 #include "core/enginecontext.h"
 #include "core/supervision.h"

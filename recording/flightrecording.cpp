@@ -5,7 +5,8 @@
 
 namespace beam {
 
-bool saveRecording(const FlightRecorder &recorder, const RecordingInfo &info, const std::string &path, std::string &error)
+bool saveRecording(
+    const FlightRecorder &recorder, const RecordingInfo &info, const std::string &path, std::string &error)
 {
     RecordingWriter writer;
     bool ok = writer.open(path);

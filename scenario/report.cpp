@@ -317,10 +317,16 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     limiter[QStringLiteral("refused")] = num(s.limiterRefused);
     report[QStringLiteral("limiter")] = limiter;
     report[QStringLiteral("throughput_eps")] = num(s.processed) / runS;
+    QJsonObject recorder;
+    recorder[QStringLiteral("on")] = in.recorderOn;
+    recorder[QStringLiteral("snapshots")] = static_cast<double>(in.recorderSnapshots);
+    recorder[QStringLiteral("bytes")] = static_cast<double>(in.recorderBytes);
+    recorder[QStringLiteral("limit_bytes")] = static_cast<double>(in.recorderLimitBytes);
+    recorder[QStringLiteral("span_s")] = in.recorderSpanS;
+    report[QStringLiteral("flight_recorder")] = recorder;
     // A recorded run keeps each snapshot's summary of the histogram, not the histogram: a replay reports that.
-    report[QStringLiteral("latency_us")] = in.latency.count() > 0 || s.cumulative.count == 0
-        ? latencyJson(in.latency)
-        : latencyJson(s.cumulative);
+    report[QStringLiteral("latency_us")]
+        = in.latency.count() > 0 || s.cumulative.count == 0 ? latencyJson(in.latency) : latencyJson(s.cumulative);
     report[QStringLiteral("peak_rss_bytes")] = num(in.peakRssBytes);
     report[QStringLiteral("rss_mb")] = num(s.rssBytes) / (1024.0 * 1024.0);
     report[QStringLiteral("cpu_percent_avg")] = in.cpuPercentAvg;

@@ -68,6 +68,12 @@ struct ReportInputs {
     int warnings = 0; ///< warnings raised so far
     RecentFigures recent;
     LittlesLaw littles; ///< over the same window, with whether the system is steady
+    /// The flight recorder's holding (docs/recording.md); `recorderOn` false: the run kept none.
+    bool recorderOn = false;
+    std::size_t recorderSnapshots = 0;
+    std::size_t recorderBytes = 0;
+    std::size_t recorderLimitBytes = 0;
+    double recorderSpanS = 0;
 };
 
 /// The JSON report (field names documented in the README; scenario assertions address them by dotted path).

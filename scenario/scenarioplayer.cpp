@@ -280,8 +280,8 @@ void ScenarioPlayer::decide(std::size_t index, const AssertionResult &result, do
     m_stage.judged(static_cast<int>(index), v);
 }
 
-void ScenarioPlayer::mark(LessonMark::Kind kind, double lessonS, int step, const QString &text,
-    const QString &verdict, const QString &detail) const
+void ScenarioPlayer::mark(LessonMark::Kind kind, double lessonS, int step, const QString &text, const QString &verdict,
+    const QString &detail) const
 {
     if (m_markSink)
         m_markSink({0, lessonS, kind, step, text.toStdString(), verdict.toStdString(), detail.toStdString()});

@@ -457,7 +457,8 @@ void ChartPanel::redraw(const TelemetryHistory &history, std::optional<double> c
     // The time axis grows with the run until it spans the window, then scrolls; at a cursor, it shows the window
     // with the cursor three quarters along (or as far as the run allows).
     const double last = history.lastTime();
-    const double now = cursorS ? std::clamp(*cursorS + 0.25 * m_windowS, std::min<double>(last, m_windowS), last) : last;
+    const double now
+        = cursorS ? std::clamp(*cursorS + 0.25 * m_windowS, std::min<double>(last, m_windowS), last) : last;
     const double from = std::max(0.0, now - m_windowS);
     const double to = std::max(now, from + std::min<double>(m_windowS, 10.0));
     // New time labels lay their chart out again: 6-7 ms a chart at 1920x1080, 40 ms when all six change in one

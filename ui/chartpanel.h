@@ -7,8 +7,8 @@
 
 #include <QWidget>
 
-#include <utility>
 #include <optional>
+#include <utility>
 #include <vector>
 
 QT_BEGIN_NAMESPACE

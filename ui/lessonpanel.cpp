@@ -229,9 +229,9 @@ void LessonPanel::showMoment(const std::optional<QString> &text, double atS)
 {
     m_moment = text.has_value();
     const QString at = tr("At %1 s:").arg(atS, 0, 'f', 1);
-    m_caption->setText(!text        ? m_liveCaption
-            : text->isEmpty()       ? tr("%1 no caption on screen then.").arg(at)
-                                    : at + QLatin1Char('\n') + *text);
+    m_caption->setText(!text  ? m_liveCaption
+            : text->isEmpty() ? tr("%1 no caption on screen then.").arg(at)
+                              : at + QLatin1Char('\n') + *text);
     fitCaption();
 }
 
@@ -533,7 +533,8 @@ void LessonPanel::showRecorded(const QString &title)
 
 void LessonPanel::showReadouts(const Snapshot &s, const std::vector<SnapshotPtr> *recent)
 {
-    const auto r = recent ? recentFigures(*recent, kRecentS) : recentFigures({m_recent.begin(), m_recent.end()}, kRecentS);
+    const auto r
+        = recent ? recentFigures(*recent, kRecentS) : recentFigures({m_recent.begin(), m_recent.end()}, kRecentS);
     const PipelineConfig &c = s.config;
     QStringList parts;
     parts << tr("<b>limiter</b> %1% full now")

@@ -534,8 +534,9 @@ void MainWindow::drawPanels()
     redraw.start();
     const auto measured = qScopeGuard([&] { m_maxRedrawMs = std::max(m_maxRedrawMs, redraw.elapsed()); });
     // The seconds before the snapshot shown: Little's law's trend and the readouts' figures.
-    const std::vector<SnapshotPtr> recent = m_cursor->live() ? std::vector<SnapshotPtr>(m_recent.begin(), m_recent.end())
-                                                             : m_cursor->recent(LittlesRule{}.trendS + 0.5);
+    const std::vector<SnapshotPtr> recent = m_cursor->live()
+        ? std::vector<SnapshotPtr>(m_recent.begin(), m_recent.end())
+        : m_cursor->recent(LittlesRule{}.trendS + 0.5);
     m_tiles->showSnapshot(s, littlesLaw(recent));
     m_charts->redraw(m_history, m_cursor->at());
     refreshTimeline(false);

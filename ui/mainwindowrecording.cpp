@@ -56,8 +56,8 @@ void MainWindow::complain(const QString &title, const QString &text)
 void MainWindow::buildRecordingMenu(QMenu *file)
 {
     file->addAction(tr("&Open recording…"), QKeySequence::Open, this, [this] {
-        const QString path
-            = QFileDialog::getOpenFileName(this, tr("Open recording"), QString(), tr("Recording (*.db);;All files (*)"));
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open recording"), QString(), tr("Recording (*.db);;All files (*)"));
         if (!path.isEmpty())
             openRecording(path);
     });

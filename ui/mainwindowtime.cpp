@@ -17,7 +17,6 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QFileInfo>
-#include <QTimer>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -25,6 +24,7 @@
 #include <QShortcut>
 #include <QSignalBlocker>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 
 #include <map>
@@ -141,7 +141,8 @@ void MainWindow::createTimeline()
                                        "Again: the engine resumes and the view goes live."));
     connect(m_pauseEngineAction, &QAction::toggled, this, [this](bool on) {
         if (!m_replayPath.isEmpty()) {
-            // A replay: paused, the cursor rests; playing again, it goes on from the cursor (from the start at the end).
+            // A replay: paused, the cursor rests; playing again, it goes on from the cursor (from the start at the
+            // end).
             if (!on && m_cursor->live())
                 m_cursor->toStart();
             m_replayHeadS = m_cursor->at().value_or(m_replayHeadS);

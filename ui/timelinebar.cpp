@@ -159,8 +159,8 @@ void TimelineBar::paintMarks(QPainter &p, const QRect &bar) const
         const QColor c = colour(m.kind);
         switch (m.kind) {
         case Mark::Kind::Caption: {
-            const QRect flag(x, bar.top() + 2, std::max(m_textPx, p.fontMetrics().horizontalAdvance(m.label) + 6),
-                half - 4);
+            const QRect flag(
+                x, bar.top() + 2, std::max(m_textPx, p.fontMetrics().horizontalAdvance(m.label) + 6), half - 4);
             p.fillRect(flag, c);
             p.setPen(Qt::black);
             p.drawText(flag, Qt::AlignCenter, m.label);

@@ -5,6 +5,7 @@
 #include "chartpanel.h"
 #include "controlpanel.h"
 #include "enginebridge.h"
+#include "eventlogmodel.h"
 #include "lessonpanel.h"
 #include "mainwindow.h"
 #include "recording/flightrecording.h"
@@ -15,7 +16,6 @@
 #include "telemetryhistory.h"
 #include "timecursor.h"
 #include "timelinebar.h"
-#include "eventlogmodel.h"
 #include "topologyview.h"
 #include "visualstyle.h"
 
@@ -23,10 +23,10 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDir>
-#include <QFile>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFontMetricsF>
 #include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
@@ -677,7 +677,8 @@ private slots:
         auto lesson = loadScenario(QStringLiteral(":/lessons/slow-consumer.json"));
         QVERIFY(std::holds_alternative<Scenario>(lesson));
         window.playScenario(std::get<Scenario>(lesson), 2.0); // consumer 0 slows at 2.5 s
-        QTRY_VERIFY_WITH_TIMEOUT(window.timeCursor()->recorder() && window.timeCursor()->recorder()->lastS() > 5.0, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.timeCursor()->recorder() && window.timeCursor()->recorder()->lastS() > 5.0, 20000);
         auto recorder = window.timeCursor()->recorder();
         QVERIFY(window.timeCursor()->live());
 
@@ -736,7 +737,8 @@ private slots:
     }
 
     /// Scrubbing the largest pipeline: every cursor move redraws every view from the recorder, painted whole
-    /// (grab()). The time each takes is printed (docs/recording.md quotes it), not asserted: tests never assert timings.
+    /// (grab()). The time each takes is printed (docs/recording.md quotes it), not asserted: tests never assert
+    /// timings.
     void testScrubbingTheLargestPipeline()
     {
         MainWindow window;
@@ -762,8 +764,8 @@ private slots:
             const double before = *window.timeCursor()->at();
             clock.start();
             // A second back, then one sample on: every key moves the cursor, and every view redraws.
-            QTest::keyClick(&window, i % 2 == 0 ? Qt::Key_Left : Qt::Key_Right,
-                i % 2 == 0 ? Qt::ShiftModifier : Qt::NoModifier);
+            QTest::keyClick(
+                &window, i % 2 == 0 ? Qt::Key_Left : Qt::Key_Right, i % 2 == 0 ? Qt::ShiftModifier : Qt::NoModifier);
             QCoreApplication::processEvents(); // the scenes' queued changes
             window.grab(); // and every pixel painted: an upper bound of what the screen waits for
             const qint64 ms = clock.elapsed();
@@ -818,7 +820,8 @@ private slots:
         engine.recorder()->addMark({0.0, 0.0, LessonMark::Kind::Start, -1, "t", {}, {}});
         engine.recorder()->addMark({0.05, 0.05, LessonMark::Kind::Caption, 0, "the first caption", {}, {}});
         QTRY_VERIFY_WITH_TIMEOUT(engine.recorder()->lastS() > 1.0, 10000);
-        engine.recorder()->addMark({engine.elapsedS(), 1.0, LessonMark::Kind::Caption, 2, "the second caption", {}, {}});
+        engine.recorder()->addMark(
+            {engine.elapsedS(), 1.0, LessonMark::Kind::Caption, 2, "the second caption", {}, {}});
         QTRY_VERIFY_WITH_TIMEOUT(engine.recorder()->lastS() > 2.5, 10000);
         engine.stop();
         std::string error;
