@@ -13,8 +13,9 @@
 //  - it exports to CSV and to a trace, and what was read is written and read back with as many snapshots, samples,
 //    events and marks.
 //
-// BEAM_FUZZ_WRITE_SEED=FILE: writes the synthetic recording of tests/core/recordingsample.h (three snapshots) to
-// FILE and exits; docs/fuzzing.md says how the committed seed was made from it.
+// BEAM_FUZZ_WRITE_SEEDS=FOLDER: writes the seeds' recordings into FOLDER and exits: valid-3-snapshots.db (the synthetic
+// recording of tests/core/recordingsample.h, three snapshots) and no-snapshots.db (an empty one); docs/fuzzing.md
+// says how the committed seeds were made from them.
 #include "recording/export.h"
 #include "recording/recordingfile.h"
 #include "tests/core/recordingsample.h"
@@ -110,10 +111,13 @@ void checkExportsAndCopy(const std::string &path, const Recording &r)
 
 extern "C" int LLVMFuzzerInitialize(int *, char ***)
 {
-    if (const char *seed = std::getenv("BEAM_FUZZ_WRITE_SEED")) {
+    if (const char *folder = std::getenv("BEAM_FUZZ_WRITE_SEEDS")) {
         std::string error;
-        const bool ok = writeRecording(seed, test::sampleRecording(3, 1, 2, 2), error);
-        std::fprintf(stderr, "%s\n", ok ? seed : error.c_str());
+        const std::filesystem::path to(folder);
+        const bool ok = writeRecording((to / "valid-3-snapshots.db").string(), test::sampleRecording(3, 1, 2, 2), error)
+            && writeRecording((to / "no-snapshots.db").string(), Recording{}, error);
+        if (!ok)
+            std::fprintf(stderr, "%s\n", error.c_str());
         std::exit(ok ? 0 : 1);
     }
     std::string pattern = (std::filesystem::temp_directory_path() / "beam-fuzz-rec-XXXXXX").string();
