@@ -36,7 +36,7 @@ RUN --mount=type=cache,target=/ccache cmake --preset headless \
 FROM debian:12 AS window
 RUN apt-get update -qq \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-       libtbb12 libtbbmalloc2 libprometheus-cpp-pull1.0 \
+       libtbb12 libtbbmalloc2 libprometheus-cpp-pull1.0 libsqlite3-0 \
        libqt6core6 libqt6gui6 libqt6widgets6 libqt6charts6 qt6-qpa-plugins libqt6svg6 fonts-dejavu-core \
        xvfb matchbox-window-manager x11vnc novnc websockify \
     && apt-get clean \
@@ -51,9 +51,9 @@ EXPOSE 6080
 ENTRYPOINT ["window-entrypoint.sh"]
 CMD ["--presentation"]
 
-# The headless root: Debian 12 with only the four libraries the executable loads (ldd: oneTBB, its allocator,
-# prometheus-cpp's pull side and Qt Core), and without documentation, manuals and translations, as Debian's own
-# slim images leave them out (copyright files stay).
+# The headless root: Debian 12 with only the five libraries the executable loads (ldd: oneTBB, its allocator,
+# prometheus-cpp's pull side, SQLite and Qt Core), and without documentation, manuals and translations, as
+# Debian's own slim images leave them out (copyright files stay).
 FROM debian:12 AS headless-root
 RUN printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
        'path-exclude /usr/share/man/*' 'path-exclude /usr/share/info/*' 'path-exclude /usr/share/locale/*' \
@@ -62,7 +62,7 @@ RUN printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*
     && rm -rf /usr/share/man/* /usr/share/info/* /usr/share/locale/* /usr/share/lintian/* \
     && apt-get update -qq \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-       libtbb12 libtbbmalloc2 libprometheus-cpp-pull1.0 libqt6core6 \
+       libtbb12 libtbbmalloc2 libprometheus-cpp-pull1.0 libsqlite3-0 libqt6core6 \
     && apt-get clean \
     && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
     && useradd --create-home --home-dir /home/beam --shell /usr/sbin/nologin --uid 10001 beam

@@ -3,7 +3,8 @@
 # Installs what building and testing BEAM Me Up needs on Debian 12 / Ubuntu 22.04+. Safe to run again:
 # it asks apt only for packages that are missing. The Dockerfile runs this same script.
 # Lines: toolchain; libraries; lint; docs (doxygen) and packaging checks (file and dpkg-dev for CPack's
-# shlibdeps, desktop-file-validate, appstreamcli); report checks (xmllint validates JUnit against junit-10.xsd).
+# shlibdeps, desktop-file-validate, appstreamcli); report checks (xmllint validates JUnit against junit-10.xsd);
+# recordings (SQLite's library to build against, and its shell for docs/recording.md's queries and tst_cli).
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,7 @@ packages=(
     clang-format clang-tidy cppcheck
     doxygen file dpkg-dev desktop-file-utils appstream python3-jsonschema
     libxml2-utils
+    libsqlite3-dev sqlite3
 )
 
 missing=()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "recording/database.h"
 
+#include "recording/json.h"
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -25,14 +27,15 @@ bool execute(sqlite3 *db, const std::string &sql, std::string &error)
     const int code = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
     if (code == SQLITE_OK)
         return true;
-    error = message ? message : sqlite3_errstr(code);
+    error = oneLine(message ? message : sqlite3_errstr(code), 200);
     sqlite3_free(message);
     return false;
 }
 
 std::string sqliteMessage(sqlite3 *db, int code)
 {
-    return db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+    // SQLite's message may quote the file's own bytes (a damaged schema's names): one line, kept short.
+    return oneLine(db ? sqlite3_errmsg(db) : sqlite3_errstr(code), 200);
 }
 
 bool openReadOnly(const std::string &path, Database &db, std::string &error)
@@ -66,31 +69,29 @@ std::string concat(std::initializer_list<std::string_view> parts)
     return out;
 }
 
-namespace {
-
-/// At most `limit` bytes of `text`, control characters and quotes escaped, so a message stays one short line.
-std::string shortText(std::string_view text, std::size_t limit = 40)
+std::string oneLine(std::string_view text, std::size_t limit)
 {
+    static constexpr std::string_view hex = "0123456789abcdef";
     std::string out;
-    for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
+    std::size_t i = 0;
+    while (i < text.size() && i < limit) {
         const auto c = static_cast<unsigned char>(text[i]);
+        const std::size_t length = utf8Length(text, i);
         if (c == '\n') {
             out += "\\n";
-        } else if (c < 0x20 || c == 0x7f) {
-            static constexpr std::string_view hex = "0123456789abcdef";
+        } else if (length == 0 || c < 0x20 || c == 0x7f) {
             out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
+            out += hex[c >> 4U];
+            out += hex[c & 15U];
         } else {
-            out += static_cast<char>(c);
+            out.append(text.substr(i, length));
         }
+        i += length == 0 ? 1 : length;
     }
-    if (text.size() > limit)
+    if (i < text.size())
         out += "...";
     return out;
 }
-
-} // namespace
 
 std::string describeValue(sqlite3_stmt *statement, int column)
 {
@@ -102,7 +103,7 @@ std::string describeValue(sqlite3_stmt *statement, int column)
     case SQLITE_TEXT: {
         const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(statement, column));
         const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
-        return "'" + shortText(std::string_view(text ? text : "", text ? size : 0)) + "'";
+        return "'" + oneLine(std::string_view(text ? text : "", text ? size : 0), 40) + "'";
     }
     case SQLITE_BLOB:
         return "a blob of " + std::to_string(sqlite3_column_bytes(statement, column)) + " bytes";

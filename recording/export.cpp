@@ -27,13 +27,13 @@ bool writeFile(const std::string &path, const std::string &text, std::string &er
 {
     std::unique_ptr<std::FILE, CloseFile> file(std::fopen(path.c_str(), "wb"));
     if (!file) {
-        error = "cannot write " + path + ": " + std::strerror(errno);
+        error = "cannot write " + oneLine(path) + ": " + std::strerror(errno);
         return false;
     }
     const bool wrote = std::fwrite(text.data(), 1, text.size(), file.get()) == text.size();
     const int closed = std::fclose(file.release());
     if (!wrote || closed != 0) {
-        error = "cannot write " + path + ": " + std::strerror(errno);
+        error = "cannot write " + oneLine(path) + ": " + std::strerror(errno);
         return false;
     }
     return true;
@@ -111,13 +111,13 @@ bool exportCsv(
     std::error_code made;
     std::filesystem::create_directory(folder, made);
     if (made || !std::filesystem::is_directory(folder)) {
-        error = "cannot make the folder " + folder + ": " + (made ? made.message() : "a file is in the way");
+        error = "cannot make the folder " + oneLine(folder) + ": " + (made ? made.message() : "a file is in the way");
         return false;
     }
     Database db;
     std::string why;
     if (!openReadOnly(recordingPath, db, why)) {
-        error = recordingPath + ": " + why;
+        error = oneLine(recordingPath) + ": " + why;
         return false;
     }
     std::vector<std::pair<std::string, std::string>> queries{
@@ -127,7 +127,7 @@ bool exportCsv(
     for (const auto &[name, sql] : queries) {
         std::string csv;
         if (!queryCsv(db.get(), sql, csv, why)) {
-            error = concat({recordingPath, ": ", name, ": ", why});
+            error = concat({oneLine(recordingPath), ": ", name, ": ", why});
             return false;
         }
         const std::string path = (std::filesystem::path(folder) / (name + ".csv")).string();

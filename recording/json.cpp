@@ -8,10 +8,6 @@
 
 namespace beam::recording {
 
-namespace {
-
-/// The length of the UTF-8 sequence at `text[i]`, or 0 if it is not one (overlong, a surrogate, past U+10FFFF,
-/// cut short).
 std::size_t utf8Length(std::string_view text, std::size_t i)
 {
     const auto byte = [&text](std::size_t at) { return static_cast<unsigned char>(text[at]); };
@@ -43,6 +39,8 @@ std::size_t utf8Length(std::string_view text, std::size_t i)
     const bool surrogate = code >= 0xd800 && code <= 0xdfff;
     return overlong || surrogate || code > 0x10ffff ? 0 : length;
 }
+
+namespace {
 
 void appendUtf8(std::string &out, std::uint32_t code)
 {

@@ -9,6 +9,10 @@
 
 namespace beam::recording {
 
+/// The length of the UTF-8 sequence at `text[i]` (`i` < size), or 0 if none starts there (a stray byte, an
+/// overlong form, a surrogate, past U+10FFFF, cut short).
+std::size_t utf8Length(std::string_view text, std::size_t i);
+
 /// Appends `text` to `out` as a JSON string: quoted, with `"`, `\` and control characters escaped, and any
 /// byte sequence that is not UTF-8 replaced by U+FFFD (a JSON text is UTF-8).
 void appendJsonString(std::string &out, std::string_view text);

@@ -47,7 +47,7 @@ public:
 private:
     bool fail(const std::string &why)
     {
-        m_error = m_path + ": " + why;
+        m_error = oneLine(m_path) + ": " + why; // a path may hold a line break too
         return false;
     }
     bool failSqlite() { return fail(sqliteMessage(m_db.get(), SQLITE_ERROR)); }

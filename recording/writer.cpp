@@ -31,7 +31,7 @@ struct RecordingWriter::Impl {
 
     bool fail(const std::string &what)
     {
-        error = "cannot write " + path + ": " + what;
+        error = "cannot write " + oneLine(path) + ": " + what;
         close();
         std::remove(part.c_str());
         return false;

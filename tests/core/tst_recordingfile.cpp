@@ -354,6 +354,11 @@ private slots:
             "the table 'verdicts' is missing");
         row("a column missing", "dropcolumn:snapshots:window_p99_us",
             "the table 'snapshots' has no column 'window_p99_us'");
+        // Found by fuzz_recording: SQLite's message quotes the file's own bytes, a line break among them.
+        row("a damaged schema quoting a line break",
+            "sql:CREATE TABLE \"odd\nname\" (a); PRAGMA writable_schema = ON; "
+            "UPDATE sqlite_master SET sql = 'CREATE TABLE broken (' WHERE name = 'odd\nname'",
+            "malformed database schema (odd\\nname)");
         row("truncated to half", "truncate", "");
         row("bytes overwritten", "overwrite", "");
         row("negative count", "sql:UPDATE consumer_samples SET processed = -5 WHERE seq = 2",

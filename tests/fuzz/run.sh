@@ -22,8 +22,9 @@ fi
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j2
 
-# Each target's longest input: a scenario file up to 16 KiB (the lessons are 2-3 KiB), an argv up to 1 KiB.
-declare -A max_len=([scenario]=16384 [commandline]=1024)
+# Each target's longest input: a scenario file up to 16 KiB (the lessons are 2-3 KiB), an argv up to 1 KiB, a
+# recording up to 64 KiB (the seed, with 512-byte pages, is about 20 KiB).
+declare -A max_len=([scenario]=16384 [commandline]=1024 [recording]=65536)
 work="$PWD/build/fuzz/run" # absolute: fuzz_commandline works in a scratch folder
 rm -rf "$work"
 mkdir -p "$work"
@@ -31,7 +32,7 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$PWD/tests
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1"
 failed=()
 summary=()
-for target in scenario commandline; do
+for target in scenario commandline recording; do
     corpus="$work/corpus-$target"
     artifacts="$work/artifacts-$target"
     mkdir -p "$corpus" "$artifacts"
