@@ -139,7 +139,7 @@ int runWindow(int argc, char *argv[], const beam::CommandLine &options)
     beam::MainWindow window;
     window.bridge()->setRecorderLimits(beam::recorderLimits(options, std::nullopt));
     if (replay)
-        window.showRecording(std::move(*replay), options.replayPath);
+        window.showRecording(*replay, options.replayPath);
     // Settings given on the command line win over the saved ones (the window starts with them).
     if (!(options.config == beam::PipelineConfig{}))
         window.controls()->setConfig(options.config);

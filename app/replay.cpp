@@ -45,11 +45,13 @@ namespace {
 class RecordedStage : public ScenarioStage
 {
 public:
-    explicit RecordedStage(const Recording &recording)
+    /// Takes the snapshots over (a long recording of a large pipeline is hundreds of megabytes: not copied).
+    explicit RecordedStage(std::vector<Snapshot> &&snapshots)
     {
-        m_snapshots.reserve(recording.snapshots.size());
-        for (const auto &s : recording.snapshots)
-            m_snapshots.push_back(std::make_shared<const Snapshot>(s));
+        m_snapshots.reserve(snapshots.size());
+        for (auto &s : snapshots)
+            m_snapshots.push_back(std::make_shared<const Snapshot>(std::move(s)));
+        snapshots.clear();
     }
     [[nodiscard]] std::size_t size() const { return m_snapshots.size(); }
     [[nodiscard]] const Snapshot &at(std::size_t index) const { return *m_snapshots[index]; }
@@ -138,11 +140,11 @@ std::optional<Recording> readReplay(const QString &path)
 
 int replayHeadless(const CommandLine &options)
 {
-    const auto recording = readReplay(options.replayPath);
-    return recording ? replayHeadless(*recording, options.replayPath) : ExitUsage;
+    auto recording = readReplay(options.replayPath);
+    return recording ? replayHeadless(std::move(*recording), options.replayPath) : ExitUsage;
 }
 
-int replayHeadless(const Recording &recording, const QString &path)
+int replayHeadless(Recording recording, const QString &path)
 {
     QString error;
     const auto scenario = scenarioOfRecording(recording.info, error);
@@ -153,8 +155,11 @@ int replayHeadless(const Recording &recording, const QString &path)
     }
     std::printf("replay: %s (%zu snapshots, %.1f s%s)\n", qPrintable(path), recording.snapshots.size(),
         recording.snapshots.back().elapsedS, scenario ? qPrintable(QStringLiteral(", lesson ") + scenario->name) : "");
-    RecordedStage stage(recording);
-    double clock = lessonStart(recording);
+    const double start = lessonStart(recording);
+    const QString why = endedEarly(recording);
+    const std::string failure = threadFailure(recording);
+    RecordedStage stage(std::move(recording.snapshots));
+    double clock = start;
     std::optional<ScenarioPlayer> player;
     if (scenario) {
         player.emplace(
@@ -173,10 +178,10 @@ int replayHeadless(const Recording &recording, const QString &path)
         static_cast<unsigned long long>(final.deadLettered), static_cast<unsigned long long>(final.dropped),
         static_cast<long long>(final.inFlight), static_cast<long long>(final.lost));
     if (player) {
-        player->finish(stage.report(), endedEarly(recording));
+        player->finish(stage.report(), why);
         printVerdicts(*player);
     }
-    return exitCode(judgeRun(final, player ? &*player : nullptr, threadFailure(recording)));
+    return exitCode(judgeRun(final, player ? &*player : nullptr, failure));
 }
 
 } // namespace beam

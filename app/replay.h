@@ -27,6 +27,6 @@ int replayHeadless(const CommandLine &options);
 /// would (its steps printed, its checks judged on the recorded figures at their times), prints the verdicts and
 /// returns the exit code a live run would have had (0, 3 lost, 4 gave up, 5 a check failed). A recording of no
 /// lesson: its summary, and 0 or 3. `path` names the file in what it prints.
-int replayHeadless(const Recording &recording, const QString &path);
+int replayHeadless(Recording recording, const QString &path);
 
 } // namespace beam

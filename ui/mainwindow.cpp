@@ -161,7 +161,16 @@ void MainWindow::createViews()
 void MainWindow::createCentralWidget()
 {
     m_split = new QSplitter(Qt::Horizontal);
-    m_split->addWidget(m_charts);
+    m_tiles = new StatTiles;
+    createTimeline();
+    // The timeline under the charts, as wide as they are.
+    auto *chartsColumn = new QWidget;
+    auto *chartsLayout = new QVBoxLayout(chartsColumn);
+    chartsLayout->setContentsMargins(0, 0, 0, 0);
+    chartsLayout->setSpacing(2);
+    chartsLayout->addWidget(m_charts, 1);
+    chartsLayout->addWidget(m_timeline);
+    m_split->addWidget(chartsColumn);
     m_split->addWidget(m_views);
     m_split->setStretchFactor(0, 5);
     m_split->setStretchFactor(1, 4);
@@ -178,8 +187,6 @@ void MainWindow::createCentralWidget()
     m_warnings->setObjectName(QStringLiteral("warnings"));
     m_warnings->setWordWrap(true);
     m_warnings->hide();
-    m_tiles = new StatTiles;
-    createTimeline();
     // Clicking an event (or moving through the list) takes every view to its moment.
     connect(m_eventTable, &QAbstractItemView::clicked, this,
         [this](const QModelIndex &index) { m_cursor->moveTo(m_events->timeAt(index.row())); });
@@ -191,7 +198,6 @@ void MainWindow::createCentralWidget()
     centralLayout->addWidget(m_tiles);
     centralLayout->addWidget(m_warnings);
     centralLayout->addWidget(m_split, 1);
-    centralLayout->addWidget(m_timelineRow);
     setCentralWidget(central);
 }
 
@@ -234,6 +240,7 @@ void MainWindow::createStatusBar()
     m_badge->setToolTip(tr("Conservation: produced = processed + dead-lettered + dropped + in flight. Anything "
                            "else is a lost event, and would show here in red."));
     statusBar()->addWidget(m_state);
+    statusBar()->addWidget(m_timelineRow);
     statusBar()->addWidget(m_totals, 1);
     statusBar()->addPermanentWidget(m_badge);
     statusBar()->addPermanentWidget(m_process);

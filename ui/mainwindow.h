@@ -78,7 +78,7 @@ public:
     bool openRecording(const QString &path);
     /// The window on `recording` (read from `path`): no engine runs, every view follows the time cursor, which
     /// plays it from the start; P pauses, the keys and the timeline move it; Close recording returns to the engine.
-    void showRecording(Recording recording, const QString &path);
+    void showRecording(const Recording &recording, const QString &path);
     /// Saves what the recorder keeps (or the replay shown) as a recording file; a message box when it cannot.
     bool saveRecordingAs(const QString &path);
     /// Exports it: CSV tables into the folder `target`, or a Chrome trace to the file `target`.

@@ -140,13 +140,13 @@ bool MainWindow::openRecording(const QString &path)
         complain(tr("Open recording"), tr("%1: the recording holds no snapshot").arg(path));
         return false;
     }
-    showRecording(std::move(*recording), path);
+    showRecording(*recording, path);
     return true;
 }
 
 /// The window on `recording`: no engine runs (one running stops), the controls rest, every view follows the time
 /// cursor, which plays from the start at the speed it was recorded.
-void MainWindow::showRecording(Recording recording, const QString &path)
+void MainWindow::showRecording(const Recording &recording, const QString &path)
 {
     m_replayPath = path;
     m_replayInfo = recording.info;

@@ -44,6 +44,7 @@ QToolButton *buttonFor(QAction *action)
     auto *button = new QToolButton;
     button->setDefaultAction(action);
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    button->setAutoRaise(true); // as flat as the status bar's labels: the bar stays one line
     button->setFocusPolicy(Qt::NoFocus); // the keys stay with the timeline
     return button;
 }
@@ -166,14 +167,20 @@ void MainWindow::createTimeline()
         m_liveAction->setChecked(m_cursor->live());
     });
 
+    // The buttons and the key go in the status bar (createStatusBar()): the charts and the topology keep their
+    // height, which is their text's size on a projector.
     m_timelineRow = new QWidget;
     m_timelineRow->setObjectName(QStringLiteral("timelineRow"));
     auto *row = new QHBoxLayout(m_timelineRow);
     row->setContentsMargins(0, 0, 0, 0);
     row->addWidget(buttonFor(m_freezeAction));
     row->addWidget(buttonFor(m_pauseEngineAction));
-    row->addWidget(m_timeline, 1);
     row->addWidget(buttonFor(m_liveAction));
+    auto *key = new QLabel(TimelineBar::keyHtml());
+    key->setObjectName(QStringLiteral("timelineKey"));
+    key->setTextFormat(Qt::RichText);
+    row->addSpacing(8);
+    row->addWidget(key);
 
     m_pastBanner = new QLabel;
     m_pastBanner->setObjectName(QStringLiteral("pastBanner"));
@@ -192,7 +199,7 @@ void MainWindow::createTimeline()
 /// with the focus keeps its arrows (the timeline has the focus until one is clicked).
 void MainWindow::createTimeKeys()
 {
-    const auto key = [this](QKeySequence sequence, auto slot) {
+    const auto key = [this](const QKeySequence &sequence, auto slot) {
         auto *shortcut = new QShortcut(sequence, this);
         shortcut->setContext(Qt::WindowShortcut);
         connect(shortcut, &QShortcut::activated, m_cursor, slot);

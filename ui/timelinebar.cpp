@@ -73,7 +73,7 @@ void TimelineBar::setCursorAt(std::optional<double> atS)
 
 QSize TimelineBar::sizeHint() const
 {
-    return {40 * m_textPx, lineHeight() * 3 / 2 + lineHeight() + 4};
+    return {40 * m_textPx, barRect().height() + 1};
 }
 
 QSize TimelineBar::minimumSizeHint() const
@@ -84,7 +84,8 @@ QSize TimelineBar::minimumSizeHint() const
 QRect TimelineBar::barRect() const
 {
     const int pad = m_textPx / 2;
-    return {pad, 0, std::max(1, width() - 2 * pad), lineHeight() * 3 / 2};
+    // A caption's numbered flag on top (a line of text), the events' ticks under it.
+    return {pad, 0, std::max(1, width() - 2 * pad), m_textPx * 2};
 }
 
 double TimelineBar::timeAt(int x) const
@@ -101,12 +102,12 @@ int TimelineBar::xOf(double atS) const
     return bar.left() + static_cast<int>(std::lround((atS - m_firstS) / span * bar.width()));
 }
 
-QStringList TimelineBar::keyWords() const
+QString TimelineBar::keyHtml()
 {
-    QStringList words;
+    QStringList entries;
     for (const auto &[kind, word] : keyOrder())
-        words << tr(word);
-    return words;
+        entries << QStringLiteral("<span style='color:%1'>■</span>&nbsp;%2").arg(colour(kind).name(), tr(word));
+    return tr("timeline: %1").arg(entries.join(QStringLiteral(" &nbsp;")));
 }
 
 QColor TimelineBar::colour(Mark::Kind kind)
@@ -143,13 +144,19 @@ void TimelineBar::paintEvent(QPaintEvent * /*event*/)
     p.setPen(QPen(visual::textOnBackground(m_dark), 1));
     p.setBrush(Qt::NoBrush);
     p.drawRect(bar.adjusted(0, 0, -1, -1));
-    paintKey(p);
+    // The span kept, at the bar's right end above the events' ticks, where it leaves the newest marks visible.
+    const QString span = tr("%1 to %2").arg(seconds(m_firstS), seconds(m_lastS));
+    QFont small = p.font();
+    small.setPixelSize(std::max(10, m_textPx * 2 / 3));
+    p.setFont(small);
+    p.setPen(visual::textOnBackground(m_dark));
+    p.drawText(bar.adjusted(0, 0, -m_textPx / 2, 0), Qt::AlignRight | Qt::AlignBottom, span);
 }
 
 /// Captions and verdicts in the top half, engine events in the bottom half; many in one column are one tick.
 void TimelineBar::paintMarks(QPainter &p, const QRect &bar) const
 {
-    const int half = bar.height() / 2;
+    const int half = bar.height() * 3 / 5; // flags and verdicts above, the events' ticks below
     const int tick = std::max(2, m_textPx / 6);
     for (const Mark &m : m_marks) {
         // A lesson's first caption comes with its start, a moment before the first snapshot: drawn at the start.
@@ -159,8 +166,8 @@ void TimelineBar::paintMarks(QPainter &p, const QRect &bar) const
         const QColor c = colour(m.kind);
         switch (m.kind) {
         case Mark::Kind::Caption: {
-            const QRect flag(
-                x, bar.top() + 2, std::max(m_textPx, p.fontMetrics().horizontalAdvance(m.label) + 6), half - 4);
+            const int w = std::max(m_textPx, p.fontMetrics().horizontalAdvance(m.label) + 6);
+            const QRect flag(std::min(x, bar.right() - w), bar.top() + 2, w, half - 4); // within the bar
             p.fillRect(flag, c);
             p.setPen(Qt::black);
             p.drawText(flag, Qt::AlignCenter, m.label);
@@ -185,28 +192,6 @@ void TimelineBar::paintCursor(QPainter &p, const QRect &bar) const
     const QColor ink = visual::textOnBackground(m_dark); // as the charts' cursor line
     const int x = m_cursor ? xOf(*m_cursor) : bar.right();
     p.fillRect(QRect(x - 2, bar.top(), 4, bar.height()), ink);
-}
-
-/// One line under the bar: each event mark's colour and its word, and the span.
-void TimelineBar::paintKey(QPainter &p) const
-{
-    const QRect bar = barRect();
-    const int y = bar.bottom() + 2;
-    int x = bar.left();
-    p.setPen(visual::textOnBackground(m_dark));
-    for (const auto &[kind, word] : keyOrder()) {
-        p.fillRect(QRect(x, y + lineHeight() / 4, m_textPx * 2 / 3, lineHeight() / 2), colour(kind));
-        x += m_textPx;
-        const QString text = tr(word);
-        const int tw = p.fontMetrics().horizontalAdvance(text);
-        p.drawText(QRect(x, y, tw + 2, lineHeight()), Qt::AlignLeft | Qt::AlignVCenter, text);
-        x += tw + m_textPx;
-    }
-    // The span kept, where the key leaves room for it.
-    const QString span = tr("%1 to %2").arg(seconds(m_firstS), seconds(m_lastS));
-    const int spanW = p.fontMetrics().horizontalAdvance(span);
-    if (x + spanW <= bar.right())
-        p.drawText(QRect(bar.right() - spanW, y, spanW + 1, lineHeight()), Qt::AlignRight | Qt::AlignVCenter, span);
 }
 
 void TimelineBar::mousePressEvent(QMouseEvent *event)

@@ -11,7 +11,7 @@ namespace beam {
 
 /// The run's time line under the charts: everything the flight recorder keeps, from its oldest snapshot to its
 /// newest, with what happened marked on it (crashes, hangs, escalations, a change of settings, each caption of a
-/// lesson and each verdict) and the time cursor. A click or a drag asks for the cursor there; the window decides
+/// lesson and each verdict) and the time cursor. Its key is a label of its own (keyHtml(), in the status bar). A click or a drag asks for the cursor there; the window decides
 /// (MainWindow moves every view to it). Threads: GUI thread only.
 class TimelineBar : public QWidget
 {
@@ -42,8 +42,9 @@ public:
     [[nodiscard]] double timeAt(int x) const;
     /// The pixel of `atS` on the bar.
     [[nodiscard]] int xOf(double atS) const;
-    /// The words of the key, in the order drawn ("crash", "hang"...).
-    [[nodiscard]] QStringList keyWords() const;
+    /// The key to the event marks' colours, as rich text for a label ("timeline: ■ crash ■ hang ..."); captions
+    /// are numbered flags and verdicts ✓ and ✗, which need none.
+    [[nodiscard]] static QString keyHtml();
 
     [[nodiscard]] QSize sizeHint() const override;
     [[nodiscard]] QSize minimumSizeHint() const override;
@@ -62,7 +63,6 @@ private:
     [[nodiscard]] int lineHeight() const { return m_textPx * 3 / 2; }
     void paintMarks(QPainter &p, const QRect &bar) const;
     void paintCursor(QPainter &p, const QRect &bar) const;
-    void paintKey(QPainter &p) const;
     [[nodiscard]] static QColor colour(Mark::Kind kind);
 
     QList<Mark> m_marks;

@@ -842,7 +842,7 @@ private slots:
         QVERIFY2(recording, error.c_str());
 
         MainWindow window;
-        window.showRecording(std::move(*recording), path); // before the event loop runs: as --replay does
+        window.showRecording(*recording, path); // before the event loop runs: as --replay does
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QCOMPARE(window.replayPath(), path);
