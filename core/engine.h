@@ -94,6 +94,7 @@ public:
     /// The flight recorder that keeps every snapshot of this run (docs/recording.md). Each engine makes its own
     /// (FlightRecorder::Limits' defaults); setRecorder() before start() gives it another, or none (null).
     [[nodiscard]] std::shared_ptr<FlightRecorder> recorder() const;
+    /// Records into `recorder` instead (null: records nothing, the cheapest run). Before start().
     void setRecorder(std::shared_ptr<FlightRecorder> recorder);
 
     /// Observer of every final outcome (tests, inspection). Set before start(); costs a branch per event.

@@ -1039,6 +1039,99 @@ private slots:
         QVERIFY(!QFileInfo::exists(trace));
     }
 
+    /// --record, then the file: its crash events are the report's crashes, one by one; the window replays it with
+    /// no engine; --replay --headless of a free run says so and exits as the run did.
+    void testRecordThenReplay()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("r.db"));
+        const QString report = dir.filePath(QStringLiteral("r.json"));
+        const auto live = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("3"),
+            QStringLiteral("--fault-rate"), QStringLiteral("0.05"), QStringLiteral("--crash-rate"),
+            QStringLiteral("0.005"), QStringLiteral("--record"), db, QStringLiteral("--report-json"), report,
+            QStringLiteral("--quiet")});
+        QCOMPARE(live.exitCode, 0);
+        QVERIFY2(live.out.contains(QStringLiteral("recording: %1 (").arg(db)), qPrintable(live.out));
+        QFile json(report);
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        const QJsonObject r = QJsonDocument::fromJson(json.readAll()).object();
+        const int crashes = r.value(QStringLiteral("crashes")).toObject().value(QStringLiteral("total")).toInt();
+        QVERIFY(crashes > 0);
+        QProcess sqlite;
+        sqlite.start(
+            QStringLiteral("sqlite3"), {db, QStringLiteral("select count(*) from events where kind = 'crash'")});
+        QVERIFY(sqlite.waitForFinished(20000));
+        QCOMPARE(QString::fromUtf8(sqlite.readAllStandardOutput()).trimmed().toInt(), crashes);
+        QVERIFY(r.value(QStringLiteral("flight_recorder")).toObject().value(QStringLiteral("snapshots")).toInt() >= 25);
+
+        const auto replay = run({QStringLiteral("--replay"), db, QStringLiteral("--headless")});
+        QCOMPARE(replay.exitCode, 0);
+        QVERIFY2(replay.out.startsWith(QStringLiteral("replay: %1 (").arg(db)), qPrintable(replay.out));
+        QVERIFY(replay.out.contains(QStringLiteral("lost 0")));
+
+        // The window on it: no engine ever runs (its quit summary says there was no run).
+        const QString png = dir.filePath(QStringLiteral("s.png"));
+        const auto window = screenshot(png, {QStringLiteral("--replay"), db});
+        QCOMPARE(window.exitCode, 0);
+        QVERIFY(QImage(png).width() > 0);
+        QVERIFY2(window.out.contains(QStringLiteral("summary: quit, no run"))
+                || window.err.contains(QStringLiteral("summary: quit, no run")),
+            qPrintable(window.out + window.err));
+    }
+
+    /// A lesson's recording judged again: the same verdicts and the same exit code as the live run, passing (0)
+    /// and failing (5) alike.
+    void testReplayOfALessonJudgesItsChecks()
+    {
+        QTemporaryDir dir;
+        const QString scenario = dir.filePath(QStringLiteral("judged.json"));
+        QFile file(scenario);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"name\": \"judged\", \"duration_s\": 2, \"config\": {\"rate\": 2000},"
+                   " \"timeline\": [{\"at_s\": 0, \"caption\": \"runs\", \"check\": [\"after 0.5s: lost == 0\"]}],"
+                   " \"expect\": [\"processed > 1000\", \"lost > 0\"]}");
+        file.close();
+        const QString db = dir.filePath(QStringLiteral("l.db"));
+        const auto live = run(
+            {QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario, QStringLiteral("--record"), db});
+        QCOMPARE(live.exitCode, 5); // "lost > 0" fails, as it should
+        const auto replay = run({QStringLiteral("--replay"), db, QStringLiteral("--headless")});
+        QCOMPARE(replay.exitCode, 5);
+        const auto verdicts = [](const QString &out) {
+            QStringList lines;
+            for (const QString &line : out.split(QLatin1Char('\n'))) {
+                if (line.startsWith(QStringLiteral("  PASS")) || line.startsWith(QStringLiteral("  FAIL")))
+                    lines << line.section(QLatin1Char('('), 0, 0).trimmed();
+            }
+            return lines;
+        };
+        QCOMPARE(verdicts(replay.out).size(), 3);
+        QCOMPARE(verdicts(replay.out), verdicts(live.out));
+        QVERIFY(replay.out.contains(QStringLiteral("assertions: 2 of 3 passed")));
+    }
+
+    void testHistoryMinutes()
+    {
+        const auto negative
+            = run({QStringLiteral("--headless"), QStringLiteral("--history-minutes"), QStringLiteral("-1")});
+        QCOMPARE(negative.exitCode, 2);
+        QVERIFY2(negative.err.startsWith(QStringLiteral("beam-me-up: --history-minutes: -1 is out of range 0..120")),
+            qPrintable(negative.err));
+        QTemporaryDir dir;
+        const auto nothing = run({QStringLiteral("--headless"), QStringLiteral("--history-minutes"),
+            QStringLiteral("0"), QStringLiteral("--record"), dir.filePath(QStringLiteral("r.db"))});
+        QCOMPARE(nothing.exitCode, 2);
+        QVERIFY2(nothing.err.contains(QStringLiteral("--history-minutes: 0 keeps nothing")), qPrintable(nothing.err));
+        // 0: the run keeps nothing, and says so in its report.
+        const auto off = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("0.5"),
+            QStringLiteral("--history-minutes"), QStringLiteral("0"), QStringLiteral("--quiet"),
+            QStringLiteral("--report-json"), QStringLiteral("-")});
+        QCOMPARE(off.exitCode, 0);
+        const QJsonObject report = QJsonDocument::fromJson(off.out.toUtf8()).object();
+        QCOMPARE(
+            report.value(QStringLiteral("flight_recorder")).toObject().value(QStringLiteral("on")).toBool(true), false);
+    }
+
     // Bad input, whole: every flag and every scenario key, each refused before anything runs (exit 2, nothing on
     // stdout) with one line that names the flag or the JSON path and the value. In arguments, values and
     // expectations, {file} is the scenario file (written from the row's content), {dir} a temporary folder,
