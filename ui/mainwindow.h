@@ -220,7 +220,7 @@ private:
     QString m_lessonSource; ///< the lesson playing (its file), for a recording of the run
     double m_lessonSpeed = 1.0;
     qint64 m_timelineMarksAt = 0; ///< when the timeline's marks were last gathered (ms since the epoch)
-    SnapshotPtr m_cursorShown; ///< the snapshot under the cursor last drawn
+    bool m_lessonHeld = false; ///< Pause engine paused the lesson playing too (and resumes it)
     QAction *m_smoothAction = nullptr;
     bool m_dark = false;
     bool m_darkChosen = false; ///< the user picked light or dark; otherwise the system's palette decides

@@ -138,8 +138,8 @@ void MainWindow::createTimeline()
     m_pauseEngineAction = new QAction(tr("Pause &engine"), this);
     m_pauseEngineAction->setCheckable(true);
     m_pauseEngineAction->setShortcut(QKeySequence(Qt::Key_P));
-    m_pauseEngineAction->setToolTip(tr("Pause the engine (P): producers hold, the view freezes at this moment. "
-                                       "Again: the engine resumes and the view goes live."));
+    m_pauseEngineAction->setToolTip(tr("Pause the engine (P): producers hold, a lesson's clock stops, the view "
+                                       "freezes at this moment. Again: they resume and the view goes live."));
     connect(m_pauseEngineAction, &QAction::toggled, this, [this](bool on) {
         if (!m_replayPath.isEmpty()) {
             // A replay: paused, the cursor rests; playing again, it goes on from the cursor (from the start at the
@@ -150,11 +150,18 @@ void MainWindow::createTimeline()
             m_replayClock.restart();
             return;
         }
+        // A lesson playing pauses with the engine: its checks would otherwise judge a paused engine.
         if (on) {
+            m_lessonHeld = m_lessons->playing();
+            if (m_lessonHeld)
+                m_lessons->pause();
             m_bridge->pause();
             m_cursor->freeze();
         } else {
             m_bridge->resume();
+            if (m_lessonHeld)
+                m_lessons->resume();
+            m_lessonHeld = false;
             m_cursor->goLive();
         }
     });
@@ -247,8 +254,12 @@ void MainWindow::cursorMoved()
     if (m_cursor->live()) {
         const QSignalBlocker quiet(m_pauseEngineAction);
         m_pauseEngineAction->setChecked(false);
-        if (m_bridge->state() == EngineState::Paused && m_replayPath.isEmpty())
+        if (m_bridge->state() == EngineState::Paused && m_replayPath.isEmpty()) {
             m_bridge->resume(); // live again: a paused engine would show nothing moving
+            if (m_lessonHeld)
+                m_lessons->resume();
+            m_lessonHeld = false;
+        }
     }
     m_events->setCursorAt(m_cursor->at());
     if (m_eventTable) {

@@ -11,8 +11,9 @@ namespace beam {
 
 /// The run's time line under the charts: everything the flight recorder keeps, from its oldest snapshot to its
 /// newest, with what happened marked on it (crashes, hangs, escalations, a change of settings, each caption of a
-/// lesson and each verdict) and the time cursor. Its key is a label of its own (keyHtml(), in the status bar). A click or a drag asks for the cursor there; the window decides
-/// (MainWindow moves every view to it). Threads: GUI thread only.
+/// lesson and each verdict) and the time cursor. Its key is a label of its own (keyHtml(), in the status bar). A click
+/// or a drag asks for the cursor there; the window decides (MainWindow moves every view to it). Threads: GUI thread
+/// only.
 class TimelineBar : public QWidget
 {
     Q_OBJECT

@@ -686,6 +686,7 @@ private slots:
         QTest::keyClick(&window, Qt::Key_P);
         QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Paused, 3000);
         QVERIFY(!window.timeCursor()->live());
+        QVERIFY(!window.lessons()->playing()); // the lesson's clock stops with the engine: no check judges a pause
         QVERIFY(window.pastBannerText().contains(QStringLiteral("paused")));
 
         window.timeCursor()->moveTo(2.5);
@@ -734,6 +735,7 @@ private slots:
         QVERIFY(window.pastBannerText().isEmpty());
         QVERIFY(!window.charts()->cursorLine());
         QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Running, 3000); // live again: resumed
+        QVERIFY(window.lessons()->playing());
     }
 
     /// Scrubbing the largest pipeline: every cursor move redraws every view from the recorder, painted whole
