@@ -140,6 +140,7 @@ private:
     void drawPanels();
     // The time cursor (mainwindowtime.cpp).
     void createTimeline();
+    void createTimeActions();
     void createTimeKeys();
     void cursorMoved();
     void refreshTimeline(bool force);

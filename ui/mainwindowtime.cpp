@@ -124,6 +124,39 @@ void MainWindow::createTimeline()
     m_timeline = new TimelineBar;
     m_timeline->setFocusPolicy(Qt::StrongFocus);
 
+    createTimeActions();
+
+    // The buttons and the key go in the status bar (createStatusBar()): the charts and the topology keep their
+    // height, which is their text's size on a projector.
+    m_timelineRow = new QWidget;
+    m_timelineRow->setObjectName(QStringLiteral("timelineRow"));
+    auto *row = new QHBoxLayout(m_timelineRow);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(buttonFor(m_freezeAction));
+    row->addWidget(buttonFor(m_pauseEngineAction));
+    row->addWidget(buttonFor(m_liveAction));
+    auto *key = new QLabel(TimelineBar::keyHtml());
+    key->setObjectName(QStringLiteral("timelineKey"));
+    key->setTextFormat(Qt::RichText);
+    row->addSpacing(8);
+    row->addWidget(key);
+
+    m_pastBanner = new QLabel;
+    m_pastBanner->setObjectName(QStringLiteral("pastBanner"));
+    m_pastBanner->setWordWrap(true);
+    m_pastBanner->hide();
+
+    connect(m_timeline, &TimelineBar::cursorRequested, m_cursor, &TimeCursor::moveTo);
+    m_replayTimer = new QTimer(this);
+    m_replayTimer->setInterval(50);
+    connect(m_replayTimer, &QTimer::timeout, this, &MainWindow::advanceReplay);
+    connect(m_cursor, &TimeCursor::moved, this, &MainWindow::cursorMoved);
+    createTimeKeys();
+}
+
+/// Freeze view, Pause engine, Live: in the View menu and as buttons in the status bar.
+void MainWindow::createTimeActions()
+{
     m_freezeAction = new QAction(tr("&Freeze view"), this);
     m_freezeAction->setCheckable(true);
     m_freezeAction->setShortcut(QKeySequence(Qt::Key_F));
@@ -173,33 +206,6 @@ void MainWindow::createTimeline()
         m_cursor->goLive();
         m_liveAction->setChecked(m_cursor->live());
     });
-
-    // The buttons and the key go in the status bar (createStatusBar()): the charts and the topology keep their
-    // height, which is their text's size on a projector.
-    m_timelineRow = new QWidget;
-    m_timelineRow->setObjectName(QStringLiteral("timelineRow"));
-    auto *row = new QHBoxLayout(m_timelineRow);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->addWidget(buttonFor(m_freezeAction));
-    row->addWidget(buttonFor(m_pauseEngineAction));
-    row->addWidget(buttonFor(m_liveAction));
-    auto *key = new QLabel(TimelineBar::keyHtml());
-    key->setObjectName(QStringLiteral("timelineKey"));
-    key->setTextFormat(Qt::RichText);
-    row->addSpacing(8);
-    row->addWidget(key);
-
-    m_pastBanner = new QLabel;
-    m_pastBanner->setObjectName(QStringLiteral("pastBanner"));
-    m_pastBanner->setWordWrap(true);
-    m_pastBanner->hide();
-
-    connect(m_timeline, &TimelineBar::cursorRequested, m_cursor, &TimeCursor::moveTo);
-    m_replayTimer = new QTimer(this);
-    m_replayTimer->setInterval(50);
-    connect(m_replayTimer, &QTimer::timeout, this, &MainWindow::advanceReplay);
-    connect(m_cursor, &TimeCursor::moved, this, &MainWindow::cursorMoved);
-    createTimeKeys();
 }
 
 /// ← → one sample, Shift+← → one second, Home the oldest kept, End live. A slider, a number field or a list
