@@ -103,7 +103,11 @@ std::string describeValue(sqlite3_stmt *statement, int column)
     case SQLITE_TEXT: {
         const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(statement, column));
         const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
-        return "'" + oneLine(std::string_view(text ? text : "", text ? size : 0), 40) + "'";
+        // Appended, not "'" + string: GCC 12 at -O3 warns (-Wrestrict) on that operator+ by mistake.
+        std::string quoted(1, '\'');
+        quoted += oneLine(std::string_view(text ? text : "", text ? size : 0), 40);
+        quoted += '\'';
+        return quoted;
     }
     case SQLITE_BLOB:
         return "a blob of " + std::to_string(sqlite3_column_bytes(statement, column)) + " bytes";
