@@ -146,6 +146,7 @@ private:
     void refreshTimeline(bool force);
     void showPastBanner();
     bool keepsArrowKeys(QObject *watched, QEvent *event) const;
+    void resumeWhatPausedHere();
     // Recordings (mainwindowrecording.cpp).
     void buildRecordingMenu(QMenu *file);
     [[nodiscard]] RecordingInfo recordingInfo() const;
@@ -222,6 +223,7 @@ private:
     double m_lessonSpeed = 1.0;
     qint64 m_timelineMarksAt = 0; ///< when the timeline's marks were last gathered (ms since the epoch)
     bool m_lessonHeld = false; ///< Pause engine paused the lesson playing too (and resumes it)
+    bool m_enginePausedHere = false; ///< Pause engine paused the engine (the controls' Pause is theirs to undo)
     QAction *m_smoothAction = nullptr;
     bool m_dark = false;
     bool m_darkChosen = false; ///< the user picked light or dark; otherwise the system's palette decides

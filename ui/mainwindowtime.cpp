@@ -189,12 +189,10 @@ void MainWindow::createTimeActions()
             if (m_lessonHeld)
                 m_lessons->pause();
             m_bridge->pause();
+            m_enginePausedHere = true;
             m_cursor->freeze();
         } else {
-            m_bridge->resume();
-            if (m_lessonHeld)
-                m_lessons->resume();
-            m_lessonHeld = false;
+            resumeWhatPausedHere();
             m_cursor->goLive();
         }
     });
@@ -238,6 +236,17 @@ bool MainWindow::keepsArrowKeys(QObject *watched, QEvent *event) const
     return true;
 }
 
+/// Pause engine paused the engine (and maybe the lesson): both go on.
+void MainWindow::resumeWhatPausedHere()
+{
+    if (m_enginePausedHere && m_replayPath.isEmpty())
+        m_bridge->resume();
+    if (m_lessonHeld)
+        m_lessons->resume();
+    m_enginePausedHere = false;
+    m_lessonHeld = false;
+}
+
 SnapshotPtr MainWindow::shownSnapshot() const
 {
     return m_cursor->live() ? m_shown : m_cursor->snapshot();
@@ -260,12 +269,7 @@ void MainWindow::cursorMoved()
     if (m_cursor->live()) {
         const QSignalBlocker quiet(m_pauseEngineAction);
         m_pauseEngineAction->setChecked(false);
-        if (m_bridge->state() == EngineState::Paused && m_replayPath.isEmpty()) {
-            m_bridge->resume(); // live again: a paused engine would show nothing moving
-            if (m_lessonHeld)
-                m_lessons->resume();
-            m_lessonHeld = false;
-        }
+        resumeWhatPausedHere(); // live again; an engine paused from the controls stays paused
     }
     m_events->setCursorAt(m_cursor->at());
     if (m_eventTable) {

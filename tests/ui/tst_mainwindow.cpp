@@ -736,6 +736,13 @@ private slots:
         QVERIFY(!window.charts()->cursorLine());
         QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Running, 3000); // live again: resumed
         QVERIFY(window.lessons()->playing());
+        // An engine paused from the controls is theirs: freezing the view and going live leaves it paused.
+        window.bridge()->pause();
+        QTest::keyClick(&window, Qt::Key_F);
+        QVERIFY(!window.timeCursor()->live());
+        QTest::keyClick(&window, Qt::Key_End);
+        QVERIFY(window.timeCursor()->live());
+        QVERIFY(window.bridge()->state() == EngineState::Paused); // resume() would have taken effect at once
     }
 
     /// Scrubbing the largest pipeline: every cursor move redraws every view from the recorder, painted whole
@@ -857,7 +864,8 @@ private slots:
         // The caption on screen then, and the tiles of the recorded snapshot.
         QTest::keyClick(&window, Qt::Key_P);
         const double paused = *window.timeCursor()->at();
-        QTest::qWait(300);
+        QSignalSpy moved(window.timeCursor(), &TimeCursor::moved);
+        QVERIFY(!moved.wait(400)); // six ticks of the replay's timer, and the cursor stays
         QCOMPARE(*window.timeCursor()->at(), paused);
         window.timeCursor()->moveTo(1.5);
         QVERIFY(window.lessons()->caption().endsWith(QStringLiteral("the second caption")));
