@@ -235,7 +235,8 @@ void appendEngineEvents(std::string &out, const Snapshot &s)
         std::string args = "\"sequence\":" + std::to_string(event.sequence);
         if (event.consumer >= 0)
             args += ",\"consumer\":" + std::to_string(event.consumer);
-        args += "," + textArg("what", event.what);
+        args += ',';
+        args += textArg("what", event.what);
         appendEvent(out, toString(event.kind), "engine", 'i', kEventsTid, event.atS, ",\"s\":\"t\"", args);
     }
 }
@@ -249,7 +250,10 @@ void appendCounters(std::string &out, const Snapshot &s)
               for (const auto &[key, value] : values) {
                   if (!std::isfinite(value))
                       return; // a counter's values are numbers
-                  args += (args.empty() ? "" : ",") + memberName(key) + jsonNumber(value);
+                  if (!args.empty())
+                      args += ',';
+                  args += memberName(key);
+                  args += jsonNumber(value);
               }
               appendEvent(out, name, "counter", 'C', 0, s.elapsedS, {}, args);
           };
@@ -278,12 +282,21 @@ std::string markName(const LessonMark &mark)
 void appendMarks(std::string &out, const std::vector<LessonMark> &marks)
 {
     for (const auto &mark : marks) {
-        std::string args = "\"lesson_s\":" + jsonNumber(mark.lessonS) + ",\"step\":" + std::to_string(mark.step) + ","
-            + textArg("text", mark.text);
-        if (mark.kind == LessonMark::Kind::Verdict)
-            args += "," + textArg("verdict", mark.verdict);
-        if (!mark.detail.empty())
-            args += "," + textArg("detail", mark.detail);
+        // Appended piece by piece: GCC 12 at -O3 warns (-Wrestrict, its bug 105651) on "literal" + a temporary.
+        std::string args = "\"lesson_s\":";
+        args += jsonNumber(mark.lessonS);
+        args += ",\"step\":";
+        args += std::to_string(mark.step);
+        args += ',';
+        args += textArg("text", mark.text);
+        if (mark.kind == LessonMark::Kind::Verdict) {
+            args += ',';
+            args += textArg("verdict", mark.verdict);
+        }
+        if (!mark.detail.empty()) {
+            args += ',';
+            args += textArg("detail", mark.detail);
+        }
         appendEvent(out, markName(mark), "lesson", 'i', kLessonTid, mark.atS, ",\"s\":\"t\"", args);
     }
 }

@@ -45,6 +45,7 @@ QToolButton *buttonFor(QAction *action)
     button->setDefaultAction(action);
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
     button->setAutoRaise(true); // as flat as the status bar's labels: the bar stays one line
+    button->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored); // as tall as the labels beside it
     button->setFocusPolicy(Qt::NoFocus); // the keys stay with the timeline
     return button;
 }

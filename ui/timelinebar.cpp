@@ -85,7 +85,7 @@ QRect TimelineBar::barRect() const
 {
     const int pad = m_textPx / 2;
     // A caption's numbered flag on top (a line of text), the events' ticks under it.
-    return {pad, 0, std::max(1, width() - 2 * pad), m_textPx * 2};
+    return {pad, 0, std::max(1, width() - 2 * pad), m_textPx * 17 / 10};
 }
 
 double TimelineBar::timeAt(int x) const

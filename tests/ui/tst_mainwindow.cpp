@@ -43,6 +43,7 @@
 #include <QScreen>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTabWidget>
@@ -786,6 +787,9 @@ private slots:
         QCOMPARE(window.shownSnapshot()->consumers.size(), std::size_t{256});
         qInfo("scrubbing 64 producers and 256 consumers at 1920x1080: %d moves, mean %.1f ms, longest %lld ms", moves,
             static_cast<double>(total) / moves, static_cast<long long>(longest));
+        // The window saves its settings as it closes: the suites after this one start from the usual ones.
+        window.setPresentationMode(false);
+        window.controls()->setConfig(PipelineConfig{});
     }
 
     /// The action `text` (with its &) in any menu of `bar`, or null.
@@ -1621,11 +1625,26 @@ private slots:
     void testChartsSpeakInUnits()
     {
         MainWindow window;
+        // A size of its own, whatever the suites before it left in the settings (docks, charts shown): a chart too
+        // small for a label leaves it out by design, and this test is about the labels' units.
+        window.resize(1920, 1080);
         window.show();
         QTRY_VERIFY_WITH_TIMEOUT(window.history().size() > 5, 3000);
         // A chart too narrow for a label leaves it out rather than cut it: the labels come once the window has
         // laid the charts out at their size.
-        QTRY_VERIFY_WITH_TIMEOUT(!window.charts()->valueLabels(ChartPanel::Chart::Latency).isEmpty(), 3000);
+        QTRY_VERIFY2_WITH_TIMEOUT(!window.charts()->valueLabels(ChartPanel::Chart::Latency).isEmpty(),
+            qPrintable(QStringLiteral("window %1x%2, charts %3x%4, presentation %5, consumers %6, split %7 %8, "
+                                      "lesson %9")
+                           .arg(window.width())
+                           .arg(window.height())
+                           .arg(window.charts()->width())
+                           .arg(window.charts()->height())
+                           .arg(window.presentationMode())
+                           .arg(window.controls()->config().consumers)
+                           .arg(window.findChild<QSplitter *>()->sizes().value(0))
+                           .arg(window.findChild<QSplitter *>()->sizes().value(1))
+                           .arg(window.lessons()->isVisible())),
+            3000);
         const QStringList latency = window.charts()->valueLabels(ChartPanel::Chart::Latency);
         for (const QString &label : latency) {
             QVERIFY2(label.endsWith(QStringLiteral(" µs")) || label.endsWith(QStringLiteral(" ms"))
