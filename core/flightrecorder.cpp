@@ -100,20 +100,24 @@ void FlightRecorder::add(const Snapshot &snapshot)
     const std::lock_guard lock(m_mutex);
     if (!m_records.empty() && snapshot.elapsedS <= m_records.back().elapsedS)
         clearLocked(); // a new run
-    if (m_configs.empty() || !(m_configs.back() == snapshot.config))
-        m_configs.push_back(snapshot.config);
     std::vector<std::vector<ThreadSlice>> slices;
     slices.reserve(snapshot.threads.size());
     for (std::size_t k = 0; k < snapshot.threads.size(); ++k)
         slices.push_back(cells(snapshot.threads[k], k, snapshot.elapsedS));
+    keep(snapshot, &slices);
+}
 
+void FlightRecorder::keep(const Snapshot &snapshot, const std::vector<std::vector<ThreadSlice>> *slices)
+{
+    if (m_configs.empty() || !(m_configs.back() == snapshot.config))
+        m_configs.push_back(snapshot.config);
     Record record;
     record.elapsedS = snapshot.elapsedS;
     record.config = m_configsDropped + m_configs.size() - 1;
     record.events = snapshot.events.size();
     std::vector<std::uint8_t> packed;
     packed.reserve(4096);
-    m_codec.encode(snapshot, packed, &slices);
+    m_codec.encode(snapshot, packed, slices);
     record.bytes.assign(packed.begin(), packed.end()); // exactly its size: thousands are kept
     m_bytes += record.bytes.capacity() + kRecordOverhead;
     m_records.push_back(std::move(record));
@@ -174,23 +178,10 @@ void FlightRecorder::load(const Recording &recording)
 {
     clear();
     for (const auto &snapshot : recording.snapshots) {
-        // A recording's slices are already cells, each snapshot's own: kept as they are.
         const std::lock_guard lock(m_mutex);
         if (!m_records.empty() && snapshot.elapsedS <= m_records.back().elapsedS)
             continue; // the reader refuses such a file; a stray one is skipped, not a new run
-        if (m_configs.empty() || !(m_configs.back() == snapshot.config))
-            m_configs.push_back(snapshot.config);
-        Record record;
-        record.elapsedS = snapshot.elapsedS;
-        record.config = m_configsDropped + m_configs.size() - 1;
-        record.events = snapshot.events.size();
-        m_codec.encode(snapshot, record.bytes);
-        record.bytes.shrink_to_fit();
-        m_bytes += record.bytes.capacity() + kRecordOverhead;
-        m_records.push_back(std::move(record));
-        for (const auto &event : snapshot.events)
-            m_eventMarks.push_back({event.atS, event.kind, event.consumer, event.what == "hang"});
-        trim();
+        keep(snapshot, nullptr); // a recording's slices are already cells, each snapshot's own
     }
     for (const auto &mark : recording.marks)
         addMark(mark);

@@ -95,6 +95,8 @@ private:
         std::size_t events = 0; ///< engine events it carries (their marks are in m_eventMarks)
         std::vector<std::uint8_t> bytes;
     };
+    /// Packs `snapshot` as the newest record (`slices`: its threads' cells, null: its own), then trims.
+    void keep(const Snapshot &snapshot, const std::vector<std::vector<ThreadSlice>> *slices);
     void trim();
     [[nodiscard]] std::size_t bytesLocked() const;
     [[nodiscard]] Snapshot unpack(std::size_t index) const;

@@ -14,7 +14,6 @@
 #include "scenario/runinfo.h"
 
 #include <QAction>
-#include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
@@ -22,7 +21,6 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -129,11 +127,12 @@ bool MainWindow::exportRecording(const QString &target, bool trace)
 bool MainWindow::openRecording(const QString &path)
 {
     QTemporaryDir folder;
+    const QString openable = openableCopy(path, folder);
     std::string error;
-    auto recording = readRecording(openableCopy(path, folder).toStdString(), error);
+    auto recording = readRecording(openable.toStdString(), error);
     if (!recording) {
-        // One line naming the file and the problem; nothing else changes.
-        complain(tr("Open recording"), QString::fromStdString(error).replace(openableCopy(path, folder), path));
+        // One line naming the file (as the user knows it) and the problem; nothing else changes.
+        complain(tr("Open recording"), QString::fromStdString(error).replace(openable, path));
         return false;
     }
     if (recording->snapshots.empty()) {
