@@ -285,11 +285,6 @@ void ChartPanel::setWindowSeconds(int seconds)
     m_windowS = std::clamp(seconds, 10, 600);
 }
 
-void ChartPanel::setFrozen(bool frozen)
-{
-    m_frozen = frozen;
-}
-
 void ChartPanel::setSmoothing(bool on)
 {
     m_smoothing = on;
@@ -450,8 +445,6 @@ bool ChartPanel::setTimeTicks(Plot &plot, double from, double to, bool mayRelabe
 
 void ChartPanel::redraw(const TelemetryHistory &history, std::optional<double> cursorS)
 {
-    if (m_frozen)
-        return;
     m_cursorS = cursorS;
     foldEmpty(history);
     // The time axis grows with the run until it spans the window, then scrolls; at a cursor, it shows the window

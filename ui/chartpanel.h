@@ -45,9 +45,6 @@ public:
 
     void setWindowSeconds(int seconds);
     [[nodiscard]] int windowSeconds() const { return m_windowS; }
-    /// Frozen charts keep their picture while the history keeps growing.
-    void setFrozen(bool frozen);
-    [[nodiscard]] bool frozen() const { return m_frozen; }
     /// Noisy series (rates, latency) drawn as a one-second moving average.
     void setSmoothing(bool on);
     /// Colours for a light or dark window, fonts for a desk or a projector (pixel size of the smallest text).
@@ -162,7 +159,6 @@ private:
     void placeCursor();
     std::vector<Plot> m_plots;
     int m_windowS = 60;
-    bool m_frozen = false;
     bool m_smoothing = false;
     bool m_dark = false;
     int m_textPx = visual::kDeskTextPx;

@@ -326,7 +326,8 @@ void MainWindow::createTimers()
     m_panelTimer->setSingleShot(true);
     m_panelTimer->setInterval(kPanelRedrawMs);
     connect(m_panelTimer, &QTimer::timeout, this, [this] {
-        if (!m_panelsDirty)
+        // At the time cursor the views show its moment, redrawn when it moves: a frozen picture stays frozen.
+        if (!m_panelsDirty || !m_cursor->live())
             return;
         m_panelsDirty = false;
         drawPanels();
