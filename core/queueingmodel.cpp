@@ -236,6 +236,7 @@ QueueingModel predictQueueing(const ModelInputs &in)
 {
     const PipelineConfig &c = in.config;
     QueueingModel m;
+    m.overheadUs = in.overheadUs;
     const double attempts = attemptsPerEvent(c);
     m.offeredPerSec = in.offeredPerSec >= 0 ? in.offeredPerSec
         : c.rate                            ? static_cast<double>(c.producers) * static_cast<double>(*c.rate)
@@ -317,6 +318,18 @@ QueueingModel predictQueueing(const ModelInputs &in)
         m.lMean = kInf;
     }
     return m;
+}
+
+QueueingModel modelOfSnapshot(const Snapshot &s)
+{
+    ModelInputs in;
+    in.config = s.config;
+    in.overheadUs = measuredOverheadUs(s).value_or(0.0);
+    in.keyShares = measuredKeyShares(s, 20'000);
+    const auto executors = std::count_if(s.threads.begin(), s.threads.end(),
+        [](const ThreadSample &t) { return t.kind == ThreadSample::Kind::Executor; });
+    in.cores = executors > 0 ? static_cast<int>(executors) : 2;
+    return predictQueueing(in);
 }
 
 std::vector<ModelCurvePoint> modelCurve(const ModelInputs &inputs, int points, double maxRho)

@@ -67,6 +67,7 @@ struct QueueingModel {
     double rhoConsumersMean = 0; ///< the consumers' mean utilisation, as the Utilisation readout measures it
     double rhoCpu = 0; ///< the executor threads' utilisation by the events' CPU work
     double serviceUs = 0; ///< the mean service time, weighted by arrivals
+    double overheadUs = 0; ///< the per-event overhead it was given (ModelInputs::overheadUs)
     double wMeanUs = 0; ///< predicted mean time in system, creation to done (infinite when saturated)
     double wP99Us = 0; ///< its 99th percentile (exponential-tail approximation, docs/theory.md)
     double lMean = 0; ///< predicted mean in flight: throughput x W (Little's law)
@@ -101,6 +102,12 @@ std::vector<double> expectedKeyShares(int consumers);
 std::optional<double> measuredOverheadUs(const Snapshot &snapshot, double minEvents = 200);
 /// The consumers' measured shares of the events over the snapshot's window; empty with fewer than `minEvents`.
 std::vector<double> measuredKeyShares(const Snapshot &snapshot, double minEvents = 2000);
+
+/// The model of the pipeline a snapshot shows, the one every view, report and check reads (one number per
+/// quantity): its configuration at the producers' configured rate, the executor threads it lists as cores, the
+/// overhead it measured (0 while too few events finished), and its measured key shares once enough events
+/// finished to tell them from the hash's (20,000 in its window), else the hash's.
+QueueingModel modelOfSnapshot(const Snapshot &snapshot);
 
 /// Closed forms the model is built from, for the tests and the docs.
 namespace queueing {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "report.h"
+#include "core/queueingmodel.h"
 
 #include "configjson.h"
 
@@ -281,15 +282,31 @@ LittlesLaw littlesLaw(const std::vector<std::shared_ptr<const Snapshot>> &histor
     return judgeLittlesLaw(intervals, rule);
 }
 
-std::optional<double> consumerRhoModel(const PipelineConfig &config, double arrivalPerSec)
+QJsonObject modelJson(const QueueingModel &m, const RecentFigures &r)
 {
-    const double serviceUs = config.workUs + config.ioUs;
-    if (serviceUs <= 0)
-        return std::nullopt;
-    double capacity = config.consumers * 1e6 / serviceUs;
-    if (config.slowConsumer && config.slowConsumer->index < config.consumers)
-        capacity -= (1e6 / serviceUs) * (1.0 - 1.0 / config.slowConsumer->factor);
-    return capacity > 0 ? std::optional<double>(arrivalPerSec / capacity) : std::nullopt;
+    const auto orNull = [](double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); };
+    QJsonObject model;
+    model[QStringLiteral("fit")] = QString::fromUtf8(toString(m.fit).data());
+    model[QStringLiteral("why")] = QString::fromStdString(m.why);
+    model[QStringLiteral("rho")] = orNull(m.rho);
+    model[QStringLiteral("rho_cpu")] = m.rhoCpu;
+    model[QStringLiteral("bottleneck_consumer")] = m.bottleneckConsumer;
+    model[QStringLiteral("offered_eps")] = orNull(m.offeredPerSec);
+    model[QStringLiteral("capacity_eps")] = orNull(m.capacityPerSec);
+    model[QStringLiteral("capacity_stage")] = QString::fromUtf8(toString(m.capacityStage).data());
+    model[QStringLiteral("throughput_eps")] = orNull(m.throughputPerSec);
+    model[QStringLiteral("service_us")] = m.serviceUs;
+    model[QStringLiteral("overhead_us")] = m.overheadUs;
+    model[QStringLiteral("w_mean_us")] = orNull(m.wMeanUs);
+    model[QStringLiteral("w_p99_us")] = orNull(m.wP99Us);
+    model[QStringLiteral("l_mean")] = orNull(m.lMean);
+    // Measured against predicted, over the same window as the recent figures: what a caption states.
+    const bool drawn = m.drawsW() && m.wMeanUs > 0 && r.latencyMeanUs > 0;
+    model[QStringLiteral("w_ratio")] = drawn ? QJsonValue(r.latencyMeanUs / m.wMeanUs) : QJsonValue();
+    model[QStringLiteral("throughput_ratio")]
+        = m.throughputPerSec > 0 && std::isfinite(m.throughputPerSec) ? QJsonValue(r.processedPerSec / m.throughputPerSec)
+                                                                     : QJsonValue();
+    return model;
 }
 
 QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
@@ -344,8 +361,9 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     QJsonObject rho;
     rho[QStringLiteral("consumers_measured")] = r.consumerBusyMean;
     rho[QStringLiteral("consumers_io_wait")] = r.consumerIoWaitMean;
-    const auto model = consumerRhoModel(s.config, r.producedPerSec);
-    rho[QStringLiteral("consumers_model")] = model ? QJsonValue(*model) : QJsonValue();
+    const QueueingModel model = modelOfSnapshot(s);
+    rho[QStringLiteral("consumers_model")] = model.rhoConsumersMean;
+    report[QStringLiteral("model")] = modelJson(model, r);
     rho[QStringLiteral("limiter")] = s.limit > 0 ? num(s.inFlight) / num(s.limit) : 0.0;
     report[QStringLiteral("utilisation")] = rho;
     double executorsBusy = 0;

@@ -49,12 +49,6 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
 /// LittlesRule::trendS, about two seconds of history to judge.
 LittlesLaw littlesLaw(const std::vector<std::shared_ptr<const Snapshot>> &history, double windowS = 1.0);
 
-/// Utilisation of the consumer stage from the model: arrival rate / service capacity, where capacity is what
-/// the consumers could finish per second with the configured work and I/O per event (the slow consumer
-/// counted at its factor). Empty when events carry no work or I/O (capacity then depends on the machine; the
-/// measured busy ratio stands in).
-std::optional<double> consumerRhoModel(const PipelineConfig &config, double arrivalPerSec);
-
 /// What a report is made of besides the snapshot: run time, the engine-wide latency histogram, process
 /// figures and the engine's notice. The headless summary, `--report-json`, scenario assertions (at the end or
 /// at a time) and the window's JSON export all use the same report.

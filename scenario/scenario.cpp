@@ -120,8 +120,9 @@ struct Parser {
                           .arg(escapeControl(a.path), sample.keys().join(QStringLiteral(", "))));
             return std::nullopt;
         }
+        // A null in the sample is a number the report has not got yet (the model's W before anything finished).
         if ((a.isTrend() || (a.over != Assertion::Over::Instant && a.over != Assertion::Over::Every))
-            && !shape.isDouble()) {
+            && !shape.isDouble() && !shape.isNull()) {
             error(path,
                 QStringLiteral("%1 is not a number: trends and mean/min/max/growth/slope need one")
                     .arg(escapeControl(a.path)));
@@ -528,8 +529,8 @@ void readHeader(Parser &p, const QJsonObject &root, Scenario &scenario)
     scenario.description = description.toString();
     const auto view = root.value(QStringLiteral("view"));
     if (!view.isUndefined() && view != QJsonValue(QStringLiteral("topology"))
-        && view != QJsonValue(QStringLiteral("schedulers")))
-        p.expected(QStringLiteral("$.view"), QStringLiteral("\"topology\" or \"schedulers\""), view);
+        && view != QJsonValue(QStringLiteral("schedulers")) && view != QJsonValue(QStringLiteral("theory")))
+        p.expected(QStringLiteral("$.view"), QStringLiteral("\"topology\", \"schedulers\" or \"theory\""), view);
     scenario.view = view.toString();
     scenario.durationS
         = p.seconds(root.value(QStringLiteral("duration_s")), QStringLiteral("$.duration_s"), 0.1, kMaxDurationS)

@@ -53,7 +53,7 @@ struct Scenario {
     /// A recording of the lesson (docs/recording.md), as written: a file beside the scenario's. The window plays
     /// it instead of running the engine (a class on a busy machine); empty: the lesson runs live.
     QString recording;
-    QString view; ///< the window's view to open with the lesson: "topology" (the default) or "schedulers"
+    QString view; ///< the window's view to open with the lesson: "topology" (the default), "schedulers" or "theory"
     double durationS = 0;
     /// The fastest it may be played (--speed) and still tell the truth: its counts depend on time the engine
     /// cannot compress (I/O waits, crashes per second against a supervision window). 100: any speed.

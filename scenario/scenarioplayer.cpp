@@ -192,6 +192,8 @@ std::vector<Reading> ScenarioPlayer::readings(
     for (const auto &[t, value] : found->second) {
         if (t < from - 1e-9 || t > to + 1e-9)
             continue;
+        if (!truthOf && value.isNull())
+            continue; // no value then (the model predicts no W while saturated): not a zero to average
         if (truthOf && !value.isDouble()) {
             QJsonObject one;
             Assertion a = *truthOf;

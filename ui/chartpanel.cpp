@@ -29,6 +29,24 @@ constexpr double kLatencyFloorUs = 0.1; // a log axis cannot show 0
 constexpr int kSmoothPoints = 10; // one second at the default sampling interval
 constexpr double kPxPerBucket = 5; // drawing keeps a lowest and a highest sample per this many pixels
 
+/// The queueing model's predictions, drawn over the measured lines where the model applies.
+bool isModel(Series series)
+{
+    return series == Series::ModelCapacity || series == Series::ModelWMean || series == Series::ModelWP99
+        || series == Series::ModelInFlight;
+}
+
+/// The stretch of `points` since the model last stopped applying: a prediction is never drawn across a time
+/// it had none (saturated, crashes), and where it has none now it is not drawn at all.
+QList<QPointF> sinceLastGap(QList<QPointF> points)
+{
+    qsizetype first = points.size();
+    while (first > 0 && std::isfinite(points[first - 1].y()))
+        --first;
+    points.remove(0, first);
+    return points;
+}
+
 /// Category boundaries must rise strictly; a label sits on its boundary, so the first one needs a start just
 /// below it.
 constexpr double kStartBelow = 1e-9;
@@ -96,18 +114,22 @@ ChartPanel::ChartPanel(QWidget *parent)
         addChart(tr("Throughput, events/s"), ticks::Unit::Plain, false,
             {{Series::Processed, tr("processed"), Ink::Primary, Qt::SolidLine, true},
                 {Series::Produced, tr("produced"), Ink::Secondary, Qt::DashLine, true},
-                {Series::Dropped, tr("dropped"), Ink::Tertiary, Qt::SolidLine, true}}),
+                {Series::Dropped, tr("dropped"), Ink::Tertiary, Qt::SolidLine, true},
+                {Series::ModelCapacity, tr("model capacity"), Ink::Model, Qt::DashDotLine, false}}),
         addChart(tr("Latency, creation to done"), ticks::Unit::Microseconds, true,
             {{Series::LatencyP50, tr("p50"), Ink::Primary, Qt::SolidLine, true},
                 {Series::LatencyP99, tr("p99"), Ink::Secondary, Qt::SolidLine, true},
-                {Series::LatencyMax, tr("max"), Ink::Tertiary, Qt::DotLine, true}}),
+                {Series::LatencyMax, tr("max"), Ink::Tertiary, Qt::DotLine, true},
+                {Series::ModelWMean, tr("model W mean"), Ink::Model, Qt::DashDotLine, false},
+                {Series::ModelWP99, tr("model W p99"), Ink::Model, Qt::DotLine, false}}),
         addChart(tr("Failures, per second"), ticks::Unit::Plain, false,
             {{Series::FailuresPerSec, tr("failed"), Ink::Primary, Qt::SolidLine, true},
                 {Series::RestartsPerSec, tr("restarts"), Ink::Secondary, Qt::SolidLine, true},
                 {Series::DeadLettersPerSec, tr("dead letters"), Ink::Tertiary, Qt::SolidLine, true}}),
         addChart(tr("In flight now, events"), ticks::Unit::Plain, false,
             {{Series::InFlight, tr("in flight"), Ink::Primary, Qt::SolidLine, false},
-                {Series::Limit, tr("limit"), Ink::Threshold, Qt::DashLine, false}}),
+                {Series::Limit, tr("limit"), Ink::Threshold, Qt::DashLine, false},
+                {Series::ModelInFlight, tr("model L = λW"), Ink::Model, Qt::DashDotLine, false}}),
         addChart(tr("Held back, restart budget"), ticks::Unit::Percent, false,
             {{Series::BackpressurePercent, tr("producers held"), Ink::Primary, Qt::SolidLine, false},
                 {Series::BudgetPercent, tr("budget used"), Ink::Secondary, Qt::SolidLine, false}}),
@@ -151,6 +173,7 @@ QWidget *ChartPanel::addChart(const QString &title, ticks::Unit unit, bool log, 
     plot.legend->setWordWrap(true);
     plot.legend->setAlignment(Qt::AlignCenter);
     plot.legend->setTextFormat(Qt::RichText);
+    connect(plot.legend, &QLabel::linkActivated, this, [this] { emit modelInfoRequested(); });
 
     // Category axes carry labels we format (units, round values); their boundaries are the ticks.
     plot.x = new QCategoryAxis;
@@ -216,12 +239,45 @@ void ChartPanel::updateLegend(Plot &plot)
     for (const Line &l : plot.lines) {
         if (!l.line->isVisible())
             continue;
-        const QString swatch = l.spec.style == Qt::SolidLine ? QStringLiteral("━━") : QStringLiteral("╍╍");
+        const QString swatch = l.spec.style == Qt::SolidLine ? QStringLiteral("━━")
+            : l.spec.style == Qt::DashDotLine                ? QStringLiteral("━·━")
+            : l.spec.style == Qt::DotLine                    ? QStringLiteral("┈┈")
+                                                             : QStringLiteral("╍╍");
         entries << QStringLiteral("<span style='color:%1'><b>%2</b></span>&nbsp;%3")
                        .arg(visual::ink(l.spec.ink, m_dark).name(), swatch,
                            l.spec.name.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;")));
     }
+    // The model's lines, or the reason there are none, with its assumptions one click away.
+    const bool modelChart = std::any_of(plot.lines.begin(), plot.lines.end(), [](const Line &l) {
+        return isModel(l.spec.series) && l.spec.series != Series::ModelCapacity;
+    });
+    const bool modelDrawn = std::any_of(
+        plot.lines.begin(), plot.lines.end(), [](const Line &l) { return isModel(l.spec.series) && l.line->isVisible(); });
+    if (m_showModel && modelChart && !modelDrawn && !m_modelNote.isEmpty())
+        entries << QStringLiteral("<span style='color:%1'>%2</span>")
+                       .arg(visual::ink(visual::Ink::Model, m_dark).name(), m_modelNote.toHtmlEscaped());
+    if (m_showModel && (modelDrawn || modelChart))
+        entries << QStringLiteral("<a href='model' style='color:%1'>%2</a>")
+                       .arg(visual::ink(visual::Ink::Model, m_dark).name(), tr("model: assumptions"));
     plot.legend->setText(entries.join(QStringLiteral(" &nbsp; ")));
+}
+
+void ChartPanel::setModelNote(const QString &note)
+{
+    if (note == m_modelNote)
+        return;
+    m_modelNote = note;
+    for (Plot &plot : m_plots)
+        updateLegend(plot);
+}
+
+void ChartPanel::setModelShown(bool shown)
+{
+    if (shown == m_showModel)
+        return;
+    m_showModel = shown;
+    for (Plot &plot : m_plots)
+        updateLegend(plot);
 }
 
 void ChartPanel::styleLine(const Line &l)
@@ -471,8 +527,20 @@ void ChartPanel::redraw(const TelemetryHistory &history, std::optional<double> c
         // A thick line costs its stroking per segment: a 60 s window holds 600 samples a series and a 10 min one
         // 6,000, for some 800 pixels. Each 5 px column keeps its lowest and highest sample, so spikes stay.
         const int buckets = std::max(20, static_cast<int>(plot.chart->plotArea().width() / kPxPerBucket));
+        bool legendChanged = false;
         for (const Line &l : plot.lines) {
             auto points = history.points(l.spec.series, from, now);
+            if (isModel(l.spec.series)) {
+                points = m_showModel ? sinceLastGap(points) : QList<QPointF>();
+                // A capacity far above what was measured would squash the measured lines to the chart's foot:
+                // then it is left to the Theory tab, which states it.
+                if (l.spec.series == Series::ModelCapacity && !points.isEmpty() && points.last().y() > 2.5 * high)
+                    points.clear();
+                if (l.line->isVisible() == points.isEmpty()) {
+                    l.line->setVisible(!points.isEmpty());
+                    legendChanged = true;
+                }
+            }
             points.removeIf([](const QPointF &p) { return !std::isfinite(p.y()); }); // no value then: no line
             if (m_smoothing && l.spec.smoothable)
                 points = smoothed(points);
@@ -486,6 +554,8 @@ void ChartPanel::redraw(const TelemetryHistory &history, std::optional<double> c
             }
             l.line->replace(decimateMinMax(points, buckets));
         }
+        if (legendChanged)
+            updateLegend(plot);
         relabelled = setTimeTicks(plot, from, to, !relabelled) || relabelled;
         const int fit = valueIntervals(plot);
         if (plot.fixedPercent) {
@@ -574,6 +644,8 @@ void ChartPanel::foldEmpty(const TelemetryHistory &history)
         bool anyShown = false;
         bool legendChanged = false;
         for (const Line &l : plot.lines) {
+            if (isModel(l.spec.series))
+                continue; // shown where the model applies (redraw), never what keeps a chart unfolded
             const bool shown = !foldable(l.spec.series) || history.maxOf(l.spec.series, span) > 0;
             if (l.line->isVisible() != shown) {
                 l.line->setVisible(shown);

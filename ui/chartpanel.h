@@ -76,6 +76,13 @@ public:
     void addMarker(double atS, const QString &label);
     void clearMarkers();
     [[nodiscard]] int markerCount() const { return static_cast<int>(m_markers.size()); }
+    /// Draws the queueing model's lines (capacity on Throughput, W mean and p99 on Latency, L = lambda x W on In
+    /// flight) where the model applies; on by default.
+    void setModelShown(bool shown);
+    [[nodiscard]] bool modelShown() const { return m_showModel; }
+    /// What the Latency and In flight legends say while the model draws no W there ("model: saturated, …");
+    /// empty: nothing.
+    void setModelNote(const QString &note);
     /// Whether a chart is folded away: every line of it has nothing to show (see foldEmpty()).
     [[nodiscard]] bool folded(Chart chart) const;
     /// Whether a series is drawn and named in its chart's legend.
@@ -89,6 +96,10 @@ public:
         QRectF rect;
     };
     [[nodiscard]] QList<DrawnMarker> markerLabels(Chart chart) const;
+
+signals:
+    /// The "model: assumptions" link under a chart was clicked.
+    void modelInfoRequested();
 
 private:
     struct LineSpec {
@@ -162,6 +173,8 @@ private:
     bool m_smoothing = false;
     bool m_dark = false;
     int m_textPx = visual::kDeskTextPx;
+    bool m_showModel = true;
+    QString m_modelNote;
 };
 
 } // namespace beam

@@ -103,11 +103,6 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     m_expect->setWordWrap(true);
     m_expect->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
-    m_rho = new QLabel;
-    m_rho->setObjectName(QStringLiteral("rhoReadout"));
-    m_rho->setWordWrap(true);
-    m_rho->setToolTip(tr("Utilisation rho = arrival rate / service capacity, per stage. Above 1 a queue grows "
-                         "without end (or back-pressure holds the producers)."));
 
     layout->addWidget(m_title);
     layout->addWidget(m_description);
@@ -115,18 +110,14 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     layout->addWidget(m_progress);
     m_stepsFold = foldHeader(m_steps, QStringLiteral("lessonStepsFold"));
     m_expectFold = foldHeader(m_expect, QStringLiteral("lessonExpectFold"));
-    m_rhoFold = foldHeader(m_rho, QStringLiteral("rhoFold"));
     setFoldText(m_stepsFold, tr("Steps"));
     setFoldText(m_expectFold, tr("Expected"));
-    setFoldText(m_rhoFold, tr("Utilisation ρ (Little's law is a tile above the charts)"));
     // What the class reads first: the caption, then whether its claims held; the buttons are the teacher's.
     layout->addWidget(m_expectFold);
     layout->addWidget(m_expect);
     layout->addLayout(transport);
     layout->addWidget(m_stepsFold);
     layout->addWidget(m_steps, 1);
-    layout->addWidget(m_rhoFold);
-    layout->addWidget(m_rho);
     layout->addStretch(0);
 
     connect(m_playPause, &QPushButton::clicked, this, [this] { playing() ? pause() : resume(); });
@@ -529,46 +520,6 @@ void LessonPanel::showRecorded(const QString &title)
     m_description->hide();
     for (auto *button : {m_playPause, m_stepButton, m_restartButton})
         button->setEnabled(false);
-}
-
-void LessonPanel::showReadouts(const Snapshot &s, const std::vector<SnapshotPtr> *recent)
-{
-    const auto r
-        = recent ? recentFigures(*recent, kRecentS) : recentFigures({m_recent.begin(), m_recent.end()}, kRecentS);
-    const PipelineConfig &c = s.config;
-    QStringList parts;
-    parts << tr("<b>limiter</b> %1% full now")
-                 .arg(s.limit > 0 ? 100.0 * static_cast<double>(s.inFlight) / static_cast<double>(s.limit) : 0.0, 0,
-                     'f', 0);
-    const auto model = consumerRhoModel(c, r.producedPerSec);
-    parts << (model ? tr("<b>consumers</b> ρ = %1 by the model (arrival × service time / consumers), measured %2")
-                          .arg(*model, 0, 'f', 2)
-                          .arg(r.consumerBusyMean + r.consumerIoWaitMean, 0, 'f', 2)
-                    : tr("<b>consumers</b> busy %1% (no work set: capacity is the CPU's)")
-                          .arg(r.consumerBusyMean * 100.0, 0, 'f', 0));
-    if (c.consumers <= 16) {
-        // Measured, not computed: the share of the last second each consumer was busy or waiting on its I/O.
-        std::vector<double> share(static_cast<std::size_t>(c.consumers), 0.0);
-        for (const auto &consumer : s.consumers) {
-            const auto i = static_cast<std::size_t>(consumer.index);
-            if (consumer.active && i < share.size())
-                share[i] = consumer.busyRatio + consumer.ioWaitRatio;
-        }
-        QStringList each;
-        for (std::size_t i = 0; i < share.size(); ++i) {
-            const double rho = share[i];
-            each << (rho >= 0.95 ? QStringLiteral("<b>#%1 %2</b>") : QStringLiteral("#%1 %2"))
-                        .arg(i)
-                        .arg(rho, 0, 'f', 2);
-        }
-        parts << tr("measured per consumer: %1").arg(each.join(QStringLiteral(" · ")));
-    }
-    m_rho->setText(tr("Utilisation ρ = arrival / capacity — %1").arg(parts.join(QStringLiteral(" · "))));
-    setFoldText(m_rhoFold,
-        model ? tr("ρ %1 by the model, %2 measured")
-                    .arg(*model, 0, 'f', 2)
-                    .arg(r.consumerBusyMean + r.consumerIoWaitMean, 0, 'f', 2)
-              : tr("consumers busy %1%").arg(r.consumerBusyMean * 100.0, 0, 'f', 0));
 }
 
 void LessonPanel::updateTransport()

@@ -75,11 +75,6 @@ public slots:
     void setWarningCount(int count) { m_warnings = count; }
     /// Every snapshot, for the assertions (their recent figures).
     void showSnapshot(const beam::SnapshotPtr &snapshot);
-    /// The utilisation readouts for `snapshot`; the window calls it when it draws the rest of the screen, so
-    /// every figure shown at one instant comes from one snapshot.
-    /// `recent`: the snapshots of the last few seconds up to it, when it is not the newest (the time cursor, a
-    /// replay); null: those this panel kept as they came.
-    void showReadouts(const beam::Snapshot &snapshot, const std::vector<beam::SnapshotPtr> *recent = nullptr);
     /// A recorded run is shown (`title`: what it was, empty: back to no lesson): the title says so, and the
     /// lesson's own buttons rest (the time cursor moves through it).
     void showRecorded(const QString &title);
@@ -124,10 +119,8 @@ private:
     QPushButton *m_playPause = nullptr;
     QPushButton *m_stepButton = nullptr;
     QPushButton *m_restartButton = nullptr;
-    QLabel *m_rho = nullptr;
     QToolButton *m_stepsFold = nullptr; ///< one line that opens the list under it
     QToolButton *m_expectFold = nullptr;
-    QToolButton *m_rhoFold = nullptr;
     bool m_honourLessonPauses = true;
     bool m_moment = false; ///< a past moment's caption is shown (showMoment())
     QString m_liveCaption; ///< the lesson's own caption, shown again when the cursor goes live

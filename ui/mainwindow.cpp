@@ -6,6 +6,7 @@
 #include "eventlogmodel.h"
 #include "lessonpanel.h"
 #include "schedulersview.h"
+#include "theoryview.h"
 #include "statelegend.h"
 #include "stattiles.h"
 #include "timecursor.h"
@@ -140,6 +141,10 @@ void MainWindow::createViews()
     m_views->setDocumentMode(true);
     m_views->addTab(topologyPane, tr("Topology"));
     m_views->addTab(schedulersPane, tr("Schedulers"));
+    // Theory beside measurement: the queueing model's curve with the run's operating point on it.
+    m_theory = new TheoryView;
+    m_views->addTab(m_theory, tr("Theory"));
+    connect(m_charts, &ChartPanel::modelInfoRequested, this, [this] { m_views->setCurrentWidget(m_theory); });
     // What happened, when and to whom: a crash's badge is gone in microseconds, its row stays.
     m_events = new EventLogModel(this);
     auto *eventTable = new QTableView;
@@ -412,6 +417,15 @@ void MainWindow::buildViewMenu()
     view->addAction(m_pauseEngineAction);
     view->addAction(m_liveAction);
     view->addSeparator();
+    m_modelAction = view->addAction(tr("&Model lines on the charts"));
+    m_modelAction->setCheckable(true);
+    m_modelAction->setChecked(true);
+    m_modelAction->setToolTip(tr("Draw the queueing model's capacity, W and L over the measured lines (the Theory "
+                                 "tab says what it assumes)."));
+    connect(m_modelAction, &QAction::toggled, this, [this](bool on) {
+        m_charts->setModelShown(on);
+        m_charts->redraw(m_history, m_cursor->at());
+    });
     m_smoothAction = view->addAction(tr("&Smooth noisy series"));
     m_smoothAction->setCheckable(true);
     m_smoothAction->setToolTip(tr("Draw rates and latency as a one-second moving average."));
@@ -467,7 +481,8 @@ void MainWindow::buildLessonsMenu()
         = {{"steady-state", tr("&1 Steady state")}, {"slow-consumer", tr("&2 Slow consumer")},
             {"overload-three-ways", tr("&3 Overload three ways")}, {"let-it-crash", tr("&4 Let it crash")},
             {"crash-storm", tr("&5 Crash storm")}, {"scaling-out", tr("&6 Scaling out")},
-            {"littles-law", tr("&7 Little's law")}, {"schedulers", tr("&8 Schedulers: many actors, few threads")}};
+            {"littles-law", tr("&7 Little's law")}, {"schedulers", tr("&8 Schedulers: many actors, few threads")},
+            {"queueing-theory", tr("&9 Queueing theory: the model beside the run")}};
     for (const auto &[id, title] : builtIn) {
         const QString resource = QStringLiteral(":/lessons/%1.json").arg(QLatin1String(id));
         lessons->addAction(title, this, [this, resource] { playLesson(resource); });
@@ -550,7 +565,12 @@ void MainWindow::drawPanels()
     refreshTimeline(false);
     m_topology->showSnapshot(s);
     m_schedulers->showSnapshot(s);
-    m_lessons->showReadouts(s, m_cursor->live() && m_replayPath.isEmpty() ? nullptr : &recent);
+    m_theory->showSnapshot(s, recent);
+    const QueueingModel &model = m_theory->model();
+    m_charts->setModelNote(model.drawsW() ? QString()
+            : model.fit == ModelFit::Saturated
+            ? tr("model: saturated (offered ≥ capacity), no W")
+            : tr("model: crashes dominate, no W"));
     if (s.gaveUp)
         m_state->setText(tr("engine: supervision gave up — nothing is processed; Reset to start again"));
     m_totals->setText(tr("produced %L1 · processed %L2 · dead-lettered %L3 · dropped %L4 · in flight now %L5")
@@ -592,7 +612,9 @@ void MainWindow::playScenario(const Scenario &scenario, double speed, const QStr
     m_lessonSpeed = speed;
     placeDocks(m_controlsDock->toggleViewAction()->isChecked(), true);
     m_lessonDock->show();
-    m_views->setCurrentIndex(scenario.view == QLatin1String("schedulers") ? 1 : 0);
+    m_views->setCurrentIndex(scenario.view == QLatin1String("schedulers") ? 1
+            : scenario.view == QLatin1String("theory")                  ? 2
+                                                                         : 0);
     m_lessons->play(scenario, speed);
     fitLessonDock();
 }
@@ -892,6 +914,7 @@ void MainWindow::applyLook()
     // that would stretch the window runs).
     keepOnScreen();
     m_schedulers->setLook(m_dark, m_textPx);
+    m_theory->setLook(m_dark, m_textPx);
     m_timeline->setLook(m_dark, m_textPx);
     // On a projector the tiles carry the totals and the topology takes the larger share: it is the hero.
     m_totals->setVisible(!m_presentation);

@@ -32,6 +32,7 @@ class ControlPanel;
 class LessonPanel;
 class StatTiles;
 class SchedulersView;
+class TheoryView;
 class EventLogModel;
 class TopologyView;
 class TimeCursor;
@@ -55,6 +56,7 @@ public:
     [[nodiscard]] LessonPanel *lessons() const { return m_lessons; }
     [[nodiscard]] StatTiles *tiles() const { return m_tiles; }
     [[nodiscard]] SchedulersView *schedulers() const { return m_schedulers; }
+    [[nodiscard]] TheoryView *theory() const { return m_theory; }
     [[nodiscard]] EventLogModel *eventLog() const { return m_events; }
     /// The one time cursor every view follows (docs/recording.md).
     [[nodiscard]] TimeCursor *timeCursor() const { return m_cursor; }
@@ -177,6 +179,8 @@ private:
     ChartPanel *m_charts = nullptr;
     TopologyView *m_topology = nullptr;
     SchedulersView *m_schedulers = nullptr;
+    TheoryView *m_theory = nullptr;
+    QAction *m_modelAction = nullptr;
     QTabWidget *m_views = nullptr; ///< Topology | Schedulers | Events
     EventLogModel *m_events = nullptr; ///< crashes, restarts, escalations, settings: time, who, what
     LessonPanel *m_lessons = nullptr;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "telemetryhistory.h"
 
+#include "core/queueingmodel.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace beam {
@@ -47,6 +50,14 @@ QString TelemetryHistory::name(Series series)
         return QStringLiteral("restart_budget_percent");
     case Series::RssMegabytes:
         return QStringLiteral("rss_mb");
+    case Series::ModelCapacity:
+        return QStringLiteral("model_capacity_per_s");
+    case Series::ModelWMean:
+        return QStringLiteral("model_w_mean_us");
+    case Series::ModelWP99:
+        return QStringLiteral("model_w_p99_us");
+    case Series::ModelInFlight:
+        return QStringLiteral("model_in_flight");
     case Series::Count:
         break;
     }
@@ -75,6 +86,14 @@ void TelemetryHistory::add(const Snapshot &s)
         ? std::numeric_limits<double>::quiet_NaN()
         : static_cast<double>(s.limit);
     row.values[index(Series::BackpressurePercent)] = s.backpressureRatio * 100.0;
+    const QueueingModel model = modelOfSnapshot(s);
+    constexpr double none = std::numeric_limits<double>::quiet_NaN();
+    row.values[index(Series::ModelCapacity)]
+        = model.capacityStage == ModelStage::Producers || !std::isfinite(model.capacityPerSec) ? none
+                                                                                              : model.capacityPerSec;
+    row.values[index(Series::ModelWMean)] = model.drawsW() ? model.wMeanUs : none;
+    row.values[index(Series::ModelWP99)] = model.drawsW() ? model.wP99Us : none;
+    row.values[index(Series::ModelInFlight)] = model.drawsW() ? model.lMean : none;
     // The consumers' supervisor is the one every crash reaches; a tree that gave up has no budget left.
     for (const auto &sup : s.supervisors) {
         if (sup.name == "consumers")
@@ -130,7 +149,7 @@ QString TelemetryHistory::toCsv() const
     for (const Row &row : m_rows) {
         csv += QString::number(row.t, 'f', 3);
         for (double v : row.values)
-            csv += QLatin1Char(',') + QString::number(v, 'g', 10);
+            csv += QLatin1Char(',') + (std::isfinite(v) ? QString::number(v, 'g', 10) : QString()); // none: empty
         csv += QLatin1Char('\n');
     }
     return csv;
@@ -143,7 +162,7 @@ QJsonDocument TelemetryHistory::toJson() const
         QJsonObject o;
         o[QStringLiteral("elapsed_s")] = row.t;
         for (int i = 0; i < index(Series::Count); ++i)
-            o[name(Series(i))] = row.values[i];
+            o[name(Series(i))] = std::isfinite(row.values[i]) ? QJsonValue(row.values[i]) : QJsonValue();
         rows.append(o);
     }
     QJsonObject root;

@@ -28,6 +28,11 @@ enum class Series {
     BackpressurePercent,
     BudgetPercent, ///< the consumers' supervisor: restarts in its window / its intensity, in %
     RssMegabytes,
+    // The queueing model of each snapshot (modelOfSnapshot, core/queueingmodel.h); NaN where it does not apply.
+    ModelCapacity, ///< the most the pipeline can finish per second, events/s (NaN: no work, nothing bounds it)
+    ModelWMean, ///< predicted mean time in system, microseconds (NaN: saturated, crashes dominate)
+    ModelWP99, ///< predicted p99 of it, microseconds
+    ModelInFlight, ///< predicted mean in flight, L = lambda x W, events
     Count
 };
 

@@ -121,6 +121,8 @@ QColor ink(Ink ink, bool dark)
         return dark ? QColor(0xD8, 0xD8, 0xD8) : QColor(0x30, 0x30, 0x30);
     case Ink::Marker:
         return dark ? QColor(0xB0, 0xB0, 0xB0) : QColor(0x60, 0x60, 0x60);
+    case Ink::Model:
+        return dark ? QColor(0x2E, 0xC4, 0x96) : QColor(0x00, 0x7A, 0x5A); // Okabe-Ito bluish green, lighter / darker
     }
     return Qt::black;
 }

@@ -41,7 +41,9 @@ enum class State {
 
 /// What a chart series shows; each has one colour per theme, chosen for at least 3:1 against the chart's
 /// background (WCAG's ratio for graphics).
-enum class Ink { Primary, Secondary, Tertiary, Threshold, Marker };
+/// Model: the queueing model's predictions drawn over the measured lines (bluish green, dash-dot), a colour
+/// no measured series uses.
+enum class Ink { Primary, Secondary, Tertiary, Threshold, Marker, Model };
 [[nodiscard]] QColor ink(Ink ink, bool dark);
 /// The charts' plot background in each theme.
 [[nodiscard]] QColor chartBackground(bool dark);

@@ -255,7 +255,7 @@ private slots:
         QTest::newRow("long string value")
             << QByteArray("{\"name\": \"x\", \"duration_s\": 5, \"view\": \"") + QByteArray(5000, 'v')
                 + QByteArray("\"}")
-            << QStringLiteral("s.json: $.view: expected \"topology\" or \"schedulers\", got \"vvvv");
+            << QStringLiteral("s.json: $.view: expected \"topology\", \"schedulers\" or \"theory\", got \"vvvv");
     }
 
     void testBadScenarios()

@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: MIT
+#include "theoryview.h"
+
+#include "axisticks.h"
+#include "scenario/report.h"
+#include "visualstyle.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+
+namespace beam {
+
+namespace {
+
+constexpr double kRecentS = 1.0; // the report's recent.* window: one number per quantity
+constexpr double kTrailS = 30.0; // measured points kept on the plot
+constexpr double kMaxRho = 0.97; // the curve stops short of rho 1, where W has no finite mean
+constexpr int kCurvePoints = 80;
+
+QString perSec(double value)
+{
+    return std::isfinite(value) ? QStringLiteral("%L1/s").arg(value, 0, 'f', 0) : QObject::tr("unlimited");
+}
+
+QString duration(double us)
+{
+    return std::isfinite(us) ? ticks::format(us, ticks::Unit::Microseconds) : QStringLiteral("—");
+}
+
+QString fitWords(ModelFit fit)
+{
+    switch (fit) {
+    case ModelFit::Holds:
+        return QObject::tr("✓ The model holds");
+    case ModelFit::NearSaturation:
+        return QObject::tr("⚠ Near saturation");
+    case ModelFit::Saturated:
+        return QObject::tr("✗ Saturated: no prediction of W");
+    case ModelFit::CrashesDominate:
+        return QObject::tr("✗ Crashes dominate: no prediction of W");
+    }
+    return {};
+}
+
+} // namespace
+
+/// The W-versus-rho plot: the model's mean and p99 curves, rho = 1, the measured points of the last seconds,
+/// the live point, and a sweep's points with their spread.
+class TheoryPlot : public QWidget
+{
+public:
+    struct Trail {
+        double t = 0;
+        QPointF point; ///< (rho, W in µs)
+        PipelineConfig config;
+    };
+
+    std::vector<ModelCurvePoint> curve;
+    std::deque<Trail> trail;
+    std::vector<QPointF> recent; ///< the trail's points shown now
+    std::optional<QPointF> live;
+    std::vector<SweepMark> sweep;
+    bool dark = false;
+    int textPx = visual::kDeskTextPx;
+
+    [[nodiscard]] QSize sizeHint() const override { return {640, 420}; }
+    [[nodiscard]] QSize minimumSizeHint() const override { return {320, 10 * textPx}; }
+
+protected:
+    void paintEvent(QPaintEvent * /*event*/) override
+    {
+        QPainter p(this);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.fillRect(rect(), visual::chartBackground(dark));
+        QFont font = p.font();
+        font.setPixelSize(textPx);
+        p.setFont(font);
+        const QFontMetricsF fm(font);
+        const QColor text = visual::textOnBackground(dark);
+
+        double top = 0;
+        for (const auto &c : curve)
+            top = std::max(top, std::isfinite(c.wP99Us) && c.rho <= 0.9 ? c.wP99Us : 0.0);
+        for (const auto &c : curve)
+            top = std::max(top, std::isfinite(c.wMeanUs) ? c.wMeanUs : 0.0);
+        for (const QPointF &r : recent)
+            top = std::max(top, r.y());
+        if (live)
+            top = std::max(top, live->y());
+        for (const auto &m : sweep)
+            top = std::max(top, m.wMaxUs);
+        const ticks::Linear yTicks = ticks::linear(std::max(top, 1.0), 5);
+        double labelWidth = 0;
+        for (double v : yTicks.values())
+            labelWidth = std::max(labelWidth, fm.horizontalAdvance(ticks::format(v, ticks::Unit::Microseconds)));
+        const QRectF plot(labelWidth + 12, fm.height() * 1.6, width() - labelWidth - 24, height() - fm.height() * 4.2);
+        if (plot.width() < 50 || plot.height() < 40)
+            return;
+        const double xMax = 1.05;
+        const auto at = [&](double rho, double us) {
+            return QPointF(plot.left() + plot.width() * std::clamp(rho, 0.0, xMax) / xMax,
+                plot.bottom() - plot.height() * std::clamp(us / yTicks.top, 0.0, 1.0));
+        };
+
+        // Axes and grid.
+        p.setPen(QPen(visual::ink(visual::Ink::Marker, dark), 1, Qt::DotLine));
+        for (double v : yTicks.values())
+            p.drawLine(at(0, v), at(xMax, v));
+        p.setPen(text);
+        for (double v : yTicks.values()) {
+            const QString label = ticks::format(v, ticks::Unit::Microseconds);
+            const QPointF q = at(0, v);
+            p.drawText(QRectF(0, q.y() - fm.height() / 2, labelWidth + 6, fm.height()),
+                Qt::AlignRight | Qt::AlignVCenter, label);
+        }
+        for (int i = 0; i <= 5; ++i) {
+            const double rho = i * 0.2;
+            const QPointF q = at(rho, 0);
+            p.drawLine(q, q + QPointF(0, 5));
+            p.drawText(QRectF(q.x() - 40, q.y() + 6, 80, fm.height()), Qt::AlignCenter, QString::number(rho, 'f', 1));
+        }
+        p.drawText(QRectF(plot.left(), plot.bottom() + fm.height() + 8, plot.width(), fm.height() * 1.2),
+            Qt::AlignCenter, QObject::tr("ρ, utilisation of the bottleneck (offered ÷ capacity)"));
+        p.drawText(QRectF(0, 0, width(), fm.height() * 1.4), Qt::AlignLeft | Qt::AlignVCenter,
+            QObject::tr("W, time in system (creation to done)"));
+        p.drawLine(plot.bottomLeft(), plot.bottomRight());
+        p.drawLine(plot.bottomLeft(), plot.topLeft());
+
+        // rho = 1: the capacity. Past it there is no steady state.
+        p.setPen(QPen(visual::ink(visual::Ink::Threshold, dark), 2, Qt::DashLine));
+        p.drawLine(at(1, 0), at(1, yTicks.top));
+        p.drawText(QRectF(at(1, yTicks.top).x() - 100, plot.top() - fm.height() * 1.1, 104, fm.height()),
+            Qt::AlignRight, QObject::tr("capacity"));
+
+        // The model: mean W dash-dot, p99 dotted.
+        const QColor model = visual::ink(visual::Ink::Model, dark);
+        const auto drawCurve = [&](auto value, Qt::PenStyle style) {
+            QPainterPath path;
+            bool started = false;
+            for (const auto &c : curve) {
+                const double v = value(c);
+                if (!std::isfinite(v))
+                    continue;
+                const QPointF q = at(c.rho, v);
+                if (started)
+                    path.lineTo(q);
+                else
+                    path.moveTo(q);
+                started = true;
+            }
+            p.setPen(QPen(model, textPx >= visual::kPresentationTextPx ? 4 : 2.5, style));
+            p.setBrush(Qt::NoBrush);
+            p.save();
+            p.setClipRect(plot);
+            p.drawPath(path);
+            p.restore();
+        };
+        drawCurve([](const ModelCurvePoint &c) { return c.wMeanUs; }, Qt::DashDotLine);
+        drawCurve([](const ModelCurvePoint &c) { return c.wP99Us; }, Qt::DotLine);
+
+        // Measured: the last seconds small, a sweep's points with their spread, the live point large.
+        const double dot = std::max(4.0, textPx / 3.0);
+        p.setPen(Qt::NoPen);
+        QColor trailInk = visual::ink(visual::Ink::Primary, dark);
+        trailInk.setAlphaF(0.45);
+        p.setBrush(trailInk);
+        for (const QPointF &r : recent)
+            p.drawEllipse(at(r.x(), r.y()), dot, dot);
+        const QColor sweepInk = visual::ink(visual::Ink::Tertiary, dark);
+        for (const auto &m : sweep) {
+            p.setPen(QPen(sweepInk, 2));
+            p.drawLine(at(m.rho, m.wMinUs), at(m.rho, m.wMaxUs));
+            p.setPen(Qt::NoPen);
+            p.setBrush(sweepInk);
+            const QPointF q = at(m.rho, m.wMeanUs);
+            p.drawRect(QRectF(q.x() - dot * 1.2, q.y() - dot * 1.2, dot * 2.4, dot * 2.4));
+        }
+        if (live) {
+            p.setBrush(visual::ink(visual::Ink::Secondary, dark));
+            p.setPen(QPen(text, 2));
+            p.drawEllipse(at(live->x(), live->y()), dot * 2.2, dot * 2.2);
+        }
+        drawKey(p, fm, plot, model, trailInk, sweepInk);
+    }
+
+private:
+    void drawKey(QPainter &p, const QFontMetricsF &fm, const QRectF &plot, const QColor &model, const QColor &trailInk,
+        const QColor &sweepInk)
+    {
+        struct Entry {
+            QString swatch;
+            QColor colour;
+            QString text;
+        };
+        std::vector<Entry> entries{{QStringLiteral("━·━"), model, QObject::tr("model W mean")},
+            {QStringLiteral("┈┈"), model, QObject::tr("model W p99")},
+            {QStringLiteral("●"), visual::ink(visual::Ink::Secondary, dark), QObject::tr("now, measured")},
+            {QStringLiteral("●"), trailInk, QObject::tr("last %1 s").arg(kTrailS, 0, 'f', 0)}};
+        if (!sweep.empty())
+            entries.push_back({QStringLiteral("■"), sweepInk, QObject::tr("sweep (bar: spread)")});
+        double x = plot.left() + 8;
+        double y = plot.top() + 4;
+        for (const Entry &e : entries) {
+            const double w = fm.horizontalAdvance(e.swatch + QStringLiteral(" ") + e.text) + 16;
+            if (x + w > plot.right()) {
+                x = plot.left() + 8;
+                y += fm.height();
+            }
+            p.setPen(e.colour);
+            p.drawText(QPointF(x, y + fm.ascent()), e.swatch);
+            p.setPen(visual::textOnBackground(dark));
+            p.drawText(QPointF(x + fm.horizontalAdvance(e.swatch + QStringLiteral(" ")), y + fm.ascent()), e.text);
+            x += w;
+        }
+    }
+};
+
+TheoryView::TheoryView(QWidget *parent)
+    : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    m_summary = new QLabel;
+    m_summary->setObjectName(QStringLiteral("theorySummary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::RichText);
+    m_fit = new QLabel;
+    m_fit->setObjectName(QStringLiteral("theoryFit"));
+    m_fit->setWordWrap(true);
+    m_plot = new TheoryPlot;
+    m_plot->setObjectName(QStringLiteral("theoryPlot"));
+    m_utilisation = new QLabel;
+    m_utilisation->setObjectName(QStringLiteral("rhoReadout"));
+    m_utilisation->setWordWrap(true);
+    m_utilisation->setTextFormat(Qt::RichText);
+    m_utilisation->setToolTip(tr("Utilisation ρ = arrival rate / service capacity, per stage. Above 1 a queue grows "
+                                 "without end (or back-pressure holds the producers)."));
+    m_sweepButton = new QPushButton(tr("S&weep the rate"));
+    m_sweepButton->setObjectName(QStringLiteral("sweepButton"));
+    m_sweepButton->setToolTip(tr("Pauses the live run and measures the pipeline at 6 rates from 20% to 95% of the "
+                                 "model's capacity (1 s warm-up, 2 s measured each), then draws the points here. "
+                                 "The command line does the same: --sweep rate=LO..HI."));
+    m_sweepStatus = new QLabel;
+    m_sweepStatus->setObjectName(QStringLiteral("sweepStatus"));
+    m_sweepStatus->setWordWrap(true);
+    auto *sweepRow = new QHBoxLayout;
+    sweepRow->addWidget(m_sweepButton);
+    sweepRow->addWidget(m_sweepStatus, 1);
+    m_assumptions = new QLabel(
+        tr("<b>Assumptions</b> (docs/theory.md): each consumer is one server with a fixed service time (work × "
+           "attempts + I/O + the overhead measured); keys split over the consumers by hash; producers paced evenly, "
+           "so a consumer's arrivals are a random share of a regular stream (mean wait (ρ − share) × S / 2(1 − ρ)); "
+           "the cores bound the CPU work; a small in-flight bound limits as a closed network (mean value analysis). "
+           "<b>Stops holding</b>: ρ ≥ 0.9 (W grows as 1/(1 − ρ)), offered ≥ capacity, crashes taking over 2% of a "
+           "consumer's time, batches of many events per producer wake-up, CPU-bound consumers outnumbering the "
+           "cores."));
+    m_assumptions->setObjectName(QStringLiteral("theoryAssumptions"));
+    m_assumptions->setWordWrap(true);
+    m_assumptions->setTextFormat(Qt::RichText);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_fit);
+    layout->addWidget(m_plot, 1);
+    layout->addLayout(sweepRow);
+    layout->addWidget(m_utilisation);
+    layout->addWidget(m_assumptions);
+    connect(m_sweepButton, &QPushButton::clicked, this, &TheoryView::sweepRequested);
+}
+
+TheoryView::~TheoryView() = default;
+
+void TheoryView::setLook(bool dark, int textPx)
+{
+    m_dark = dark;
+    m_plot->dark = dark;
+    m_plot->textPx = textPx;
+    m_plot->update();
+}
+
+void TheoryView::showSnapshot(const Snapshot &s, const std::vector<SnapshotPtr> &recent)
+{
+    m_model = modelOfSnapshot(s);
+    const QueueingModel &m = m_model;
+    const RecentFigures r = recentFigures(recent, kRecentS);
+    ModelInputs inputs;
+    inputs.config = s.config;
+    inputs.overheadUs = m.overheadUs;
+    inputs.cores = std::max<int>(1, static_cast<int>(std::count_if(s.threads.begin(), s.threads.end(),
+                                        [](const ThreadSample &t) { return t.kind == ThreadSample::Kind::Executor; })));
+    m_plot->curve = modelCurve(inputs, kCurvePoints, kMaxRho);
+
+    // The operating point: measured throughput over the model's capacity, measured mean W.
+    const bool hasCapacity = m.capacityStage != ModelStage::Producers && std::isfinite(m.capacityPerSec)
+        && m.capacityPerSec > 0;
+    m_plot->live.reset();
+    if (hasCapacity && r.latencyMeanUs > 0)
+        m_plot->live = QPointF(r.processedPerSec / m.capacityPerSec, r.latencyMeanUs);
+    auto &trail = m_plot->trail;
+    if (m_plot->live && (trail.empty() || s.elapsedS > trail.back().t))
+        trail.push_back({s.elapsedS, *m_plot->live, s.config});
+    while (!trail.empty() && trail.front().t < trail.back().t - 2 * kTrailS)
+        trail.pop_front();
+    m_plot->recent.clear();
+    for (const auto &point : trail) {
+        if (point.t <= s.elapsedS && point.t > s.elapsedS - kTrailS && point.config == s.config)
+            m_plot->recent.push_back(point.point);
+    }
+    m_plot->update();
+
+    const PipelineConfig &c = s.config;
+    QStringList parts;
+    parts << tr("<b>Model</b>: %n consumer(s), each serving one event in %1 (work %2 + I/O %3 + overhead %4 "
+                "measured%5)",
+        nullptr, c.consumers)
+                 .arg(duration(m.serviceUs), duration(c.workUs), duration(c.ioUs), duration(m.overheadUs),
+                     c.faultRate > 0 ? tr("; failed attempts' work redone") : QString());
+    parts << tr("<b>capacity %1</b>, set by the %2%3")
+                 .arg(hasCapacity ? perSec(m.capacityPerSec) : tr("unknown (no work: the machine's)"),
+                     QString::fromUtf8(toString(m.capacityStage).data()),
+                     m.capacityStage == ModelStage::Consumers && m.bottleneckConsumer >= 0
+                         ? tr(" (busiest: C%1, %2% of the keys)")
+                               .arg(m.bottleneckConsumer)
+                               .arg(100.0 * m.consumers[static_cast<std::size_t>(m.bottleneckConsumer)].share, 0, 'f', 1)
+                         : QString());
+    parts << tr("offered %1 → <b>ρ %2</b>").arg(perSec(m.offeredPerSec)).arg(m.rho, 0, 'f', 2);
+    parts << tr("<b>W predicted %1</b> (p99 %2), <b>measured %3</b> (p99 %4) · L = λW %5, measured %6")
+                 .arg(duration(m.wMeanUs), duration(m.wP99Us), duration(r.latencyMeanUs), duration(r.latencyP99Us),
+                     std::isfinite(m.lMean) ? QString::number(m.lMean, 'f', 1) : QStringLiteral("—"),
+                     QString::number(r.inFlightMean, 'f', 1));
+    m_summary->setText(parts.join(QStringLiteral(" · ")));
+    m_fit->setText(QStringLiteral("%1: %2").arg(fitWords(m.fit), QString::fromStdString(m.why)));
+    const visual::Ink ink = m.fit == ModelFit::Holds ? visual::Ink::Model
+        : m.fit == ModelFit::NearSaturation          ? visual::Ink::Secondary
+                                                     : visual::Ink::Tertiary;
+    m_fit->setStyleSheet(QStringLiteral("color: %1; font-weight: bold").arg(visual::ink(ink, m_dark).name()));
+    showUtilisation(s, recent);
+}
+
+void TheoryView::showUtilisation(const Snapshot &s, const std::vector<SnapshotPtr> &recent)
+{
+    const RecentFigures r = recentFigures(recent, kRecentS);
+    const PipelineConfig &c = s.config;
+    QStringList parts;
+    parts << tr("<b>limiter</b> %1% full now")
+                 .arg(s.limit > 0 ? 100.0 * static_cast<double>(s.inFlight) / static_cast<double>(s.limit) : 0.0, 0,
+                     'f', 0);
+    const bool hasService = c.workUs > 0 || c.ioUs > 0;
+    parts << (hasService ? tr("<b>consumers</b> mean ρ %1 by the model, measured %2")
+                               .arg(m_model.rhoConsumersMean, 0, 'f', 2)
+                               .arg(r.consumerBusyMean + r.consumerIoWaitMean, 0, 'f', 2)
+                         : tr("<b>consumers</b> busy %1% (no work set: capacity is the CPU's)")
+                               .arg(r.consumerBusyMean * 100.0, 0, 'f', 0));
+    if (m_model.rhoCpu > 0)
+        parts << tr("<b>cores</b> ρ %1 by the model").arg(m_model.rhoCpu, 0, 'f', 2);
+    if (c.consumers <= 16) {
+        // Measured, not computed: the share of the last second each consumer was busy or waiting on its I/O.
+        QStringList each;
+        for (const auto &consumer : s.consumers) {
+            if (!consumer.active)
+                continue;
+            const double rho = consumer.busyRatio + consumer.ioWaitRatio;
+            each << (rho >= 0.95 ? QStringLiteral("<b>C%1 %2</b>") : QStringLiteral("C%1 %2"))
+                        .arg(consumer.index)
+                        .arg(rho, 0, 'f', 2);
+        }
+        parts << tr("measured per consumer: %1").arg(each.join(QStringLiteral(" · ")));
+    }
+    m_utilisation->setText(tr("<b>Utilisation</b> ρ = arrival / capacity — %1").arg(parts.join(QStringLiteral(" · "))));
+}
+
+void TheoryView::setSweep(const std::vector<SweepMark> &marks, const QString &status)
+{
+    m_plot->sweep = marks;
+    m_sweepStatus->setText(status);
+    m_plot->update();
+}
+
+void TheoryView::setSweepEnabled(bool enabled)
+{
+    m_sweepButton->setEnabled(enabled);
+}
+
+QString TheoryView::summaryText() const
+{
+    return m_summary->text();
+}
+
+QString TheoryView::fitText() const
+{
+    return m_fit->text();
+}
+
+QString TheoryView::utilisationText() const
+{
+    return m_utilisation->text();
+}
+
+QString TheoryView::assumptionsText() const
+{
+    return m_assumptions->text();
+}
+
+std::optional<QPointF> TheoryView::operatingPoint() const
+{
+    return m_plot->live;
+}
+
+int TheoryView::curvePoints() const
+{
+    return static_cast<int>(m_plot->curve.size());
+}
+
+int TheoryView::recentPoints() const
+{
+    return static_cast<int>(m_plot->recent.size());
+}
+
+int TheoryView::sweepPoints() const
+{
+    return static_cast<int>(m_plot->sweep.size());
+}
+
+} // namespace beam
