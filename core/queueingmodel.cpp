@@ -91,14 +91,20 @@ double attemptsPerEvent(const PipelineConfig &c)
     return attempts;
 }
 
-/// One consumer's service time, microseconds: work for every attempt, I/O once, the overhead; the slow consumer's
-/// work and I/O multiplied (1 us per event for a slow consumer with neither), as the engine does.
-double serviceUs(const PipelineConfig &c, int index, double attempts, double overheadUs)
+/// One consumer's CPU work per event, microseconds: every attempt's work; the slow consumer's multiplied (1 us
+/// per event for a slow consumer with none), as the engine does.
+double workUs(const PipelineConfig &c, int index, double attempts)
 {
     const bool slow = c.slowConsumer && c.slowConsumer->index == index && c.slowConsumer->factor > 1;
     const int factor = slow ? c.slowConsumer->factor : 1;
-    const double work = c.workUs > 0 ? c.workUs * factor : (slow ? factor : 0);
-    return work * attempts + c.ioUs * factor + overheadUs;
+    return (c.workUs > 0 ? c.workUs * factor : (slow ? factor : 0)) * attempts;
+}
+
+/// One consumer's service time, microseconds: its work, its I/O once (the slow consumer's multiplied), the overhead.
+double serviceUs(const PipelineConfig &c, int index, double attempts, double overheadUs)
+{
+    const bool slow = c.slowConsumer && c.slowConsumer->index == index && c.slowConsumer->factor > 1;
+    return workUs(c, index, attempts) + c.ioUs * (slow ? c.slowConsumer->factor : 1) + overheadUs;
 }
 
 void judgeFit(QueueingModel &m, const PipelineConfig &c)
@@ -256,7 +262,7 @@ QueueingModel predictQueueing(const ModelInputs &in)
     }
     double cpuWorkUs = 0;
     for (std::size_t i = 0; i < shares.size(); ++i)
-        cpuWorkUs += shares[i] * std::max(0.0, service[i] - c.ioUs * 1.0 - in.overheadUs);
+        cpuWorkUs += shares[i] * workUs(c, static_cast<int>(i), attempts);
     const double cpuBound = cpuWorkUs > 0 ? std::max(1, in.cores) * 1e6 / cpuWorkUs : kInf;
     double limiterBound = kInf;
     if (c.overload != OverloadPolicy::Unbounded && c.maxInFlight <= kMvaMaxPopulation) {
@@ -282,9 +288,10 @@ QueueingModel predictQueueing(const ModelInputs &in)
     m.rho = m.capacityPerSec > 0 && std::isfinite(m.capacityPerSec) ? m.offeredPerSec / m.capacityPerSec : 0;
     if (m.capacityStage == ModelStage::Producers)
         m.rho = 0;
-    m.rhoCpu = cpuWorkUs > 0 ? m.offeredPerSec * cpuWorkUs / 1e6 / std::max(1, in.cores) : 0;
+    m.rhoCpu = cpuWorkUs > 0 ? m.throughputPerSec * cpuWorkUs / 1e6 / std::max(1, in.cores) : 0;
 
-    // Each consumer: arrivals a random share of a nearly regular stream (scv 1 - share), deterministic service.
+    // Each consumer: arrivals a random share of the paced stream, deterministic service. Past capacity the
+    // pipeline finishes only the capacity: each consumer's utilisation is taken at that (never above 1).
     double arrivals = 0;
     double weightedW = 0;
     double weightedS = 0;
@@ -292,7 +299,7 @@ QueueingModel predictQueueing(const ModelInputs &in)
     for (std::size_t i = 0; i < shares.size(); ++i) {
         ConsumerModel q;
         q.share = shares[i];
-        q.arrivalPerSec = m.offeredPerSec * shares[i];
+        q.arrivalPerSec = m.throughputPerSec * shares[i];
         q.serviceUs = service[i];
         q.rho = q.arrivalPerSec * service[i] / 1e6;
         q.waitUs = queueing::pacedSplitWait(q.rho, service[i], shares[i], c.producers);

@@ -49,7 +49,7 @@ std::string_view toString(ModelStage stage);
 /// One consumer as a single-server queue: deterministic service, arrivals a random share of a paced stream.
 struct ConsumerModel {
     double share = 0; ///< its share of the keys
-    double arrivalPerSec = 0; ///< attempts per second it is offered (redeliveries of failed attempts included)
+    double arrivalPerSec = 0; ///< events per second it receives: its share of min(offered, capacity)
     double serviceUs = 0; ///< one event's service: work x attempts + I/O + overhead
     double rho = 0; ///< utilisation: arrival x service
     double waitUs = 0; ///< predicted mean wait in its queue before service (infinite when rho >= 1)
@@ -64,8 +64,8 @@ struct QueueingModel {
     double throughputPerSec = 0; ///< min(offered, capacity): what it should finish per second
     double rho = 0; ///< utilisation of the bottleneck: offered / capacity
     int bottleneckConsumer = -1; ///< the busiest consumer
-    double rhoConsumersMean = 0; ///< the consumers' mean utilisation, as the Utilisation readout measures it
-    double rhoCpu = 0; ///< the executor threads' utilisation by the events' CPU work
+    double rhoConsumersMean = 0; ///< the consumers' mean utilisation at the predicted throughput (each at most 1)
+    double rhoCpu = 0; ///< the executor threads' utilisation by the events' CPU work at the predicted throughput
     double serviceUs = 0; ///< the mean service time, weighted by arrivals
     double overheadUs = 0; ///< the per-event overhead it was given (ModelInputs::overheadUs)
     double wMeanUs = 0; ///< predicted mean time in system, creation to done (infinite when saturated)

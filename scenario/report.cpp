@@ -303,9 +303,9 @@ QJsonObject modelJson(const QueueingModel &m, const RecentFigures &r)
     // Measured against predicted, over the same window as the recent figures: what a caption states.
     const bool drawn = m.drawsW() && m.wMeanUs > 0 && r.latencyMeanUs > 0;
     model[QStringLiteral("w_ratio")] = drawn ? QJsonValue(r.latencyMeanUs / m.wMeanUs) : QJsonValue();
-    model[QStringLiteral("throughput_ratio")]
-        = m.throughputPerSec > 0 && std::isfinite(m.throughputPerSec) ? QJsonValue(r.processedPerSec / m.throughputPerSec)
-                                                                     : QJsonValue();
+    model[QStringLiteral("throughput_ratio")] = m.throughputPerSec > 0 && std::isfinite(m.throughputPerSec)
+        ? QJsonValue(r.processedPerSec / m.throughputPerSec)
+        : QJsonValue();
     return model;
 }
 

@@ -243,22 +243,23 @@ void ChartPanel::updateLegend(Plot &plot)
             : l.spec.style == Qt::DashDotLine                ? QStringLiteral("━·━")
             : l.spec.style == Qt::DotLine                    ? QStringLiteral("┈┈")
                                                              : QStringLiteral("╍╍");
+        const QString name = l.spec.name.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;"));
+        // A model line's name is a link to the model's assumptions (the Theory tab).
         entries << QStringLiteral("<span style='color:%1'><b>%2</b></span>&nbsp;%3")
                        .arg(visual::ink(l.spec.ink, m_dark).name(), swatch,
-                           l.spec.name.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;")));
+                           isModel(l.spec.series) ? QStringLiteral("<a href='model' style='color:%1'>%2</a>")
+                                                        .arg(visual::ink(visual::Ink::Model, m_dark).name(), name)
+                                                  : name);
     }
-    // The model's lines, or the reason there are none, with its assumptions one click away.
-    const bool modelChart = std::any_of(plot.lines.begin(), plot.lines.end(), [](const Line &l) {
-        return isModel(l.spec.series) && l.spec.series != Series::ModelCapacity;
-    });
-    const bool modelDrawn = std::any_of(
-        plot.lines.begin(), plot.lines.end(), [](const Line &l) { return isModel(l.spec.series) && l.line->isVisible(); });
+    // Where the model draws nothing now, the reason, a link to the assumptions like the lines' names.
+    const bool modelChart = std::any_of(plot.lines.begin(), plot.lines.end(),
+        [](const Line &l) { return isModel(l.spec.series) && l.spec.series != Series::ModelCapacity; });
+    const bool modelDrawn = std::any_of(plot.lines.begin(), plot.lines.end(),
+        [](const Line &l) { return isModel(l.spec.series) && l.line->isVisible(); });
     if (m_showModel && modelChart && !modelDrawn && !m_modelNote.isEmpty())
-        entries << QStringLiteral("<span style='color:%1'>%2</span>")
-                       .arg(visual::ink(visual::Ink::Model, m_dark).name(), m_modelNote.toHtmlEscaped());
-    if (m_showModel && (modelDrawn || modelChart))
         entries << QStringLiteral("<a href='model' style='color:%1'>%2</a>")
-                       .arg(visual::ink(visual::Ink::Model, m_dark).name(), tr("model: assumptions"));
+                       .arg(visual::ink(visual::Ink::Model, m_dark).name(),
+                           m_modelNote.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;")));
     plot.legend->setText(entries.join(QStringLiteral(" &nbsp; ")));
 }
 

@@ -6,9 +6,9 @@
 #include "eventlogmodel.h"
 #include "lessonpanel.h"
 #include "schedulersview.h"
-#include "theoryview.h"
 #include "statelegend.h"
 #include "stattiles.h"
+#include "theoryview.h"
 #include "timecursor.h"
 #include "timelinebar.h"
 #include "topologyview.h"
@@ -144,7 +144,10 @@ void MainWindow::createViews()
     // Theory beside measurement: the queueing model's curve with the run's operating point on it.
     m_theory = new TheoryView;
     m_views->addTab(m_theory, tr("Theory"));
-    connect(m_charts, &ChartPanel::modelInfoRequested, this, [this] { m_views->setCurrentWidget(m_theory); });
+    connect(m_charts, &ChartPanel::modelInfoRequested, this, [this] {
+        m_views->setCurrentWidget(m_theory);
+        m_theory->showAssumptions();
+    });
     // What happened, when and to whom: a crash's badge is gone in microseconds, its row stays.
     m_events = new EventLogModel(this);
     auto *eventTable = new QTableView;
@@ -567,10 +570,9 @@ void MainWindow::drawPanels()
     m_schedulers->showSnapshot(s);
     m_theory->showSnapshot(s, recent);
     const QueueingModel &model = m_theory->model();
-    m_charts->setModelNote(model.drawsW() ? QString()
-            : model.fit == ModelFit::Saturated
-            ? tr("model: saturated (offered ≥ capacity), no W")
-            : tr("model: crashes dominate, no W"));
+    m_charts->setModelNote(model.drawsW()      ? QString()
+            : model.fit == ModelFit::Saturated ? tr("model: saturated, no W")
+                                               : tr("model: crashes dominate, no W"));
     if (s.gaveUp)
         m_state->setText(tr("engine: supervision gave up — nothing is processed; Reset to start again"));
     m_totals->setText(tr("produced %L1 · processed %L2 · dead-lettered %L3 · dropped %L4 · in flight now %L5")
@@ -613,8 +615,8 @@ void MainWindow::playScenario(const Scenario &scenario, double speed, const QStr
     placeDocks(m_controlsDock->toggleViewAction()->isChecked(), true);
     m_lessonDock->show();
     m_views->setCurrentIndex(scenario.view == QLatin1String("schedulers") ? 1
-            : scenario.view == QLatin1String("theory")                  ? 2
-                                                                         : 0);
+            : scenario.view == QLatin1String("theory")                    ? 2
+                                                                          : 0);
     m_lessons->play(scenario, speed);
     fitLessonDock();
 }

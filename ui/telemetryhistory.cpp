@@ -90,7 +90,7 @@ void TelemetryHistory::add(const Snapshot &s)
     constexpr double none = std::numeric_limits<double>::quiet_NaN();
     row.values[index(Series::ModelCapacity)]
         = model.capacityStage == ModelStage::Producers || !std::isfinite(model.capacityPerSec) ? none
-                                                                                              : model.capacityPerSec;
+                                                                                               : model.capacityPerSec;
     row.values[index(Series::ModelWMean)] = model.drawsW() ? model.wMeanUs : none;
     row.values[index(Series::ModelWP99)] = model.drawsW() ? model.wP99Us : none;
     row.values[index(Series::ModelInFlight)] = model.drawsW() ? model.lMean : none;

@@ -10,6 +10,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QPushButton>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -72,7 +73,7 @@ public:
     int textPx = visual::kDeskTextPx;
 
     [[nodiscard]] QSize sizeHint() const override { return {640, 420}; }
-    [[nodiscard]] QSize minimumSizeHint() const override { return {320, 10 * textPx}; }
+    [[nodiscard]] QSize minimumSizeHint() const override { return {320, 14 * textPx}; }
 
 protected:
     void paintEvent(QPaintEvent * /*event*/) override
@@ -86,17 +87,19 @@ protected:
         const QFontMetricsF fm(font);
         const QColor text = visual::textOnBackground(dark);
 
+        // Up to the mean curve at rho 0.92 (with room above), and the measured points up to rho 0.92 too: near and
+        // past capacity W has no bound (200 ms behind a slow consumer). Points above the top sit on it, drawn as
+        // triangles: off the scale. The p99 curve leaves through the top.
         double top = 0;
         for (const auto &c : curve)
-            top = std::max(top, std::isfinite(c.wP99Us) && c.rho <= 0.9 ? c.wP99Us : 0.0);
-        for (const auto &c : curve)
-            top = std::max(top, std::isfinite(c.wMeanUs) ? c.wMeanUs : 0.0);
+            top = std::max(top, std::isfinite(c.wMeanUs) && c.rho <= 0.92 ? 1.25 * c.wMeanUs : 0.0);
+        const auto scales = [](double rho) { return rho <= 0.92; };
         for (const QPointF &r : recent)
-            top = std::max(top, r.y());
-        if (live)
+            top = std::max(top, scales(r.x()) ? r.y() : 0.0);
+        if (live && scales(live->x()))
             top = std::max(top, live->y());
         for (const auto &m : sweep)
-            top = std::max(top, m.wMaxUs);
+            top = std::max(top, scales(m.rho) ? m.wMaxUs : 0.0);
         const ticks::Linear yTicks = ticks::linear(std::max(top, 1.0), 5);
         double labelWidth = 0;
         for (double v : yTicks.values())
@@ -105,9 +108,21 @@ protected:
         if (plot.width() < 50 || plot.height() < 40)
             return;
         const double xMax = 1.05;
-        const auto at = [&](double rho, double us) {
+        const auto at = [&](double rho, double us) { // clipped to the plot: curves leave through its edges
             return QPointF(plot.left() + plot.width() * std::clamp(rho, 0.0, xMax) / xMax,
-                plot.bottom() - plot.height() * std::clamp(us / yTicks.top, 0.0, 1.0));
+                plot.bottom() - plot.height() * std::max(us / yTicks.top, -0.1));
+        };
+        const auto onPlot = [&](double rho, double us) { // a point above the top is drawn on it
+            return at(rho, std::min(us, yTicks.top));
+        };
+        const auto mark = [&](QPointF centre, double radius, bool offScale) {
+            if (!offScale) {
+                p.drawEllipse(centre, radius, radius);
+                return;
+            }
+            const QPolygonF triangle{
+                centre + QPointF(-radius, radius), centre + QPointF(radius, radius), centre + QPointF(0, -radius)};
+            p.drawPolygon(triangle);
         };
 
         // Axes and grid.
@@ -173,20 +188,20 @@ protected:
         trailInk.setAlphaF(0.45);
         p.setBrush(trailInk);
         for (const QPointF &r : recent)
-            p.drawEllipse(at(r.x(), r.y()), dot, dot);
+            mark(onPlot(r.x(), r.y()), dot, r.y() > yTicks.top);
         const QColor sweepInk = visual::ink(visual::Ink::Tertiary, dark);
         for (const auto &m : sweep) {
             p.setPen(QPen(sweepInk, 2));
-            p.drawLine(at(m.rho, m.wMinUs), at(m.rho, m.wMaxUs));
+            p.drawLine(onPlot(m.rho, m.wMinUs), onPlot(m.rho, m.wMaxUs));
             p.setPen(Qt::NoPen);
             p.setBrush(sweepInk);
-            const QPointF q = at(m.rho, m.wMeanUs);
+            const QPointF q = onPlot(m.rho, m.wMeanUs);
             p.drawRect(QRectF(q.x() - dot * 1.2, q.y() - dot * 1.2, dot * 2.4, dot * 2.4));
         }
         if (live) {
             p.setBrush(visual::ink(visual::Ink::Secondary, dark));
             p.setPen(QPen(text, 2));
-            p.drawEllipse(at(live->x(), live->y()), dot * 2.2, dot * 2.2);
+            mark(onPlot(live->x(), live->y()), dot * 2.2, live->y() > yTicks.top);
         }
         drawKey(p, fm, plot, model, trailInk, sweepInk);
     }
@@ -264,11 +279,25 @@ TheoryView::TheoryView(QWidget *parent)
     m_assumptions->setObjectName(QStringLiteral("theoryAssumptions"));
     m_assumptions->setWordWrap(true);
     m_assumptions->setTextFormat(Qt::RichText);
+    m_assumptions->hide();
+    // One click away, out of the plot's room until asked for (the charts' "model: assumptions" link opens it).
+    m_assumptionsFold = new QToolButton;
+    m_assumptionsFold->setObjectName(QStringLiteral("theoryAssumptionsFold"));
+    m_assumptionsFold->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_assumptionsFold->setAutoRaise(true);
+    m_assumptionsFold->setCheckable(true);
+    m_assumptionsFold->setArrowType(Qt::RightArrow);
+    m_assumptionsFold->setText(tr("What the model assumes, and where it stops holding"));
+    connect(m_assumptionsFold, &QToolButton::toggled, this, [this](bool open) {
+        m_assumptions->setVisible(open);
+        m_assumptionsFold->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+    });
     layout->addWidget(m_summary);
     layout->addWidget(m_fit);
     layout->addWidget(m_plot, 1);
     layout->addLayout(sweepRow);
     layout->addWidget(m_utilisation);
+    layout->addWidget(m_assumptionsFold);
     layout->addWidget(m_assumptions);
     connect(m_sweepButton, &QPushButton::clicked, this, &TheoryView::sweepRequested);
 }
@@ -291,13 +320,14 @@ void TheoryView::showSnapshot(const Snapshot &s, const std::vector<SnapshotPtr> 
     ModelInputs inputs;
     inputs.config = s.config;
     inputs.overheadUs = m.overheadUs;
-    inputs.cores = std::max<int>(1, static_cast<int>(std::count_if(s.threads.begin(), s.threads.end(),
-                                        [](const ThreadSample &t) { return t.kind == ThreadSample::Kind::Executor; })));
+    inputs.cores = std::max<int>(1,
+        static_cast<int>(std::count_if(s.threads.begin(), s.threads.end(),
+            [](const ThreadSample &t) { return t.kind == ThreadSample::Kind::Executor; })));
     m_plot->curve = modelCurve(inputs, kCurvePoints, kMaxRho);
 
     // The operating point: measured throughput over the model's capacity, measured mean W.
-    const bool hasCapacity = m.capacityStage != ModelStage::Producers && std::isfinite(m.capacityPerSec)
-        && m.capacityPerSec > 0;
+    const bool hasCapacity
+        = m.capacityStage != ModelStage::Producers && std::isfinite(m.capacityPerSec) && m.capacityPerSec > 0;
     m_plot->live.reset();
     if (hasCapacity && r.latencyMeanUs > 0)
         m_plot->live = QPointF(r.processedPerSec / m.capacityPerSec, r.latencyMeanUs);
@@ -315,9 +345,9 @@ void TheoryView::showSnapshot(const Snapshot &s, const std::vector<SnapshotPtr> 
 
     const PipelineConfig &c = s.config;
     QStringList parts;
-    parts << tr("<b>Model</b>: %n consumer(s), each serving one event in %1 (work %2 + I/O %3 + overhead %4 "
-                "measured%5)",
-        nullptr, c.consumers)
+    parts << tr("<b>Model</b>: %1 consumers, each serves an event in %2 (work %3 + I/O %4 + overhead %5 "
+                "measured%6)")
+                 .arg(c.consumers)
                  .arg(duration(m.serviceUs), duration(c.workUs), duration(c.ioUs), duration(m.overheadUs),
                      c.faultRate > 0 ? tr("; failed attempts' work redone") : QString());
     parts << tr("<b>capacity %1</b>, set by the %2%3")
@@ -326,7 +356,8 @@ void TheoryView::showSnapshot(const Snapshot &s, const std::vector<SnapshotPtr> 
                      m.capacityStage == ModelStage::Consumers && m.bottleneckConsumer >= 0
                          ? tr(" (busiest: C%1, %2% of the keys)")
                                .arg(m.bottleneckConsumer)
-                               .arg(100.0 * m.consumers[static_cast<std::size_t>(m.bottleneckConsumer)].share, 0, 'f', 1)
+                               .arg(
+                                   100.0 * m.consumers[static_cast<std::size_t>(m.bottleneckConsumer)].share, 0, 'f', 1)
                          : QString());
     parts << tr("offered %1 → <b>ρ %2</b>").arg(perSec(m.offeredPerSec)).arg(m.rho, 0, 'f', 2);
     parts << tr("<b>W predicted %1</b> (p99 %2), <b>measured %3</b> (p99 %4) · L = λW %5, measured %6")
@@ -356,7 +387,7 @@ void TheoryView::showUtilisation(const Snapshot &s, const std::vector<SnapshotPt
                                .arg(r.consumerBusyMean + r.consumerIoWaitMean, 0, 'f', 2)
                          : tr("<b>consumers</b> busy %1% (no work set: capacity is the CPU's)")
                                .arg(r.consumerBusyMean * 100.0, 0, 'f', 0));
-    if (m_model.rhoCpu > 0)
+    if (c.workUs > 0)
         parts << tr("<b>cores</b> ρ %1 by the model").arg(m_model.rhoCpu, 0, 'f', 2);
     if (c.consumers <= 16) {
         // Measured, not computed: the share of the last second each consumer was busy or waiting on its I/O.
@@ -379,6 +410,11 @@ void TheoryView::setSweep(const std::vector<SweepMark> &marks, const QString &st
     m_plot->sweep = marks;
     m_sweepStatus->setText(status);
     m_plot->update();
+}
+
+void TheoryView::showAssumptions()
+{
+    m_assumptionsFold->setChecked(true);
 }
 
 void TheoryView::setSweepEnabled(bool enabled)

@@ -14,6 +14,7 @@
 QT_BEGIN_NAMESPACE
 class QLabel;
 class QPushButton;
+class QToolButton;
 QT_END_NAMESPACE
 
 namespace beam {
@@ -54,6 +55,8 @@ public:
 
     /// A sweep's measured points (replacing the previous sweep's), and what the sweep row says.
     void setSweep(const std::vector<SweepMark> &marks, const QString &status);
+    /// Opens the paragraph on the model's assumptions.
+    void showAssumptions();
     /// Whether the sweep button may be pressed (false while a sweep runs, or with no engine).
     void setSweepEnabled(bool enabled);
 
@@ -89,6 +92,7 @@ private:
     QPushButton *m_sweepButton = nullptr;
     QLabel *m_sweepStatus = nullptr;
     QLabel *m_assumptions = nullptr;
+    QToolButton *m_assumptionsFold = nullptr;
     QueueingModel m_model;
     bool m_dark = false;
 };

@@ -14,6 +14,7 @@
 #include "schedulersview.h"
 #include "stattiles.h"
 #include "telemetryhistory.h"
+#include "theoryview.h"
 #include "timecursor.h"
 #include "timelinebar.h"
 #include "topologyview.h"
@@ -1666,6 +1667,85 @@ private slots:
         // The tiles show the same snapshot as the status bar: lost 0, in good standing.
         QCOMPARE(window.tiles()->value(StatTiles::Tile::Lost), QStringLiteral("0"));
         QCOMPARE(window.tiles()->tone(StatTiles::Tile::Lost), QStringLiteral("good"));
+    }
+
+    void testTheModelIsOneNumberOnEveryView()
+    {
+        // The Theory tab, the charts' model lines and the report read one model of the snapshot shown; past
+        // capacity the W lines end and the legends say why; a model line's name opens the assumptions.
+        MainWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *views = window.findChild<QTabWidget *>(QStringLiteral("views"));
+        QVERIFY(views);
+        views->setCurrentWidget(window.theory());
+        PipelineConfig config;
+        config.consumers = 4;
+        config.ioUs = 1000;
+        config.rate = 2000;
+        window.bridge()->applyNow(config);
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->latest() && window.bridge()->latest()->elapsedS > 2.5, 8000);
+        window.bridge()->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Stopped, 5000);
+        const auto history = window.bridge()->engine()->history();
+        const QueueingModel expected = modelOfSnapshot(*history.back());
+        QVERIFY(expected.fit == ModelFit::Holds);
+        QTRY_VERIFY_WITH_TIMEOUT(window.theory()->model().wMeanUs == expected.wMeanUs, 3000);
+        QCOMPARE(window.theory()->model().capacityPerSec, expected.capacityPerSec);
+        QVERIFY2(window.theory()->summaryText().contains(ticks::format(expected.wMeanUs, ticks::Unit::Microseconds)),
+            qPrintable(window.theory()->summaryText()));
+        QVERIFY(window.theory()->fitText().startsWith(QStringLiteral("✓")));
+        // The curve, the operating point at measured throughput over capacity, the last seconds' points.
+        QVERIFY(window.theory()->curvePoints() > 10);
+        const RecentFigures recent = recentFigures(history);
+        const auto point = window.theory()->operatingPoint();
+        QVERIFY(point.has_value());
+        QVERIFY(std::abs(point->x() - recent.processedPerSec / expected.capacityPerSec) < 1e-9);
+        QCOMPARE(point->y(), recent.latencyMeanUs);
+        QVERIFY(window.theory()->recentPoints() > 5);
+        // The charts draw the same prediction: the W lines at the report's value.
+        QVERIFY(window.charts()->lineShown(Series::ModelWMean));
+        QVERIFY(window.charts()->lineShown(Series::ModelCapacity));
+        QVERIFY(window.charts()->lineShown(Series::ModelInFlight));
+        QVERIFY(window.charts()->pointCount(Series::ModelWMean) > 3);
+        const QJsonObject report = reportJson(*history.back(), ReportInputs{});
+        QCOMPARE(report.value(QStringLiteral("model")).toObject().value(QStringLiteral("w_mean_us")).toDouble(),
+            expected.wMeanUs);
+        QVERIFY(window.theory()->utilisationText().contains(QStringLiteral("C3")));
+
+        // Past capacity: no W drawn, and the Latency and In flight legends say why.
+        config.rate = 8000;
+        window.bridge()->reset();
+        window.bridge()->applyNow(config);
+        window.bridge()->start();
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->latest() && window.bridge()->latest()->config.rate == 8000u
+                && window.bridge()->latest()->elapsedS > 1.0,
+            8000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.theory()->model().fit == ModelFit::Saturated, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.charts()->lineShown(Series::ModelWMean), 3000);
+        QVERIFY(!window.charts()->lineShown(Series::ModelInFlight));
+        QVERIFY(window.charts()->lineShown(Series::ModelCapacity)); // the capacity still holds
+        QVERIFY(window.theory()->fitText().startsWith(QStringLiteral("✗ Saturated")));
+        int saying = 0;
+        QLabel *modelLink = nullptr;
+        for (auto *legend : window.charts()->findChildren<QLabel *>(QStringLiteral("chartLegend"))) {
+            saying += legend->text().contains(QStringLiteral("model:&nbsp;saturated,&nbsp;no&nbsp;W")) ? 1 : 0;
+            if (legend->text().contains(QStringLiteral("href='model'")))
+                modelLink = legend;
+        }
+        QCOMPARE(saying, 2);
+        QVERIFY(modelLink);
+        views->setCurrentIndex(0);
+        auto *assumptions = window.findChild<QLabel *>(QStringLiteral("theoryAssumptions"));
+        QVERIFY(assumptions && !assumptions->isVisible());
+        emit modelLink->linkActivated(QStringLiteral("model"));
+        QCOMPARE(views->currentWidget(), window.theory());
+        QVERIFY(assumptions->isVisible());
+        // Turned off from the View menu, no model line is drawn.
+        window.charts()->setModelShown(false);
+        window.charts()->redraw(TelemetryHistory{});
+        QVERIFY(!window.charts()->lineShown(Series::ModelCapacity));
     }
 
     void testTilesAndChecksReadOneNumber()
