@@ -103,7 +103,6 @@ LessonPanel::LessonPanel(EngineBridge *bridge, ControlPanel *controls, ChartPane
     m_expect->setWordWrap(true);
     m_expect->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
-
     layout->addWidget(m_title);
     layout->addWidget(m_description);
     layout->addWidget(m_caption, 2);
