@@ -110,6 +110,12 @@ double serviceUs(const PipelineConfig &c, int index, double attempts, double ove
 void judgeFit(QueueingModel &m, const PipelineConfig &c)
 {
     const std::string stage(toString(m.capacityStage));
+    if (c.workUs <= 0 && c.ioUs <= 0 && !c.slowConsumer) {
+        m.fit = ModelFit::NoService;
+        m.why = "no work and no I/O per event: nothing waits long enough to queue; W is the engine's own overhead "
+                "(microseconds), which the model does not predict";
+        return;
+    }
     if (m.rho >= 1.0) {
         m.fit = ModelFit::Saturated;
         const char *then = c.overload == OverloadPolicy::Drop ? "the excess is dropped"
@@ -156,6 +162,8 @@ std::string_view toString(ModelFit fit)
         return "saturated";
     case ModelFit::CrashesDominate:
         return "crashes_dominate";
+    case ModelFit::NoService:
+        return "no_service";
     }
     return "holds";
 }

@@ -32,8 +32,10 @@ enum class ModelFit {
     NearSaturation, ///< the bottleneck at rho 0.9..1: W still predicted, but a few % of rho moves it a lot
     Saturated, ///< offered >= capacity: no steady state; throughput is the capacity, W grows to the bound's
     CrashesDominate, ///< crashes and restarts take a material share of the consumers' time: not in the model
+    NoService, ///< no work and no I/O: nothing queues for long; W is the engine's own overhead, not predicted
 };
-/// The fit's name in reports and the sweep's CSV: holds, near_saturation, saturated, crashes_dominate.
+/// The fit's name in reports and the sweep's CSV: holds, near_saturation, saturated, crashes_dominate,
+/// no_service.
 std::string_view toString(ModelFit fit);
 
 /// The stage that sets the pipeline's capacity.

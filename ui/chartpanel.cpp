@@ -186,6 +186,7 @@ QWidget *ChartPanel::addChart(const QString &title, ticks::Unit unit, bool log, 
     for (const LineSpec &spec : lines) {
         auto *line = new QLineSeries;
         line->setName(spec.name);
+        line->setVisible(!isModel(spec.series)); // a model line shows once the model applies (redraw)
         chart->addSeries(line);
         line->attachAxis(plot.x);
         line->attachAxis(plot.y);

@@ -47,6 +47,8 @@ QString fitWords(ModelFit fit)
         return QObject::tr("✗ Saturated: no prediction of W");
     case ModelFit::CrashesDominate:
         return QObject::tr("✗ Crashes dominate: no prediction of W");
+    case ModelFit::NoService:
+        return QObject::tr("Nothing to model");
     }
     return {};
 }
@@ -257,7 +259,7 @@ TheoryView::TheoryView(QWidget *parent)
     m_utilisation->setTextFormat(Qt::RichText);
     m_utilisation->setToolTip(tr("Utilisation ρ = arrival rate / service capacity, per stage. Above 1 a queue grows "
                                  "without end (or back-pressure holds the producers)."));
-    m_sweepButton = new QPushButton(tr("S&weep the rate"));
+    m_sweepButton = new QPushButton(tr("Sweep the rate"));
     m_sweepButton->setObjectName(QStringLiteral("sweepButton"));
     m_sweepButton->setToolTip(tr("Pauses the live run and measures the pipeline at 6 rates from 20% to 95% of the "
                                  "model's capacity (1 s warm-up, 2 s measured each), then draws the points here. "

@@ -279,6 +279,9 @@ private slots:
         m = predictQueueing(in);
         QVERIFY(m.capacityStage == ModelStage::Producers);
         QCOMPARE(m.throughputPerSec, 5000.0);
+        // ... and nothing queues for long enough to model: no W is predicted.
+        QVERIFY(m.fit == ModelFit::NoService);
+        QVERIFY(!m.drawsW());
     }
 
     void testTheModelSaysWhereItStopsHolding()
