@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The what-if sweep (core/sweep.h): its spec, its values and configurations, the range checks, the model between
-// the measured points, a tiny sweep run on the engine.
+// the measured points, a tiny sweep run on the engine, and the CSV and SVG written from points.
 #include "core/sweep.h"
+#include "core/sweepcsv.h"
+#include "core/sweepsvg.h"
 
 #include <QTest>
+#include <QXmlStreamReader>
 
 #include <algorithm>
 #include <cmath>
@@ -335,6 +338,72 @@ private slots:
         QVERIFY(one.error.empty());
         QCOMPARE(one.points.size(), std::size_t{1});
         QCOMPARE(one.points.front().value, std::int64_t{200});
+    }
+
+    void testCsvLeavesWhatTheModelDoesNotSayEmpty()
+    {
+        const PipelineConfig base = ioBound();
+        // 1,000 events/s is within what 4 consumers of 1 ms do; 9,000 is far beyond: saturated.
+        const std::vector<SweepPoint> points{
+            madePoint(base, SweepParam::Rate, 1000, 1100, 50.0), madePoint(base, SweepParam::Rate, 9000, 90000, {})};
+        QVERIFY(points[0].model.drawsW());
+        QVERIFY(points[1].model.fit == ModelFit::Saturated);
+        const QStringList lines = QString::fromStdString(sweepCsv(points)).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        const QStringList header = lines[0].split(QLatin1Char(','));
+        for (const char *column : {"param", "value", "rho_model", "throughput_model", "throughput_measured",
+                 "w_model_us", "w_measured_us", "p99_measured_us", "w_model_p99_us", "fit", "capacity_model",
+                 "capacity_stage", "overhead_us", "repeats", "throughput_measured_min", "throughput_measured_max",
+                 "w_measured_min_us", "w_measured_max_us"})
+            QVERIFY2(header.contains(QLatin1String(column)), column);
+        const auto cell = [&](int row, const char *column) {
+            return lines[row].split(QLatin1Char(','))[header.indexOf(QLatin1String(column))];
+        };
+        QCOMPARE(cell(1, "param"), QStringLiteral("rate"));
+        QCOMPARE(cell(1, "value"), QStringLiteral("1000"));
+        QCOMPARE(cell(1, "fit"), QStringLiteral("holds"));
+        QVERIFY(cell(1, "w_model_us").toDouble() > 1000);
+        QCOMPARE(cell(1, "overhead_us"), QStringLiteral("50.0"));
+        QCOMPARE(cell(1, "repeats"), QStringLiteral("2"));
+        QCOMPARE(cell(2, "fit"), QStringLiteral("saturated"));
+        QCOMPARE(cell(2, "w_model_us"), QString());
+        QCOMPARE(cell(2, "w_model_p99_us"), QString());
+        QCOMPARE(cell(2, "overhead_us"), QString());
+        QCOMPARE(cell(2, "w_measured_us"), QStringLiteral("90000.0"));
+        for (const QString &line : lines) {
+            QCOMPARE(line.split(QLatin1Char(',')).size(), header.size());
+            QVERIFY(!line.contains(QLatin1String("inf")) && !line.contains(QLatin1String("nan")));
+        }
+    }
+
+    void testSvgIsXmlWithEveryPoint()
+    {
+        const PipelineConfig base = ioBound();
+        std::string error;
+        const SweepChartSource source{base, *parseSweepSpec("rate=1000..9000:2", error), SweepOptions{}};
+        const std::vector<SweepPoint> points{
+            madePoint(base, SweepParam::Rate, 1000, 1100, 50.0), madePoint(base, SweepParam::Rate, 9000, 90000, {})};
+        QXmlStreamReader xml(QString::fromStdString(sweepSvg(source, points)));
+        QStringList measured;
+        int curves = 0;
+        int texts = 0;
+        while (!xml.atEnd()) {
+            if (xml.readNext() != QXmlStreamReader::StartElement)
+                continue;
+            const auto attributes = xml.attributes();
+            if (attributes.value(QLatin1String("class")) == QLatin1String("measured-w"))
+                measured << attributes.value(QLatin1String("data-value")).toString();
+            if (attributes.value(QLatin1String("class")) == QLatin1String("model-w"))
+                ++curves;
+            if (xml.name() == QLatin1String("text")) {
+                ++texts;
+                QVERIFY(attributes.value(QLatin1String("font-size")).toInt() >= 14); // readable
+            }
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QCOMPARE(measured, (QStringList{QStringLiteral("1000"), QStringLiteral("9000")}));
+        QVERIFY(curves >= 1);
+        QVERIFY(texts > 10);
     }
 };
 
