@@ -142,8 +142,11 @@ std::string titleOf(const SweepSpec &spec)
         : spec.param == SweepParam::Consumers               ? "the number of consumers"
         : spec.param == SweepParam::IoUs                    ? "the I/O time per event"
                                                             : "the bound on events in flight";
+    const std::string unit = spec.param == SweepParam::Rate ? " events/s"
+        : spec.param == SweepParam::IoUs                    ? " \u00b5s"
+                                                            : "";
     return "What-if sweep: W against " + what + ", " + readable(static_cast<double>(spec.lo)) + ".."
-        + readable(static_cast<double>(spec.hi)) + " in " + std::to_string(spec.steps) + " points";
+        + readable(static_cast<double>(spec.hi)) + unit + " in " + std::to_string(spec.steps) + " points";
 }
 
 /// The base configuration, less the swept setting, and how the points ran: two lines under the title.
@@ -170,9 +173,9 @@ std::vector<std::string> subtitleOf(const SweepChartSource &s, int cores)
         first += ", consumer " + std::to_string(c.slowConsumer->index) + " " + std::to_string(c.slowConsumer->factor)
             + "x slower";
     const auto seconds = [](double v) { return readable(v, v == std::floor(v) ? 0 : 1) + " s"; };
-    std::string second = plural(s.options.repeats, "run") + " a point, each " + seconds(s.options.warmupS)
-        + " warm-up + " + seconds(s.options.measureS) + " measured; model: " + plural(cores, "executor thread")
-        + ", the overhead and key shares measured";
+    std::string second = "runs: " + std::to_string(s.options.repeats) + " a point, " + seconds(s.options.warmupS)
+        + " warm-up + " + seconds(s.options.measureS) + " measured \u00b7 model: " + plural(cores, "executor thread")
+        + ", measured overhead and key shares";
     return {first, second};
 }
 
@@ -245,7 +248,7 @@ std::string gaps(const Frame &f, const std::vector<SweepCurvePoint> &curve)
         const double to = j + 1 == curve.size() ? f.xHi : (curve[j].value + curve[j + 1].value) / 2;
         svg += "<rect class=\"model-gap\" x=\"" + fixed(f.px(from), 1) + "\" y=\"" + fixed(f.top, 1) + "\" width=\""
             + fixed(f.px(to) - f.px(from), 1) + "\" height=\"" + fixed(f.bottom - f.top, 1) + "\" fill=\"" + kGapColour
-            + "\"/>\n";
+            + "\" stroke=\"none\"/>\n";
         const std::string why = curve[i].model.fit == ModelFit::Saturated ? "model: saturated" : "crashes dominate";
         if (f.px(to) - f.px(from) > 8 * static_cast<double>(why.size()))
             svg += text((f.px(from) + f.px(to)) / 2, f.bottom - 12, why, 14, "text-anchor=\"middle\" fill=\"#555555\"");
@@ -309,8 +312,11 @@ std::string offScale(const Frame &f, double x, const std::string &label, const c
     const double y = f.top + 3 + 30.0 * row;
     std::string svg = "<polygon points=\"" + fixed(x, 1) + "," + fixed(y, 1) + " " + fixed(x - 7, 1) + ","
         + fixed(y + 11, 1) + " " + fixed(x + 7, 1) + "," + fixed(y + 11, 1) + "\" fill=\"" + colour + "\"/>\n";
+    // Kept inside the plot: about 8 px a character at 14 px.
+    const double half = 4.0 * static_cast<double>(label.size());
     if (labelled)
-        svg += text(x, y + 26, label, 14, "text-anchor=\"middle\" fill=\"" + std::string(colour) + "\"");
+        svg += text(std::clamp(x, f.left + half + 2, f.right - half - 2), y + 26, label, 14,
+            "text-anchor=\"middle\" fill=\"" + std::string(colour) + "\"");
     return svg;
 }
 
@@ -405,7 +411,7 @@ std::string sweepSvg(const SweepChartSource &source, const std::vector<SweepPoin
         + std::string(kFont) + "\" fill=\"#222222\">\n";
     svg += "<title>" + escaped(titleOf(source.spec)) + "</title>\n";
     svg += "<rect width=\"900\" height=\"560\" fill=\"white\"/>\n";
-    svg += text(24, 26, titleOf(source.spec), 19, "font-weight=\"bold\"");
+    svg += text(24, 26, titleOf(source.spec), 18, "font-weight=\"bold\"");
     svg += text(24, 48, subtitle[0], 14, "fill=\"#444444\"");
     svg += text(24, 68, subtitle[1], 14, "fill=\"#444444\"");
     svg += gaps(f, curve);
