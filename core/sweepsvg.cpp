@@ -249,7 +249,10 @@ std::string gaps(const Frame &f, const std::vector<SweepCurvePoint> &curve)
         svg += "<rect class=\"model-gap\" x=\"" + fixed(f.px(from), 1) + "\" y=\"" + fixed(f.top, 1) + "\" width=\""
             + fixed(f.px(to) - f.px(from), 1) + "\" height=\"" + fixed(f.bottom - f.top, 1) + "\" fill=\"" + kGapColour
             + "\" stroke=\"none\"/>\n";
-        const std::string why = curve[i].model.fit == ModelFit::Saturated ? "model: saturated" : "crashes dominate";
+        const ModelFit fit = curve[i].model.fit;
+        const std::string why = fit == ModelFit::Saturated ? "model: saturated"
+            : fit == ModelFit::CrashesDominate             ? "crashes dominate"
+                                                           : "model: no W";
         if (f.px(to) - f.px(from) > 8 * static_cast<double>(why.size()))
             svg += text((f.px(from) + f.px(to)) / 2, f.bottom - 12, why, 14, "text-anchor=\"middle\" fill=\"#555555\"");
         i = j + 1;
