@@ -189,6 +189,28 @@ struct Flags {
         QStringLiteral("With --replay: write the recording as a Chrome trace (chrome://tracing, ui.perfetto.dev) to "
                        "FILE and exit."),
         QStringLiteral("file")};
+    QCommandLineOption sweep{QStringLiteral("sweep"),
+        QStringLiteral("What-if sweep: run the engine at STEPS values of PARAM from LO to HI, both included, and "
+                       "measure W and throughput beside the queueing model's, then exit. PARAM: rate (the total "
+                       "events/s, split over --producers), consumers, io-us or max-in-flight; STEPS 2..100 (default "
+                       "6, or each whole value when there are fewer); the other flags set the rest of the "
+                       "configuration."),
+        QStringLiteral("param=lo..hi[:steps]")};
+    QCommandLineOption sweepCsv{QStringLiteral("sweep-csv"),
+        QStringLiteral("Write the sweep's points, model beside measurement, as CSV to FILE (- for stdout, also the "
+                       "default when --sweep-svg is not given either)."),
+        QStringLiteral("file")};
+    QCommandLineOption sweepSvg{QStringLiteral("sweep-svg"),
+        QStringLiteral("Draw the sweep to FILE as an SVG chart: W against the swept value, the model's curve and the "
+                       "measured points."),
+        QStringLiteral("file")};
+    QCommandLineOption sweepWarmup{QStringLiteral("sweep-warmup"),
+        QStringLiteral("Seconds each sweep run warms up before it is measured, 0..600 (default 1)."),
+        QStringLiteral("seconds")};
+    QCommandLineOption sweepSeconds{QStringLiteral("sweep-seconds"),
+        QStringLiteral("Seconds each sweep run is measured, 0.2..3600 (default 3)."), QStringLiteral("seconds")};
+    QCommandLineOption sweepRepeats{QStringLiteral("sweep-repeats"),
+        QStringLiteral("Runs per sweep point, each on a new engine, 1..20 (default 3)."), QStringLiteral("n")};
 };
 
 /// Which flag sets which configuration field, so range errors name the flag the user typed.
@@ -459,7 +481,8 @@ QList<QCommandLineOption> everyOption(const Flags &f)
         f.maxRestarts, f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter,
         f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
         f.screenshotAfter, f.screenshotCaptions, f.presentation, f.windowSize, f.scenario, f.lesson, f.junit, f.speed,
-        f.platform, f.metricsPort, f.metricsBind, f.record, f.replay, f.historyMinutes, f.exportCsv, f.exportTrace};
+        f.platform, f.metricsPort, f.metricsBind, f.record, f.replay, f.historyMinutes, f.exportCsv, f.exportTrace,
+        f.sweep, f.sweepCsv, f.sweepSvg, f.sweepWarmup, f.sweepSeconds, f.sweepRepeats};
 }
 
 /// Every flag, and the description --help starts with.
@@ -928,6 +951,95 @@ void checkWindowFlags(
     }
 }
 
+/// --sweep-warmup, --sweep-seconds, --sweep-repeats.
+void readSweepTimes(const QCommandLineParser &parser, const Flags &f, Reader &read, CommandLine &result)
+{
+    SweepOptions &o = result.sweepOptions;
+    if (auto s = read.real(f.sweepWarmup, "0..600")) {
+        if (*s < 0 || *s > 600)
+            result.errors << QStringLiteral("--sweep-warmup: %1 s is out of range 0..600 s").arg(numberText(*s));
+        else
+            o.warmupS = *s;
+    }
+    if (auto s = read.real(f.sweepSeconds, "0.2..3600")) {
+        if (*s < 0.2 || *s > 3600)
+            result.errors << QStringLiteral("--sweep-seconds: %1 s is out of range 0.2..3600 s").arg(numberText(*s));
+        else
+            o.measureS = *s;
+    }
+    if (parser.isSet(f.sweepRepeats)) {
+        int repeats = 0;
+        read.integer(f.sweepRepeats, repeats, "1..20");
+        if (repeats < 1 || repeats > 20) {
+            if (result.errors.filter(QStringLiteral("--sweep-repeats")).isEmpty())
+                result.errors << QStringLiteral("--sweep-repeats: %1 is out of range 1..20").arg(repeats);
+        } else {
+            o.repeats = repeats;
+        }
+    }
+}
+
+/// What cannot go beside --sweep: the flag it sets at each point, other runs, and what only another mode uses.
+void checkSweepConflicts(const QCommandLineParser &parser, const Flags &f, CommandLine &result)
+{
+    const QString spec = escapeControl(parser.value(f.sweep));
+    if (result.sweep) {
+        const std::map<SweepParam, const QCommandLineOption *> swept{{SweepParam::Rate, &f.rate},
+            {SweepParam::Consumers, &f.consumers}, {SweepParam::IoUs, &f.ioUs},
+            {SweepParam::MaxInFlight, &f.maxInFlight}};
+        refuseOnce(parser, *swept.at(result.sweep->param),
+            QStringLiteral("cannot be combined with --sweep %1, which sets it at each point").arg(spec), result.errors);
+    }
+    for (const auto *option : {&f.scenario, &f.lesson, &f.bench, &f.replay, &f.record})
+        refuseOnce(parser, *option,
+            QStringLiteral("cannot be combined with --sweep (a sweep runs engines of its own, one a point and "
+                           "repeat; choose one)"),
+            result.errors);
+    refuseOnce(parser, f.headless,
+        QStringLiteral("is not for --sweep (a sweep never opens the window; leave --headless out)"), result.errors);
+    for (const auto *option : {&f.duration, &f.reportJson, &f.quiet, &f.killConsumer, &f.hangConsumer, &f.metricsPort,
+             &f.metricsBind, &f.historyMinutes, &f.junit, &f.speed})
+        refuseOnce(parser, *option,
+            QStringLiteral("is not for --sweep (each point runs --sweep-warmup, then --sweep-seconds, and the sweep "
+                           "writes --sweep-csv and --sweep-svg)"),
+            result.errors);
+    for (const auto *option :
+        {&f.platform, &f.screenshot, &f.screenshotAfter, &f.screenshotCaptions, &f.presentation, &f.windowSize})
+        refuseOnce(parser, *option, QStringLiteral("is not for --sweep (it is for the window)"), result.errors);
+}
+
+/// --sweep PARAM=LO..HI[:STEPS] and its flags. Without --sweep, its flags are refused.
+void readSweep(const QCommandLineParser &parser, const Flags &f, Reader &read, CommandLine &result)
+{
+    if (!parser.isSet(f.sweep)) {
+        for (const auto *option : {&f.sweepCsv, &f.sweepSvg, &f.sweepWarmup, &f.sweepSeconds, &f.sweepRepeats})
+            refuseOnce(parser, *option, QStringLiteral("needs --sweep (the sweep it is about)"), result.errors);
+        return;
+    }
+    const QString text = parser.value(f.sweep);
+    std::string error;
+    result.sweep = parseSweepSpec(text.toStdString(), error);
+    if (!result.sweep)
+        result.errors << QStringLiteral("--sweep: '%1' %2").arg(escapeControl(text), QString::fromStdString(error));
+    readSweepTimes(parser, f, read, result);
+    checkSweepConflicts(parser, f, result);
+    if (result.sweep) {
+        // Each point's configuration, in PipelineConfig's words; the base's own faults are its flags' lines.
+        for (const auto &message : checkSweep(result.config, *result.sweep))
+            result.errors
+                << QStringLiteral("--sweep: '%1': %2").arg(escapeControl(text), QString::fromStdString(message));
+    }
+    checkWritable(parser, f.sweepCsv, true, result.errors);
+    checkWritable(parser, f.sweepSvg, true, result.errors);
+    result.sweepCsv = parser.value(f.sweepCsv);
+    result.sweepSvg = parser.value(f.sweepSvg);
+    if (!parser.isSet(f.sweepCsv) && !parser.isSet(f.sweepSvg)) {
+        result.sweepCsv = QStringLiteral("-"); // the points must go somewhere: stdout, as --sweep-csv - would
+        if (result.stdoutReport.isEmpty())
+            result.stdoutReport = QStringLiteral("--sweep-csv");
+    }
+}
+
 } // namespace
 
 bool writesToStdout(const QString &path)
@@ -998,7 +1110,8 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
     }
 
     // Without the window, headless is what a run is: --headless may be given or left out.
-    const bool headless = parser.isSet(f.headless) || (!windowBuilt && !parser.isSet(f.bench));
+    const bool headless
+        = parser.isSet(f.headless) || (!windowBuilt && !parser.isSet(f.bench) && !parser.isSet(f.sweep));
     Reader read(parser, result.errors);
     readEngineOptions(parser, f, read, result);
     if (auto d = read.real(f.duration, "0.1..31536000")) {
@@ -1026,9 +1139,12 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
     checkConfig(result);
 
     readWindowOptions(parser, f, read, result);
-    readMetricsOptions(parser, f, read, headless, result);
+    // Beside --sweep, the metrics flags are refused as not for a sweep, not as needing --headless.
+    readMetricsOptions(parser, f, read, headless || parser.isSet(f.sweep), result);
     if (parser.isSet(f.bench))
         result.mode = CommandLine::Mode::Bench;
+    else if (parser.isSet(f.sweep))
+        result.mode = CommandLine::Mode::Sweep;
     else if (headless)
         result.mode = CommandLine::Mode::Headless;
     else
@@ -1041,7 +1157,8 @@ CommandLine parseCommandLine(const QStringList &arguments, bool windowBuilt)
     checkWritable(parser, f.reportJson, true, result.errors);
     checkWritable(parser, f.benchJson, true, result.errors);
     checkWritable(parser, f.screenshot, false, result.errors);
-    checkStdoutOnce(parser, {&f.reportJson, &f.junit, &f.benchJson}, result);
+    checkStdoutOnce(parser, {&f.reportJson, &f.junit, &f.benchJson, &f.sweepCsv, &f.sweepSvg}, result);
+    readSweep(parser, f, read, result);
     checkWindowFlags(parser, f, headless, windowBuilt, result);
     if (parser.isSet(f.headless) && parser.isSet(f.bench))
         result.errors << QStringLiteral("--bench and --headless: choose one");

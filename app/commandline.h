@@ -3,6 +3,7 @@
 
 #include "core/bench.h"
 #include "core/pipelineconfig.h"
+#include "core/sweep.h"
 #include "scenario/scenario.h"
 
 #include <QSize>
@@ -16,7 +17,7 @@ namespace beam {
 
 /// Everything the command line asks for, parsed and validated.
 struct CommandLine {
-    enum class Mode { Window, Headless, Bench, Help, Version };
+    enum class Mode { Window, Headless, Bench, Sweep, Help, Version };
     Mode mode = Mode::Window;
     PipelineConfig config;
     std::optional<double> durationS; ///< nullopt: until SIGINT/SIGTERM
@@ -55,6 +56,12 @@ struct CommandLine {
     QString replayPath; ///< --replay: the recording to replay or export; empty: none
     QString exportCsvFolder; ///< --export-csv: write each table of --replay's recording as CSV into this folder
     QString exportTracePath; ///< --export-trace: write --replay's recording as a Chrome trace to this file
+    /// --sweep PARAM=LO..HI[:STEPS]: the what-if sweep to run on `config` (Mode::Sweep); nullopt: none
+    std::optional<SweepSpec> sweep;
+    SweepOptions sweepOptions; ///< --sweep-warmup, --sweep-seconds, --sweep-repeats
+    /// --sweep-csv: the points as CSV here (see writesToStdout()); `-` when neither it nor --sweep-svg is given
+    QString sweepCsv;
+    QString sweepSvg; ///< --sweep-svg: the chart as SVG here (see writesToStdout()); empty: none
     QStringList errors; ///< each names the flag, the value and what is allowed
 
     /// An export (--export-csv, --export-trace): it runs no engine and opens no window, whatever the mode says.

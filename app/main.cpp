@@ -7,6 +7,7 @@
 #include "recordingexport.h"
 #include "replay.h"
 #include "reportoutput.h"
+#include "sweeprun.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -93,11 +94,14 @@ int main(int argc, char *argv[])
         std::printf("beam-me-up %s\n", BEAM_VERSION);
         return beam::ExitOk;
     case beam::CommandLine::Mode::Bench:
+    case beam::CommandLine::Mode::Sweep:
     case beam::CommandLine::Mode::Headless: {
         QCoreApplication app(argc, argv);
         describeApplication();
         if (options.mode == beam::CommandLine::Mode::Bench)
             return beam::runBench(options);
+        if (options.mode == beam::CommandLine::Mode::Sweep)
+            return beam::runSweepCommand(options);
         return options.replayPath.isEmpty() ? beam::runHeadless(options) : beam::replayHeadless(options);
     }
     case beam::CommandLine::Mode::Window:

@@ -83,7 +83,8 @@ private slots:
         for (const char *flag :
             {"--headless", "--duration", "--producers", "--consumers", "--rate", "--max-in-flight", "--work-us",
                 "--io-us", "--fault-rate", "--overload", "--interval", "--seed", "--report-json", "--quiet", "--bench",
-                "--bench-json", "--version", "--record", "--replay", "--export-csv", "--export-trace"})
+                "--bench-json", "--version", "--record", "--replay", "--export-csv", "--export-trace", "--sweep",
+                "--sweep-csv", "--sweep-svg", "--sweep-warmup", "--sweep-seconds", "--sweep-repeats"})
             QVERIFY2(r.out.contains(QLatin1String(flag)), flag);
     }
 
@@ -790,6 +791,124 @@ private slots:
         }
     }
 
+    // The what-if sweep end to end: a tiny sweep, a progress line a run on stderr, its CSV (a header and a row a
+    // point) and its SVG (XML holding each measured point); nothing on stdout when both go to files.
+    void testSweepWritesCsvAndSvg()
+    {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("s.csv"));
+        const QString svg = dir.filePath(QStringLiteral("s.svg"));
+        const auto r
+            = run({QStringLiteral("--sweep"), QStringLiteral("rate=200..400:2"), QStringLiteral("--consumers"),
+                      QStringLiteral("4"), QStringLiteral("--io-us"), QStringLiteral("1000"),
+                      QStringLiteral("--sweep-warmup"), QStringLiteral("0.2"), QStringLiteral("--sweep-seconds"),
+                      QStringLiteral("0.5"), QStringLiteral("--sweep-repeats"), QStringLiteral("1"),
+                      QStringLiteral("--sweep-csv"), csv, QStringLiteral("--sweep-svg"), svg},
+                withoutDisplay());
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+        QVERIFY2(r.err.contains(QLatin1String("sweep rate 1/2 = 200 (repeat 1/1): ")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("sweep rate 2/2 = 400 (repeat 1/1): ")), qPrintable(r.err));
+
+        QFile table(csv);
+        QVERIFY(table.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList lines = QString::fromUtf8(table.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        const QStringList header = lines[0].split(QLatin1Char(','));
+        for (const char *column : {"param", "value", "rho_model", "throughput_model", "throughput_measured",
+                 "w_model_us", "w_measured_us", "p99_measured_us", "w_model_p99_us", "fit", "capacity_model",
+                 "capacity_stage", "overhead_us", "repeats", "throughput_measured_min", "throughput_measured_max",
+                 "w_measured_min_us", "w_measured_max_us"})
+            QVERIFY2(header.contains(QLatin1String(column)), column);
+        for (int row = 1; row <= 2; ++row) {
+            const QStringList cells = lines[row].split(QLatin1Char(','));
+            QCOMPARE(cells.size(), header.size());
+            const auto cell = [&](const char *column) { return cells[header.indexOf(QLatin1String(column))]; };
+            QCOMPARE(cell("param"), QStringLiteral("rate"));
+            const double value = row == 1 ? 200 : 400;
+            QCOMPARE(cell("value").toDouble(), value);
+            QCOMPARE(cell("repeats"), QStringLiteral("1"));
+            QCOMPARE(cell("fit"), QStringLiteral("holds"));
+            QVERIFY(std::abs(cell("throughput_measured").toDouble() - value) <= 0.25 * value);
+            QVERIFY(cell("w_measured_us").toDouble() >= 990); // the I/O, less the histogram's 1%
+            QVERIFY(cell("w_model_us").toDouble() >= 1000);
+        }
+
+        QFile image(svg);
+        QVERIFY(image.open(QIODevice::ReadOnly));
+        QXmlStreamReader xml(&image);
+        QStringList means;
+        QStringList p99s;
+        QString root;
+        while (!xml.atEnd()) {
+            if (xml.readNext() != QXmlStreamReader::StartElement)
+                continue;
+            if (root.isEmpty())
+                root = xml.name().toString();
+            const auto kind = xml.attributes().value(QLatin1String("class"));
+            const QString value = xml.attributes().value(QLatin1String("data-value")).toString();
+            if (kind == QLatin1String("measured-w"))
+                means << value;
+            else if (kind == QLatin1String("measured-p99"))
+                p99s << value;
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QCOMPARE(root, QStringLiteral("svg"));
+        QCOMPARE(means, (QStringList{QStringLiteral("200"), QStringLiteral("400")}));
+        QCOMPARE(p99s, means);
+    }
+
+    // Without --sweep-csv or --sweep-svg, the CSV goes to stdout, alone; the progress to stderr.
+    void testSweepCsvOnStdoutByDefault()
+    {
+        const auto r = run({QStringLiteral("--sweep"), QStringLiteral("io-us=100..200:2"),
+                               QStringLiteral("--sweep-warmup"), QStringLiteral("0"), QStringLiteral("--sweep-seconds"),
+                               QStringLiteral("0.2"), QStringLiteral("--sweep-repeats"), QStringLiteral("1")},
+            withoutDisplay());
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QVERIFY(lines[0].startsWith(QLatin1String("param,value,")));
+        QVERIFY(lines[1].startsWith(QLatin1String("io-us,100,")));
+        QVERIFY(lines[2].startsWith(QLatin1String("io-us,200,")));
+        QVERIFY(r.err.contains(QLatin1String("sweep io-us 2/2 = 200 (repeat 1/1): ")));
+    }
+
+    // What the parser makes of a sweep: its spec and times, the CSV to stdout when no file is named, a rate of
+    // "max" beside a sweep of something else (the model then says saturated), and a build without the window.
+    void testSweepParses()
+    {
+        const auto parse = [](const QStringList &arguments, bool windowBuilt = true) {
+            return beam::parseCommandLine(QStringList{QStringLiteral("beam-me-up")} + arguments, windowBuilt);
+        };
+        auto options = parse({QStringLiteral("--sweep"), QStringLiteral("consumers=1..4"), QStringLiteral("--rate"),
+            QStringLiteral("max"), QStringLiteral("--producers"), QStringLiteral("2")});
+        QVERIFY2(options.errors.isEmpty(), qPrintable(options.errors.join(QLatin1Char('\n'))));
+        QVERIFY(options.mode == beam::CommandLine::Mode::Sweep);
+        QVERIFY(options.sweep && options.sweep->param == beam::SweepParam::Consumers);
+        QCOMPARE(options.sweep->steps, 4); // each whole value once
+        QVERIFY(!options.config.rate.has_value());
+        QCOMPARE(options.config.producers, 2);
+        QCOMPARE(options.sweepCsv, QStringLiteral("-"));
+        QCOMPARE(options.stdoutReport, QStringLiteral("--sweep-csv"));
+        QCOMPARE(options.sweepOptions.warmupS, 1.0);
+        QCOMPARE(options.sweepOptions.measureS, 3.0);
+        QCOMPARE(options.sweepOptions.repeats, 3);
+
+        options = parse({QStringLiteral("--sweep"), QStringLiteral("rate=1000..3500:6"), QStringLiteral("--sweep-svg"),
+                            QStringLiteral("/tmp/s.svg"), QStringLiteral("--sweep-warmup"), QStringLiteral("0"),
+                            QStringLiteral("--sweep-seconds"), QStringLiteral("0.2"), QStringLiteral("--sweep-repeats"),
+                            QStringLiteral("20")},
+            false);
+        QVERIFY2(options.errors.isEmpty(), qPrintable(options.errors.join(QLatin1Char('\n'))));
+        QVERIFY(options.mode == beam::CommandLine::Mode::Sweep);
+        QVERIFY(options.sweepCsv.isEmpty()); // the SVG was asked for; the CSV only if named
+        QVERIFY(options.stdoutReport.isEmpty());
+        QCOMPARE(options.sweepOptions.warmupS, 0.0);
+        QCOMPARE(options.sweepOptions.measureS, 0.2);
+        QCOMPARE(options.sweepOptions.repeats, 20);
+    }
+
     void testReportOnStdout()
     {
         QFETCH(QStringList, arguments);
@@ -1319,6 +1438,84 @@ private slots:
             << QByteArray("{\"name\": \"a scenario, not a recording\"}")
             << QStringLiteral("beam-me-up: error: {file}: ")
             << QStringLiteral("is not an SQLite database, so not a recording");
+
+        // The what-if sweep: its spec, its values' ranges, the flag it sets, what cannot go beside it.
+        flags("sweep: unknown parameter", {"--sweep", "speed=1..2"}, "--sweep",
+            "'speed=1..2' sweeps 'speed', which is not one of rate, consumers, io-us, max-in-flight");
+        flags("sweep: malformed", {"--sweep", "rate=1000-3000"}, "--sweep",
+            "'rate=1000-3000' is not PARAM=LO..HI[:STEPS] with LO and HI whole numbers, e.g. rate=1000..3500:6");
+        flags("sweep: reversed", {"--sweep", "rate=3000..1000"}, "--sweep",
+            "'rate=3000..1000' goes down: LO 3000 is above HI 1000");
+        flags("sweep: empty range", {"--sweep", "rate=1000..1000:4"}, "--sweep",
+            "is an empty range: LO and HI are both 1000");
+        flags("sweep: one step", {"--sweep", "rate=1000..2000:1"}, "--sweep", "has STEPS 1, out of range 2..100");
+        flags("sweep: 101 steps", {"--sweep", "rate=1000..2000:101"}, "--sweep", "has STEPS 101, out of range 2..100");
+        flags("sweep: more steps than values", {"--sweep", "consumers=1..4:10"}, "--sweep",
+            "has STEPS 10 but only 4 whole values from 1 to 4");
+        flags("sweep: consumers 0..300", {"--sweep", "consumers=0..300"}, "--sweep",
+            "'consumers=0..300': consumers = 0 is out of range 1..256");
+        flags("sweep: io-us past its range", {"--sweep", "io-us=0..2000000"}, "--sweep",
+            "io_us = 2000000 us is out of range 0..1000000 us");
+        flags("sweep: max-in-flight 0", {"--sweep", "max-in-flight=0..100"}, "--sweep",
+            "max_in_flight = 0 is out of range 1..1000000");
+        flags("sweep: rate below the producers", {"--producers", "4", "--sweep", "rate=2..100"}, "--sweep",
+            "rate = 2 events/s is out of range 4..200000000 events/s (the total over 4 producers");
+        flags("sweep: a slow consumer the sweep removes", {"--slow-consumer", "5:2", "--sweep", "consumers=2..8:4"},
+            "--sweep", "at consumers = 2: slow_consumer = 5 (consumer index) is out of range 0..1");
+        flags("sweep: rate and --rate", {"--sweep", "rate=1000..3000", "--rate", "500"}, "--rate",
+            "'500' cannot be combined with --sweep rate=1000..3000, which sets it at each point");
+        flags("sweep: rate and --rate max", {"--sweep", "rate=1000..3000", "--rate", "max"}, "--rate",
+            "'max' cannot be combined with --sweep rate=1000..3000");
+        flags("sweep: consumers and --consumers", {"--sweep", "consumers=1..8", "--consumers", "4"}, "--consumers",
+            "'4' cannot be combined with --sweep consumers=1..8");
+        flags("sweep: io-us and --io-us", {"--sweep", "io-us=100..1000", "--io-us", "500"}, "--io-us",
+            "'500' cannot be combined with --sweep io-us=100..1000");
+        flags("sweep: max-in-flight and --max-in-flight", {"--sweep", "max-in-flight=10..100", "--max-in-flight", "50"},
+            "--max-in-flight", "'50' cannot be combined with --sweep max-in-flight=10..100");
+        flags("sweep: lesson", {"--sweep", "rate=1000..3000", "--lesson", "steady-state"}, "--lesson",
+            "'steady-state' cannot be combined with --sweep");
+        QTest::newRow("sweep: scenario") << QList<QByteArray>{"--sweep", "rate=1000..3000", "--scenario", "{file}"}
+                                         << QByteArray("{\"name\": \"x\", \"duration_s\": 5}")
+                                         << QStringLiteral("--scenario")
+                                         << QStringLiteral("cannot be combined with --sweep");
+        flags("sweep: bench", {"--sweep", "rate=1000..3000", "--bench"}, "--bench", "cannot be combined with --sweep");
+        flags("sweep: replay", {"--sweep", "rate=1000..3000", "--replay", "{file}"}, "--replay",
+            "'{file}' cannot be combined with --sweep");
+        flags("sweep: record", {"--sweep", "rate=1000..3000", "--record", "{dir}/r.db"}, "--record",
+            "'{dir}/r.db' cannot be combined with --sweep");
+        headless("sweep: headless", {"--sweep", "rate=1000..3000"}, "--headless", "is not for --sweep");
+        flags("sweep: duration", {"--sweep", "rate=1000..3000", "--duration", "5"}, "--duration",
+            "'5' is not for --sweep");
+        flags("sweep: report-json", {"--sweep", "rate=1000..3000", "--report-json", "{dir}/r.json"}, "--report-json",
+            "is not for --sweep");
+        flags("sweep: metrics-port", {"--sweep", "rate=1000..3000", "--metrics-port", "9999"}, "--metrics-port",
+            "'9999' is not for --sweep");
+        flags("sweep: presentation", {"--sweep", "rate=1000..3000", "--presentation"}, "--presentation",
+            "is not for --sweep (it is for the window)");
+        flags("sweep: screenshot", {"--sweep", "rate=1000..3000", "--screenshot", "{dir}/s.png"}, "--screenshot",
+            "is not for --sweep (it is for the window)");
+        flags(
+            "sweep-csv without --sweep", {"--sweep-csv", "{dir}/s.csv"}, "--sweep-csv", "'{dir}/s.csv' needs --sweep");
+        headless("sweep-svg without --sweep", {"--sweep-svg", "{dir}/s.svg"}, "--sweep-svg", "needs --sweep");
+        flags("sweep-seconds without --sweep", {"--sweep-seconds", "2"}, "--sweep-seconds", "'2' needs --sweep");
+        flags("sweep-repeats without --sweep", {"--sweep-repeats", "2"}, "--sweep-repeats", "'2' needs --sweep");
+        flags("sweep-seconds: 0.1", {"--sweep", "rate=1000..3000", "--sweep-seconds", "0.1"}, "--sweep-seconds",
+            "0.1 s is out of range 0.2..3600 s");
+        flags("sweep-warmup: -1", {"--sweep", "rate=1000..3000", "--sweep-warmup", "-1"}, "--sweep-warmup",
+            "-1 s is out of range 0..600 s");
+        flags("sweep-warmup: nan", {"--sweep", "rate=1000..3000", "--sweep-warmup", "nan"}, "--sweep-warmup",
+            "'nan' is not a number in 0..600");
+        flags("sweep-repeats: 0", {"--sweep", "rate=1000..3000", "--sweep-repeats", "0"}, "--sweep-repeats",
+            "0 is out of range 1..20");
+        flags("sweep-repeats: text", {"--sweep", "rate=1000..3000", "--sweep-repeats", "x"}, "--sweep-repeats",
+            "'x' is not a whole number in 1..20");
+        flags("sweep-svg: a directory", {"--sweep", "rate=1000..3000", "--sweep-svg", "{dir}"}, "--sweep-svg",
+            "cannot write '{dir}' (it is a directory)");
+        flags("sweep-csv: empty", {"--sweep", "rate=1000..3000", "--sweep-csv", ""}, "--sweep-csv",
+            "'' is not a file name");
+        flags("sweep: csv and svg both on stdout",
+            {"--sweep", "rate=1000..3000", "--sweep-csv", "-", "--sweep-svg", "-"},
+            "--sweep-csv '-' and --sweep-svg '-'", "only one report can go to stdout");
 
         // The scenario file: every key, wrong types, ranges, huge numbers, duplicates, bytes.
         file("$.name: number", "{\"name\": 5, \"duration_s\": 5}", "$.name", "got 5");

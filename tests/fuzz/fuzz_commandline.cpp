@@ -16,7 +16,8 @@
 //
 // Besides crashes, leaks, undefined behaviour and hangs, it aborts on a broken promise: every error is one
 // non-empty line; the same arguments parse to the same result twice; an accepted command line holds a valid
-// configuration and a mode its flags fit; an export has a recording, and a replay no settings of a run.
+// configuration and a mode its flags fit; an export has a recording, and a replay no settings of a run; every
+// point of an accepted sweep is a valid configuration.
 #include "app/commandline.h"
 
 #include <QByteArray>
@@ -142,6 +143,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             check(first.screenshot.isEmpty() && !first.presentation && !first.windowSize, "window flags headless");
         if (first.mode == beam::CommandLine::Mode::Window)
             check(first.reportJson.isEmpty() && first.kills.empty() && !first.durationS, "headless flags in a window");
+        if (first.mode == beam::CommandLine::Mode::Sweep) {
+            check(first.sweep.has_value(), "a sweep without its spec");
+            for (const auto value : beam::sweepValues(*first.sweep))
+                check(beam::sweepConfig(first.config, first.sweep->param, value).validate().empty(),
+                    "an accepted sweep has a point that does not validate");
+            check(!first.scenario && first.replayPath.isEmpty() && first.recordPath.isEmpty() && !first.durationS
+                    && first.screenshot.isEmpty() && !first.presentation,
+                "a sweep beside another run");
+        }
         check(!first.exports() || !first.replayPath.isEmpty(), "an export without --replay");
         check(first.replayPath.isEmpty()
                 || (first.recordPath.isEmpty() && !first.scenario && first.config == beam::PipelineConfig{}),
