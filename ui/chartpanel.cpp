@@ -257,10 +257,10 @@ void ChartPanel::updateLegend(Plot &plot)
         [](const Line &l) { return isModel(l.spec.series) && l.spec.series != Series::ModelCapacity; });
     const bool modelDrawn = std::any_of(plot.lines.begin(), plot.lines.end(),
         [](const Line &l) { return isModel(l.spec.series) && l.line->isVisible(); });
+    // It may wrap: a chart is never widened by it.
     if (m_showModel && modelChart && !modelDrawn && !m_modelNote.isEmpty())
         entries << QStringLiteral("<a href='model' style='color:%1'>%2</a>")
-                       .arg(visual::ink(visual::Ink::Model, m_dark).name(),
-                           m_modelNote.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;")));
+                       .arg(visual::ink(visual::Ink::Model, m_dark).name(), m_modelNote.toHtmlEscaped());
     plot.legend->setText(entries.join(QStringLiteral(" &nbsp; ")));
 }
 

@@ -142,10 +142,12 @@ void MainWindow::createViews()
     m_views->addTab(topologyPane, tr("Topology"));
     m_views->addTab(schedulersPane, tr("Schedulers"));
     // Theory beside measurement: the queueing model's curve with the run's operating point on it.
+    // Its text grows with the run (and with presentation type): it scrolls rather than stretch the window.
     m_theory = new TheoryView;
-    m_views->addTab(m_theory, tr("Theory"));
+    m_views->addTab(new VerticalScrollArea(m_theory), tr("Theory"));
+    createSweep();
     connect(m_charts, &ChartPanel::modelInfoRequested, this, [this] {
-        m_views->setCurrentWidget(m_theory);
+        m_views->setCurrentIndex(2);
         m_theory->showAssumptions();
     });
     // What happened, when and to whom: a crash's badge is gone in microseconds, its row stays.
@@ -570,9 +572,9 @@ void MainWindow::drawPanels()
     m_schedulers->showSnapshot(s);
     m_theory->showSnapshot(s, recent);
     const QueueingModel &model = m_theory->model();
-    m_charts->setModelNote(model.drawsW()      ? QString()
-            : model.fit == ModelFit::Saturated ? tr("model: saturated, no W")
-                                               : tr("model: crashes dominate, no W"));
+    m_charts->setModelNote(model.drawsW() || model.fit == ModelFit::NoService ? QString()
+            : model.fit == ModelFit::Saturated                                ? tr("model: saturated, no W")
+                                                                              : tr("model: crashes dominate, no W"));
     if (s.gaveUp)
         m_state->setText(tr("engine: supervision gave up — nothing is processed; Reset to start again"));
     m_totals->setText(tr("produced %L1 · processed %L2 · dead-lettered %L3 · dropped %L4 · in flight now %L5")

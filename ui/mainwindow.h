@@ -33,6 +33,8 @@ class LessonPanel;
 class StatTiles;
 class SchedulersView;
 class TheoryView;
+class SweepRunner;
+struct SweepMark;
 class EventLogModel;
 class TopologyView;
 class TimeCursor;
@@ -142,6 +144,9 @@ private:
     void drawPanels();
     // The time cursor (mainwindowtime.cpp).
     void createTimeline();
+    /// The Theory tab's sweep (mainwindowsweep.cpp).
+    void createSweep();
+    void startSweep();
     void createTimeActions();
     void createTimeKeys();
     void cursorMoved();
@@ -180,6 +185,10 @@ private:
     TopologyView *m_topology = nullptr;
     SchedulersView *m_schedulers = nullptr;
     TheoryView *m_theory = nullptr;
+    SweepRunner *m_sweep = nullptr;
+    std::vector<SweepMark> m_sweepMarks; ///< the points of the sweep shown
+    int m_sweepPoints = 0; ///< points the sweep in progress will measure
+    bool m_sweepPausedEngine = false; ///< the sweep paused the live engine: resume it afterwards
     QAction *m_modelAction = nullptr;
     QTabWidget *m_views = nullptr; ///< Topology | Schedulers | Events
     EventLogModel *m_events = nullptr; ///< crashes, restarts, escalations, settings: time, who, what

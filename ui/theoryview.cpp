@@ -289,7 +289,7 @@ TheoryView::TheoryView(QWidget *parent)
     m_assumptionsFold->setAutoRaise(true);
     m_assumptionsFold->setCheckable(true);
     m_assumptionsFold->setArrowType(Qt::RightArrow);
-    m_assumptionsFold->setText(tr("What the model assumes, and where it stops holding"));
+    m_assumptionsFold->setText(tr("Assumptions and limits"));
     connect(m_assumptionsFold, &QToolButton::toggled, this, [this](bool open) {
         m_assumptions->setVisible(open);
         m_assumptionsFold->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);

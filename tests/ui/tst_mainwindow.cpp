@@ -39,6 +39,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QResizeEvent>
 #include <QScreen>
@@ -1679,7 +1680,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         auto *views = window.findChild<QTabWidget *>(QStringLiteral("views"));
         QVERIFY(views);
-        views->setCurrentWidget(window.theory());
+        views->setCurrentIndex(2);
         PipelineConfig config;
         config.consumers = 4;
         config.ioUs = 1000;
@@ -1730,7 +1731,7 @@ private slots:
         int saying = 0;
         QLabel *modelLink = nullptr;
         for (auto *legend : window.charts()->findChildren<QLabel *>(QStringLiteral("chartLegend"))) {
-            saying += legend->text().contains(QStringLiteral("model:&nbsp;saturated,&nbsp;no&nbsp;W")) ? 1 : 0;
+            saying += legend->text().contains(QStringLiteral("model: saturated, no W")) ? 1 : 0;
             if (legend->text().contains(QStringLiteral("href='model'")))
                 modelLink = legend;
         }
@@ -1740,12 +1741,41 @@ private slots:
         auto *assumptions = window.findChild<QLabel *>(QStringLiteral("theoryAssumptions"));
         QVERIFY(assumptions && !assumptions->isVisible());
         emit modelLink->linkActivated(QStringLiteral("model"));
-        QCOMPARE(views->currentWidget(), window.theory());
+        QCOMPARE(views->tabText(views->currentIndex()), QStringLiteral("Theory"));
         QVERIFY(assumptions->isVisible());
         // Turned off from the View menu, no model line is drawn.
         window.charts()->setModelShown(false);
         window.charts()->redraw(TelemetryHistory{});
         QVERIFY(!window.charts()->lineShown(Series::ModelCapacity));
+    }
+
+    void testTheorySweepPausesTheRunAndDrawsItsPoints()
+    {
+        // The Theory tab's sweep runs the same runner as --sweep on engines of its own: the live run waits
+        // (paused), each point is drawn as it comes, and the run goes on afterwards.
+        MainWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        PipelineConfig config;
+        config.consumers = 4;
+        config.ioUs = 1000;
+        config.rate = 1000;
+        window.bridge()->applyNow(config);
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->latest() && window.bridge()->latest()->elapsedS > 1.5, 8000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.theory()->model().fit == ModelFit::Holds, 3000);
+        auto *button = window.theory()->findChild<QPushButton *>(QStringLiteral("sweepButton"));
+        auto *status = window.theory()->findChild<QLabel *>(QStringLiteral("sweepStatus"));
+        QVERIFY(button && status && button->isEnabled());
+        button->click();
+        QVERIFY(!button->isEnabled());
+        QVERIFY(window.bridge()->state() == EngineState::Paused);
+        QTRY_VERIFY_WITH_TIMEOUT(window.theory()->sweepPoints() >= 1, 15000);
+        QVERIFY(window.bridge()->state() == EngineState::Paused); // still waiting for the sweep
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Sweep done")), 60000);
+        QCOMPARE(window.theory()->sweepPoints(), 6);
+        QVERIFY(button->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(window.bridge()->state() == EngineState::Running, 3000);
     }
 
     void testTilesAndChecksReadOneNumber()
