@@ -71,6 +71,9 @@ public:
     std::vector<QPointF> recent; ///< the trail's points shown now
     std::optional<QPointF> live;
     std::vector<SweepMark> sweep;
+    /// Measured points set the scale too (while the model predicts W); saturated, W runs away and only the
+    /// curve does, the points above it drawn on the top edge.
+    bool measuredScales = true;
     bool dark = false;
     int textPx = visual::kDeskTextPx;
 
@@ -95,7 +98,7 @@ protected:
         double top = 0;
         for (const auto &c : curve)
             top = std::max(top, std::isfinite(c.wMeanUs) && c.rho <= 0.92 ? 1.25 * c.wMeanUs : 0.0);
-        const auto scales = [](double rho) { return rho <= 0.92; };
+        const auto scales = [this](double rho) { return measuredScales && rho <= 0.92; };
         for (const QPointF &r : recent)
             top = std::max(top, scales(r.x()) ? r.y() : 0.0);
         if (live && scales(live->x()))
@@ -198,7 +201,10 @@ protected:
             p.setPen(Qt::NoPen);
             p.setBrush(sweepInk);
             const QPointF q = onPlot(m.rho, m.wMeanUs);
-            p.drawRect(QRectF(q.x() - dot * 1.2, q.y() - dot * 1.2, dot * 2.4, dot * 2.4));
+            if (m.wMeanUs > yTicks.top)
+                mark(q, dot * 1.4, true);
+            else
+                p.drawRect(QRectF(q.x() - dot * 1.2, q.y() - dot * 1.2, dot * 2.4, dot * 2.4));
         }
         if (live) {
             p.setBrush(visual::ink(visual::Ink::Secondary, dark));
@@ -326,6 +332,7 @@ void TheoryView::showSnapshot(const Snapshot &s, const std::vector<SnapshotPtr> 
         static_cast<int>(std::count_if(s.threads.begin(), s.threads.end(),
             [](const ThreadSample &t) { return t.kind == ThreadSample::Kind::Executor; })));
     m_plot->curve = modelCurve(inputs, kCurvePoints, kMaxRho);
+    m_plot->measuredScales = m.drawsW();
 
     // The operating point: measured throughput over the model's capacity, measured mean W.
     const bool hasCapacity
@@ -333,8 +340,14 @@ void TheoryView::showSnapshot(const Snapshot &s, const std::vector<SnapshotPtr> 
     m_plot->live.reset();
     if (hasCapacity && r.latencyMeanUs > 0)
         m_plot->live = QPointF(r.processedPerSec / m.capacityPerSec, r.latencyMeanUs);
+    // The trail keeps steady running only: a second after the engine (re)started running this configuration,
+    // so a pause's ramp down and up (a sweep's, say) leaves no points far off the curve.
     auto &trail = m_plot->trail;
-    if (m_plot->live && (trail.empty() || s.elapsedS > trail.back().t))
+    if (s.state != EngineState::Running || !(s.config == m_steadyConfig))
+        m_steadySinceS = s.elapsedS;
+    m_steadyConfig = s.config;
+    const bool steady = s.state == EngineState::Running && s.elapsedS - m_steadySinceS >= kRecentS;
+    if (steady && m_plot->live && (trail.empty() || s.elapsedS > trail.back().t))
         trail.push_back({s.elapsedS, *m_plot->live, s.config});
     while (!trail.empty() && trail.front().t < trail.back().t - 2 * kTrailS)
         trail.pop_front();

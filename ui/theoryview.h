@@ -94,6 +94,8 @@ private:
     QLabel *m_assumptions = nullptr;
     QToolButton *m_assumptionsFold = nullptr;
     QueueingModel m_model;
+    PipelineConfig m_steadyConfig; ///< the configuration of the last snapshot shown
+    double m_steadySinceS = 0; ///< since when the engine has run it without a pause
     bool m_dark = false;
 };
 
