@@ -107,6 +107,41 @@ double serviceUs(const PipelineConfig &c, int index, double attempts, double ove
     return workUs(c, index, attempts) + c.ioUs * (slow ? c.slowConsumer->factor : 1) + overheadUs;
 }
 
+/// The pipeline's capacity and the stage that sets it: the consumers (the busiest fills first: keys do not move),
+/// the cores (`cpuBound`, infinite without work), the in-flight bound (only where it holds the pipeline well
+/// below the consumers' own bound); the offered rate when nothing downstream bounds it.
+void setCapacity(QueueingModel &m, const PipelineConfig &c, const std::vector<double> &shares,
+    const std::vector<double> &service, double cpuBound)
+{
+    double consumersBound = kInf;
+    for (std::size_t i = 0; i < shares.size(); ++i) {
+        if (shares[i] > 0 && service[i] > 0 && 1e6 / (shares[i] * service[i]) < consumersBound) {
+            consumersBound = 1e6 / (shares[i] * service[i]);
+            m.bottleneckConsumer = static_cast<int>(i);
+        }
+    }
+    double limiterBound = kInf;
+    if (c.overload != OverloadPolicy::Unbounded && c.maxInFlight <= kMvaMaxPopulation) {
+        std::vector<double> serviceS(service.size());
+        std::transform(service.begin(), service.end(), serviceS.begin(), [](double us) { return us / 1e6; });
+        limiterBound = queueing::mvaThroughput(shares, serviceS, c.maxInFlight);
+        if (limiterBound >= kLimiterMatters * consumersBound)
+            limiterBound = kInf;
+    }
+    m.capacityPerSec = consumersBound;
+    m.capacityStage = std::isfinite(consumersBound) ? ModelStage::Consumers : ModelStage::Producers;
+    if (cpuBound < m.capacityPerSec) {
+        m.capacityPerSec = cpuBound;
+        m.capacityStage = ModelStage::Cpu;
+    }
+    if (limiterBound < m.capacityPerSec) {
+        m.capacityPerSec = limiterBound;
+        m.capacityStage = ModelStage::Limiter;
+    }
+    if (!std::isfinite(m.capacityPerSec))
+        m.capacityPerSec = m.offeredPerSec;
+}
+
 void judgeFit(QueueingModel &m, const PipelineConfig &c)
 {
     const std::string stage(toString(m.capacityStage));
@@ -258,40 +293,13 @@ QueueingModel predictQueueing(const ModelInputs &in)
     std::vector<double> shares
         = in.keyShares.size() == static_cast<std::size_t>(c.consumers) ? in.keyShares : expectedKeyShares(c.consumers);
 
-    // Capacity: the consumers (the busiest fills first: keys do not move), the cores, the in-flight bound.
     std::vector<double> service(shares.size());
-    double consumersBound = kInf;
-    for (std::size_t i = 0; i < shares.size(); ++i) {
+    for (std::size_t i = 0; i < shares.size(); ++i)
         service[i] = serviceUs(c, static_cast<int>(i), attempts, in.overheadUs);
-        if (shares[i] > 0 && service[i] > 0 && 1e6 / (shares[i] * service[i]) < consumersBound) {
-            consumersBound = 1e6 / (shares[i] * service[i]);
-            m.bottleneckConsumer = static_cast<int>(i);
-        }
-    }
     double cpuWorkUs = 0;
     for (std::size_t i = 0; i < shares.size(); ++i)
         cpuWorkUs += shares[i] * workUs(c, static_cast<int>(i), attempts);
-    const double cpuBound = cpuWorkUs > 0 ? std::max(1, in.cores) * 1e6 / cpuWorkUs : kInf;
-    double limiterBound = kInf;
-    if (c.overload != OverloadPolicy::Unbounded && c.maxInFlight <= kMvaMaxPopulation) {
-        std::vector<double> serviceS(service.size());
-        std::transform(service.begin(), service.end(), serviceS.begin(), [](double us) { return us / 1e6; });
-        limiterBound = queueing::mvaThroughput(shares, serviceS, c.maxInFlight);
-        if (limiterBound >= kLimiterMatters * consumersBound)
-            limiterBound = kInf;
-    }
-    m.capacityPerSec = consumersBound;
-    m.capacityStage = std::isfinite(consumersBound) ? ModelStage::Consumers : ModelStage::Producers;
-    if (cpuBound < m.capacityPerSec) {
-        m.capacityPerSec = cpuBound;
-        m.capacityStage = ModelStage::Cpu;
-    }
-    if (limiterBound < m.capacityPerSec) {
-        m.capacityPerSec = limiterBound;
-        m.capacityStage = ModelStage::Limiter;
-    }
-    if (!std::isfinite(m.capacityPerSec))
-        m.capacityPerSec = m.offeredPerSec;
+    setCapacity(m, c, shares, service, cpuWorkUs > 0 ? std::max(1, in.cores) * 1e6 / cpuWorkUs : kInf);
     m.throughputPerSec = std::min(m.offeredPerSec, m.capacityPerSec);
     m.rho = m.capacityPerSec > 0 && std::isfinite(m.capacityPerSec) ? m.offeredPerSec / m.capacityPerSec : 0;
     if (m.capacityStage == ModelStage::Producers)

@@ -532,17 +532,8 @@ void ChartPanel::redraw(const TelemetryHistory &history, std::optional<double> c
         bool legendChanged = false;
         for (const Line &l : plot.lines) {
             auto points = history.points(l.spec.series, from, now);
-            if (isModel(l.spec.series)) {
-                points = m_showModel ? sinceLastGap(points) : QList<QPointF>();
-                // A capacity far above what was measured would squash the measured lines to the chart's foot:
-                // then it is left to the Theory tab, which states it.
-                if (l.spec.series == Series::ModelCapacity && !points.isEmpty() && points.last().y() > 2.5 * high)
-                    points.clear();
-                if (l.line->isVisible() == points.isEmpty()) {
-                    l.line->setVisible(!points.isEmpty());
-                    legendChanged = true;
-                }
-            }
+            if (isModel(l.spec.series))
+                legendChanged = modelPoints(l, points, high) || legendChanged;
             points.removeIf([](const QPointF &p) { return !std::isfinite(p.y()); }); // no value then: no line
             if (m_smoothing && l.spec.smoothable)
                 points = smoothed(points);
@@ -585,6 +576,19 @@ void ChartPanel::redraw(const TelemetryHistory &history, std::optional<double> c
     }
     placeMarkers();
     placeCursor();
+}
+
+bool ChartPanel::modelPoints(const Line &l, QList<QPointF> &points, double measuredHigh) const
+{
+    points = m_showModel ? sinceLastGap(points) : QList<QPointF>();
+    // A capacity far above what was measured would squash the measured lines to the chart's foot: then it is left
+    // to the Theory tab, which states it.
+    if (l.spec.series == Series::ModelCapacity && !points.isEmpty() && points.last().y() > 2.5 * measuredHigh)
+        points.clear();
+    if (l.line->isVisible() != points.isEmpty())
+        return false;
+    l.line->setVisible(!points.isEmpty());
+    return true;
 }
 
 void ChartPanel::placeCursor()

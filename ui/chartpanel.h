@@ -168,6 +168,10 @@ private:
     std::vector<QLineSeries *> m_cursorLines; ///< one per chart
     std::optional<double> m_cursorS;
     void placeCursor();
+    /// A model line's points: the stretch since the model last stopped applying (none while it does not, or with
+    /// the model lines off), shown or hidden to match; true if that changed its legend. `measuredHigh`: the
+    /// highest measured value drawn on its chart so far.
+    bool modelPoints(const Line &l, QList<QPointF> &points, double measuredHigh) const;
     std::vector<Plot> m_plots;
     int m_windowS = 60;
     bool m_smoothing = false;

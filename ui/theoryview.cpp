@@ -90,11 +90,48 @@ protected:
         font.setPixelSize(textPx);
         p.setFont(font);
         const QFontMetricsF fm(font);
-        const QColor text = visual::textOnBackground(dark);
+        const ticks::Linear yTicks = ticks::linear(std::max(scaleTop(), 1.0), 5);
+        double labelWidth = 0;
+        for (double v : yTicks.values())
+            labelWidth = std::max(labelWidth, fm.horizontalAdvance(ticks::format(v, ticks::Unit::Microseconds)));
+        const Frame f{
+            QRectF(labelWidth + 12, fm.height() * 1.6, width() - labelWidth - 24, height() - fm.height() * 4.2),
+            yTicks.top};
+        if (f.plot.width() < 50 || f.plot.height() < 40)
+            return;
+        drawAxes(p, fm, f, yTicks, labelWidth);
+        const QColor model = visual::ink(visual::Ink::Model, dark);
+        drawCurve(p, f, model, Qt::DashDotLine, [](const ModelCurvePoint &c) { return c.wMeanUs; });
+        drawCurve(p, f, model, Qt::DotLine, [](const ModelCurvePoint &c) { return c.wP99Us; });
+        QColor trailInk = visual::ink(visual::Ink::Primary, dark);
+        trailInk.setAlphaF(0.45);
+        const QColor sweepInk = visual::ink(visual::Ink::Tertiary, dark);
+        drawMeasured(p, f, trailInk, sweepInk);
+        drawKey(p, fm, f.plot, model, trailInk, sweepInk);
+    }
 
-        // Up to the mean curve at rho 0.92 (with room above), and the measured points up to rho 0.92 too: near and
-        // past capacity W has no bound (200 ms behind a slow consumer). Points above the top sit on it, drawn as
-        // triangles: off the scale. The p99 curve leaves through the top.
+private:
+    static constexpr double kXMax = 1.05; ///< the rho axis runs a little past capacity
+
+    /// Where the plot is and what its top means.
+    struct Frame {
+        QRectF plot;
+        double top = 1; ///< W at the top edge, µs
+        /// Clipped to the plot by the caller: curves leave through its edges.
+        [[nodiscard]] QPointF at(double rho, double us) const
+        {
+            return {plot.left() + plot.width() * std::clamp(rho, 0.0, kXMax) / kXMax,
+                plot.bottom() - plot.height() * std::max(us / top, -0.1)};
+        }
+        /// A point above the top is drawn on it.
+        [[nodiscard]] QPointF onPlot(double rho, double us) const { return at(rho, std::min(us, top)); }
+    };
+
+    /// Up to the mean curve at rho 0.92 (with room above), and the measured points up to rho 0.92 too: near and
+    /// past capacity W has no bound (200 ms behind a slow consumer). Points above the top sit on it, drawn as
+    /// triangles: off the scale. The p99 curve leaves through the top.
+    [[nodiscard]] double scaleTop() const
+    {
         double top = 0;
         for (const auto &c : curve)
             top = std::max(top, std::isfinite(c.wMeanUs) && c.rho <= 0.92 ? 1.25 * c.wMeanUs : 0.0);
@@ -105,116 +142,104 @@ protected:
             top = std::max(top, live->y());
         for (const auto &m : sweep)
             top = std::max(top, scales(m.rho) ? m.wMaxUs : 0.0);
-        const ticks::Linear yTicks = ticks::linear(std::max(top, 1.0), 5);
-        double labelWidth = 0;
-        for (double v : yTicks.values())
-            labelWidth = std::max(labelWidth, fm.horizontalAdvance(ticks::format(v, ticks::Unit::Microseconds)));
-        const QRectF plot(labelWidth + 12, fm.height() * 1.6, width() - labelWidth - 24, height() - fm.height() * 4.2);
-        if (plot.width() < 50 || plot.height() < 40)
-            return;
-        const double xMax = 1.05;
-        const auto at = [&](double rho, double us) { // clipped to the plot: curves leave through its edges
-            return QPointF(plot.left() + plot.width() * std::clamp(rho, 0.0, xMax) / xMax,
-                plot.bottom() - plot.height() * std::max(us / yTicks.top, -0.1));
-        };
-        const auto onPlot = [&](double rho, double us) { // a point above the top is drawn on it
-            return at(rho, std::min(us, yTicks.top));
-        };
-        const auto mark = [&](QPointF centre, double radius, bool offScale) {
-            if (!offScale) {
-                p.drawEllipse(centre, radius, radius);
-                return;
-            }
-            const QPolygonF triangle{
-                centre + QPointF(-radius, radius), centre + QPointF(radius, radius), centre + QPointF(0, -radius)};
-            p.drawPolygon(triangle);
-        };
+        return top;
+    }
 
-        // Axes and grid.
+    /// A measured point: a disc, or a triangle on the top edge when its W is above the scale.
+    static void mark(QPainter &p, QPointF centre, double radius, bool offScale)
+    {
+        if (!offScale) {
+            p.drawEllipse(centre, radius, radius);
+            return;
+        }
+        const QPolygonF triangle{
+            centre + QPointF(-radius, radius), centre + QPointF(radius, radius), centre + QPointF(0, -radius)};
+        p.drawPolygon(triangle);
+    }
+
+    void drawAxes(QPainter &p, const QFontMetricsF &fm, const Frame &f, const ticks::Linear &yTicks, double labelWidth)
+    {
+        const QColor text = visual::textOnBackground(dark);
         p.setPen(QPen(visual::ink(visual::Ink::Marker, dark), 1, Qt::DotLine));
         for (double v : yTicks.values())
-            p.drawLine(at(0, v), at(xMax, v));
+            p.drawLine(f.at(0, v), f.at(kXMax, v));
         p.setPen(text);
         for (double v : yTicks.values()) {
-            const QString label = ticks::format(v, ticks::Unit::Microseconds);
-            const QPointF q = at(0, v);
+            const QPointF q = f.at(0, v);
             p.drawText(QRectF(0, q.y() - fm.height() / 2, labelWidth + 6, fm.height()),
-                Qt::AlignRight | Qt::AlignVCenter, label);
+                Qt::AlignRight | Qt::AlignVCenter, ticks::format(v, ticks::Unit::Microseconds));
         }
         for (int i = 0; i <= 5; ++i) {
             const double rho = i * 0.2;
-            const QPointF q = at(rho, 0);
+            const QPointF q = f.at(rho, 0);
             p.drawLine(q, q + QPointF(0, 5));
             p.drawText(QRectF(q.x() - 40, q.y() + 6, 80, fm.height()), Qt::AlignCenter, QString::number(rho, 'f', 1));
         }
+        const QRectF &plot = f.plot;
         p.drawText(QRectF(plot.left(), plot.bottom() + fm.height() + 8, plot.width(), fm.height() * 1.2),
             Qt::AlignCenter, QObject::tr("ρ, utilisation of the bottleneck (offered ÷ capacity)"));
         p.drawText(QRectF(0, 0, width(), fm.height() * 1.4), Qt::AlignLeft | Qt::AlignVCenter,
             QObject::tr("W, time in system (creation to done)"));
         p.drawLine(plot.bottomLeft(), plot.bottomRight());
         p.drawLine(plot.bottomLeft(), plot.topLeft());
-
         // rho = 1: the capacity. Past it there is no steady state.
         p.setPen(QPen(visual::ink(visual::Ink::Threshold, dark), 2, Qt::DashLine));
-        p.drawLine(at(1, 0), at(1, yTicks.top));
-        p.drawText(QRectF(at(1, yTicks.top).x() - 100, plot.top() - fm.height() * 1.1, 104, fm.height()),
-            Qt::AlignRight, QObject::tr("capacity"));
+        p.drawLine(f.at(1, 0), f.at(1, f.top));
+        p.drawText(QRectF(f.at(1, f.top).x() - 100, plot.top() - fm.height() * 1.1, 104, fm.height()), Qt::AlignRight,
+            QObject::tr("capacity"));
+    }
 
-        // The model: mean W dash-dot, p99 dotted.
-        const QColor model = visual::ink(visual::Ink::Model, dark);
-        const auto drawCurve = [&](auto value, Qt::PenStyle style) {
-            QPainterPath path;
-            bool started = false;
-            for (const auto &c : curve) {
-                const double v = value(c);
-                if (!std::isfinite(v))
-                    continue;
-                const QPointF q = at(c.rho, v);
-                if (started)
-                    path.lineTo(q);
-                else
-                    path.moveTo(q);
-                started = true;
-            }
-            p.setPen(QPen(model, textPx >= visual::kPresentationTextPx ? 4 : 2.5, style));
-            p.setBrush(Qt::NoBrush);
-            p.save();
-            p.setClipRect(plot);
-            p.drawPath(path);
-            p.restore();
-        };
-        drawCurve([](const ModelCurvePoint &c) { return c.wMeanUs; }, Qt::DashDotLine);
-        drawCurve([](const ModelCurvePoint &c) { return c.wP99Us; }, Qt::DotLine);
+    /// One of the model's curves (mean W dash-dot, p99 dotted), clipped to the plot.
+    template <typename Value>
+    void drawCurve(QPainter &p, const Frame &f, const QColor &ink, Qt::PenStyle style, Value value)
+    {
+        QPainterPath path;
+        bool started = false;
+        for (const auto &c : curve) {
+            const double v = value(c);
+            if (!std::isfinite(v))
+                continue;
+            const QPointF q = f.at(c.rho, v);
+            if (started)
+                path.lineTo(q);
+            else
+                path.moveTo(q);
+            started = true;
+        }
+        p.setPen(QPen(ink, textPx >= visual::kPresentationTextPx ? 4 : 2.5, style));
+        p.setBrush(Qt::NoBrush);
+        p.save();
+        p.setClipRect(f.plot);
+        p.drawPath(path);
+        p.restore();
+    }
 
-        // Measured: the last seconds small, a sweep's points with their spread, the live point large.
+    /// The last seconds small, a sweep's points with their spread, the live point large.
+    void drawMeasured(QPainter &p, const Frame &f, const QColor &trailInk, const QColor &sweepInk)
+    {
         const double dot = std::max(4.0, textPx / 3.0);
         p.setPen(Qt::NoPen);
-        QColor trailInk = visual::ink(visual::Ink::Primary, dark);
-        trailInk.setAlphaF(0.45);
         p.setBrush(trailInk);
         for (const QPointF &r : recent)
-            mark(onPlot(r.x(), r.y()), dot, r.y() > yTicks.top);
-        const QColor sweepInk = visual::ink(visual::Ink::Tertiary, dark);
+            mark(p, f.onPlot(r.x(), r.y()), dot, r.y() > f.top);
         for (const auto &m : sweep) {
             p.setPen(QPen(sweepInk, 2));
-            p.drawLine(onPlot(m.rho, m.wMinUs), onPlot(m.rho, m.wMaxUs));
+            p.drawLine(f.onPlot(m.rho, m.wMinUs), f.onPlot(m.rho, m.wMaxUs));
             p.setPen(Qt::NoPen);
             p.setBrush(sweepInk);
-            const QPointF q = onPlot(m.rho, m.wMeanUs);
-            if (m.wMeanUs > yTicks.top)
-                mark(q, dot * 1.4, true);
+            const QPointF q = f.onPlot(m.rho, m.wMeanUs);
+            if (m.wMeanUs > f.top)
+                mark(p, q, dot * 1.4, true);
             else
                 p.drawRect(QRectF(q.x() - dot * 1.2, q.y() - dot * 1.2, dot * 2.4, dot * 2.4));
         }
         if (live) {
             p.setBrush(visual::ink(visual::Ink::Secondary, dark));
-            p.setPen(QPen(text, 2));
-            mark(onPlot(live->x(), live->y()), dot * 2.2, live->y() > yTicks.top);
+            p.setPen(QPen(visual::textOnBackground(dark), 2));
+            mark(p, f.onPlot(live->x(), live->y()), dot * 2.2, live->y() > f.top);
         }
-        drawKey(p, fm, plot, model, trailInk, sweepInk);
     }
 
-private:
     void drawKey(QPainter &p, const QFontMetricsF &fm, const QRectF &plot, const QColor &model, const QColor &trailInk,
         const QColor &sweepInk)
     {
