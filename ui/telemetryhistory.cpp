@@ -73,9 +73,12 @@ void TelemetryHistory::add(const Snapshot &s)
     row.values[index(Series::Produced)] = s.producedPerSec;
     row.values[index(Series::Processed)] = s.processedPerSec;
     row.values[index(Series::Dropped)] = s.droppedPerSec;
-    row.values[index(Series::LatencyP50)] = s.window.p50;
-    row.values[index(Series::LatencyP99)] = s.window.p99;
-    row.values[index(Series::LatencyMax)] = s.window.max;
+    // Nothing finished in the window (a paused engine): no latency then, not a latency of 0.
+    const bool finished = s.window.count > 0;
+    constexpr double noValue = std::numeric_limits<double>::quiet_NaN();
+    row.values[index(Series::LatencyP50)] = finished ? s.window.p50 : noValue;
+    row.values[index(Series::LatencyP99)] = finished ? s.window.p99 : noValue;
+    row.values[index(Series::LatencyMax)] = finished ? s.window.max : noValue;
     row.values[index(Series::FailuresPerSec)] = s.failedPerSec;
     row.values[index(Series::RestartsPerSec)] = s.restartsPerSec;
     row.values[index(Series::DeadLettersPerSec)] = s.deadLetteredPerSec;
@@ -87,13 +90,12 @@ void TelemetryHistory::add(const Snapshot &s)
         : static_cast<double>(s.limit);
     row.values[index(Series::BackpressurePercent)] = s.backpressureRatio * 100.0;
     const QueueingModel model = modelOfSnapshot(s);
-    constexpr double none = std::numeric_limits<double>::quiet_NaN();
     row.values[index(Series::ModelCapacity)]
-        = model.capacityStage == ModelStage::Producers || !std::isfinite(model.capacityPerSec) ? none
+        = model.capacityStage == ModelStage::Producers || !std::isfinite(model.capacityPerSec) ? noValue
                                                                                                : model.capacityPerSec;
-    row.values[index(Series::ModelWMean)] = model.drawsW() ? model.wMeanUs : none;
-    row.values[index(Series::ModelWP99)] = model.drawsW() ? model.wP99Us : none;
-    row.values[index(Series::ModelInFlight)] = model.drawsW() ? model.lMean : none;
+    row.values[index(Series::ModelWMean)] = model.drawsW() ? model.wMeanUs : noValue;
+    row.values[index(Series::ModelWP99)] = model.drawsW() ? model.wP99Us : noValue;
+    row.values[index(Series::ModelInFlight)] = model.drawsW() ? model.lMean : noValue;
     // The consumers' supervisor is the one every crash reaches; a tree that gave up has no budget left.
     for (const auto &sup : s.supervisors) {
         if (sup.name == "consumers")

@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <cmath>
+
 using namespace beam;
 
 class TestTelemetryHistory : public QObject
@@ -18,6 +20,7 @@ class TestTelemetryHistory : public QObject
         s.processedPerSec = processedPerSec;
         s.restarts = restarts;
         s.window.p99 = 42;
+        s.window.count = 100;
         s.restartsPerSec = static_cast<double>(restarts) * 2; // what the sampler would say over its window
         s.limit = 1000;
         return s;
@@ -36,6 +39,12 @@ private slots:
         QCOMPARE(points.back().y(), 100.0);
         QCOMPARE(history.maxOf(Series::Processed, 10.0), 100.0);
         QCOMPARE(history.points(Series::LatencyP99, 1.0).back().y(), 42.0);
+        // Nothing finished in a window (a paused engine): no latency, not a latency of 0.
+        Snapshot paused = at(51, 100);
+        paused.window.count = 0;
+        history.add(paused);
+        QVERIFY(std::isnan(history.points(Series::LatencyP99, 1.0).back().y()));
+        QVERIFY(std::isnan(history.points(Series::LatencyP50, 1.0).back().y()));
     }
 
     void testRatesAreTheSnapshots()
