@@ -49,6 +49,19 @@ bool haveDisplay()
     return set("DISPLAY") || set("WAYLAND_DISPLAY") || set("QT_QPA_PLATFORM");
 }
 
+/// Says on stderr that the window is larger than `asked` and why (its panels' minimum), unless it is not or its
+/// size was `explained` already; remembers the size explained.
+void explainWindowSize(const QWidget &window, const std::optional<QSize> &asked, QSize &explained)
+{
+    if (!asked || window.size() == explained
+        || (window.width() <= asked->width() && window.height() <= asked->height()))
+        return;
+    explained = window.size();
+    std::fprintf(stderr, "beam-me-up: --window-size %dx%d: the window's panels need at least %dx%d, so it is %dx%d\n",
+        asked->width(), asked->height(), window.minimumWidth(), window.minimumHeight(), window.width(),
+        window.height());
+}
+
 int runWindow(int argc, char *argv[], const beam::CommandLine &options);
 #endif
 
@@ -160,15 +173,11 @@ int runWindow(int argc, char *argv[], const beam::CommandLine &options)
     // smaller size gets a larger one, so say so rather than let it pass unnoticed. Checked once the event loop
     // runs, after the layout requests that showing posts (fonts, style sheet); labels filling in later can still
     // add a pixel.
-    if (options.windowSize) {
-        QTimer::singleShot(0, &window, [&window, asked = *options.windowSize] {
-            if (window.width() > asked.width() || window.height() > asked.height())
-                std::fprintf(stderr,
-                    "beam-me-up: --window-size %dx%d: the window's panels need at least %dx%d, so it is %dx%d\n",
-                    asked.width(), asked.height(), window.minimumWidth(), window.minimumHeight(), window.width(),
-                    window.height());
-        });
-    }
+    // Said again at the end if it grew after that check (a label that wrapped): a screenshot's size is explained.
+    QSize explained;
+    const auto explainSize = [&] { explainWindowSize(window, options.windowSize, explained); };
+    if (options.windowSize)
+        QTimer::singleShot(0, &window, explainSize);
     if (options.scenario)
         window.playScenario(*options.scenario, options.speed, options.scenarioSource);
     if (!options.screenshot.isEmpty())
@@ -189,6 +198,7 @@ int runWindow(int argc, char *argv[], const beam::CommandLine &options)
             static_cast<long long>(QCoreApplication::applicationPid()));
     });
     const int code = QApplication::exec();
+    explainSize();
     const auto last = window.lastSnapshot();
     beam::printWindowSummary(last.get(), quitSignal);
     if (replay.has_value() || beam::saveRun(window.timeCursor()->recorder(), options))
