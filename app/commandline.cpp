@@ -56,6 +56,11 @@ struct Flags {
     QCommandLineOption ioUs{QStringLiteral("io-us"),
         QStringLiteral("Simulated I/O wait per event in microseconds, 0..1000000 (default 0); parks no worker thread."),
         QStringLiteral("us")};
+    QCommandLineOption pacing{QStringLiteral("pacing"),
+        QStringLiteral("How producers pace: exact (each on its own thread, every 100 us slot), batched (the default: "
+                       "one pacing thread, an event waits at most 1000 us for company), or a budget in us, "
+                       "0..100000 (0 is exact)."),
+        QStringLiteral("exact|batched|us")};
     QCommandLineOption faultRate{QStringLiteral("fault-rate"),
         QStringLiteral("Probability that processing an event fails, 0..1 (default 0)."), QStringLiteral("p")};
     QCommandLineOption maxAttempts{QStringLiteral("max-attempts"),
@@ -234,6 +239,7 @@ const std::map<std::string, QString> &flagOfField()
         {"max_in_flight", QStringLiteral("--max-in-flight")},
         {"work_us", QStringLiteral("--work-us")},
         {"io_us", QStringLiteral("--io-us")},
+        {"pacing_us", QStringLiteral("--pacing")},
         {"fault_rate", QStringLiteral("--fault-rate")},
         {"max_attempts", QStringLiteral("--max-attempts")},
         {"safety_cap", QStringLiteral("--safety-cap")},
@@ -458,11 +464,11 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
     result.junit = parser.value(f.junit);
     if (!result.junit.isEmpty() && result.mode != CommandLine::Mode::Headless)
         result.errors << QStringLiteral("--junit: only with --headless (the window shows the assertions instead)");
-    for (const auto *option :
-        {&f.producers, &f.consumers, &f.rate, &f.maxInFlight, &f.workUs, &f.ioUs, &f.faultRate, &f.maxAttempts,
-            &f.overload, &f.safetyCap, &f.interval, &f.crashRate, &f.strategy, &f.maxRestarts, &f.maxSeconds,
-            &f.topMaxRestarts, &f.topMaxSeconds, &f.backoffMinMs, &f.backoffMaxMs, &f.backoffJitter, &f.poisonKey,
-            &f.slowConsumer, &f.hangTimeoutMs, &f.onEscalation, &f.duration, &f.killConsumer, &f.hangConsumer}) {
+    for (const auto *option : {&f.producers, &f.consumers, &f.rate, &f.maxInFlight, &f.workUs, &f.ioUs, &f.pacing,
+             &f.faultRate, &f.maxAttempts, &f.overload, &f.safetyCap, &f.interval, &f.crashRate, &f.strategy,
+             &f.maxRestarts, &f.maxSeconds, &f.topMaxRestarts, &f.topMaxSeconds, &f.backoffMinMs, &f.backoffMaxMs,
+             &f.backoffJitter, &f.poisonKey, &f.slowConsumer, &f.hangTimeoutMs, &f.onEscalation, &f.duration,
+             &f.killConsumer, &f.hangConsumer}) {
         if (parser.isSet(*option)) {
             result.errors << QStringLiteral("--%1: cannot be combined with a scenario, which sets the configuration "
                                             "and the timeline (edit its \"config\" or \"timeline\" instead)")
@@ -476,13 +482,13 @@ void readScenario(const QCommandLineParser &parser, const Flags &f, Reader &read
 QList<QCommandLineOption> everyOption(const Flags &f)
 {
     return {f.help, f.helpAll, f.version, f.headless, f.duration, f.producers, f.consumers, f.rate, f.maxInFlight,
-        f.workUs, f.ioUs, f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed, f.reportJson,
-        f.quiet, f.bench, f.benchSeconds, f.benchRuns, f.benchSections, f.benchJson, f.crashRate, f.strategy,
-        f.maxRestarts, f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs, f.backoffJitter,
-        f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer, f.screenshot,
-        f.screenshotAfter, f.screenshotCaptions, f.presentation, f.windowSize, f.scenario, f.lesson, f.junit, f.speed,
-        f.platform, f.metricsPort, f.metricsBind, f.record, f.replay, f.historyMinutes, f.exportCsv, f.exportTrace,
-        f.sweep, f.sweepCsv, f.sweepSvg, f.sweepWarmup, f.sweepSeconds, f.sweepRepeats};
+        f.workUs, f.ioUs, f.pacing, f.faultRate, f.maxAttempts, f.overload, f.safetyCap, f.interval, f.seed,
+        f.reportJson, f.quiet, f.bench, f.benchSeconds, f.benchRuns, f.benchSections, f.benchJson, f.crashRate,
+        f.strategy, f.maxRestarts, f.maxSeconds, f.topMaxRestarts, f.topMaxSeconds, f.backoffMinMs, f.backoffMaxMs,
+        f.backoffJitter, f.poisonKey, f.slowConsumer, f.hangTimeoutMs, f.onEscalation, f.killConsumer, f.hangConsumer,
+        f.screenshot, f.screenshotAfter, f.screenshotCaptions, f.presentation, f.windowSize, f.scenario, f.lesson,
+        f.junit, f.speed, f.platform, f.metricsPort, f.metricsBind, f.record, f.replay, f.historyMinutes, f.exportCsv,
+        f.exportTrace, f.sweep, f.sweepCsv, f.sweepSvg, f.sweepWarmup, f.sweepSeconds, f.sweepRepeats};
 }
 
 /// Every flag, and the description --help starts with.
@@ -576,11 +582,12 @@ void readReplay(const QCommandLineParser &parser, const Flags &f, CommandLine &r
         refuseOnce(parser, *option,
             QStringLiteral("cannot be combined with --replay (a replay shows a recorded run, it starts none)"),
             result.errors);
-    for (const auto *option : {&f.producers, &f.consumers, &f.rate, &f.maxInFlight, &f.workUs, &f.ioUs, &f.faultRate,
-             &f.maxAttempts, &f.overload, &f.safetyCap, &f.interval, &f.seed, &f.crashRate, &f.strategy, &f.maxRestarts,
-             &f.maxSeconds, &f.topMaxRestarts, &f.topMaxSeconds, &f.backoffMinMs, &f.backoffMaxMs, &f.backoffJitter,
-             &f.poisonKey, &f.slowConsumer, &f.hangTimeoutMs, &f.onEscalation, &f.duration, &f.killConsumer,
-             &f.hangConsumer, &f.reportJson, &f.quiet, &f.metricsPort, &f.metricsBind, &f.historyMinutes})
+    for (const auto *option :
+        {&f.producers, &f.consumers, &f.rate, &f.maxInFlight, &f.workUs, &f.ioUs, &f.pacing, &f.faultRate,
+            &f.maxAttempts, &f.overload, &f.safetyCap, &f.interval, &f.seed, &f.crashRate, &f.strategy, &f.maxRestarts,
+            &f.maxSeconds, &f.topMaxRestarts, &f.topMaxSeconds, &f.backoffMinMs, &f.backoffMaxMs, &f.backoffJitter,
+            &f.poisonKey, &f.slowConsumer, &f.hangTimeoutMs, &f.onEscalation, &f.duration, &f.killConsumer,
+            &f.hangConsumer, &f.reportJson, &f.quiet, &f.metricsPort, &f.metricsBind, &f.historyMinutes})
         refuseOnce(parser, *option,
             QStringLiteral("cannot be combined with --replay (the recording holds the run's own settings)"),
             result.errors);
@@ -645,7 +652,7 @@ void checkModeUses(const QCommandLineParser &parser, const Flags &f, CommandLine
         const QString own = QStringLiteral(
             "is not for --bench (the benchmark has its own settings; it takes --bench-seconds, --bench-runs, "
             "--bench-json)");
-        for (const auto *option : {&f.producers, &f.consumers, &f.rate, &f.maxInFlight, &f.workUs, &f.ioUs,
+        for (const auto *option : {&f.producers, &f.consumers, &f.rate, &f.maxInFlight, &f.workUs, &f.ioUs, &f.pacing,
                  &f.faultRate, &f.maxAttempts, &f.overload, &f.safetyCap, &f.interval, &f.seed, &f.crashRate,
                  &f.strategy, &f.maxRestarts, &f.maxSeconds, &f.topMaxRestarts, &f.topMaxSeconds, &f.backoffMinMs,
                  &f.backoffMaxMs, &f.backoffJitter, &f.poisonKey, &f.slowConsumer, &f.hangTimeoutMs, &f.onEscalation,
@@ -709,6 +716,19 @@ void readEngineOptions(const QCommandLineParser &parser, const Flags &f, Reader 
     }
     if (auto p = read.real(f.faultRate, "0..1"))
         c.faultRate = *p;
+    if (parser.isSet(f.pacing)) {
+        const QString text = parser.value(f.pacing).trimmed();
+        bool ok = false;
+        const int budget = text.toInt(&ok);
+        if (text == QLatin1String("exact"))
+            c.pacingUs = 0;
+        else if (text == QLatin1String("batched"))
+            c.pacingUs = PipelineConfig::kDefaultPacingUs;
+        else if (ok && budget >= 0 && budget <= PipelineConfig::kMaxPacingUs)
+            c.pacingUs = budget;
+        else
+            read.fail(f.pacing, text, QStringLiteral("exact, batched, or a budget in us 0..100000"));
+    }
     if (parser.isSet(f.overload)) {
         const QString text = parser.value(f.overload);
         if (auto policy = overloadPolicyFromString(text.toStdString()))

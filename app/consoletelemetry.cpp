@@ -20,11 +20,11 @@ void ConsoleTelemetry::printHeader(const PipelineConfig &c) const
     if (m_quiet)
         return;
     std::printf("beam-me-up %s headless: %d producer(s) at %s ev/s each, %d consumers, max in flight %lld, "
-                "overload %s, work %d us, io %d us, fault rate %g\n",
+                "overload %s, work %d us, io %d us, fault rate %g, pacing %s\n",
         BEAM_VERSION, c.producers, c.rateText().c_str(), c.consumers, static_cast<long long>(c.maxInFlight),
-        toString(c.overload).data(), c.workUs, c.ioUs, c.faultRate);
-    std::printf("%8s %12s %12s %9s %9s %10s %9s %6s %6s %8s %6s\n", "elapsed", "produced/s", "processed/s", "p50 us",
-        "p99 us", "failed/s", "in flight", "bp %", "cpu %", "rss MB", "lost");
+        toString(c.overload).data(), c.workUs, c.ioUs, c.faultRate, c.pacingText().c_str());
+    std::printf("%8s %12s %12s %9s %9s %10s %9s %6s %6s %8s %6s %9s\n", "elapsed", "produced/s", "processed/s",
+        "p50 us", "p99 us", "failed/s", "in flight", "bp %", "cpu %", "rss MB", "lost", "lag99 us");
     std::fflush(stdout);
 }
 
@@ -38,11 +38,11 @@ void ConsoleTelemetry::printLine(Engine &engine, double elapsedS)
     // the window, the reports and the lesson checks show.
     const Snapshot &s = *snapshot;
     if (!m_quiet) {
-        std::printf("%7.1fs %12.0f %12.0f %9.1f %9.1f %10.0f %9lld %6.1f %6.1f %8.1f %6lld\n", elapsedS,
+        std::printf("%7.1fs %12.0f %12.0f %9.1f %9.1f %10.0f %9lld %6.1f %6.1f %8.1f %6lld %9.1f\n", elapsedS,
             s.producedPerSec, s.processedPerSec, s.window.p50, s.window.p99, s.failedPerSec,
             static_cast<long long>(s.inFlight), s.backpressureRatio * 100.0,
             static_cast<double>(cpu - m_lastCpu) / 1e9 / dt * 100.0,
-            static_cast<double>(s.rssBytes) / (1024.0 * 1024.0), static_cast<long long>(s.lost));
+            static_cast<double>(s.rssBytes) / (1024.0 * 1024.0), static_cast<long long>(s.lost), s.pacingLag.p99);
         std::fflush(stdout);
     }
     if (const auto notice = engine.notice(); !notice.empty() && notice != m_lastNotice) {

@@ -4,6 +4,7 @@
 #include "core/consumer.h"
 #include "core/enginecontext.h"
 #include "core/graphrunner.h"
+#include "core/pacer.h"
 #include "core/producer.h"
 #include "core/router.h"
 #include "core/sampler.h"
@@ -86,6 +87,8 @@ struct Engine::Impl {
     // be gone before the context, the runner, the graph and the router are.
     std::vector<std::unique_ptr<Producer>> producers; ///< every producer ever started (their counts stay)
     std::vector<Producer *> running; ///< the producers running now, guarded by `mutex`
+    /// Paces the running producers together under a pacing budget; declared after them so it stops first.
+    Pacer pacer{context};
 
     /// Runs the hang watchdog over the consumers; declared after them and the supervision tree, so its thread is
     /// stopped before they go.
@@ -118,7 +121,10 @@ void Engine::Impl::setProducerCount(int count)
         running.push_back(producers.back().get());
         running.back()->start();
     }
-    joinAll(stopProducersPast(count));
+    const auto leaving = stopProducersPast(count);
+    pacer.setProducers(running);
+    context.pacingChanged();
+    joinAll(leaving);
 }
 
 std::vector<Producer *> Engine::Impl::stopProducersPast(int count)
@@ -183,6 +189,7 @@ std::vector<ConfigError> Engine::start()
     d->state = EngineState::Running;
     d->runner.start(*d->graph, d->router->input()); // producers' batches enter at the router
     d->setProducerCount(d->config.producers);
+    d->pacer.start();
     d->watchdog = std::make_unique<Watchdog>(*d->supervision, d->context, d->createdConsumers);
     d->watchdog->start();
     d->sampler.start();
@@ -196,6 +203,7 @@ void Engine::pause()
         return;
     d->context.paused = true;
     d->state = EngineState::Paused;
+    d->context.pacingChanged();
 }
 
 void Engine::resume()
@@ -205,6 +213,7 @@ void Engine::resume()
         return;
     d->context.paused = false;
     d->state = EngineState::Running;
+    d->context.pacingChanged();
 }
 
 void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
@@ -220,6 +229,7 @@ void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
         d->state = EngineState::Draining;
         leaving = d->stopProducersPast(0);
     }
+    d->pacer.stop(); // after the producers are told (a round held back by the limiter ends), before the drain
     Impl::joinAll(leaving);
 
     const auto waitForEmpty = [this](std::chrono::steady_clock::time_point deadline, bool interruptible) {
@@ -286,6 +296,7 @@ std::vector<ConfigError> Engine::reconfigure(const PipelineConfig &config)
         return {};
 
     d->context.apply(config);
+    d->context.pacingChanged();
     {
         // A new threshold must not race a producer's offer or a consumer's release.
         const LedgerLock::Cut cut(d->context.ledger);

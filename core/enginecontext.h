@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -187,6 +188,7 @@ struct EngineContext {
         ratePerProducer.store(config.rate.value_or(0), std::memory_order_relaxed);
         workUs.store(config.workUs, std::memory_order_relaxed);
         ioUs.store(config.ioUs, std::memory_order_relaxed);
+        pacingUs.store(config.pacingUs, std::memory_order_relaxed);
         faultRate.store(config.faultRate, std::memory_order_relaxed);
         maxAttempts.store(config.maxAttempts, std::memory_order_relaxed);
         overload.store(config.overload, std::memory_order_relaxed);
@@ -199,6 +201,36 @@ struct EngineContext {
         hangTimeoutMs.store(config.hangTimeoutMs, std::memory_order_relaxed);
     }
 
+    /// True when paced producers share the pacing thread (a budget, and a rate): PipelineConfig::pacingUs.
+    [[nodiscard]] bool pacedTogether() const
+    {
+        return pacingUs.load(std::memory_order_relaxed) > 0 && ratePerProducer.load(std::memory_order_relaxed) > 0;
+    }
+    /// True while no producer may create events (paused, held by the supervisor, or stopped at the safety cap).
+    [[nodiscard]] bool producersStand() const
+    {
+        return paused.load(std::memory_order_relaxed) || held.load(std::memory_order_relaxed)
+            || safetyCapHit.load(std::memory_order_relaxed);
+    }
+    /// Wakes every thread parked in waitForPacingChange(): call after changing what pacing depends on (pause,
+    /// hold, safety cap, rate, pacing budget, the running producers, a stop).
+    void pacingChanged()
+    {
+        {
+            const std::lock_guard lock(pacingMutex);
+            ++pacingGeneration;
+        }
+        pacingWake.notify_all();
+    }
+    /// Parks the calling thread until pacingChanged(), `until` returns true, or `timeout` passes; a parked
+    /// producer or pacer costs no wake-ups (a paused engine's producers used to look every 10 ms).
+    template <typename Until> void waitForPacingChange(std::chrono::nanoseconds timeout, Until until)
+    {
+        std::unique_lock lock(pacingMutex);
+        const std::uint64_t seen = pacingGeneration;
+        pacingWake.wait_for(lock, timeout, [&] { return pacingGeneration != seen || until(); });
+    }
+
     /// The limiter's threshold under `config`: the bound, or the safety cap under the unbounded policy.
     static std::int64_t thresholdFor(const PipelineConfig &config)
     {
@@ -207,6 +239,9 @@ struct EngineContext {
 
     LifetimeCanary canary{this, sizeof(EngineContext)}; ///< first: destroyed after every other member
     PutGate gate; ///< before the timers: their callbacks ask it even while the timer service is destroyed
+    std::mutex pacingMutex; ///< guards pacingGeneration
+    std::condition_variable pacingWake; ///< pacingChanged() notifies it
+    std::uint64_t pacingGeneration = 0; ///< bumped by pacingChanged(), under pacingMutex
     LedgerLock ledger; ///< held by every change to a ledger count; the sampler reads them all in one cut
     Limiter *limiter = nullptr; ///< the back-pressure (set when the graph is built, before any thread uses it)
     TimerService timers;
@@ -253,6 +288,7 @@ struct EngineContext {
     std::atomic<int> producersRunning{1}; ///< producers running now (they space their batches by it)
     std::atomic<int> workUs{0};
     std::atomic<int> ioUs{0};
+    std::atomic<int> pacingUs{PipelineConfig::kDefaultPacingUs}; ///< 0: exact pacing, else the batching budget
     std::atomic<double> faultRate{0.0};
     std::atomic<int> maxAttempts{3};
     std::atomic<OverloadPolicy> overload{OverloadPolicy::Backpressure};

@@ -99,6 +99,7 @@ std::vector<ConfigError> PipelineConfig::validate() const
     checkRange<std::int64_t>(errors, "max_in_flight", maxInFlight, 1, kMaxInFlight);
     checkRange(errors, "work_us", workUs, 0, kMaxWorkUs, " us");
     checkRange(errors, "io_us", ioUs, 0, kMaxIoUs, " us");
+    checkRange(errors, "pacing_us", pacingUs, 0, kMaxPacingUs, " us");
     checkRange(errors, "fault_rate", faultRate, 0.0, 1.0);
     checkRange(errors, "max_attempts", maxAttempts, 1, kMaxAttempts);
     checkRange<std::int64_t>(errors, "safety_cap", safetyCap, kMinSafetyCap, kMaxSafetyCap);
@@ -124,6 +125,16 @@ std::vector<ConfigError> PipelineConfig::validate() const
     }
     checkRange(errors, "hang_timeout_ms", hangTimeoutMs, kMinHangTimeoutMs, kMaxHangTimeoutMs, " ms");
     return errors;
+}
+
+std::string PipelineConfig::pacingText() const
+{
+    if (pacingUs == 0)
+        return "exact";
+    std::string text = "batched, budget ";
+    text += std::to_string(pacingUs);
+    text += " us";
+    return text;
 }
 
 std::string PipelineConfig::rateText() const
@@ -156,6 +167,7 @@ std::string describeChange(const PipelineConfig &before, const PipelineConfig &a
     add("max_in_flight", number(before.maxInFlight), number(after.maxInFlight));
     add("work_us", number(before.workUs), number(after.workUs));
     add("io_us", number(before.ioUs), number(after.ioUs));
+    add("pacing_us", number(before.pacingUs), number(after.pacingUs));
     add("fault_rate", real(before.faultRate), real(after.faultRate));
     add("crash_rate", real(before.crashRate), real(after.crashRate));
     add("overload", std::string(toString(before.overload)), std::string(toString(after.overload)));

@@ -59,6 +59,10 @@ struct PipelineConfig {
     static constexpr std::int64_t kMaxInFlight = 1'000'000; ///< upper bound of maxInFlight
     static constexpr int kMaxWorkUs = 100'000; ///< upper bound of workUs
     static constexpr int kMaxIoUs = 1'000'000; ///< upper bound of ioUs
+    static constexpr int kMaxPacingUs = 100'000; ///< upper bound of pacingUs
+    /// The default pacing budget: an event waits at most this long after its due time for others to share its
+    /// wake-up (docs/pacing-and-batching.md), the BEAM's 1 ms tick.
+    static constexpr int kDefaultPacingUs = 1000;
     static constexpr int kMinIntervalMs = 10; ///< lower bound of intervalMs
     static constexpr int kMaxIntervalMs = 5000; ///< upper bound of intervalMs
     static constexpr int kMaxAttempts = 100; ///< upper bound of maxAttempts
@@ -71,6 +75,10 @@ struct PipelineConfig {
     std::int64_t maxInFlight = 1000; ///< 1..1,000,000 events admitted and not yet finished
     int workUs = 0; ///< CPU busy work per event, 0..100,000 us
     int ioUs = 0; ///< simulated I/O wait per event, 0..1,000,000 us (parks no worker)
+    /// How producers pace, 0..100,000 us: 0 is exact (each producer on its own thread, in its own 100 us slots);
+    /// above 0 the paced producers share one pacing thread, and an event waits at most this long past its due
+    /// time so that the events due together go out in one wake-up ("batched").
+    int pacingUs = kDefaultPacingUs;
     double faultRate = 0.0; ///< probability that one processing attempt fails, 0..1
     int maxAttempts = 3; ///< attempts before an event is dead-lettered, 1..100
     OverloadPolicy overload = OverloadPolicy::Backpressure; ///< what happens to events beyond the bound
@@ -113,6 +121,8 @@ struct PipelineConfig {
 
     /// The rate as text: a number, or "max".
     [[nodiscard]] std::string rateText() const;
+    /// The pacing as text: "exact", or "batched, budget N us".
+    [[nodiscard]] std::string pacingText() const;
 
     /// Equal when every field is.
     bool operator==(const PipelineConfig &) const = default;

@@ -6,6 +6,7 @@
 #include "core/slotgrid.h"
 
 #include <algorithm>
+#include <limits>
 #include <thread>
 
 #ifdef __linux__
@@ -34,6 +35,8 @@ constexpr std::int64_t kMaxEarlyNs = kSlotNs * 3 / 4;
 constexpr std::int64_t kWakeJitterNs = kSlotNs / 4;
 /// The longest a paced producer sleeps at once before it looks at its settings again.
 constexpr std::int64_t kMaxSleepNs = 10'000'000;
+/// The longest a parked producer waits before it looks again (every change it waits for also wakes it).
+constexpr std::chrono::nanoseconds kParkNs{1'000'000'000};
 /// Sets the calling thread's timer slack.
 void setTimerSlack(std::int64_t ns)
 {
@@ -76,6 +79,7 @@ void Producer::requestStop()
         std::lock_guard lock(m_sleepMutex);
     }
     m_sleep.notify_all();
+    m_context.pacingChanged(); // a parked producer wakes and sees the stop
     if (m_context.limiter)
         m_context.limiter->wakeAll();
 }
@@ -91,6 +95,9 @@ void Producer::join()
 {
     if (m_thread.joinable()) {
         m_thread.join();
+        // A round the Pacer runs for it ends before join() returns (requestStop() ends a wait for the limiter),
+        // so nothing is admitted in its name afterwards.
+        const std::lock_guard turn(m_turn);
         m_activity.setLife(m_activity.beganNs(), nowNs());
     }
 }
@@ -135,17 +142,109 @@ void Producer::loop()
 {
     while (!m_stop.load(std::memory_order_relaxed)) {
         m_context.atFaultSite(FaultSite::ProducerLoop);
-        if (m_context.paused.load(std::memory_order_relaxed) || m_context.safetyCapHit.load(std::memory_order_relaxed)
-            || m_context.held.load(std::memory_order_relaxed)) {
-            sleepFor(kMaxSleepNs);
-            m_pacing.restartClock = true;
-            continue;
+        bool park = m_context.producersStand() || m_context.pacedTogether();
+        if (!park) {
+            const std::lock_guard turn(m_turn);
+            park = !paceAlone();
         }
-        const std::int64_t now = nowNs();
-        const std::int64_t bound = batchBound();
-        const std::int64_t want = eventsDue(now, bound);
-        if (want > 0)
-            emitDue(want, bound, now);
+        if (park) {
+            // Parked until something pacing depends on changes (no wake-ups while paused or paced together);
+            // the timeout only bounds a missed notification.
+            m_context.waitForPacingChange(kParkNs, [this] {
+                return m_stop.load(std::memory_order_relaxed)
+                    || !(m_context.producersStand() || m_context.pacedTogether());
+            });
+            const std::lock_guard turn(m_turn);
+            if (!m_context.pacedTogether())
+                m_pacing.restartClock = true; // a new epoch after a pause or a hold: no burst of stale events
+        }
+    }
+}
+
+bool Producer::paceAlone()
+{
+    if (m_context.producersStand() || m_context.pacedTogether())
+        return false;
+    const std::int64_t now = nowNs();
+    const std::int64_t bound = batchBound();
+    const std::int64_t want = eventsDue(now, bound);
+    if (want > 0)
+        emitDue(want, bound, now);
+    return true;
+}
+
+std::int64_t Producer::paceTogether(std::int64_t now, std::int64_t retryNs)
+{
+    constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
+    const std::unique_lock turn(m_turn, std::try_to_lock);
+    if (!turn.owns_lock())
+        return now + retryNs; // its own thread is finishing a round of its own (the mode just changed)
+    if (m_stop.load(std::memory_order_relaxed) || !m_context.pacedTogether() || m_context.producersStand()) {
+        m_pacing.restartClock = true;
+        return kNone;
+    }
+    // The pacer's thread works in this producer's name: its graph work shows in this producer's activity.
+    ThreadActivity *const pacerActivity = ThreadActivity::current();
+    ThreadActivity::bind(&m_activity);
+    const std::int64_t next = paceDue(now, retryNs);
+    ThreadActivity::bind(pacerActivity);
+    return next;
+}
+
+std::int64_t Producer::paceDue(std::int64_t now, std::int64_t retryNs)
+{
+    Pacing &p = m_pacing;
+    const std::uint64_t rate = m_context.ratePerProducer.load(std::memory_order_relaxed);
+    p.at = now;
+    p.meantNs = 0;
+    if (p.restartClock || rate != p.rate) {
+        p.rate = rate;
+        p.epochNs = now;
+        p.dueSinceEpoch = 0;
+        p.restartClock = false;
+    }
+    const std::int64_t bound = batchBound();
+    // Everything due by now goes out, in batches of at most `bound`; a refusal holds this producer (and so the
+    // pacer: the limiter is the same for all) until there is room.
+    for (;;) {
+        const auto due
+            = static_cast<std::uint64_t>(static_cast<long double>(now - p.epochNs) * p.rate / kNsPerSecond) + 1;
+        if (due <= p.dueSinceEpoch)
+            break;
+        std::uint64_t owed = due - p.dueSinceEpoch;
+        const auto debtCap = std::max<std::uint64_t>(static_cast<std::uint64_t>(bound), p.rate / 20);
+        if (owed > debtCap) {
+            m_offered.add(owed - debtCap);
+            p.dueSinceEpoch += owed - debtCap;
+            owed = debtCap;
+        }
+        const auto want = static_cast<std::int64_t>(std::min<std::uint64_t>(owed, static_cast<std::uint64_t>(bound)));
+        const std::uint64_t before = p.dueSinceEpoch;
+        emitDue(want, bound, now);
+        if (p.dueSinceEpoch - before < static_cast<std::uint64_t>(want) || m_stop.load(std::memory_order_relaxed))
+            return now + retryNs; // held back: try again at the next round
+        now = std::max(now, nowNs());
+    }
+    return p.epochNs + static_cast<std::int64_t>(static_cast<long double>(p.dueSinceEpoch) * kNsPerSecond / p.rate);
+}
+
+void Producer::recordLag(std::uint64_t first, std::int64_t count, std::int64_t createdNs)
+{
+    // Event k since the epoch was due at epoch + k / rate: the lags of a batch fall evenly from its first event's
+    // to its last's. Recorded in at most 16 groups, each at its middle event's lag, so a batch costs the same
+    // whatever its size.
+    const Pacing &p = m_pacing;
+    if (p.rate == 0 || count <= 0)
+        return;
+    const std::int64_t groups = std::min<std::int64_t>(count, 16);
+    for (std::int64_t g = 0; g < groups; ++g) {
+        const std::int64_t from = count * g / groups;
+        const std::int64_t to = count * (g + 1) / groups;
+        const std::uint64_t middle = first + static_cast<std::uint64_t>((from + to - 1) / 2);
+        const std::int64_t dueNs
+            = p.epochNs + static_cast<std::int64_t>(static_cast<long double>(middle) * kNsPerSecond / p.rate);
+        m_lag.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, createdNs - dueNs)),
+            static_cast<std::uint64_t>(to - from));
     }
 }
 
@@ -263,6 +362,7 @@ std::pair<std::int64_t, std::int64_t> Producer::offer(std::int64_t want, Overloa
         m_batches.add(1);
     if (passed > 0)
         m_admittedTally.add(static_cast<std::uint64_t>(passed), createdNs);
+    recordLag(m_pacing.dueSinceEpoch, produced, createdNs);
     // Busy from the clock read that made these events due (the limiter included) to here: one more read a batch.
     m_activity.leave(ThreadActivity::kOther, createdNs, nowNs());
     if (passed > 0)

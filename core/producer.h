@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/enginecontext.h"
+#include "core/histogram.h"
 #include "core/threadactivity.h"
 
 #include <atomic>
@@ -22,6 +23,11 @@ namespace beam {
 /// Batches go out (unless a full one is owed) only in the producer's own slots of a grid it shares with the other
 /// running producers (SlotGrid: 100 us slots, one in n its own), so all of them together wake about 10,000 times a
 /// second and never two in the same slot. It asks to wake early by how late its wake-ups come, learnt as it goes.
+///
+/// Under a pacing budget (PipelineConfig::pacingUs > 0) a paced producer's thread parks and the engine's Pacer
+/// runs its pacing instead, for every producer in one wake-up (paceTogether()): see docs/pacing-and-batching.md.
+/// Either way each event's pacing lag (its creation less the time it was due on the schedule) is recorded
+/// (pacingLag()).
 ///
 /// Its thread records its busy time in a ThreadActivity (activity()): creating and handing over a batch, and
 /// any graph work it runs itself (GraphRunner::submit()); never a wait for the limiter or for the clock.
@@ -58,6 +64,14 @@ public:
     /// Events this producer admitted into the graph, with when (for the time-weighted mean in flight).
     [[nodiscard]] const TimedTally &admittedTally() const { return m_admittedTally; }
 
+    /// One round of shared pacing, from the Pacer's thread: creates and emits what fell due by `now` and returns
+    /// when its next event falls due (INT64_MAX when it has none to pace: stopped, or its own thread paces it).
+    /// Never waits for its own thread: if that is still in a round of its own, it returns `now` + `retryNs`.
+    std::int64_t paceTogether(std::int64_t now, std::int64_t retryNs);
+
+    /// Pacing lag of the events it created, in nanoseconds: creation less the time each was due (0 if early).
+    [[nodiscard]] const LatencyRecorder &pacingLag() const { return m_lag; }
+
     /// What this producer's thread ran and how busy it was.
     [[nodiscard]] const ThreadActivity &activity() const { return m_activity; }
 
@@ -82,6 +96,13 @@ private:
     void run();
     /// The pacing loop, until requestStop().
     void loop();
+    /// One round of the loop (under m_turn): false when the producer should park instead.
+    bool paceAlone();
+    /// paceTogether()'s work, under m_turn and bound to this producer's activity.
+    std::int64_t paceDue(std::int64_t now, std::int64_t retryNs);
+    /// Records the pacing lag of `count` events created at `createdNs`, the first of them the
+    /// `first`-th due since the epoch.
+    void recordLag(std::uint64_t first, std::int64_t count, std::int64_t createdNs);
     /// How many events to emit now (at most `bound`); 0 after sleeping towards the next due time.
     std::int64_t eventsDue(std::int64_t now, std::int64_t bound);
     /// Sleeps towards `meant`, asking to wake early by how late wake-ups come, and learns from this one.
@@ -105,8 +126,12 @@ private:
     std::mutex m_sleepMutex;
     std::condition_variable m_sleep; ///< woken by requestStop()
     std::thread m_thread;
+    /// Held by whichever thread runs this producer's pacing (its own or the Pacer's): it guards m_pacing,
+    /// m_sequence and the single-writer counters, and orders one writer's updates before the next one's.
+    std::mutex m_turn;
     std::uint64_t m_sequence = 0;
     Pacing m_pacing;
+    LatencyRecorder m_lag;
 
     SoloCounter m_produced;
     SoloCounter m_dropped;

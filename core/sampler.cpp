@@ -179,6 +179,16 @@ void Sampler::sampleProducers(
     }
 }
 
+void Sampler::samplePacingLag(Snapshot &s, const Previous &w)
+{
+    Histogram lag;
+    for (const auto &producer : m_sources.producers)
+        producer->pacingLag().addTo(lag);
+    s.pacingLag = summarise(lag.since(w.pacingLag));
+    s.pacingLagCumulative = summarise(lag);
+    m_previous.pacingLag = std::move(lag);
+}
+
 void Sampler::sampleConsumers(Snapshot &s, const Ledger &ledger, const Previous &w, double wdt, std::int64_t now,
     std::uint64_t &inFlightArea, Histogram &recovery)
 {
@@ -319,6 +329,7 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     sampleRates(s, w, dt, wdt, inFlightArea, windowNs);
 
     s.recovery = summarise(recovery);
+    samplePacingLag(s, w);
     if (m_sources.supervision)
         m_sources.supervision->sample(s, now);
     s.interval = summarise(cumulative.since(m_previous.latency));

@@ -97,6 +97,8 @@ private:
         Snapshot &s, const Previous &w, double dt, double wdt, std::uint64_t inFlightArea, std::int64_t windowNs);
     void remember(
         const Snapshot &s, std::int64_t now, std::int64_t cpuNs, std::uint64_t inFlightArea, Histogram cumulative);
+    /// The producers' pacing lag, over the window and since start.
+    void samplePacingLag(Snapshot &s, const Previous &w);
     void publish(const std::shared_ptr<Snapshot> &snapshot);
 
     Sources m_sources;
@@ -126,6 +128,7 @@ private:
         std::uint64_t limiterRefused = 0;
         std::uint64_t inFlightArea = 0; ///< event·ns, modulo 2^64
         Histogram latency;
+        Histogram pacingLag;
         std::vector<std::uint64_t> consumerProcessed = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
         std::vector<std::uint64_t> consumerBusy = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);
         std::vector<std::uint64_t> consumerIoWait = std::vector<std::uint64_t>(Router::kMaxConsumers, 0);

@@ -95,6 +95,7 @@ void Supervision::consumerCrashed(int index, CrashCause cause)
     if (m_restartedOnce)
         m_reason += "; the pipeline had already been restarted once (on_escalation = restart)";
     m_context.held = true; // no consumer will run again: stop admitting events
+    m_context.pacingChanged();
     m_gaveUp.store(true, std::memory_order_release);
     m_context.events.append({0, now, EngineEvent::Kind::GaveUp, -1, m_reason});
 }

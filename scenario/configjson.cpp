@@ -285,6 +285,7 @@ const std::map<QString, Setter> &setters()
         {QStringLiteral("max_in_flight"), integer(&PipelineConfig::maxInFlight)},
         {QStringLiteral("work_us"), integer(&PipelineConfig::workUs)},
         {QStringLiteral("io_us"), integer(&PipelineConfig::ioUs)},
+        {QStringLiteral("pacing_us"), integer(&PipelineConfig::pacingUs)},
         {QStringLiteral("fault_rate"), real(&PipelineConfig::faultRate)},
         {QStringLiteral("max_attempts"), integer(&PipelineConfig::maxAttempts)},
         {QStringLiteral("overload"),
@@ -324,6 +325,7 @@ QJsonObject configToJson(const PipelineConfig &c)
     o[QStringLiteral("max_in_flight")] = static_cast<double>(c.maxInFlight);
     o[QStringLiteral("work_us")] = c.workUs;
     o[QStringLiteral("io_us")] = c.ioUs;
+    o[QStringLiteral("pacing_us")] = c.pacingUs;
     o[QStringLiteral("fault_rate")] = c.faultRate;
     o[QStringLiteral("max_attempts")] = c.maxAttempts;
     o[QStringLiteral("overload")] = str(toString(c.overload));

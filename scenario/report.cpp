@@ -114,6 +114,9 @@ QJsonObject recentJson(const RecentFigures &r)
     recent[QStringLiteral("held_back_max_pct")] = r.heldBackMaxRatio * 100.0;
     recent[QStringLiteral("rss_mb")] = r.rssMb;
     recent[QStringLiteral("in_flight_now")] = r.inFlightNow;
+    recent[QStringLiteral("pacing_lag_p50_us")] = r.pacingLagP50Us;
+    recent[QStringLiteral("pacing_lag_p99_us")] = r.pacingLagP99Us;
+    recent[QStringLiteral("cpu_pct")] = r.cpuPercent;
     return recent;
 }
 
@@ -236,6 +239,8 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
     f.restartsPerSec = last.restartsPerSec;
     f.rssMb = num(last.rssBytes) / (1024.0 * 1024.0);
     f.inFlightNow = num(last.inFlight);
+    f.pacingLagP50Us = last.pacingLag.p50;
+    f.pacingLagP99Us = last.pacingLag.p99;
     for (const auto &p : last.producers)
         f.heldBackMaxRatio = std::max(f.heldBackMaxRatio, p.backpressureRatio);
     int active = 0;
@@ -250,6 +255,7 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
     f.consumerIoWaitMean = active > 0 ? f.consumerIoWaitMean / active : 0;
     // The threads' busy shares are per interval (the Schedulers lanes draw them as they come): time-weighted here.
     std::map<std::string, double> threadCovered;
+    double cpuCovered = 0;
     const double end = last.elapsedS;
     for (auto it = history.rbegin(); it != history.rend(); ++it) {
         const Snapshot &s = **it;
@@ -259,9 +265,12 @@ RecentFigures recentFigures(const std::vector<std::shared_ptr<const Snapshot>> &
             f.threadUtilisation[t.name] += t.utilisation * s.intervalS;
             threadCovered[t.name] += s.intervalS;
         }
+        f.cpuPercent += s.cpuPercent * s.intervalS;
+        cpuCovered += s.intervalS;
     }
     for (auto &[name, busy] : f.threadUtilisation)
         busy /= threadCovered[name]; // over the part of the window the thread was sampled in
+    f.cpuPercent = cpuCovered > 0 ? f.cpuPercent / cpuCovered : last.cpuPercent;
     return f;
 }
 
@@ -344,6 +353,10 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     // A recorded run keeps each snapshot's summary of the histogram, not the histogram: a replay reports that.
     report[QStringLiteral("latency_us")]
         = in.latency.count() > 0 || s.cumulative.count == 0 ? latencyJson(in.latency) : latencyJson(s.cumulative);
+    // Pacing lag: an event's creation less its due time on its producer's schedule (what batching costs).
+    QJsonObject lag = latencyJson(s.pacingLagCumulative);
+    lag[QStringLiteral("pacing")] = QString::fromStdString(s.config.pacingText());
+    report[QStringLiteral("pacing_lag_us")] = lag;
     report[QStringLiteral("peak_rss_bytes")] = num(in.peakRssBytes);
     report[QStringLiteral("rss_mb")] = num(s.rssBytes) / (1024.0 * 1024.0);
     report[QStringLiteral("cpu_percent_avg")] = in.cpuPercentAvg;

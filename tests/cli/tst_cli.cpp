@@ -1693,6 +1693,10 @@ private slots:
         row("rate too high", {QStringLiteral("--rate"), QStringLiteral("50000001")}, "1..50000000");
         row("rate negative", {QStringLiteral("--rate"), QStringLiteral("-5")}, "rate = -5");
         row("fault rate", {QStringLiteral("--fault-rate"), QStringLiteral("1.5")}, "--fault-rate: fault_rate = 1.5");
+        row("pacing word", {QStringLiteral("--pacing"), QStringLiteral("fast")},
+            "--pacing: 'fast' is not exact, batched, or a budget in us 0..100000");
+        row("pacing too long", {QStringLiteral("--pacing"), QStringLiteral("100001")}, "0..100000");
+        row("pacing negative", {QStringLiteral("--pacing"), QStringLiteral("-1")}, "--pacing: '-1'");
         row("fault rate nan", {QStringLiteral("--fault-rate"), QStringLiteral("nan")}, "--fault-rate: 'nan'");
         row("overload", {QStringLiteral("--overload"), QStringLiteral("panic")},
             "one of backpressure, drop, unbounded");

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+#include "core/pacer.h"
+
+#include "core/producer.h"
+#include "core/threadname.h"
+
+#include <algorithm>
+#include <limits>
+
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+namespace beam {
+
+namespace {
+constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
+/// Timer slack of the pacer's thread: the kernel may wake it this much late (it learns the lateness and asks
+/// early, so this bounds the spread, not the mean).
+constexpr std::int64_t kTimerSlackNs = 50'000;
+/// The most it asks to wake early; and how soon it looks again at a producer held back or busy.
+constexpr std::int64_t kMaxEarlyNs = 200'000;
+constexpr std::int64_t kRetryNs = 100'000;
+/// The longest it sleeps without a look at its settings when nothing is due (every change also wakes it).
+constexpr std::int64_t kMaxSleepNs = 1'000'000'000;
+} // namespace
+
+Pacer::Pacer(EngineContext &context)
+    : m_context(context)
+    , m_producers(std::make_shared<const std::vector<Producer *>>())
+{ }
+
+Pacer::~Pacer()
+{
+    stop();
+}
+
+void Pacer::start()
+{
+    m_stop = false;
+    m_thread = std::thread([this] {
+        nameThisThread("beam-pacer");
+#ifdef __linux__
+        prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(kTimerSlackNs), 0UL, 0UL, 0UL);
+#endif
+        m_earlyNs = kTimerSlackNs;
+        // The thread's boundary: an exception ends the pacing (reported, never std::terminate); between rounds
+        // it holds no event.
+        try {
+            loop();
+        } catch (const std::exception &e) {
+            m_context.threadFailed("pacer", e.what());
+        } catch (...) {
+            m_context.threadFailed("pacer", "an exception of unknown type");
+        }
+    });
+}
+
+void Pacer::stop()
+{
+    m_stop = true;
+    m_context.pacingChanged();
+    if (m_context.limiter)
+        m_context.limiter->wakeAll();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void Pacer::setProducers(std::vector<Producer *> producers)
+{
+    const std::lock_guard lock(m_producersMutex);
+    m_producers = std::make_shared<const std::vector<Producer *>>(std::move(producers));
+}
+
+void Pacer::loop()
+{
+    while (!m_stop.load(std::memory_order_relaxed)) {
+        if (!m_context.pacedTogether() || m_context.producersStand()) {
+            m_context.waitForPacingChange(std::chrono::nanoseconds(kMaxSleepNs), [this] {
+                return m_stop.load(std::memory_order_relaxed)
+                    || (m_context.pacedTogether() && !m_context.producersStand());
+            });
+            continue;
+        }
+        const std::int64_t nextDue = round();
+        m_rounds.fetch_add(1, std::memory_order_relaxed);
+        const std::int64_t budgetNs = std::int64_t{m_context.pacingUs.load(std::memory_order_relaxed)} * 1000;
+        sleepUntil(nextDue == kNone ? nowNs() + kMaxSleepNs : nextDue + budgetNs);
+    }
+}
+
+std::int64_t Pacer::round()
+{
+    std::shared_ptr<const std::vector<Producer *>> producers;
+    {
+        const std::lock_guard lock(m_producersMutex);
+        producers = m_producers;
+    }
+    std::int64_t next = kNone;
+    const std::size_t n = producers->size();
+    for (std::size_t i = 0; i < n && !m_stop.load(std::memory_order_relaxed); ++i)
+        next = std::min(next, (*producers)[(m_first + i) % n]->paceTogether(nowNs(), kRetryNs));
+    m_first = n == 0 ? 0 : (m_first + 1) % n;
+    return next;
+}
+
+void Pacer::sleepUntil(std::int64_t wakeNs)
+{
+    const std::int64_t now = nowNs();
+    const std::int64_t askNs = std::min(wakeNs - m_earlyNs, now + kMaxSleepNs);
+    if (askNs <= now)
+        return;
+    m_context.waitForPacingChange(
+        std::chrono::nanoseconds(askNs - now), [this] { return m_stop.load(std::memory_order_relaxed); });
+    // A wake-up at or after the time asked for is a timed one (a change of settings comes early): learn from it.
+    if (const std::int64_t woke = nowNs(); woke >= askNs && askNs < wakeNs)
+        m_earlyNs = std::clamp<std::int64_t>(m_earlyNs + (woke - askNs - m_earlyNs) / 8, 0, kMaxEarlyNs);
+}
+
+} // namespace beam
