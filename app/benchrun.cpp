@@ -81,36 +81,52 @@ void ioSection(const BenchOptions &b, QJsonArray &ioRows)
     }
 }
 
+/// One row of the producers section: `total` events/s split over `producers`, paced by `pacingUs`.
+QJsonObject producerRow(const BenchOptions &b, std::uint64_t total, int producers, int pacingUs, double &oneProducerCpu)
+{
+    PipelineConfig config;
+    config.consumers = b.producerConsumers;
+    config.producers = producers;
+    config.pacingUs = pacingUs;
+    config.rate = std::max<std::uint64_t>(1, total / static_cast<std::uint64_t>(producers));
+    const BenchRow row = benchEngine(config, b, MedianBy::Cpu);
+    if (producers == b.producerCounts.front())
+        oneProducerCpu = row.cpuPercent;
+    const std::string pacing = pacingUs == 0 ? "exact" : std::to_string(pacingUs) + " us";
+    std::printf("%8s %10llu %9d %10llu %12.0f %8.2f %9.0f %9.1f %9.1f %9.1f %5.2fx %10.0f %10.0f %10.0f\n",
+        pacing.c_str(), static_cast<unsigned long long>(total), producers,
+        static_cast<unsigned long long>(*config.rate), row.eventsPerSec, row.cpuPercent, row.cpuNsPerEvent, row.p99Us,
+        row.lagP50Us, row.lagP99Us, row.cpuPercent / std::max(0.01, oneProducerCpu), row.pacerRoundsPerSec,
+        row.inlinePerSec, row.wakeupsPerSec);
+    std::fflush(stdout);
+    QJsonObject o = rowJson(row);
+    o[QStringLiteral("pacing_us")] = pacingUs;
+    o[QStringLiteral("total_rate")] = static_cast<double>(total);
+    o[QStringLiteral("producers")] = producers;
+    o[QStringLiteral("rate_per_producer")] = static_cast<double>(*config.rate);
+    o[QStringLiteral("cpu_vs_one_producer")] = row.cpuPercent / std::max(0.01, oneProducerCpu);
+    o[QStringLiteral("pacing_lag_p50_us")] = row.lagP50Us;
+    o[QStringLiteral("pacing_lag_p99_us")] = row.lagP99Us;
+    o[QStringLiteral("pacer_wakeups_per_sec")] = row.pacerRoundsPerSec;
+    return o;
+}
+
 void producersSection(const BenchOptions &b, QJsonArray &producerRows)
 {
     std::printf("CPU by producers: a fixed total rate split over P producers, %d consumers, no work; CPU is the "
-                "whole process's, %% of one core; 'x 1' = CPU against the 1-producer row of the same rate\n",
+                "whole process's, %% of one core; p99 from creation; lag = creation less due time on the "
+                "producer's schedule; 'x 1' = CPU against the 1-producer row of the same rate and pacing; "
+                "pacer/s = wake-ups of the shared pacing thread\n",
         b.producerConsumers);
-    std::printf("%10s %9s %10s %12s %8s %9s %9s %6s %10s %10s %10s %10s\n", "total ev/s", "producers", "each ev/s",
-        "done ev/s", "CPU %", "ns/event", "p99 us", "x 1", "inline/s", "handed/s", "wakeups/s", "polled/s");
+    std::printf("%8s %10s %9s %10s %12s %8s %9s %9s %9s %9s %6s %10s %10s %10s\n", "pacing", "total ev/s", "producers",
+        "each ev/s", "done ev/s", "CPU %", "ns/event", "p99 us", "lag50 us", "lag99 us", "x 1", "pacer/s", "inline/s",
+        "wakeups/s");
     std::fflush(stdout);
-    for (const std::uint64_t total : b.producerRates) {
-        double oneProducerCpu = 0;
-        for (int producers : b.producerCounts) {
-            PipelineConfig config;
-            config.consumers = b.producerConsumers;
-            config.producers = producers;
-            config.rate = std::max<std::uint64_t>(1, total / static_cast<std::uint64_t>(producers));
-            const BenchRow row = benchEngine(config, b, MedianBy::Cpu);
-            if (producers == b.producerCounts.front())
-                oneProducerCpu = row.cpuPercent;
-            std::printf("%10llu %9d %10llu %12.0f %8.1f %9.0f %9.1f %5.2fx %10.0f %10.0f %10.0f %10.0f\n",
-                static_cast<unsigned long long>(total), producers, static_cast<unsigned long long>(*config.rate),
-                row.eventsPerSec, row.cpuPercent, row.cpuNsPerEvent, row.p99Us,
-                row.cpuPercent / std::max(0.01, oneProducerCpu), row.inlinePerSec, row.handedOverPerSec,
-                row.wakeupsPerSec, row.pollHitsPerSec);
-            std::fflush(stdout);
-            QJsonObject o = rowJson(row);
-            o[QStringLiteral("total_rate")] = static_cast<double>(total);
-            o[QStringLiteral("producers")] = producers;
-            o[QStringLiteral("rate_per_producer")] = static_cast<double>(*config.rate);
-            o[QStringLiteral("cpu_vs_one_producer")] = row.cpuPercent / std::max(0.01, oneProducerCpu);
-            producerRows.append(o);
+    for (const int pacingUs : b.producerPacings) {
+        for (const std::uint64_t total : b.producerRates) {
+            double oneProducerCpu = 0;
+            for (int producers : b.producerCounts)
+                producerRows.append(producerRow(b, total, producers, pacingUs, oneProducerCpu));
         }
     }
 }

@@ -3,7 +3,9 @@
 
 #include "core/engine.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <limits>
 
 namespace beam {
 
@@ -90,6 +92,14 @@ void TimedFaults::injectDue(Engine &engine, double elapsedS)
             engine.hangConsumer(it->fault.consumer);
         it = m_due.erase(it);
     }
+}
+
+double TimedFaults::nextAtS() const
+{
+    double next = std::numeric_limits<double>::infinity();
+    for (const auto &due : m_due)
+        next = std::min(next, due.fault.atS);
+    return next;
 }
 
 } // namespace beam

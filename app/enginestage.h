@@ -46,6 +46,8 @@ class TimedFaults
 public:
     explicit TimedFaults(const CommandLine &options);
     void injectDue(Engine &engine, double elapsedS);
+    /// When the next fault is due, in seconds of the run; infinity when none is left.
+    [[nodiscard]] double nextAtS() const;
 
 private:
     struct Due {

@@ -79,11 +79,15 @@ BenchRow benchEngineOnce(const PipelineConfig &config, const BenchOptions &optio
     std::this_thread::sleep_for(seconds(options.warmupSeconds));
     const auto first = engine.sampleNow();
     const auto latencyBefore = engine.latencyHistogram();
+    const auto lagBefore = engine.pacingLagHistogram();
+    const std::uint64_t roundsBefore = engine.pacerRounds();
     const std::int64_t cpuBefore = ProcessStats::read().cpuNs;
     std::this_thread::sleep_for(seconds(options.secondsPerRow));
     const std::int64_t cpuAfter = ProcessStats::read().cpuNs;
     const auto last = engine.sampleNow();
     const auto latency = engine.latencyHistogram().since(latencyBefore);
+    const auto lag = engine.pacingLagHistogram().since(lagBefore);
+    const std::uint64_t roundsAfter = engine.pacerRounds();
     engine.stop(StopMode::Now);
 
     BenchRow row;
@@ -91,6 +95,8 @@ BenchRow benchEngineOnce(const PipelineConfig &config, const BenchOptions &optio
     row.eventsPerSec = static_cast<double>(last->processed - first->processed) / (last->elapsedS - first->elapsedS);
     row.p50Us = static_cast<double>(latency.quantile(0.50)) / 1000.0;
     row.p99Us = static_cast<double>(latency.quantile(0.99)) / 1000.0;
+    row.lagP50Us = static_cast<double>(lag.quantile(0.50)) / 1000.0;
+    row.lagP99Us = static_cast<double>(lag.quantile(0.99)) / 1000.0;
     const double measuredS = last->elapsedS - first->elapsedS;
     const double cpuNs = static_cast<double>(cpuAfter - cpuBefore);
     row.cpuPercent = cpuNs / 1e9 / measuredS * 100.0;
@@ -102,6 +108,7 @@ BenchRow benchEngineOnce(const PipelineConfig &config, const BenchOptions &optio
     row.wakeupsPerSec = perSec(first->handover.wakeups, last->handover.wakeups);
     row.pollHitsPerSec = perSec(first->handover.pollHits, last->handover.pollHits);
     row.inlinePerSec = perSec(first->handover.inlineRuns, last->handover.inlineRuns);
+    row.pacerRoundsPerSec = perSec(roundsBefore, roundsAfter);
     return row;
 }
 

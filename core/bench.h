@@ -23,6 +23,9 @@ struct BenchRow {
     double wakeupsPerSec = 0; ///< executor threads woken from sleep
     double pollHitsPerSec = 0; ///< executor threads that found work while polling
     double inlinePerSec = 0; ///< batches producers ran through the graph themselves
+    double lagP50Us = 0; ///< pacing lag (creation less due time) over the measured part, median, microseconds
+    double lagP99Us = 0; ///< its 99th percentile
+    double pacerRoundsPerSec = 0; ///< wake-ups of the shared pacing thread (batched pacing)
 };
 
 /// The parts of `beam-me-up --bench`.
@@ -41,7 +44,9 @@ struct BenchOptions {
     std::vector<int> ioConsumerCounts{1, 2, 4, 8, 16, 32, 64}; ///< consumer counts of the simulated-I/O rows
     int ioUs = 1000; ///< simulated I/O wait per event in the I/O rows, microseconds
     std::int64_t maxInFlight = 65536; ///< bound for the unthrottled rows (back-pressure on)
-    std::vector<std::uint64_t> producerRates{10'000, 100'000, 1'000'000}; ///< total rates of the producer rows
+    std::vector<std::uint64_t> producerRates{1'000, 10'000, 100'000, 1'000'000}; ///< total rates of the producer rows
+    /// the pacings each producer row is run with (PipelineConfig::pacingUs): exact, then the default budget
+    std::vector<int> producerPacings{0, PipelineConfig::kDefaultPacingUs};
     std::vector<int> producerCounts{1, 2, 4, 8, 64}; ///< producer counts each total rate is split over
     int producerConsumers = 8; ///< consumers in the producer rows
     /// the sections to run, in this order (`--bench-sections`)

@@ -353,6 +353,20 @@ Histogram Engine::latencyHistogram() const
     return histogram;
 }
 
+Histogram Engine::pacingLagHistogram() const
+{
+    Histogram histogram;
+    const std::lock_guard lock(d->mutex);
+    for (const auto &producer : d->producers)
+        producer->pacingLag().addTo(histogram);
+    return histogram;
+}
+
+std::uint64_t Engine::pacerRounds() const
+{
+    return d->pacer.rounds();
+}
+
 void Engine::killConsumer(int index)
 {
     if (index >= 0 && index < d->createdConsumers.load() && d->state.load() != EngineState::Idle)

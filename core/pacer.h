@@ -45,8 +45,9 @@ public:
 
 private:
     void loop();
-    /// One round over every producer; returns when the earliest next event falls due (INT64_MAX: none).
-    std::int64_t round();
+    /// One round over every producer, paced by `meantNs` (the time the wake-up meant; 0 for none); returns when
+    /// the earliest next event falls due (INT64_MAX: none).
+    std::int64_t round(std::int64_t meantNs);
     /// Sleeps until `wakeNs` (asking early by the learnt lateness), or until pacing changes or stop().
     void sleepUntil(std::int64_t wakeNs);
 
@@ -57,6 +58,8 @@ private:
     std::atomic<bool> m_stop{false};
     std::atomic<std::uint64_t> m_rounds{0};
     std::int64_t m_earlyNs = 0; ///< how late timed wake-ups come, smoothed (the pacer's thread only)
+    std::int64_t m_lateSpreadNs = 0; ///< how much that lateness varies, smoothed (the pacer's thread only)
+    std::int64_t m_meantNs = 0; ///< the time the last sleep was meant to end at (the pacer's thread only)
     std::size_t m_first = 0; ///< the producer that goes first this round: turns rotate (the pacer's thread only)
 };
 

@@ -173,7 +173,7 @@ bool Producer::paceAlone()
     return true;
 }
 
-std::int64_t Producer::paceTogether(std::int64_t now, std::int64_t retryNs)
+std::int64_t Producer::paceTogether(std::int64_t now, std::int64_t atNs, std::int64_t retryNs)
 {
     constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
     const std::unique_lock turn(m_turn, std::try_to_lock);
@@ -186,29 +186,30 @@ std::int64_t Producer::paceTogether(std::int64_t now, std::int64_t retryNs)
     // The pacer's thread works in this producer's name: its graph work shows in this producer's activity.
     ThreadActivity *const pacerActivity = ThreadActivity::current();
     ThreadActivity::bind(&m_activity);
-    const std::int64_t next = paceDue(now, retryNs);
+    const std::int64_t next = paceDue(now, std::max(now, atNs), retryNs);
     ThreadActivity::bind(pacerActivity);
     return next;
 }
 
-std::int64_t Producer::paceDue(std::int64_t now, std::int64_t retryNs)
+std::int64_t Producer::paceDue(std::int64_t now, std::int64_t at, std::int64_t retryNs)
 {
     Pacing &p = m_pacing;
     const std::uint64_t rate = m_context.ratePerProducer.load(std::memory_order_relaxed);
-    p.at = now;
+    p.at = at;
     p.meantNs = 0;
     if (p.restartClock || rate != p.rate) {
         p.rate = rate;
-        p.epochNs = now;
+        p.epochNs = at;
         p.dueSinceEpoch = 0;
         p.restartClock = false;
     }
     const std::int64_t bound = batchBound();
-    // Everything due by now goes out, in batches of at most `bound`; a refusal holds this producer (and so the
-    // pacer: the limiter is the same for all) until there is room.
+    // Everything due by `at` (the time the pacer's wake-up meant; it may come a little early) goes out, in batches
+    // of at most `bound`, created now; a refusal holds this producer (and so the pacer: the limiter is the same
+    // for all) until there is room.
     for (;;) {
         const auto due
-            = static_cast<std::uint64_t>(static_cast<long double>(now - p.epochNs) * p.rate / kNsPerSecond) + 1;
+            = static_cast<std::uint64_t>(static_cast<long double>(at - p.epochNs) * p.rate / kNsPerSecond) + 1;
         if (due <= p.dueSinceEpoch)
             break;
         std::uint64_t owed = due - p.dueSinceEpoch;
@@ -223,7 +224,8 @@ std::int64_t Producer::paceDue(std::int64_t now, std::int64_t retryNs)
         emitDue(want, bound, now);
         if (p.dueSinceEpoch - before < static_cast<std::uint64_t>(want) || m_stop.load(std::memory_order_relaxed))
             return now + retryNs; // held back: try again at the next round
-        now = std::max(now, nowNs());
+        now = nowNs();
+        at = std::max(at, now);
     }
     return p.epochNs + static_cast<std::int64_t>(static_cast<long double>(p.dueSinceEpoch) * kNsPerSecond / p.rate);
 }

@@ -64,10 +64,11 @@ public:
     /// Events this producer admitted into the graph, with when (for the time-weighted mean in flight).
     [[nodiscard]] const TimedTally &admittedTally() const { return m_admittedTally; }
 
-    /// One round of shared pacing, from the Pacer's thread: creates and emits what fell due by `now` and returns
-    /// when its next event falls due (INT64_MAX when it has none to pace: stopped, or its own thread paces it).
-    /// Never waits for its own thread: if that is still in a round of its own, it returns `now` + `retryNs`.
-    std::int64_t paceTogether(std::int64_t now, std::int64_t retryNs);
+    /// One round of shared pacing, from the Pacer's thread, at `now`: creates and emits what fell due by `atNs`
+    /// (the time the pacer's wake-up meant, if it came a little early) and returns when its next event falls due
+    /// (INT64_MAX when it has none to pace: stopped, or its own thread paces it). Never waits for its own thread:
+    /// if that is still in a round of its own, it returns `now` + `retryNs`.
+    std::int64_t paceTogether(std::int64_t now, std::int64_t atNs, std::int64_t retryNs);
 
     /// Pacing lag of the events it created, in nanoseconds: creation less the time each was due (0 if early).
     [[nodiscard]] const LatencyRecorder &pacingLag() const { return m_lag; }
@@ -99,7 +100,7 @@ private:
     /// One round of the loop (under m_turn): false when the producer should park instead.
     bool paceAlone();
     /// paceTogether()'s work, under m_turn and bound to this producer's activity.
-    std::int64_t paceDue(std::int64_t now, std::int64_t retryNs);
+    std::int64_t paceDue(std::int64_t now, std::int64_t at, std::int64_t retryNs);
     /// Records the pacing lag of `count` events created at `createdNs`, the first of them the
     /// `first`-th due since the epoch.
     void recordLag(std::uint64_t first, std::int64_t count, std::int64_t createdNs);

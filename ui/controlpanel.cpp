@@ -106,6 +106,10 @@ QGroupBox *ControlPanel::createFlowGroup()
         tr("Busy CPU time per event: the consumers' cores are really used."), 0, 100'000, 0, true);
     addControl(flowForm, QStringLiteral("io_us"), tr("&I/O wait µs"),
         tr("Simulated I/O per event: the consumer waits, the worker thread does not."), 0, 1'000'000, 0, true);
+    addControl(flowForm, QStringLiteral("pacing_us"), tr("Pacing &budget µs"),
+        tr("How long an event may wait past its due time so that the events due together share one wake-up: CPU "
+           "against pacing lag. 0 is exact pacing (each producer on its own thread, every 100 µs slot)."),
+        0, PipelineConfig::kMaxPacingUs, 0, true);
     m_overload = new QComboBox;
     m_overload->addItem(tr("back-pressure"), QStringLiteral("backpressure"));
     m_overload->addItem(tr("drop"), QStringLiteral("drop"));
@@ -239,6 +243,7 @@ PipelineConfig ControlPanel::config() const
     pick("max_in_flight", c.maxInFlight);
     pick("work_us", c.workUs);
     pick("io_us", c.ioUs);
+    pick("pacing_us", c.pacingUs);
     pick("fault_rate", c.faultRate);
     pick("crash_rate", c.crashRate);
     c.overload = overloadPolicyFromString(m_overload->currentData().toString().toStdString())
@@ -271,6 +276,7 @@ void ControlPanel::setConfig(const PipelineConfig &c)
     set("max_in_flight", static_cast<double>(c.maxInFlight));
     set("work_us", c.workUs);
     set("io_us", c.ioUs);
+    set("pacing_us", c.pacingUs);
     set("fault_rate", c.faultRate);
     set("crash_rate", c.crashRate);
     set("max_restarts", c.maxRestarts);
@@ -302,6 +308,7 @@ void ControlPanel::load(QSettings &settings)
     c.maxInFlight = static_cast<std::int64_t>(number("max_in_flight", static_cast<double>(c.maxInFlight)));
     c.workUs = static_cast<int>(number("work_us", c.workUs));
     c.ioUs = static_cast<int>(number("io_us", c.ioUs));
+    c.pacingUs = static_cast<int>(number("pacing_us", c.pacingUs));
     c.faultRate = number("fault_rate", c.faultRate);
     c.crashRate = number("crash_rate", c.crashRate);
     c.maxRestarts = static_cast<int>(number("max_restarts", c.maxRestarts));
@@ -327,6 +334,7 @@ void ControlPanel::save(QSettings &settings) const
     settings.setValue(QStringLiteral("max_in_flight"), static_cast<qlonglong>(c.maxInFlight));
     settings.setValue(QStringLiteral("work_us"), c.workUs);
     settings.setValue(QStringLiteral("io_us"), c.ioUs);
+    settings.setValue(QStringLiteral("pacing_us"), c.pacingUs);
     settings.setValue(QStringLiteral("fault_rate"), c.faultRate);
     settings.setValue(QStringLiteral("crash_rate"), c.crashRate);
     settings.setValue(QStringLiteral("max_restarts"), c.maxRestarts);

@@ -779,11 +779,16 @@ private slots:
         QVERIFY(doc.object().value(QStringLiteral("rows")).toArray().isEmpty());
         QVERIFY(doc.object().value(QStringLiteral("io_rows")).toArray().isEmpty());
         const QJsonArray rows = doc.object().value(QStringLiteral("producer_rows")).toArray();
-        QCOMPARE(rows.size(), 15);
+        QCOMPARE(rows.size(), 40); // exact and batched x 1k, 10k, 100k, 1M ev/s x 1, 2, 4, 8, 64 producers
         QVERIFY2(r.err.contains(QStringLiteral("CPU by producers")), qPrintable(r.err));
         for (const auto &value : rows) {
             const QJsonObject row = value.toObject();
             const int producers = row.value(QStringLiteral("producers")).toInt();
+            const int pacing = row.value(QStringLiteral("pacing_us")).toInt();
+            QVERIFY(pacing == 0 || pacing == 1000);
+            // Batched rows wake the shared pacing thread; exact rows never start its rounds.
+            QCOMPARE(row.value(QStringLiteral("pacer_wakeups_per_sec")).toDouble() > 0, pacing > 0);
+            QVERIFY(row.value(QStringLiteral("pacing_lag_p99_us")).toDouble() >= 0);
             const double total = row.value(QStringLiteral("total_rate")).toDouble();
             QVERIFY(producers >= 1 && producers <= 64);
             QCOMPARE(row.value(QStringLiteral("rate_per_producer")).toDouble(), std::floor(total / producers));
