@@ -88,15 +88,15 @@ struct Engine::Impl {
     std::vector<std::unique_ptr<Producer>> producers; ///< every producer ever started (their counts stay)
     std::vector<Producer *> running; ///< the producers running now, guarded by `mutex`
     /// Paces the running producers together under a pacing budget; declared after them so it stops first.
-    Pacer pacer{context};
+    Pacer pacer{context, [this](Batch *batch) { runner.submit(batch); }};
 
     /// Runs the hang watchdog over the consumers; declared after them and the supervision tree, so its thread is
     /// stopped before they go.
     std::unique_ptr<Watchdog> watchdog;
     std::shared_ptr<FlightRecorder> recorder; ///< keeps every snapshot (the sampler adds them)
     /// Reads everything above; declared after it all, so its thread is stopped before any of it goes.
-    Sampler sampler{
-        {mutex, config, state, producers, running, context, runner, consumers, createdConsumers, router, supervision}};
+    Sampler sampler{{mutex, config, state, producers, running, context, runner, consumers, createdConsumers, router,
+        supervision, pacer}};
 };
 
 void Engine::Impl::ensureConsumers(int count)

@@ -32,9 +32,10 @@ constexpr std::int64_t kLeadNs = 100'000;
 constexpr std::int64_t kMaxSleepNs = 1'000'000'000;
 } // namespace
 
-Pacer::Pacer(EngineContext &context)
+Pacer::Pacer(EngineContext &context, std::function<void(Batch *)> emit)
     : m_context(context)
     , m_producers(std::make_shared<const std::vector<Producer *>>())
+    , m_round(std::move(emit))
 { }
 
 Pacer::~Pacer()
@@ -45,8 +46,10 @@ Pacer::~Pacer()
 void Pacer::start()
 {
     m_stop = false;
+    m_activity.setLife(nowNs(), 0);
     m_thread = std::thread([this] {
         nameThisThread("beam-pacer");
+        ThreadActivity::bind(&m_activity);
 #ifdef __linux__
         prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(kTimerSlackNs), 0UL, 0UL, 0UL);
 #endif
@@ -60,6 +63,7 @@ void Pacer::start()
         } catch (...) {
             m_context.threadFailed("pacer", "an exception of unknown type");
         }
+        ThreadActivity::bind(nullptr);
     });
 }
 
@@ -69,8 +73,10 @@ void Pacer::stop()
     m_context.pacingChanged();
     if (m_context.limiter)
         m_context.limiter->wakeAll();
-    if (m_thread.joinable())
+    if (m_thread.joinable()) {
         m_thread.join();
+        m_activity.setLife(m_activity.beganNs(), nowNs());
+    }
 }
 
 void Pacer::setProducers(std::vector<Producer *> producers)
@@ -113,8 +119,9 @@ std::int64_t Pacer::round(std::int64_t meantNs)
         // falls due by then goes now, so a wake-up asked early does not leave its last event for the next.
         const std::int64_t now = nowNs();
         const std::int64_t at = std::clamp(meantNs + kLeadNs, now, now + kMaxEarlyNs);
-        next = std::min(next, (*producers)[(m_first + i) % n]->paceTogether(now, at, kRetryNs));
+        next = std::min(next, (*producers)[(m_first + i) % n]->paceTogether(now, at, kRetryNs, m_round));
     }
+    m_round.flush(); // after every producer made its events, so none waits for another's graph work
     m_first = n == 0 ? 0 : (m_first + 1) % n;
     return next;
 }

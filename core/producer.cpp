@@ -173,7 +173,7 @@ bool Producer::paceAlone()
     return true;
 }
 
-std::int64_t Producer::paceTogether(std::int64_t now, std::int64_t atNs, std::int64_t retryNs)
+std::int64_t Producer::paceTogether(std::int64_t now, std::int64_t atNs, std::int64_t retryNs, RoundBatches &round)
 {
     constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
     const std::unique_lock turn(m_turn, std::try_to_lock);
@@ -183,11 +183,9 @@ std::int64_t Producer::paceTogether(std::int64_t now, std::int64_t atNs, std::in
         m_pacing.restartClock = true;
         return kNone;
     }
-    // The pacer's thread works in this producer's name: its graph work shows in this producer's activity.
-    ThreadActivity *const pacerActivity = ThreadActivity::current();
-    ThreadActivity::bind(&m_activity);
+    m_round = &round;
     const std::int64_t next = paceDue(now, std::max(now, atNs), retryNs);
-    ThreadActivity::bind(pacerActivity);
+    m_round = nullptr;
     return next;
 }
 
@@ -228,6 +226,26 @@ std::int64_t Producer::paceDue(std::int64_t now, std::int64_t at, std::int64_t r
         at = std::max(at, now);
     }
     return p.epochNs + static_cast<std::int64_t>(static_cast<long double>(p.dueSinceEpoch) * kNsPerSecond / p.rate);
+}
+
+void RoundBatches::add(Batch *batch, std::int64_t bound, std::int64_t now)
+{
+    if (!m_merged) {
+        m_merged.reset(batch);
+    } else {
+        m_merged->events.insert(m_merged->events.end(), batch->events.begin(), batch->events.end());
+        delete batch;
+    }
+    if (static_cast<std::int64_t>(m_merged->events.size()) >= bound
+        || now - m_merged->events.front().createdNs >= kMergeNs)
+        flush();
+}
+
+void RoundBatches::flush()
+{
+    if (m_merged && !m_merged->events.empty())
+        m_emit(m_merged.release());
+    m_merged.reset();
 }
 
 void Producer::recordLag(std::uint64_t first, std::int64_t count, std::int64_t createdNs)
@@ -326,8 +344,11 @@ void Producer::emitDue(std::int64_t want, std::int64_t bound, std::int64_t now)
     // The limiter refused an event: the producer is held back.
     if (policy == OverloadPolicy::Unbounded)
         m_context.safetyCapHit = true; // its threshold is the safety cap: producers stop before memory runs out
-    else
+    else {
+        if (m_round)
+            m_round->flush(); // the round's events are in flight: the graph must have them to make room
         holdBack(std::min(want, std::max<std::int64_t>(1, bound / 2)), bound);
+    }
 }
 
 std::pair<std::int64_t, std::int64_t> Producer::offer(std::int64_t want, OverloadPolicy policy, std::int64_t createdNs)
@@ -367,8 +388,12 @@ std::pair<std::int64_t, std::int64_t> Producer::offer(std::int64_t want, Overloa
     recordLag(m_pacing.dueSinceEpoch, produced, createdNs);
     // Busy from the clock read that made these events due (the limiter included) to here: one more read a batch.
     m_activity.leave(ThreadActivity::kOther, createdNs, nowNs());
-    if (passed > 0)
-        m_emit(batch.release());
+    if (passed > 0) {
+        if (m_round)
+            m_round->add(batch.release(), batchBound(), nowNs());
+        else
+            m_emit(batch.release());
+    }
     return {produced, passed};
 }
 

@@ -8,10 +8,34 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 namespace beam {
+
+/// Where one pacer round gathers the batches its producers create, to hand them to the graph as few messages as
+/// it can (a message costs the graph about as much as a thousand events): a message goes as soon as it holds a
+/// producer's batch bound of events (a quarter of the in-flight limit: more would hold the limit's room back from
+/// the graph) or its oldest event is kMergeNs old (latency counts from creation), and at the round's end.
+class RoundBatches
+{
+public:
+    explicit RoundBatches(std::function<void(Batch *)> emit)
+        : m_emit(std::move(emit))
+    { }
+    /// How long the round's message waits for other producers' events at most.
+    static constexpr std::int64_t kMergeNs = 10'000;
+    /// Takes `batch`'s events into the round's message (and the batch itself if the message is empty); hands the
+    /// message over once it holds `bound` events or its oldest is kMergeNs old at `now`.
+    void add(Batch *batch, std::int64_t bound, std::int64_t now);
+    /// Hands the round's message to the graph, if it holds events.
+    void flush();
+
+private:
+    std::function<void(Batch *)> m_emit;
+    std::unique_ptr<Batch> m_merged;
+};
 
 /// A paced producer on its own thread (never a oneTBB worker, so its waits park nobody's work).
 ///
@@ -68,7 +92,8 @@ public:
     /// (the time the pacer's wake-up meant, if it came a little early) and returns when its next event falls due
     /// (INT64_MAX when it has none to pace: stopped, or its own thread paces it). Never waits for its own thread:
     /// if that is still in a round of its own, it returns `now` + `retryNs`.
-    std::int64_t paceTogether(std::int64_t now, std::int64_t atNs, std::int64_t retryNs);
+    /// Its batches go to `round`, which is flushed before it waits for the limiter (their events are in flight).
+    std::int64_t paceTogether(std::int64_t now, std::int64_t atNs, std::int64_t retryNs, RoundBatches &round);
 
     /// Pacing lag of the events it created, in nanoseconds: creation less the time each was due (0 if early).
     [[nodiscard]] const LatencyRecorder &pacingLag() const { return m_lag; }
@@ -99,7 +124,7 @@ private:
     void loop();
     /// One round of the loop (under m_turn): false when the producer should park instead.
     bool paceAlone();
-    /// paceTogether()'s work, under m_turn and bound to this producer's activity.
+    /// paceTogether()'s work, under m_turn, its batches going to m_round.
     std::int64_t paceDue(std::int64_t now, std::int64_t at, std::int64_t retryNs);
     /// Records the pacing lag of `count` events created at `createdNs`, the first of them the
     /// `first`-th due since the epoch.
@@ -133,6 +158,7 @@ private:
     std::uint64_t m_sequence = 0;
     Pacing m_pacing;
     LatencyRecorder m_lag;
+    RoundBatches *m_round = nullptr; ///< during a pacer round: where its batches go (under m_turn)
 
     SoloCounter m_produced;
     SoloCounter m_dropped;

@@ -362,6 +362,10 @@ void Sampler::sampleProducerThreads(Snapshot &s, std::int64_t now, double dt)
             ThreadSample::Kind::Producer, m_previous.producerBusy[static_cast<std::size_t>(producer->index())], now, dt,
             m_startNs));
     }
+    // The pacing thread, while it paces (batched pacing): the graph work of the messages it hands over.
+    if (m_sources.pacer.activity().beganNs() != 0 && m_sources.context.pacedTogether())
+        s.threads.push_back(sampleThread(m_sources.pacer.activity(), "pacer", ThreadSample::Kind::Producer,
+            m_previous.pacerBusy, now, dt, m_startNs));
 }
 
 void Sampler::remember(

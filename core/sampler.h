@@ -4,6 +4,7 @@
 #include "core/consumer.h"
 #include "core/flightrecorder.h"
 #include "core/histogram.h"
+#include "core/pacer.h"
 #include "core/pipelineconfig.h"
 #include "core/producer.h"
 #include "core/router.h"
@@ -45,6 +46,7 @@ public:
         const std::atomic<int> &createdConsumers; ///< how many consumers exist
         const std::unique_ptr<Router> &router; ///< null before start
         const std::unique_ptr<Supervision> &supervision; ///< null before start
+        const Pacer &pacer; ///< the shared pacing thread (its activity)
     };
 
     explicit Sampler(const Sources &sources);
@@ -136,6 +138,7 @@ private:
         std::vector<Producer::Counters> producerCounters; ///< by producer index
         std::vector<std::uint64_t> executorBusy;
         std::vector<std::uint64_t> producerBusy; ///< by producer index
+        std::uint64_t pacerBusy = 0;
     } m_previous;
     /// Samples of the last window, oldest first; the front is where the window starts (at most one older than
     /// Snapshot::kWindowS). Begins with the run's start.
