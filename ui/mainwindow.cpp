@@ -765,7 +765,7 @@ void MainWindow::setPresentationMode(bool on)
     applyLook();
     // Full screen on the display the window is on; leaving gives back the window as it was.
     if (on) {
-        m_fullScreenBefore = isFullScreen();
+        m_fullScreenBefore = m_shownOnce ? isFullScreen() : m_fullScreenAtShow;
         setFullScreen(true);
     } else if (!m_fullScreenBefore) {
         setFullScreen(false);
@@ -776,11 +776,29 @@ void MainWindow::setFullScreen(bool on)
 {
     if (m_fullScreenAction && m_fullScreenAction->isChecked() != on)
         m_fullScreenAction->setChecked(on); // comes back here, and changes nothing the second time
+    // Before the window is shown, only remembered: setVisible() opens it so. A window state set now and undone
+    // before show() (the saved presentation mode, then --window-size) is not undone on every platform: leaving
+    // full screen gives the window back the size the platform saved on entering it (the default size, or the
+    // window manager's idea of it), a geometry change that arrives after the size asked for and overrides it.
+    if (!m_shownOnce) {
+        m_fullScreenAtShow = on;
+        return;
+    }
     if (isFullScreen() == on)
         return;
-    // On the screen the window is on now (a window keeps its screen); before the window is shown, show() opens
-    // it so. Leaving keeps the rest of the state: a maximised window is maximised again.
+    // On the screen the window is on now (a window keeps its screen). Leaving keeps the rest of the state: a
+    // maximised window is maximised again.
     setWindowState(on ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
+}
+
+void MainWindow::setVisible(bool visible)
+{
+    if (visible && !m_shownOnce) {
+        m_shownOnce = true;
+        if (m_fullScreenAtShow)
+            setWindowState(windowState() | Qt::WindowFullScreen); // opens full screen on the screen it is on
+    }
+    QMainWindow::setVisible(visible);
 }
 
 bool MainWindow::docksFitSideBySide() const
