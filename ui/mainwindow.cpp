@@ -931,7 +931,7 @@ void MainWindow::applyLook()
     sheet.replace(QLatin1String("@value@"), QString::number(std::lround(m_textPx * 2.2)));
     qApp->setStyleSheet(sheet);
     m_charts->setLook(m_dark, m_textPx);
-    m_topology->setLook(m_dark, m_textPx);
+    m_topology->setLook(m_dark, m_textPx, m_presentation ? visual::kPresentationTextPx : 0);
     // Larger type makes the panels wider: they may no longer fit side by side (decided now, before the layout
     // that would stretch the window runs).
     keepOnScreen();
