@@ -929,6 +929,8 @@ void MainWindow::applyLook()
     sheet.replace(QLatin1String("@title@"), QString::number(std::lround(m_textPx * 1.2)));
     sheet.replace(QLatin1String("@caption@"), QString::number(std::lround(m_textPx * 1.5)));
     sheet.replace(QLatin1String("@value@"), QString::number(std::lround(m_textPx * 2.2)));
+    sheet.replace(QLatin1String("@valuetight@"),
+        QString::number(m_presentation ? visual::kPresentationValuePx : std::lround(m_textPx * 2.2)));
     qApp->setStyleSheet(sheet);
     m_charts->setLook(m_dark, m_textPx);
     m_topology->setLook(m_dark, m_textPx, m_presentation ? visual::kPresentationTextPx : 0);

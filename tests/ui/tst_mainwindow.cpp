@@ -165,6 +165,42 @@ class TestMainWindow : public QObject
         return smallest;
     }
 
+    /// The tiles' numbers in presentation mode: at least 48 px, and each tile as wide as the widest value its
+    /// formatter can print ("99.9M/s", "1000 ms"), so that none is ever cut ("1.06 m" was, in a narrow tile).
+    static void checkTileValuesFit(const MainWindow &window)
+    {
+        const auto latest = window.bridge()->latest();
+        QVERIFY(latest);
+        // Values at every edge of the formatters: three digits of every size, those that round up to the next.
+        QStringList rates;
+        QStringList latencies;
+        for (double decade = 1; decade < 1e8; decade *= 10) {
+            for (const double m : {9.99, 9.994, 9.996, 9.9999, 1.0, 5.55}) {
+                rates << StatTiles::rateText(m * decade);
+                latencies << StatTiles::latencyText(m * decade / 1000);
+            }
+        }
+        latencies << StatTiles::latencyText(99'940'000) << StatTiles::latencyText(0.9996);
+        const QList<std::pair<StatTiles::Tile, QStringList>> tiles{{StatTiles::Tile::Throughput, rates},
+            {StatTiles::Tile::LatencyP99, latencies},
+            {StatTiles::Tile::InFlight, {QStringLiteral("%L1").arg(latest->limit)}}};
+        for (const auto &[tile, values] : tiles) {
+            const QLabel *label = window.tiles()->valueLabel(tile);
+            const QFontMetrics fm(label->font());
+            QVERIFY2(QFontInfo(label->font()).pixelSize() >= visual::kPresentationValuePx,
+                qPrintable(QString::number(QFontInfo(label->font()).pixelSize())));
+            const QString widest = StatTiles::widestValue(tile, latest->limit, fm);
+            QVERIFY(!widest.isEmpty());
+            for (const QString &value : values + QStringList{widest}) {
+                QVERIFY2(fm.horizontalAdvance(value) <= label->contentsRect().width(),
+                    qPrintable(QStringLiteral("'%1' is %2 px in a value %3 px wide")
+                                   .arg(value)
+                                   .arg(fm.horizontalAdvance(value))
+                                   .arg(label->contentsRect().width())));
+            }
+        }
+    }
+
     /// Lets the layouts a change posted run (dock shown, fonts, a relayout of the topology).
     static void settle()
     {
@@ -1223,6 +1259,7 @@ private slots:
                 ? "scrolls in"
                 : "fits");
         QVERIFY(smallestTopology >= kMinPx - 0.01);
+        checkTileValuesFit(window);
         // The charts with something to show and the topology: slow-consumer has no failures, so that chart folded.
         int charts = 0;
         for (int c = 0; c < static_cast<int>(ChartPanel::Chart::Count); ++c)
