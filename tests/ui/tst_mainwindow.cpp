@@ -166,7 +166,7 @@ class TestMainWindow : public QObject
     }
 
     /// The tiles' numbers in presentation mode: at least 48 px, and each tile as wide as the widest value its
-    /// formatter can print ("99.9M/s", "1000 ms"), so that none is ever cut ("1.06 m" was, in a narrow tile).
+    /// formatter can print ("99.9M/s", "99.9 ms"), so that none is ever cut ("1.06 m" was, in a narrow tile).
     static void checkTileValuesFit(const MainWindow &window)
     {
         const auto latest = window.bridge()->latest();
