@@ -183,21 +183,23 @@ bool logAxisHolds(const LogAxis &shown, double low, double high, double slack)
 QString format(double value, Unit unit)
 {
     const double a = std::abs(value);
+    // A value that rounds to 1000 of a unit (999.6) is printed as 1 of the next ("1k", "1 ms"), not "1000".
+    constexpr double up = 0.9995;
     switch (unit) {
     case Unit::Plain:
-        if (a >= 1e9)
+        if (a >= up * 1e9)
             return compact(value / 1e9) + QLatin1Char('G');
-        if (a >= 1e6)
+        if (a >= up * 1e6)
             return compact(value / 1e6) + QLatin1Char('M');
-        if (a >= 1e3)
+        if (a >= up * 1e3)
             return compact(value / 1e3) + QLatin1Char('k');
         return compact(value);
     case Unit::Microseconds:
-        if (a >= 1e6)
+        if (a >= up * 1e6)
             return compact(value / 1e6) + QStringLiteral(" s");
-        if (a >= 1e3)
+        if (a >= up * 1e3)
             return compact(value / 1e3) + QStringLiteral(" ms");
-        if (a > 0 && a < 1)
+        if (a > 0 && a < up)
             return compact(value * 1e3) + QStringLiteral(" ns");
         return compact(value) + QStringLiteral(" µs");
     case Unit::Percent:

@@ -765,7 +765,7 @@ void MainWindow::setPresentationMode(bool on)
     applyLook();
     // Full screen on the display the window is on; leaving gives back the window as it was.
     if (on) {
-        m_fullScreenBefore = isFullScreen();
+        m_fullScreenBefore = m_shownOnce ? isFullScreen() : m_fullScreenAtShow;
         setFullScreen(true);
     } else if (!m_fullScreenBefore) {
         setFullScreen(false);
@@ -776,11 +776,29 @@ void MainWindow::setFullScreen(bool on)
 {
     if (m_fullScreenAction && m_fullScreenAction->isChecked() != on)
         m_fullScreenAction->setChecked(on); // comes back here, and changes nothing the second time
+    // Before the window is shown, only remembered: setVisible() opens it so. A window state set now and undone
+    // before show() (the saved presentation mode, then --window-size) is not undone on every platform: leaving
+    // full screen gives the window back the size the platform saved on entering it (the default size, or the
+    // window manager's idea of it), a geometry change that arrives after the size asked for and overrides it.
+    if (!m_shownOnce) {
+        m_fullScreenAtShow = on;
+        return;
+    }
     if (isFullScreen() == on)
         return;
-    // On the screen the window is on now (a window keeps its screen); before the window is shown, show() opens
-    // it so. Leaving keeps the rest of the state: a maximised window is maximised again.
+    // On the screen the window is on now (a window keeps its screen). Leaving keeps the rest of the state: a
+    // maximised window is maximised again.
     setWindowState(on ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
+}
+
+void MainWindow::setVisible(bool visible)
+{
+    if (visible && !m_shownOnce) {
+        m_shownOnce = true;
+        if (m_fullScreenAtShow)
+            setWindowState(windowState() | Qt::WindowFullScreen); // opens full screen on the screen it is on
+    }
+    QMainWindow::setVisible(visible);
 }
 
 bool MainWindow::docksFitSideBySide() const
@@ -911,9 +929,11 @@ void MainWindow::applyLook()
     sheet.replace(QLatin1String("@title@"), QString::number(std::lround(m_textPx * 1.2)));
     sheet.replace(QLatin1String("@caption@"), QString::number(std::lround(m_textPx * 1.5)));
     sheet.replace(QLatin1String("@value@"), QString::number(std::lround(m_textPx * 2.2)));
+    sheet.replace(QLatin1String("@valuetight@"),
+        QString::number(m_presentation ? visual::kPresentationValuePx : std::lround(m_textPx * 2.2)));
     qApp->setStyleSheet(sheet);
     m_charts->setLook(m_dark, m_textPx);
-    m_topology->setLook(m_dark, m_textPx);
+    m_topology->setLook(m_dark, m_textPx, m_presentation ? visual::kPresentationTextPx : 0);
     // Larger type makes the panels wider: they may no longer fit side by side (decided now, before the layout
     // that would stretch the window runs).
     keepOnScreen();

@@ -112,8 +112,11 @@ public:
     void setPresentationMode(bool on);
     [[nodiscard]] bool presentationMode() const { return m_presentation; }
     /// Full screen on the display the window is on (View > Full screen, the platform's key for it: F11 on
-    /// Linux and Windows). Before the window is shown, it opens that way.
+    /// Linux and Windows). Before the window is shown, it opens that way: only remembered until show(), so that
+    /// a size asked for after the saved settings (--window-size) is the size it opens at.
     void setFullScreen(bool on);
+    /// Shows the window full screen if that was asked for before it was shown.
+    void setVisible(bool visible) override;
     [[nodiscard]] QAction *fullScreenAction() const { return m_fullScreenAction; }
     [[nodiscard]] QAction *presentationAction() const { return m_presentationAction; }
     /// View > Controls panel (F9).
@@ -243,6 +246,8 @@ private:
     bool m_presentation = false;
     bool m_controlsWereVisible = true;
     bool m_fullScreenBefore = false; ///< whether the window was full screen when presentation mode began
+    bool m_shownOnce = false; ///< show() has run: full screen is a window state, no longer only a wish
+    bool m_fullScreenAtShow = false; ///< asked for full screen before the window was shown
     bool m_placingDocks = false; ///< keepOnScreen() is moving a dock (which reports its visibility)
     QTimer *m_splitTimer = nullptr; ///< fitSplit() once the layout has run
     bool m_splitChosen = false; ///< the user dragged the splitter: fitSplit() leaves it alone

@@ -3,6 +3,7 @@
 
 #include "axisticks.h"
 
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QStyle>
@@ -108,8 +109,32 @@ void StatTiles::resizeEvent(QResizeEvent *event)
 
 void StatTiles::fitRows()
 {
+    if (m_fitting)
+        return; // a size changed on the way (setTight()): decided below
+    m_fitting = true;
     constexpr int all = static_cast<int>(Tile::Count);
+    // Six to a row at the values' size; else at their smaller size; else two rows of three. Back to the full
+    // size only where it surely fits (every width grown by the sizes' ratio: more than it will).
+    if (!m_tight && width() < rowWidth(0, all) && isVisible())
+        setTight(true);
+    else if (m_tight && width() >= rowWidth(0, all) * m_tightRatio)
+        setTight(false);
     arrange(width() >= rowWidth(0, all) ? all : all / 2);
+    m_fitting = false;
+}
+
+void StatTiles::setTight(bool on)
+{
+    const int before = QFontInfo(m_items[0].value->font()).pixelSize();
+    m_tight = on;
+    for (Item &item : m_items) {
+        item.value->setProperty("tight", on);
+        repolish({item.value});
+    }
+    const int after = QFontInfo(m_items[0].value->font()).pixelSize();
+    if (on)
+        m_tightRatio = after > 0 ? static_cast<double>(before) / after : 1.0;
+    reserveWidths(m_reservedLimit); // for the new size
 }
 
 void StatTiles::set(Tile tile, const QString &value, const QString &detail, const QString &tone)
@@ -117,6 +142,7 @@ void StatTiles::set(Tile tile, const QString &value, const QString &detail, cons
     Item &item = m_items[static_cast<int>(tile)];
     if (item.value->text() != value) {
         item.value->setText(value);
+        fitValue(tile);
         fitRows(); // a wider number may no longer fit six to a row, a narrower one may again
     }
     if (item.detail->text() != detail)
@@ -142,12 +168,79 @@ QString StatTiles::tone(Tile tile) const
     return m_items[static_cast<int>(tile)].frame->property("tone").toString();
 }
 
+QString StatTiles::rateText(double perSec)
+{
+    return ticks::format(std::round(perSec), ticks::Unit::Plain) + tr("/s");
+}
+
+QString StatTiles::latencyText(double us)
+{
+    return ticks::format(us, ticks::Unit::Microseconds);
+}
+
+QString StatTiles::widestValue(Tile tile, std::int64_t limit, const QFontMetrics &fm)
+{
+    // Every size of three significant digits ("9.99", "99.9", "999") and those that round up to the next
+    // ("1000k"), in every unit the formatter prints, up to 100M/s and 100 s.
+    const auto widest = [&fm](QString (*text)(double), int lowExponent, int highExponent) {
+        QString out;
+        for (int exponent = lowExponent; exponent < highExponent; ++exponent) {
+            for (const double mantissa : {1.11, 8.88, 9.99, 9.999}) {
+                const QString t = text(mantissa * std::pow(10.0, exponent));
+                if (fm.horizontalAdvance(t) > fm.horizontalAdvance(out))
+                    out = t;
+            }
+        }
+        return out;
+    };
+    switch (tile) {
+    case Tile::Throughput:
+        return widest(&StatTiles::rateText, 0, 8);
+    case Tile::LatencyP99:
+        return widest(&StatTiles::latencyText, -3, 8);
+    case Tile::InFlight:
+        return QStringLiteral("%L1").arg(std::max<std::int64_t>(limit, 1000)); // never more than the limit
+    default:
+        return {};
+    }
+}
+
+void StatTiles::reserveWidths(std::int64_t limit)
+{
+    const QLabel *sample = m_items[0].value;
+    if (!sample->isVisible())
+        return; // not polished yet: its font is not the stylesheet's
+    const int px = QFontInfo(sample->font()).pixelSize();
+    if (px == m_reservedPx && limit == m_reservedLimit)
+        return;
+    m_reservedPx = px;
+    m_reservedLimit = limit;
+    for (const Tile tile : {Tile::Throughput, Tile::LatencyP99, Tile::InFlight}) {
+        const QLabel *value = m_items[static_cast<int>(tile)].value;
+        const QFontMetrics fm(value->font());
+        m_reserved[static_cast<int>(tile)] = fm.horizontalAdvance(widestValue(tile, limit, fm));
+        fitValue(tile);
+    }
+    fitRows(); // wider tiles may no longer fit six to a row
+}
+
+void StatTiles::fitValue(Tile tile)
+{
+    // An explicit minimum is all a layout looks at: it holds the text shown too (in flight over a limit just
+    // lowered).
+    QLabel *value = m_items[static_cast<int>(tile)].value;
+    const int reserved = m_reserved[static_cast<int>(tile)];
+    if (reserved == 0)
+        return;
+    const int text = QFontMetrics(value->font()).horizontalAdvance(value->text());
+    value->setMinimumWidth(std::max(reserved, text) + 2 * value->margin() + 1);
+}
+
 void StatTiles::showSnapshot(const Snapshot &s, const LittlesLaw &law)
 {
-    set(Tile::Throughput, ticks::format(std::round(s.processedPerSec), ticks::Unit::Plain) + tr("/s"),
-        tr("produced %1/s").arg(ticks::format(std::round(s.producedPerSec), ticks::Unit::Plain)));
-    set(Tile::LatencyP99, ticks::format(s.window.p99, ticks::Unit::Microseconds),
-        tr("p50 %1").arg(ticks::format(s.window.p50, ticks::Unit::Microseconds)));
+    reserveWidths(s.limit);
+    set(Tile::Throughput, rateText(s.processedPerSec), tr("produced %1").arg(rateText(s.producedPerSec)));
+    set(Tile::LatencyP99, latencyText(s.window.p99), tr("p50 %1").arg(latencyText(s.window.p50)));
     const double fullness = s.limit > 0 ? static_cast<double>(s.inFlight) / static_cast<double>(s.limit) : 0.0;
     set(Tile::InFlight, QStringLiteral("%L1").arg(s.inFlight),
         tr("of %L1 · %2% full").arg(s.limit).arg(std::lround(fullness * 100)),

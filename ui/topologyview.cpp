@@ -8,6 +8,7 @@
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
 #include <QMouseEvent>
+#include <QScrollBar>
 #include <QTimer>
 
 #include <algorithm>
@@ -48,6 +49,29 @@ double widestLine(const QFontMetricsF &fm, const QStringList &lines)
     return w;
 }
 
+/// The producers' supervisor's header: in four lines for a narrow frame, in two for a wide one.
+QString producersHeader(bool twoLines, const QString &used, const QString &window, bool gaveUp)
+{
+    if (twoLines)
+        return TopologyView::tr("producers supervisor\n%1")
+            .arg(gaveUp ? TopologyView::tr("GAVE UP") : used + QLatin1Char(' ') + window);
+    return gaveUp ? TopologyView::tr("producers\nsupervisor\nGAVE UP")
+                  : TopologyView::tr("producers\nsupervisor\n%1\n%2").arg(used, window);
+}
+
+/// The consumers' supervisor's header, the same way.
+QString consumersHeader(bool twoLines, const QString &strategy, const QString &crashes, const QString &used,
+    const QString &window, bool gaveUp)
+{
+    if (twoLines)
+        return gaveUp
+            ? TopologyView::tr("consumers supervisor · GAVE UP\ncrashes %1").arg(crashes)
+            : TopologyView::tr("consumers supervisor · %1\ncrashes %2 · %3 %4").arg(strategy, crashes, used, window);
+    return gaveUp
+        ? TopologyView::tr("consumers supervisor\nGAVE UP\ncrashes %1").arg(crashes)
+        : TopologyView::tr("consumers supervisor\n%1, crashes %2\n%3\n%4").arg(strategy, crashes, used, window);
+}
+
 /// The column counts tried for `count` nodes. Boxes: any column count. A compact grid: rows of 4 to 32 cells,
 /// so its row labels stay round.
 QList<int> columnCandidates(bool grid, int count)
@@ -71,18 +95,20 @@ TopologyView::TopologyView(QWidget *parent)
 {
     setScene(new QGraphicsScene(this));
     setRenderHint(QPainter::Antialiasing);
-    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Scroll bars only where the diagram is drawn larger than its pane (text kept at its least size).
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     setFrameShape(QFrame::NoFrame);
     setMinimumSize(280, 220);
     setToolTip(tr("Click a consumer to kill it: its supervisor restarts it and no event is lost."));
     rebuild();
 }
 
-void TopologyView::setLook(bool dark, int textPx)
+void TopologyView::setLook(bool dark, int textPx, int leastPx)
 {
     m_dark = dark;
     m_textPx = textPx;
+    m_leastPx = leastPx;
     setBackgroundBrush(visual::chartBackground(dark));
     rebuild();
 }
@@ -192,8 +218,10 @@ TopologyView::Bounds TopologyView::bounds() const
                 b.topSeconds = sup.maxSeconds;
             }
         }
-        for (const auto &c : m_last->consumers)
+        for (const auto &c : m_last->consumers) {
             b.mostRestarts = std::max(b.mostRestarts, c.restarts);
+            b.restartsLine = b.restartsLine || c.restarts > 0 || c.crashesInWindow > 0;
+        }
     }
     return b;
 }
@@ -228,25 +256,41 @@ TopologyView::Plan TopologyView::plan(const QSizeF &pane) const
         = boxFor({QStringLiteral("C%1").arg(m_consumerCount - 1), tr("DOWN"), tr("busy %1%").arg(100),
                      tr("idle %1%").arg(100), tr("queue %1").arg(kWidestCount),
                      tr("restarts %1").arg(count(static_cast<double>(b.mostRestarts))), tr("%1 crashes/s").arg(99)},
-            4);
+            b.restartsLine ? 4 : 3);
+    p.restartsLine = b.restartsLine;
     p.cell = QSizeF(p.px * 1.3, p.px * 1.3);
     p.headerH = 2 * lh + 2 * pad; // the pipeline's
-    p.groupHeaderH = 4 * lh + 2 * pad; // the producers' and the consumers'
+    p.groupHeaderH = 4 * lh + 2 * pad; // the producers' and the consumers', in four lines
+    p.twoLineHeaderH = 2 * lh + 2 * pad; // or in two
     p.producerGap = 1.5 * p.px;
     p.limiterGap = 1.5 * p.px; // the router prints the rate admitted: the arrow needs no label
     // How the router partitions is written under it (or beside it), so its arrow needs no room for that.
     p.routerGap = 1.5 * p.px;
     p.rowGap = p.px; // room for the arrow down from the router
-    p.labelBesideW = fm.horizontalAdvance(tr("hash(key)")) + 2 * pad;
+    // Wrapped, the consumers are under the router: how it partitions goes in its box, not beside it (the row
+    // would be wider than the consumers under it).
+    p.wrappedRouterSize = boxFor({tr("router"), kWidestRate, tr("hash(key)"), tr("mod %1").arg(m_consumerCount)}, 4);
 
-    // The supervisors' headers say in words how many restarts each allows in how long.
+    // The supervisors' headers say in words how many restarts each allows in how long: four lines in a narrow
+    // frame, two in a wide one (whichever lets the diagram be drawn larger).
     const QString window = tr("allowed in %1 s");
     HeaderWidths headers;
-    headers.producers = widest({tr("producers"), tr("supervisor"), tr("restarts %L1 of %L1").arg(b.topRestarts),
-        window.arg(b.topSeconds), tr("GAVE UP")});
-    headers.consumers
-        = widest({tr("consumers supervisor"), tr("%1, crashes %2").arg(QStringLiteral("rest_for_one"), kWidestCount),
-            tr("restarts %L1 of %L1").arg(b.consumerRestarts), window.arg(b.consumerSeconds)});
+    for (const bool twoLines : {false, true}) {
+        double producers = 0;
+        double consumers = 0;
+        for (const bool gaveUp : {false, true}) {
+            producers = std::max(producers,
+                widest(producersHeader(
+                    twoLines, tr("restarts %L1 of %L1").arg(b.topRestarts), window.arg(b.topSeconds), gaveUp)
+                           .split(QLatin1Char('\n'))));
+            consumers = std::max(consumers,
+                widest(consumersHeader(twoLines, QStringLiteral("rest_for_one"), kWidestCount,
+                    tr("restarts %L1 of %L1").arg(b.consumerRestarts), window.arg(b.consumerSeconds), gaveUp)
+                           .split(QLatin1Char('\n'))));
+        }
+        headers.producers[twoLines ? 1 : 0] = producers;
+        headers.consumers[twoLines ? 1 : 0] = consumers;
+    }
     headers.pipeline = widest({tr("pipeline supervisor · %1").arg(QStringLiteral("rest_for_one")),
         tr("restarts %L1 of %L1").arg(b.topRestarts) + QLatin1Char(' ') + window.arg(b.topSeconds)
             + tr(" · escalations %1").arg(kWidestCount),
@@ -270,17 +314,18 @@ void TopologyView::chooseShape(Plan &p, const QSizeF &pane, const QFontMetricsF 
     const QStringList consumersUnder{tr("busiest C%1 (%2%)").arg(m_consumerCount - 1).arg(100),
         tr("longest queue C%1 (%2)").arg(m_consumerCount - 1).arg(kWidestCount)};
 
-    // The producers' frame: a column of boxes, or the grid, under a four-line header.
-    const auto producersSize = [&](int columns) {
+    // The producers' frame: a column of boxes, or the grid, under a header of four lines or two.
+    const auto producersSize = [&](int columns, bool twoLines) {
         QSizeF body;
         if (compactProducers())
             body = gridSize(QStringLiteral("P"), m_producerCount, columns, producersUnder);
         else
             body = QSizeF(p.producerSize.width(), m_producerCount * (p.producerSize.height() + p.gap) - p.gap);
-        return QSizeF(std::max(body.width(), headers.producers) + 2 * pad, p.groupHeaderH + pad + body.height() + pad);
+        return QSizeF(std::max(body.width(), headers.producers[twoLines ? 1 : 0]) + 2 * pad,
+            p.groupHeader(twoLines) + pad + body.height() + pad);
     };
     // The consumers' frame: boxes in the column count that lets the diagram fill the pane best, or the grid.
-    const auto consumersSize = [&](int columns) {
+    const auto consumersSize = [&](int columns, bool twoLines) {
         QSizeF body;
         if (compact()) {
             body = gridSize(QStringLiteral("C"), m_consumerCount, columns, consumersUnder);
@@ -289,39 +334,54 @@ void TopologyView::chooseShape(Plan &p, const QSizeF &pane, const QFontMetricsF 
             body = QSizeF(
                 columns * (p.consumerSize.width() + p.gap) - p.gap, rows * (p.consumerSize.height() + p.gap) - p.gap);
         }
-        return QSizeF(std::max(body.width(), headers.consumers) + 2 * pad, p.groupHeaderH + pad + body.height() + pad);
+        return QSizeF(std::max(body.width(), headers.consumers[twoLines ? 1 : 0]) + 2 * pad,
+            p.groupHeader(twoLines) + pad + body.height() + pad);
     };
     // Two shapes: one row (producers, limiter, router, consumers), or the consumers under the rest, for a pane
     // narrower than the row; whichever draws the text larger.
     const auto diagram = [&](bool wrapped, const QSizeF &producers, const QSizeF &consumers) {
         QSizeF body;
         if (wrapped)
-            body = QSizeF(std::max(p.chainWidth(producers) + p.labelBesideW, consumers.width()),
-                p.rowHeight(producers) + p.rowGap + consumers.height());
+            body = QSizeF(std::max(p.chainWidth(producers, true), consumers.width()),
+                p.rowHeight(producers, true) + p.rowGap + consumers.height());
         else
-            body = QSizeF(p.chainWidth(producers) + p.routerGap + consumers.width(),
-                std::max(p.rowHeight(producers), consumers.height()));
+            body = QSizeF(p.chainWidth(producers, false) + p.routerGap + consumers.width(),
+                std::max(p.rowHeight(producers, false), consumers.height()));
         return QSizeF(std::max(body.width(), headers.pipeline) + 2 * pad, p.headerH + pad + body.height() + pad);
     };
+    // Four-line headers first: two lines are taken only where they draw the text clearly larger.
     p.scale = -1;
-    for (bool wrap : {false, true}) {
-        for (int pc : compactProducers() ? columnCandidates(true, m_producerCount) : QList<int>{1}) {
-            const QSizeF ps = producersSize(pc);
-            for (int c : columnCandidates(compact(), m_consumerCount)) {
-                const QSizeF d = diagram(wrap, ps, consumersSize(c));
-                const double scale = std::min(pane.width() / d.width(), pane.height() / d.height());
-                if (scale > p.scale * 1.02) { // a new shape must be clearly better: no flipping on a pixel
-                    p.scale = scale;
-                    p.columns = c;
-                    p.producerColumns = pc;
-                    p.wrapped = wrap;
+    for (const Shape &shape : shapes()) {
+        const QSizeF d = diagram(shape.wrapped, producersSize(shape.producerColumns, shape.producersTwoLines),
+            consumersSize(shape.columns, shape.consumersTwoLines));
+        const double scale = std::min(pane.width() / d.width(), pane.height() / d.height());
+        if (scale > p.scale * 1.02) { // a new shape must be clearly better: no flipping on a pixel
+            p.scale = scale;
+            p.shape = shape;
+        }
+    }
+    p.producersFrame = producersSize(p.shape.producerColumns, p.shape.producersTwoLines);
+    p.consumersFrame = consumersSize(p.shape.columns, p.shape.consumersTwoLines);
+    p.total = diagram(p.shape.wrapped, p.producersFrame, p.consumersFrame);
+}
+
+QList<TopologyView::Shape> TopologyView::shapes() const
+{
+    QList<Shape> out;
+    for (const bool twoLines : {false, true}) {
+        for (const bool wrapped : {false, true}) {
+            for (const int pc : compactProducers() ? columnCandidates(true, m_producerCount) : QList<int>{1}) {
+                for (const int c : columnCandidates(compact(), m_consumerCount)) {
+                    out.append({c, pc, wrapped, twoLines, false});
+                    if (twoLines) {
+                        out.append({c, pc, wrapped, false, true});
+                        out.append({c, pc, wrapped, true, true});
+                    }
                 }
             }
         }
     }
-    p.producersFrame = producersSize(p.producerColumns);
-    p.consumersFrame = consumersSize(p.columns);
-    p.total = diagram(p.wrapped, p.producersFrame, p.consumersFrame);
+    return out;
 }
 
 int TopologyView::widthForFullSize(int height) const
@@ -354,46 +414,52 @@ void TopologyView::rebuild()
     m_worst = nullptr;
     m_producersHeld = nullptr;
 
-    const Plan p = plan(QSizeF(viewport()->size()) - QSizeF(8, 8));
+    // The pane with no scroll bar: one shown where the text would otherwise be too small does not change it.
+    m_plannedFor = maximumViewportSize();
+    const Plan p = plan(QSizeF(m_plannedFor) - QSizeF(8, 8));
+    m_shape = p.shape;
+    m_restartsLine = p.restartsLine;
     QFont f = font();
     f.setPixelSize(m_textPx);
     const QFontMetricsF fm(f);
     const double pad = p.pad;
     const double top = p.headerH + pad;
-    const double rowH = p.rowHeight(p.producersFrame);
+    const bool wrapped = p.shape.wrapped;
+    const double rowH = p.rowHeight(p.producersFrame, wrapped);
     // One row: everything on the middle line. Wrapped: the first row's middle, the consumers under it.
     const double bodyH = p.total.height() - top - pad;
-    const double middle = p.wrapped ? top + rowH / 2 : top + bodyH / 2;
+    const double middle = p.shape.wrapped ? top + rowH / 2 : top + bodyH / 2;
     const double chainW
-        = p.chainWidth(p.producersFrame) + (p.wrapped ? p.labelBesideW : p.routerGap + p.consumersFrame.width());
-    const double left = p.wrapped ? pad : (p.total.width() - chainW) / 2; // a wider header: the chain in the middle
+        = p.chainWidth(p.producersFrame, wrapped) + (wrapped ? 0.0 : p.routerGap + p.consumersFrame.width());
+    const double left
+        = p.shape.wrapped ? pad : (p.total.width() - chainW) / 2; // a wider header: the chain in the middle
 
     m_pipeline = makeFrame(QRectF(QPointF(0, 0), p.total), p.headerH);
 
     // Producers.
     const QRectF producersRect(
         left, middle - p.producersFrame.height() / 2, p.producersFrame.width(), p.producersFrame.height());
-    m_producerSup = makeFrame(producersRect, p.groupHeaderH);
+    m_producerSup = makeFrame(producersRect, p.groupHeader(p.shape.producersTwoLines));
     const double limiterX = producersRect.right() + p.producerGap;
     const QRectF limiterRect(QPointF(limiterX, middle - p.limiterSize.height() / 2), p.limiterSize);
     placeProducers(p, fm, producersRect, QPointF(limiterRect.left(), middle));
 
     m_limiter = makeNode(limiterRect, true);
     const QRectF routerRect(
-        QPointF(limiterRect.right() + p.limiterGap, middle - p.routerSize.height() / 2), p.routerSize);
+        QPointF(limiterRect.right() + p.limiterGap, middle - p.router(wrapped).height() / 2), p.router(wrapped));
     arrow(QPointF(limiterRect.right(), middle), QPointF(routerRect.left(), middle));
     m_router = makeNode(routerRect);
     m_routerEdge = makeText(tr("hash(key)\nmod %1").arg(m_consumerCount), {});
     QRectF consumersRect;
-    if (p.wrapped) {
+    if (p.shape.wrapped) {
         // Under the router where it can be, the arrow straight down; how it partitions, beside the router.
         const double x = std::clamp(routerRect.center().x() - p.consumersFrame.width() / 2, pad,
             p.total.width() - pad - p.consumersFrame.width());
         consumersRect = QRectF(QPointF(x, top + rowH + p.rowGap), p.consumersFrame);
         arrow(QPointF(routerRect.center().x(), routerRect.bottom()),
             QPointF(routerRect.center().x(), consumersRect.top()));
-        m_routerEdge->setPos(
-            routerRect.right() + pad, routerRect.center().y() - m_routerEdge->boundingRect().height() / 2);
+        m_routerEdge->setParentItem(m_router.box); // drawn on its fill, in the fill's text colour (update())
+        m_routerEdge->setPos(routerRect.topLeft() + QPointF(pad, pad + 2 * p.lh)); // in the box, under the rate
     } else {
         consumersRect = QRectF(
             QPointF(routerRect.right() + p.routerGap, middle - p.consumersFrame.height() / 2), p.consumersFrame);
@@ -401,7 +467,7 @@ void TopologyView::rebuild()
         m_routerEdge->setPos(
             routerRect.center().x() - m_routerEdge->boundingRect().width() / 2, routerRect.bottom() + pad);
     }
-    m_consumerSup = makeFrame(consumersRect, p.groupHeaderH);
+    m_consumerSup = makeFrame(consumersRect, p.groupHeader(p.shape.consumersTwoLines));
 
     placeConsumers(p, fm, consumersRect);
     setSceneRect(scene()->itemsBoundingRect().adjusted(-4, -4, 4, 4));
@@ -415,11 +481,13 @@ void TopologyView::placeProducers(
 {
     const double pad = p.pad;
     const double middle = limiterIn.y();
-    const QPointF producersOrigin = producersRect.topLeft() + QPointF(pad, p.groupHeaderH + pad);
+    const QPointF producersOrigin
+        = producersRect.topLeft() + QPointF(pad, p.groupHeader(p.shape.producersTwoLines) + pad);
     if (compactProducers()) {
         const double labelW = fm.horizontalAdvance(QStringLiteral("P%1–%1").arg(m_producerCount - 1)) + pad;
-        makeGrid(m_producers, QStringLiteral("P"), m_producerCount, p.producerColumns, producersOrigin, labelW, false);
-        const int rows = (m_producerCount + p.producerColumns - 1) / p.producerColumns;
+        makeGrid(
+            m_producers, QStringLiteral("P"), m_producerCount, p.shape.producerColumns, producersOrigin, labelW, false);
+        const int rows = (m_producerCount + p.shape.producerColumns - 1) / p.shape.producerColumns;
         m_producersHeld = makeText(QString(), producersOrigin + QPointF(0, rows * (p.cell.height() + 2) - 2));
         arrow(QPointF(producersRect.right(), middle), limiterIn);
     } else {
@@ -434,14 +502,14 @@ void TopologyView::placeProducers(
 void TopologyView::placeConsumers(const Plan &p, const QFontMetricsF &fm, const QRectF &consumersRect)
 {
     const double pad = p.pad;
-    const QPointF origin = consumersRect.topLeft() + QPointF(pad, p.groupHeaderH + pad);
+    const QPointF origin = consumersRect.topLeft() + QPointF(pad, p.groupHeader(p.shape.consumersTwoLines) + pad);
     if (compact()) {
         const double labelW = fm.horizontalAdvance(QStringLiteral("C%1–%1").arg(m_consumerCount - 1)) + pad;
-        makeGrid(m_consumers, QStringLiteral("C"), m_consumerCount, p.columns, origin, labelW, true);
-        const int rows = (m_consumerCount + p.columns - 1) / p.columns;
+        makeGrid(m_consumers, QStringLiteral("C"), m_consumerCount, p.shape.columns, origin, labelW, true);
+        const int rows = (m_consumerCount + p.shape.columns - 1) / p.shape.columns;
         m_worst = makeText(QString(), origin + QPointF(0, rows * (p.cell.height() + 2) - 2));
     } else {
-        const int rows = (m_consumerCount + p.columns - 1) / p.columns;
+        const int rows = (m_consumerCount + p.shape.columns - 1) / p.shape.columns;
         for (int i = 0; i < m_consumerCount; ++i) {
             const int col = i / rows;
             const int row = i % rows;
@@ -457,7 +525,16 @@ void TopologyView::placeConsumers(const Plan &p, const QFontMetricsF &fm, const 
 
 void TopologyView::fit()
 {
+    // The whole diagram in the pane, unless that draws its text under the least size: then at that size, the
+    // pane scrolled where it was (to the top left at first).
+    const QPoint scrolled(horizontalScrollBar()->value(), verticalScrollBar()->value());
     fitInView(sceneRect(), Qt::KeepAspectRatio);
+    const double least = m_leastPx > 0 ? static_cast<double>(m_leastPx) / m_textPx : 0.0;
+    if (transform().m11() < least - 1e-9) {
+        setTransform(QTransform::fromScale(least, least));
+        horizontalScrollBar()->setValue(scrolled.x());
+        verticalScrollBar()->setValue(scrolled.y());
+    }
 }
 
 void TopologyView::paintNode(Node &node, visual::State state, const QString &text)
@@ -495,6 +572,11 @@ void TopologyView::showSnapshot(const Snapshot &s)
         emit shapeChanged();
         return;
     }
+    if (bounds().restartsLine != m_restartsLine) {
+        rebuild(); // the first restart or crash: the consumers' boxes get the line that counts them
+        emit shapeChanged();
+        return;
+    }
     update(s);
 }
 
@@ -525,6 +607,8 @@ void TopologyView::update(const Snapshot &s)
                                    : State::Idle,
         tr("router\n%1").arg(rate(s.producedPerSec - s.droppedPerSec)));
     m_routerEdge->setText(tr("hash(key)\nmod %1").arg(m_consumerCount));
+    // In the router's box (wrapped), on its fill: the fill's text colour.
+    m_routerEdge->setBrush(m_shape.wrapped ? visual::textOn(m_router.state) : visual::textOnBackground(m_dark));
 
     updateConsumers(s);
     updateSupervisors(s);
@@ -641,12 +725,10 @@ void TopologyView::updateSupervisors(const Snapshot &s)
                 + (gaveUp ? tr("GAVE UP: Reset to start again") : used + QLatin1Char(' ') + window)
                 + tr(" · escalations %1").arg(count(static_cast<double>(s.escalations)));
         } else if (frame == &m_consumerSup) {
-            const QString crashes = count(static_cast<double>(s.crashes()));
-            text = gaveUp ? tr("consumers supervisor\nGAVE UP\ncrashes %1").arg(crashes)
-                          : tr("consumers supervisor\n%1, crashes %2\n%3\n%4").arg(strategy, crashes, used, window);
+            text = consumersHeader(
+                m_shape.consumersTwoLines, strategy, count(static_cast<double>(s.crashes())), used, window, gaveUp);
         } else {
-            text
-                = gaveUp ? tr("producers\nsupervisor\nGAVE UP") : tr("producers\nsupervisor\n%1\n%2").arg(used, window);
+            text = producersHeader(m_shape.producersTwoLines, used, window, gaveUp);
         }
         paintFrame(*frame, gaveUp, text);
     }
@@ -738,7 +820,10 @@ void TopologyView::mousePressEvent(QMouseEvent *event)
 void TopologyView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
-    rebuild(); // the column count that fills the pane depends on its shape
+    // The column count that fills the pane depends on its shape. A scroll bar coming or going resizes the
+    // viewport too, not the pane the plan is made for: nothing to lay out again.
+    if (maximumViewportSize() != m_plannedFor)
+        rebuild();
 }
 
 } // namespace beam

@@ -39,8 +39,10 @@ public:
     explicit TopologyView(QWidget *parent = nullptr);
 
     void showSnapshot(const Snapshot &snapshot);
-    /// Colours for a light or dark window, and the text size in pixels before scaling to the pane.
-    void setLook(bool dark, int textPx);
+    /// Colours for a light or dark window, and the text size in pixels before scaling to the pane. With
+    /// `leastPx` (presentation mode), the text is never drawn smaller: a pane too small for the diagram at that
+    /// size scrolls.
+    void setLook(bool dark, int textPx, int leastPx = 0);
     /// The consumer drawn at a scene position, or -1.
     [[nodiscard]] int consumerAt(const QPointF &scenePos) const;
     /// Where consumer `index` is drawn (its centre, in view coordinates), for tests and tours.
@@ -78,6 +80,15 @@ private:
         QGraphicsRectItem *header = nullptr;
         QGraphicsSimpleTextItem *text = nullptr;
     };
+    /// How the diagram is laid out: consumers (and a producers' grid) in so many columns, in one row or wrapped,
+    /// each group's supervisor in a header of four lines or two.
+    struct Shape {
+        int columns = 1; ///< consumers: boxes or cells to a row
+        int producerColumns = 1;
+        bool wrapped = false; ///< the consumers under the rest rather than beside it
+        bool producersTwoLines = false; ///< the producers' header in two lines (a wider frame, a shorter one)
+        bool consumersTwoLines = false;
+    };
     /// The sizes a layout is made of, in scene pixels at the view's text size, and the shape chosen for a pane.
     struct Plan {
         double px = 0;
@@ -90,26 +101,28 @@ private:
         QSizeF consumerSize;
         QSizeF cell; ///< a compact grid's
         double headerH = 0; ///< the pipeline's header
-        double groupHeaderH = 0; ///< the producers' and the consumers' headers
+        double groupHeaderH = 0; ///< the producers' and the consumers' headers, in four lines
+        double twoLineHeaderH = 0; ///< the same in two
         double producerGap = 0;
         double limiterGap = 0;
         double routerGap = 0;
         double rowGap = 0; ///< wrapped: between the first row and the consumers
-        double labelBesideW = 0; ///< wrapped: hash(key) beside the router
+        QSizeF wrappedRouterSize; ///< wrapped: how it partitions, written in the router's box under its rate
         QSizeF producersFrame;
         QSizeF consumersFrame;
         QSizeF total;
-        int columns = 1; ///< consumers: boxes or cells to a row
-        int producerColumns = 1;
-        bool wrapped = false; ///< the consumers under the rest rather than beside it
+        Shape shape;
+        bool restartsLine = false; ///< the consumers' boxes have a line for their restarts or crashes
         double scale = 0; ///< pane / diagram: what the text is drawn at, times the text size
-        [[nodiscard]] double chainWidth(const QSizeF &producers) const
+        [[nodiscard]] QSizeF router(bool wrapped) const { return wrapped ? wrappedRouterSize : routerSize; }
+        [[nodiscard]] double chainWidth(const QSizeF &producers, bool wrapped) const
         {
-            return producers.width() + producerGap + limiterSize.width() + limiterGap + routerSize.width();
+            return producers.width() + producerGap + limiterSize.width() + limiterGap + router(wrapped).width();
         }
-        [[nodiscard]] double rowHeight(const QSizeF &producers) const
+        [[nodiscard]] double groupHeader(bool twoLines) const { return twoLines ? twoLineHeaderH : groupHeaderH; }
+        [[nodiscard]] double rowHeight(const QSizeF &producers, bool wrapped) const
         {
-            return std::max({producers.height(), limiterSize.height(), routerSize.height()});
+            return std::max({producers.height(), limiterSize.height(), router(wrapped).height()});
         }
     };
     /// The settings and counts the boxes are sized for: the limiter's bound, the supervisors' intensities, the
@@ -121,15 +134,19 @@ private:
         double topSeconds = 5;
         double consumerSeconds = 1;
         std::uint64_t mostRestarts = 999;
+        /// A consumer has restarted or crashed: the boxes need a line to count it (until then, three lines).
+        bool restartsLine = false;
     };
     /// The widths the supervisors' headers need.
     struct HeaderWidths {
-        double producers = 0;
-        double consumers = 0;
+        double producers[2] = {}; ///< in four lines, in two
+        double consumers[2] = {};
         double pipeline = 0;
     };
     [[nodiscard]] Bounds bounds() const;
     [[nodiscard]] Plan plan(const QSizeF &pane) const;
+    /// Every shape the diagram can take with these counts, those with four-line headers first.
+    [[nodiscard]] QList<Shape> shapes() const;
     /// The column counts and the shape (one row or wrapped) that draw the text largest in `pane`, and the
     /// frames' and the diagram's sizes for them.
     void chooseShape(Plan &p, const QSizeF &pane, const QFontMetricsF &fm, const HeaderWidths &headers) const;
@@ -173,10 +190,14 @@ private:
     Frame m_pipeline;
     Frame m_producerSup;
     Frame m_consumerSup;
-    QGraphicsSimpleTextItem *m_routerEdge = nullptr; ///< hash(key) mod N
+    QGraphicsSimpleTextItem *m_routerEdge = nullptr; ///< hash(key) mod N: under the router, or in its box
     QGraphicsSimpleTextItem *m_worst = nullptr; ///< compact grid: the busiest and the longest queue
     QGraphicsSimpleTextItem *m_producersHeld = nullptr; ///< compact producers: how many are held back
     std::vector<QGraphicsSimpleTextItem *> m_rowLabels;
+    Shape m_shape; ///< the shape drawn
+    bool m_restartsLine = false; ///< the boxes drawn have the restarts line
+    int m_leastPx = 0; ///< text never drawn smaller (0: the diagram always fits its pane)
+    QSize m_plannedFor; ///< the pane (without scroll bars) the diagram was laid out for
     std::shared_ptr<const Snapshot> m_last; ///< for a relayout on resize
     bool m_relaidOut = false;
 };

@@ -54,6 +54,8 @@ enum class Ink { Primary, Secondary, Tertiary, Threshold, Marker, Model };
 /// the distance to the back row: 19 px at 1080 lines for 8 m, no margin at all (a projector's keystone and blur
 /// eat some). 24 px leaves a quarter for them, and still reads at 10 m. The tiles' numbers are 2.2 times this.
 constexpr int kPresentationTextPx = 24;
+/// The smallest a tile's number is drawn in presentation mode (2.2 times the text where six fit a row).
+constexpr int kPresentationValuePx = 48;
 /// The same for a desk: the platform's default font decides; this is only the floor for generated text.
 constexpr int kDeskTextPx = 13;
 

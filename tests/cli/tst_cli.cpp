@@ -15,6 +15,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
@@ -59,17 +60,41 @@ class TestCli : public QObject
         return env;
     }
 
-    /// Runs the window offscreen with default settings until its --screenshot is written; returns the run.
-    static Result screenshot(const QString &png, const QStringList &arguments)
+    /// The window offscreen, its settings in `config` (XDG_CONFIG_HOME).
+    static QProcessEnvironment offscreen(const QString &config)
     {
-        QTemporaryDir config;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path()); // no saved size or mode
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config);
+        return env;
+    }
+
+    /// Runs the window offscreen until its --screenshot is written, with default settings or those saved in
+    /// `config`; returns the run.
+    static Result screenshot(const QString &png, const QStringList &arguments, const QString &config = {})
+    {
+        QTemporaryDir fresh;
         return run(arguments
                 + QStringList{QStringLiteral("--screenshot"), png, QStringLiteral("--screenshot-after"),
                     QStringLiteral("1")},
-            env);
+            offscreen(config.isEmpty() ? fresh.path() : config)); // fresh: no saved size or mode
+    }
+
+    /// A session as a user has one: the window opens with `arguments` and is quit (SIGTERM, as closing it),
+    /// which saves its settings (size, presentation mode) in `config`.
+    static void saveSession(const QString &config, const QStringList &arguments)
+    {
+        QProcess process;
+        process.setProcessEnvironment(offscreen(config));
+        process.start(QStringLiteral(BEAM_BINARY), arguments);
+        QVERIFY(process.waitForStarted());
+        QString err;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (err += QString::fromUtf8(process.readAllStandardError())).contains(QLatin1String("the window is open")),
+            60000);
+        QCOMPARE(::kill(static_cast<pid_t>(process.processId()), SIGTERM), 0);
+        QVERIFY2(process.waitForFinished(20000), qPrintable(err));
+        QVERIFY2(process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0, qPrintable(err));
     }
 
 private slots:
@@ -638,6 +663,50 @@ private slots:
                 QStringLiteral("%1x%2").arg(asked.width()).arg(asked.height())});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(QImage(png).size(), asked);
+        QVERIFY2(!r.err.contains(QLatin1String("--window-size")), qPrintable(r.err));
+    }
+
+    void testWindowSizeWinsOverTheSavedSession_data()
+    {
+        QTest::addColumn<QStringList>("saved");
+        QTest::addColumn<QStringList>("asked");
+        const QString size = QStringLiteral("--window-size");
+        const QString presentation = QStringLiteral("--presentation");
+        QTest::newRow("saved presentation, asked presentation") << QStringList{presentation, size,
+            QStringLiteral("1280x800")} << QStringList{presentation, size, QStringLiteral("1920x1080")};
+        QTest::newRow("saved presentation, asked a window") << QStringList{
+            presentation, size, QStringLiteral("1280x800")} << QStringList{size, QStringLiteral("1920x1080")};
+        QTest::newRow("saved a window, asked presentation") << QStringList{
+            size, QStringLiteral("1600x1000")} << QStringList{presentation, size, QStringLiteral("1920x1080")};
+        QTest::newRow("saved full screen, asked a smaller window")
+            << QStringList{presentation} << QStringList{size, QStringLiteral("1400x900")};
+    }
+
+    void testWindowSizeWinsOverTheSavedSession()
+    {
+        // A size and a mode saved by an earlier session are restored before the command line is applied; the size
+        // asked for is still the size the window has, every time. (A saved presentation mode entered full screen
+        // before the window showed; leaving it for --window-size gave the window the platform's saved size back
+        // after the one asked for: 870x800 offscreen, 1236x800 or 1302x906 under a window manager.)
+        QFETCH(QStringList, saved);
+        QFETCH(QStringList, asked);
+        QTemporaryDir config;
+        saveSession(config.path(), saved);
+        if (QTest::currentTestFailed())
+            return;
+        const QSettings session(config.filePath(QStringLiteral("BEAM Me Up/beam-me-up.conf")), QSettings::IniFormat);
+        const QSize wanted(
+            asked.last().section(QLatin1Char('x'), 0, 0).toInt(), asked.last().section(QLatin1Char('x'), 1, 1).toInt());
+        QVERIFY2(session.value(QStringLiteral("view/size")).toSize().isValid(), qPrintable(session.fileName()));
+        QVERIFY(session.value(QStringLiteral("view/size")).toSize() != wanted); // a different size was saved
+        QCOMPARE(session.value(QStringLiteral("view/presentation")).toBool(),
+            saved.contains(QLatin1String("--presentation")));
+
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        const auto r = screenshot(png, asked, config.path());
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(QImage(png).size(), wanted);
         QVERIFY2(!r.err.contains(QLatin1String("--window-size")), qPrintable(r.err));
     }
 

@@ -304,6 +304,13 @@ private slots:
         QTest::newRow("seconds") << 30.0 << int(U::Seconds) << QStringLiteral("30 s");
         QTest::newRow("minutes") << 120.0 << int(U::Seconds) << QStringLiteral("2 min");
         QTest::newRow("zero") << 0.0 << int(U::Plain) << QStringLiteral("0");
+        // What rounds to 1000 of a unit is 1 of the next: never the wider "1000k" or "1000 ms" in a tile.
+        QTest::newRow("999.6 -> 1k") << 999.6 << int(U::Plain) << QStringLiteral("1k");
+        QTest::newRow("999,600 -> 1M") << 999'600.0 << int(U::Plain) << QStringLiteral("1M");
+        QTest::newRow("999.4 stays") << 999.4 << int(U::Plain) << QStringLiteral("999");
+        QTest::newRow("999.6 µs -> 1 ms") << 999.6 << int(U::Microseconds) << QStringLiteral("1 ms");
+        QTest::newRow("999.6 ms -> 1 s") << 999'600.0 << int(U::Microseconds) << QStringLiteral("1 s");
+        QTest::newRow("0.9996 µs -> 1 µs") << 0.9996 << int(U::Microseconds) << QStringLiteral("1 µs");
     }
 
     void testFormat()
