@@ -111,7 +111,7 @@ QJsonObject producerRow(const BenchOptions &b, std::uint64_t total, int producer
     return o;
 }
 
-void producersSection(const BenchOptions &b, QJsonArray &producerRows)
+void producersSection(const BenchOptions &b, QJsonArray &producerRows, double &pausedCpu)
 {
     std::printf("CPU by producers: a fixed total rate split over P producers, %d consumers, no work; CPU is the "
                 "whole process's, %% of one core; p99 from creation; lag = creation less due time on the "
@@ -129,6 +129,9 @@ void producersSection(const BenchOptions &b, QJsonArray &producerRows)
                 producerRows.append(producerRow(b, total, producers, pacingUs, oneProducerCpu));
         }
     }
+    pausedCpu = benchPausedCpu(b);
+    std::printf("paused engine (defaults, paused after the warm-up): CPU %.2f%% of one core\n", pausedCpu);
+    std::fflush(stdout);
 }
 
 } // namespace
@@ -144,6 +147,7 @@ int runBench(const CommandLine &options)
     QJsonArray baseline;
     QJsonArray ioRows;
     QJsonArray producerRows;
+    double pausedCpu = -1;
     if (wanted(b, BenchSection::Throughput)) {
         std::printf("\n");
         throughputSection(b, rows, baseline);
@@ -154,7 +158,7 @@ int runBench(const CommandLine &options)
     }
     if (wanted(b, BenchSection::Producers)) {
         std::printf("\n");
-        producersSection(b, producerRows);
+        producersSection(b, producerRows, pausedCpu);
     }
 
     if (!options.benchJson.isEmpty()) {
@@ -163,6 +167,8 @@ int runBench(const CommandLine &options)
         o[QStringLiteral("baseline")] = baseline;
         o[QStringLiteral("io_rows")] = ioRows;
         o[QStringLiteral("producer_rows")] = producerRows;
+        if (pausedCpu >= 0)
+            o[QStringLiteral("paused_cpu_percent")] = pausedCpu;
         if (!writeJsonFile(options.benchJson, o))
             return ExitUsage;
     }

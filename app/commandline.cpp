@@ -153,7 +153,7 @@ struct Flags {
         QStringLiteral("file")};
     QCommandLineOption lesson{QStringLiteral("lesson"),
         QStringLiteral("Play a built-in lesson: steady-state, slow-consumer, overload-three-ways, let-it-crash, "
-                       "crash-storm, scaling-out, littles-law, schedulers, queueing-theory."),
+                       "crash-storm, scaling-out, littles-law, schedulers, queueing-theory, batching."),
         QStringLiteral("name")};
     QCommandLineOption junit{QStringLiteral("junit"),
         QStringLiteral(
@@ -383,7 +383,7 @@ QStringList lessonNames()
 {
     return {QStringLiteral("steady-state"), QStringLiteral("slow-consumer"), QStringLiteral("overload-three-ways"),
         QStringLiteral("let-it-crash"), QStringLiteral("crash-storm"), QStringLiteral("scaling-out"),
-        QStringLiteral("littles-law"), QStringLiteral("schedulers"), QStringLiteral("queueing-theory")};
+        QStringLiteral("littles-law"), QStringLiteral("schedulers"), QStringLiteral("queueing-theory"), QStringLiteral("batching")};
 }
 
 /// Reads and checks the scenario named by --scenario or --lesson, played at --speed, with --seed if given.

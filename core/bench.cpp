@@ -62,6 +62,27 @@ BenchRow benchEngine(const PipelineConfig &config, const BenchOptions &options, 
     return median(rows, by);
 }
 
+double benchPausedCpu(const BenchOptions &options)
+{
+    std::vector<double> runs;
+    for (int run = 0; run < std::max(1, options.runs); ++run) {
+        Engine engine(PipelineConfig{});
+        engine.start();
+        std::this_thread::sleep_for(seconds(options.warmupSeconds));
+        engine.pause();
+        std::this_thread::sleep_for(seconds(options.warmupSeconds));
+        const std::int64_t cpuBefore = ProcessStats::read().cpuNs;
+        const auto from = std::chrono::steady_clock::now();
+        std::this_thread::sleep_for(seconds(options.secondsPerRow));
+        const std::int64_t cpuAfter = ProcessStats::read().cpuNs;
+        const double measuredS = std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
+        engine.stop(StopMode::Now);
+        runs.push_back(static_cast<double>(cpuAfter - cpuBefore) / 1e9 / measuredS * 100.0);
+    }
+    std::sort(runs.begin(), runs.end());
+    return runs[runs.size() / 2];
+}
+
 BenchRow benchBareGraph(int consumers, const BenchOptions &options)
 {
     std::vector<BenchRow> rows;

@@ -60,6 +60,10 @@ enum class MedianBy : std::uint8_t { EventsPerSec, Cpu };
 /// by `by` reported.
 BenchRow benchEngine(const PipelineConfig &config, const BenchOptions &options, MedianBy by = MedianBy::EventsPerSec);
 
+/// The CPU of an engine that is paused (the defaults, paused after the warm-up): % of one core, the median of
+/// options.runs. What the window costs the machine while a class looks at a paused run, the window's drawing aside.
+double benchPausedCpu(const BenchOptions &options);
+
 /// The same shape (1 producer -> limiter -> router -> C serial consumers) as a bare oneTBB flow graph:
 /// no clocks, no histograms, no counters but one per consumer. The ceiling the engine is measured against.
 BenchRow benchBareGraph(int consumers, const BenchOptions &options);

@@ -487,7 +487,8 @@ void MainWindow::buildLessonsMenu()
             {"overload-three-ways", tr("&3 Overload three ways")}, {"let-it-crash", tr("&4 Let it crash")},
             {"crash-storm", tr("&5 Crash storm")}, {"scaling-out", tr("&6 Scaling out")},
             {"littles-law", tr("&7 Little's law")}, {"schedulers", tr("&8 Schedulers: many actors, few threads")},
-            {"queueing-theory", tr("&9 Queueing theory: the model beside the run")}};
+            {"queueing-theory", tr("&9 Queueing theory: the model beside the run")},
+            {"batching", tr("1&0 Batching: CPU against pacing lag")}};
     for (const auto &[id, title] : builtIn) {
         const QString resource = QStringLiteral(":/lessons/%1.json").arg(QLatin1String(id));
         lessons->addAction(title, this, [this, resource] { playLesson(resource); });

@@ -58,6 +58,8 @@ QString TelemetryHistory::name(Series series)
         return QStringLiteral("model_w_p99_us");
     case Series::ModelInFlight:
         return QStringLiteral("model_in_flight");
+    case Series::PacingLagP99:
+        return QStringLiteral("pacing_lag_p99_us");
     case Series::Count:
         break;
     }
@@ -96,6 +98,8 @@ void TelemetryHistory::add(const Snapshot &s)
     row.values[index(Series::ModelWMean)] = model.drawsW() ? model.wMeanUs : noValue;
     row.values[index(Series::ModelWP99)] = model.drawsW() ? model.wP99Us : noValue;
     row.values[index(Series::ModelInFlight)] = model.drawsW() ? model.lMean : noValue;
+    // Nothing paced in the window (paused, unthrottled, a replay: recordings keep no pacing lag): no value.
+    row.values[index(Series::PacingLagP99)] = s.pacingLag.count > 0 ? s.pacingLag.p99 : noValue;
     // The consumers' supervisor is the one every crash reaches; a tree that gave up has no budget left.
     for (const auto &sup : s.supervisors) {
         if (sup.name == "consumers")

@@ -847,6 +847,7 @@ private slots:
         QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + r.out));
         QVERIFY(doc.object().value(QStringLiteral("rows")).toArray().isEmpty());
         QVERIFY(doc.object().value(QStringLiteral("io_rows")).toArray().isEmpty());
+        QVERIFY(doc.object().value(QStringLiteral("paused_cpu_percent")).toDouble(-1) >= 0);
         const QJsonArray rows = doc.object().value(QStringLiteral("producer_rows")).toArray();
         QCOMPARE(rows.size(), 40); // exact and batched x 1k, 10k, 100k, 1M ev/s x 1, 2, 4, 8, 64 producers
         QVERIFY2(r.err.contains(QStringLiteral("CPU by producers")), qPrintable(r.err));

@@ -81,7 +81,7 @@ private:
 const QStringList kLessons{QStringLiteral("steady-state"), QStringLiteral("slow-consumer"),
     QStringLiteral("overload-three-ways"), QStringLiteral("let-it-crash"), QStringLiteral("crash-storm"),
     QStringLiteral("scaling-out"), QStringLiteral("littles-law"), QStringLiteral("schedulers"),
-    QStringLiteral("queueing-theory")};
+    QStringLiteral("queueing-theory"), QStringLiteral("batching")};
 
 } // namespace
 

@@ -1278,7 +1278,7 @@ private slots:
         // Every caption of every lesson is shown whole: its label is as tall as its text needs at its width
         // (a layout share cut six of 36 captions mid-sentence).
         for (const char *name : {"steady-state", "slow-consumer", "overload-three-ways", "let-it-crash", "crash-storm",
-                 "scaling-out", "littles-law", "schedulers", "queueing-theory"}) {
+                 "scaling-out", "littles-law", "schedulers", "queueing-theory", "batching"}) {
             const auto loaded = loadScenario(QStringLiteral(":/lessons/%1.json").arg(QLatin1String(name)));
             QVERIFY(std::holds_alternative<Scenario>(loaded));
             for (const auto &step : std::get<Scenario>(loaded).timeline) {
