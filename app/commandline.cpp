@@ -383,7 +383,8 @@ QStringList lessonNames()
 {
     return {QStringLiteral("steady-state"), QStringLiteral("slow-consumer"), QStringLiteral("overload-three-ways"),
         QStringLiteral("let-it-crash"), QStringLiteral("crash-storm"), QStringLiteral("scaling-out"),
-        QStringLiteral("littles-law"), QStringLiteral("schedulers"), QStringLiteral("queueing-theory"), QStringLiteral("batching")};
+        QStringLiteral("littles-law"), QStringLiteral("schedulers"), QStringLiteral("queueing-theory"),
+        QStringLiteral("batching")};
 }
 
 /// Reads and checks the scenario named by --scenario or --lesson, played at --speed, with --seed if given.

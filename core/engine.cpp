@@ -214,6 +214,7 @@ void Engine::resume()
     d->context.paused = false;
     d->state = EngineState::Running;
     d->context.pacingChanged();
+    d->sampler.wake();
 }
 
 void Engine::stop(StopMode mode, std::chrono::milliseconds drainTimeout)
@@ -297,6 +298,7 @@ std::vector<ConfigError> Engine::reconfigure(const PipelineConfig &config)
 
     d->context.apply(config);
     d->context.pacingChanged();
+    d->sampler.wake();
     {
         // A new threshold must not race a producer's offer or a consumer's release.
         const LedgerLock::Cut cut(d->context.ledger);

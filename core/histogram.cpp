@@ -79,14 +79,11 @@ double Histogram::mean() const
 
 void LatencyRecorder::addTo(Histogram &into) const
 {
-    Histogram mine;
     for (int i = 0; i < HistogramLayout::kBucketCount; ++i) {
-        const auto c = m_counts[static_cast<std::size_t>(i)].load(std::memory_order_relaxed);
-        if (c != 0)
-            mine.setBucket(i, c);
+        if (const auto c = m_counts[static_cast<std::size_t>(i)].load(std::memory_order_relaxed); c != 0)
+            into.add(i, c);
     }
-    mine.setMax(m_max.load(std::memory_order_relaxed));
-    into.merge(mine);
+    into.raiseMax(m_max.load(std::memory_order_relaxed));
 }
 
 } // namespace beam

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <bit>
@@ -80,6 +81,14 @@ public:
     void setBucket(int index, std::uint64_t count);
     /// Sets the exact maximum.
     void setMax(std::uint64_t max) { m_max = max; }
+    /// Adds `count` to one bucket and `max` to the maximum: merging a recorder in place, with no histogram made.
+    void add(int index, std::uint64_t count)
+    {
+        m_counts[static_cast<std::size_t>(index)] += count;
+        m_total += count;
+    }
+    /// Raises the maximum to `max` if it is higher.
+    void raiseMax(std::uint64_t max) { m_max = std::max(m_max, max); }
 
 private:
     std::vector<std::uint64_t> m_counts;
@@ -101,7 +110,12 @@ public:
         bucket.store(bucket.load(std::memory_order_relaxed) + count, std::memory_order_relaxed);
         if (valueNs > m_max.load(std::memory_order_relaxed))
             m_max.store(valueNs, std::memory_order_relaxed);
+        m_total.store(m_total.load(std::memory_order_relaxed) + count, std::memory_order_relaxed);
     }
+
+    /// Values recorded so far (written after their buckets): a reader that sees it unchanged since it last
+    /// merged this recorder may keep what it merged then.
+    [[nodiscard]] std::uint64_t total() const { return m_total.load(std::memory_order_relaxed); }
 
     /// Adds the current counts to `into` (any thread).
     void addTo(Histogram &into) const;
@@ -109,6 +123,7 @@ public:
 private:
     std::array<std::atomic<std::uint64_t>, HistogramLayout::kBucketCount> m_counts{};
     std::atomic<std::uint64_t> m_max{0};
+    std::atomic<std::uint64_t> m_total{0};
 };
 
 } // namespace beam

@@ -104,6 +104,8 @@ void Sampler::begin(std::int64_t startNs)
     m_startNs = startNs;
     m_previous.ns = startNs;
     m_previous.cpuNs = ProcessStats::read().cpuNs;
+    m_latencyMerged = kNeverMerged; // the first sample merges whatever the recorders hold
+    m_lagMerged = kNeverMerged;
     m_marks.assign(1, m_previous);
 }
 
@@ -181,9 +183,17 @@ void Sampler::sampleProducers(
 
 void Sampler::samplePacingLag(Snapshot &s, const Previous &w)
 {
-    Histogram lag;
+    std::uint64_t recorded = 0;
     for (const auto &producer : m_sources.producers)
-        producer->pacingLag().addTo(lag);
+        recorded += producer->pacingLag().total();
+    Histogram lag;
+    if (recorded == m_lagMerged) {
+        lag = m_previous.pacingLag;
+    } else {
+        for (const auto &producer : m_sources.producers)
+            producer->pacingLag().addTo(lag);
+        m_lagMerged = recorded;
+    }
     s.pacingLag = summarise(lag.since(w.pacingLag));
     s.pacingLagCumulative = summarise(lag);
     m_previous.pacingLag = std::move(lag);
@@ -301,10 +311,19 @@ std::shared_ptr<const Snapshot> Sampler::sample()
 
     // The latency histogram before the ledger: every event it counts was produced before the ledger is read, so
     // one snapshot never shows more latencies than events produced.
-    Histogram cumulative;
+    // Merged anew only when some consumer recorded since the last merge (a paused or idle engine costs no merge).
     const int created = m_sources.createdConsumers.load(std::memory_order_acquire);
+    std::uint64_t recorded = 0;
     for (int i = 0; i < created; ++i)
-        m_sources.consumers[static_cast<std::size_t>(i)]->latency().addTo(cumulative);
+        recorded += m_sources.consumers[static_cast<std::size_t>(i)]->latency().total();
+    Histogram cumulative;
+    if (recorded == m_latencyMerged) {
+        cumulative = m_previous.latency;
+    } else {
+        for (int i = 0; i < created; ++i)
+            m_sources.consumers[static_cast<std::size_t>(i)]->latency().addTo(cumulative);
+        m_latencyMerged = recorded;
+    }
     sampleExecutorThreads(s, now, dt);
 
     Ledger ledger;
@@ -340,6 +359,9 @@ std::shared_ptr<const Snapshot> Sampler::sample()
     const auto process = ProcessStats::read();
     s.cpuPercent = static_cast<double>(process.cpuNs - m_previous.cpuNs) / 1e9 / dt * 100.0;
     s.rssBytes = process.rssBytes;
+    m_idle.store(s.state == EngineState::Paused && s.inFlight == 0 && s.producedPerSec == 0 && s.processedPerSec == 0
+            && s.failedPerSec == 0,
+        std::memory_order_relaxed);
     remember(s, now, process.cpuNs, inFlightArea, std::move(cumulative));
     publish(snapshot);
     return snapshot;
@@ -421,8 +443,9 @@ void Sampler::loop()
     auto next = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_intervalMs.load());
     std::unique_lock lock(m_threadMutex);
     while (!m_stop) {
-        if (m_wake.wait_until(lock, next, [this] { return m_stop; }))
+        if (m_wake.wait_until(lock, next, [this] { return m_stop || m_poked; }) && m_stop)
             break;
+        m_poked = false;
         lock.unlock();
         // The thread's boundary: a sample that throws is reported and the next one is taken on time.
         try {
@@ -438,7 +461,20 @@ void Sampler::loop()
         next += std::chrono::milliseconds(m_intervalMs.load());
         if (next < now)
             next = now + std::chrono::milliseconds(m_intervalMs.load());
+        // Paused with nothing left in its window: every snapshot would read the same, so fewer of them (a paused
+        // engine's cost is mostly its sampler); wake() brings the rhythm back at once.
+        if (m_idle.load(std::memory_order_relaxed))
+            next = std::max(next, now + kIdleInterval);
     }
+}
+
+void Sampler::wake()
+{
+    {
+        const std::lock_guard lock(m_threadMutex);
+        m_poked = true;
+    }
+    m_wake.notify_all();
 }
 
 void Sampler::stop()

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -63,6 +64,11 @@ public:
     void stop();
     /// The sampling interval, from the next wait on.
     void setInterval(int ms) { m_intervalMs.store(ms); }
+    /// Takes the next sample now if the sampler is in its idle rhythm (a paused engine with nothing left in its
+    /// window is sampled every kIdleInterval): call on resume and on any change of settings. Any thread.
+    void wake();
+    /// How often an idle, paused engine is sampled.
+    static constexpr std::chrono::milliseconds kIdleInterval{500};
     /// The window rates and ratios cover (Snapshot::windowS), from the next sample on.
     void setWindow(double seconds) { m_windowNs.store(static_cast<std::int64_t>(seconds * 1e9)); }
 
@@ -109,6 +115,8 @@ private:
     std::mutex m_threadMutex;
     std::condition_variable m_wake;
     bool m_stop = false;
+    bool m_poked = false; ///< wake() was called (under m_threadMutex)
+    std::atomic<bool> m_idle{false}; ///< the last sample found the engine paused and its window empty
     std::atomic<int> m_intervalMs{100};
     std::atomic<std::int64_t> m_windowNs{static_cast<std::int64_t>(Snapshot::kWindowS * 1e9)};
 
@@ -116,6 +124,11 @@ private:
     std::int64_t m_startNs = 0;
     std::uint64_t m_sequence = 0;
     std::uint64_t m_lastEvent = 0; ///< the newest engine event already in a snapshot
+    /// The consumers' latency recorders' and the producers' lag recorders' totals at their last merge: while they
+    /// stand still the last merged histograms are kept instead of merged again.
+    static constexpr std::uint64_t kNeverMerged = ~std::uint64_t{0};
+    std::uint64_t m_latencyMerged = kNeverMerged;
+    std::uint64_t m_lagMerged = kNeverMerged;
     /// The cumulative counts at one sample: the previous sample's give the interval's figures, the one about
     /// a window ago the window's (Snapshot::windowS).
     struct Previous {

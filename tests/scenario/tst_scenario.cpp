@@ -651,7 +651,7 @@ private slots:
         QTest::addColumn<QString>("file");
         const QDir lessons(QStringLiteral(BEAM_SOURCE_DIR "/resources/lessons"));
         const auto files = lessons.entryList({QStringLiteral("*.json")}, QDir::Files);
-        QCOMPARE(files.size(), 9);
+        QCOMPARE(files.size(), 10);
         for (const auto &f : files)
             QTest::newRow(qPrintable(f)) << lessons.filePath(f);
     }
