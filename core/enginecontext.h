@@ -201,10 +201,12 @@ struct EngineContext {
         hangTimeoutMs.store(config.hangTimeoutMs, std::memory_order_relaxed);
     }
 
-    /// True when paced producers share the pacing thread (a budget, and a rate): PipelineConfig::pacingUs.
+    /// True when paced producers share the pacing thread: a budget, a rate, and events that cost no service time
+    /// (PipelineConfig::pacesTogether() says why).
     [[nodiscard]] bool pacedTogether() const
     {
-        return pacingUs.load(std::memory_order_relaxed) > 0 && ratePerProducer.load(std::memory_order_relaxed) > 0;
+        return pacingUs.load(std::memory_order_relaxed) > 0 && ratePerProducer.load(std::memory_order_relaxed) > 0
+            && eventsNeedNoCpu() && ioUs.load(std::memory_order_relaxed) == 0;
     }
     /// True while no producer may create events (paused, held by the supervisor, or stopped at the safety cap).
     [[nodiscard]] bool producersStand() const
@@ -239,6 +241,9 @@ struct EngineContext {
 
     LifetimeCanary canary{this, sizeof(EngineContext)}; ///< first: destroyed after every other member
     PutGate gate; ///< before the timers: their callbacks ask it even while the timer service is destroyed
+    /// Time the pacer's rounds spent held back by the limiter (written by the pacer's thread only): while a round
+    /// waits for room, every producer paced together is held, not only the one whose events were refused.
+    SoloCounter pacedHeldNs;
     std::mutex pacingMutex; ///< guards pacingGeneration
     std::condition_variable pacingWake; ///< pacingChanged() notifies it
     std::uint64_t pacingGeneration = 0; ///< bumped by pacingChanged(), under pacingMutex

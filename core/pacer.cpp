@@ -87,15 +87,18 @@ void Pacer::setProducers(std::vector<Producer *> producers)
 
 void Pacer::loop()
 {
+    bool restart = true;
     while (!m_stop.load(std::memory_order_relaxed)) {
         if (!m_context.pacedTogether() || m_context.producersStand()) {
             m_context.waitForPacingChange(std::chrono::nanoseconds(kMaxSleepNs), [this] {
                 return m_stop.load(std::memory_order_relaxed)
                     || (m_context.pacedTogether() && !m_context.producersStand());
             });
+            restart = true; // after a pause or a hold, a new epoch: no stale events, no lag for the time parked
             continue;
         }
-        const std::int64_t nextDue = round(m_meantNs);
+        const std::int64_t nextDue = round(m_meantNs, restart);
+        restart = false;
         m_rounds.fetch_add(1, std::memory_order_relaxed);
         const std::int64_t budgetNs = std::int64_t{m_context.pacingUs.load(std::memory_order_relaxed)} * 1000;
         // Meant a little inside the budget, so that a wake-up that comes late still keeps the oldest event's lag
@@ -105,7 +108,7 @@ void Pacer::loop()
     }
 }
 
-std::int64_t Pacer::round(std::int64_t meantNs)
+std::int64_t Pacer::round(std::int64_t meantNs, bool restart)
 {
     std::shared_ptr<const std::vector<Producer *>> producers;
     {
@@ -119,7 +122,7 @@ std::int64_t Pacer::round(std::int64_t meantNs)
         // falls due by then goes now, so a wake-up asked early does not leave its last event for the next.
         const std::int64_t now = nowNs();
         const std::int64_t at = std::clamp(meantNs + kLeadNs, now, now + kMaxEarlyNs);
-        next = std::min(next, (*producers)[(m_first + i) % n]->paceTogether(now, at, kRetryNs, m_round));
+        next = std::min(next, (*producers)[(m_first + i) % n]->paceTogether(now, at, kRetryNs, m_round, restart));
     }
     m_round.flush(); // after every producer made its events, so none waits for another's graph work
     m_first = n == 0 ? 0 : (m_first + 1) % n;

@@ -50,9 +50,9 @@ public:
 
 private:
     void loop();
-    /// One round over every producer, paced by `meantNs` (the time the wake-up meant; 0 for none); returns when
-    /// the earliest next event falls due (INT64_MAX: none).
-    std::int64_t round(std::int64_t meantNs);
+    /// One round over every producer, paced by `meantNs` (the time the wake-up meant; 0 for none), each starting
+    /// its schedule anew if `restart`; returns when the earliest next event falls due (INT64_MAX: none).
+    std::int64_t round(std::int64_t meantNs, bool restart);
     /// Sleeps until `wakeNs` (asking early by the learnt lateness), or until pacing changes or stop().
     void sleepUntil(std::int64_t wakeNs);
 

@@ -127,10 +127,19 @@ std::vector<ConfigError> PipelineConfig::validate() const
     return errors;
 }
 
+bool PipelineConfig::pacesTogether() const
+{
+    return pacingUs > 0 && rate && workUs == 0 && ioUs == 0 && (!slowConsumer || slowConsumer->factor <= 1);
+}
+
 std::string PipelineConfig::pacingText() const
 {
+    if (!rate)
+        return "unthrottled";
     if (pacingUs == 0)
         return "exact";
+    if (!pacesTogether())
+        return "exact (events cost service time)";
     std::string text = "batched, budget ";
     text += std::to_string(pacingUs);
     text += " us";

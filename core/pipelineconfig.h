@@ -121,7 +121,13 @@ struct PipelineConfig {
 
     /// The rate as text: a number, or "max".
     [[nodiscard]] std::string rateText() const;
-    /// The pacing as text: "exact", or "batched, budget N us".
+    /// Whether the producers are paced together under the budget: a budget, a rate, and events that cost no
+    /// service time (no work, no I/O, no slow consumer). Where events cost time, a batch's events would queue
+    /// behind each other (10 events every millisecond at 50 us of work each: p50 200 us instead of 50-150), and
+    /// the queueing model's paced arrivals would no longer hold, so each producer paces exactly then.
+    [[nodiscard]] bool pacesTogether() const;
+    /// The pacing in force as text: "batched, budget N us", "exact", "exact (events cost service time)",
+    /// "unthrottled".
     [[nodiscard]] std::string pacingText() const;
 
     /// Equal when every field is.

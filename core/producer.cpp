@@ -173,7 +173,8 @@ bool Producer::paceAlone()
     return true;
 }
 
-std::int64_t Producer::paceTogether(std::int64_t now, std::int64_t atNs, std::int64_t retryNs, RoundBatches &round)
+std::int64_t Producer::paceTogether(
+    std::int64_t now, std::int64_t atNs, std::int64_t retryNs, RoundBatches &round, bool restart)
 {
     constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
     const std::unique_lock turn(m_turn, std::try_to_lock);
@@ -183,6 +184,8 @@ std::int64_t Producer::paceTogether(std::int64_t now, std::int64_t atNs, std::in
         m_pacing.restartClock = true;
         return kNone;
     }
+    if (restart)
+        m_pacing.restartClock = true;
     m_round = &round;
     const std::int64_t next = paceDue(now, std::max(now, atNs), retryNs);
     m_round = nullptr;
@@ -342,9 +345,16 @@ void Producer::emitDue(std::int64_t want, std::int64_t bound, std::int64_t now)
     if (passed == want || policy == OverloadPolicy::Drop)
         return;
     // The limiter refused an event: the producer is held back.
-    if (policy == OverloadPolicy::Unbounded)
-        m_context.safetyCapHit = true; // its threshold is the safety cap: producers stop before memory runs out
-    else {
+    if (policy == OverloadPolicy::Unbounded) {
+        // Its threshold is the safety cap: producers stop before memory runs out. A refusal below the cap is the
+        // threshold still being raised by a switch to this policy (the policy is published first): the next
+        // round offers again. (Taken for the cap, it stopped the producers 0.2 s into overload-three-ways' third
+        // policy, in flight 1,000.)
+        if (m_context.limiter->inFlight() >= m_context.safetyCap.load(std::memory_order_relaxed)) {
+            m_context.safetyCapHit = true;
+            m_context.pacingChanged();
+        }
+    } else {
         if (m_round)
             m_round->flush(); // the round's events are in flight: the graph must have them to make room
         holdBack(std::min(want, std::max<std::int64_t>(1, bound / 2)), bound);
@@ -397,6 +407,14 @@ std::pair<std::int64_t, std::int64_t> Producer::offer(std::int64_t want, Overloa
     return {produced, passed};
 }
 
+void Producer::addHeld(std::int64_t ns)
+{
+    m_blockedNs.add(static_cast<std::uint64_t>(ns));
+    // Held in a pacer round, it holds the round: every producer paced together waits with it.
+    if (m_round)
+        m_context.pacedHeldNs.add(static_cast<std::uint64_t>(ns));
+}
+
 void Producer::holdBack(std::int64_t room, std::int64_t bound)
 {
     // Held back: wait until the limiter has room for `room` events (half a batch: a saturated producer does not
@@ -412,10 +430,10 @@ void Producer::holdBack(std::int64_t room, std::int64_t bound)
         limiter.waitForRoom(room, std::chrono::milliseconds(1));
         // Count held-back time as it accrues, so a sampler sees it in the interval it happened.
         const std::int64_t nowBlocked = nowNs();
-        m_blockedNs.add(static_cast<std::uint64_t>(nowBlocked - blockedFrom));
+        addHeld(nowBlocked - blockedFrom);
         blockedFrom = nowBlocked;
     }
-    m_blockedNs.add(static_cast<std::uint64_t>(nowNs() - blockedFrom));
+    addHeld(nowNs() - blockedFrom);
 }
 
 } // namespace beam

@@ -93,7 +93,9 @@ public:
     /// (INT64_MAX when it has none to pace: stopped, or its own thread paces it). Never waits for its own thread:
     /// if that is still in a round of its own, it returns `now` + `retryNs`.
     /// Its batches go to `round`, which is flushed before it waits for the limiter (their events are in flight).
-    std::int64_t paceTogether(std::int64_t now, std::int64_t atNs, std::int64_t retryNs, RoundBatches &round);
+    /// `restart`: its schedule starts anew now (the pacer was parked: paused or held).
+    std::int64_t paceTogether(
+        std::int64_t now, std::int64_t atNs, std::int64_t retryNs, RoundBatches &round, bool restart);
 
     /// Pacing lag of the events it created, in nanoseconds: creation less the time each was due (0 if early).
     [[nodiscard]] const LatencyRecorder &pacingLag() const { return m_lag; }
@@ -138,6 +140,8 @@ private:
     /// Makes `want` events and offers them to the limiter, counting them in one ledger entry; emits the batch of
     /// those it let through. Returns {events produced, events admitted}.
     std::pair<std::int64_t, std::int64_t> offer(std::int64_t want, OverloadPolicy policy, std::int64_t createdNs);
+    /// Counts `ns` held back (and, in a pacer round, as the round's: EngineContext::pacedHeldNs).
+    void addHeld(std::int64_t ns);
     /// Waits until the limiter has room for `room` events (or the settings change).
     void holdBack(std::int64_t room, std::int64_t bound);
     std::int64_t batchBound() const;

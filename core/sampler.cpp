@@ -158,6 +158,8 @@ void Sampler::sampleProducers(
     Snapshot &s, const Ledger &ledger, const Previous &w, double wdt, std::int64_t now, std::uint64_t &inFlightArea)
 {
     m_previous.producerCounters.resize(m_sources.producers.size());
+    const std::uint64_t pacedHeld = m_sources.context.pacedHeldNs.get();
+    m_previous.pacedHeldNs = pacedHeld;
     for (std::size_t k = 0; k < m_sources.producers.size(); ++k) {
         const Producer &producer = *m_sources.producers[k];
         const auto &c = ledger.producers[k];
@@ -173,7 +175,10 @@ void Sampler::sampleProducers(
             p.batches = c.batches;
             p.offeredPerSec = static_cast<double>(since(c.offered, before.offered)) / wdt;
             p.achievedPerSec = static_cast<double>(since(c.produced, before.produced)) / wdt;
-            p.backpressureRatio = ratio(since(c.blockedNs, before.blockedNs), wdt);
+            // Paced together, a producer is held whenever the pacer's round is (its own share is only the part
+            // spent on its own refused events).
+            p.backpressureRatio = std::max(ratio(since(c.blockedNs, before.blockedNs), wdt),
+                m_sources.context.pacedTogether() ? ratio(since(pacedHeld, w.pacedHeldNs), wdt) : 0.0);
             s.producers.push_back(p);
         }
         m_previous.producerCounters[index] = c;

@@ -152,6 +152,7 @@ private:
         std::vector<std::uint64_t> executorBusy;
         std::vector<std::uint64_t> producerBusy; ///< by producer index
         std::uint64_t pacerBusy = 0;
+        std::uint64_t pacedHeldNs = 0; ///< EngineContext::pacedHeldNs
     } m_previous;
     /// Samples of the last window, oldest first; the front is where the window starts (at most one older than
     /// Snapshot::kWindowS). Begins with the run's start.

@@ -108,7 +108,10 @@ QGroupBox *ControlPanel::createFlowGroup()
         tr("Simulated I/O per event: the consumer waits, the worker thread does not."), 0, 1'000'000, 0, true);
     addControl(flowForm, QStringLiteral("pacing_us"), tr("Pacing &budget µs"),
         tr("How long an event may wait past its due time so that the events due together share one wake-up: CPU "
-           "against pacing lag. 0 is exact pacing (each producer on its own thread, every 100 µs slot)."),
+           "against pacing lag. 0 is exact pacing (each producer on its own thread, every 100 µs slot). It applies "
+           "while "
+           "events cost no service time (no CPU work, no I/O): otherwise a batch's events would queue behind each "
+           "other, and producers pace exactly."),
         0, PipelineConfig::kMaxPacingUs, 0, true);
     m_overload = new QComboBox;
     m_overload->addItem(tr("back-pressure"), QStringLiteral("backpressure"));
