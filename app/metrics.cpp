@@ -124,6 +124,22 @@ MetricsSample makeMetricsSample(std::shared_ptr<const Snapshot> snapshot)
     return sample;
 }
 
+/// The pacing gauges: the lag over the last second and the budget in force.
+void addPacingFamilies(std::vector<MetricFamily> &families, const Snapshot &s)
+{
+    const auto gauge = [](std::string name, std::string help, double value) {
+        return family(std::move(name), std::move(help), MetricType::Gauge, value);
+    };
+    families.push_back(gauge("beam_pacing_lag_p50_seconds",
+        "Median pacing lag over the last second: an event's creation less its due time on its producer's schedule.",
+        s.pacingLag.p50 / 1e6));
+    families.push_back(gauge("beam_pacing_lag_p99_seconds", "99th percentile of the pacing lag over the last second.",
+        s.pacingLag.p99 / 1e6));
+    families.push_back(gauge("beam_pacing_budget_seconds",
+        "The pacing budget in force: how long an event may wait past its due time for company (0: exact pacing).",
+        s.config.pacesTogether() ? s.config.pacingUs / 1e6 : 0.0));
+}
+
 std::vector<MetricFamily> metricFamilies(const MetricsSample &sample)
 {
     if (!sample.snapshot)
@@ -162,14 +178,6 @@ std::vector<MetricFamily> metricFamilies(const MetricsSample &sample)
         gauge("beam_consumers", "Consumers configured.", s.config.consumers),
         gauge("beam_backpressure_ratio", "Share of the last sampling interval producers were held back, 0..1.",
             s.backpressureRatio),
-        gauge("beam_pacing_lag_p50_seconds",
-            "Median pacing lag over the last second: an event's creation less its due time on its producer's schedule.",
-            s.pacingLag.p50 / 1e6),
-        gauge("beam_pacing_lag_p99_seconds", "99th percentile of the pacing lag over the last second.",
-            s.pacingLag.p99 / 1e6),
-        gauge("beam_pacing_budget_seconds",
-            "The pacing budget in force: how long an event may wait past its due time for company (0: exact pacing).",
-            s.config.pacingUs / 1e6),
         gauge("beam_cpu_percent", "CPU use of the process over the last sampling interval, percent of one core.",
             s.cpuPercent),
         gauge("beam_resident_memory_bytes", "Resident set size of the process.", number(s.rssBytes)),
@@ -187,6 +195,7 @@ std::vector<MetricFamily> metricFamilies(const MetricsSample &sample)
         crashes.metric.push_back(std::move(metric));
     }
     families.push_back(std::move(crashes));
+    addPacingFamilies(families, s);
 
     MetricFamily schedulers{"beam_scheduler_utilisation",
         "Share of the last sampling interval each engine thread spent running graph work, 0..1 (an I/O wait is not "

@@ -318,6 +318,15 @@ QJsonObject modelJson(const QueueingModel &m, const RecentFigures &r)
     return model;
 }
 
+/// Pacing lag since start: an event's creation less its due time on its producer's schedule (what batching
+/// costs), with the pacing in force.
+QJsonObject pacingLagJson(const Snapshot &s)
+{
+    QJsonObject lag = latencyJson(s.pacingLagCumulative);
+    lag[QStringLiteral("pacing")] = QString::fromStdString(s.config.pacingText());
+    return lag;
+}
+
 QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
 {
     const double runS = std::max(1e-9, in.durationS);
@@ -353,10 +362,7 @@ QJsonObject reportJson(const Snapshot &s, const ReportInputs &in)
     // A recorded run keeps each snapshot's summary of the histogram, not the histogram: a replay reports that.
     report[QStringLiteral("latency_us")]
         = in.latency.count() > 0 || s.cumulative.count == 0 ? latencyJson(in.latency) : latencyJson(s.cumulative);
-    // Pacing lag: an event's creation less its due time on its producer's schedule (what batching costs).
-    QJsonObject lag = latencyJson(s.pacingLagCumulative);
-    lag[QStringLiteral("pacing")] = QString::fromStdString(s.config.pacingText());
-    report[QStringLiteral("pacing_lag_us")] = lag;
+    report[QStringLiteral("pacing_lag_us")] = pacingLagJson(s);
     report[QStringLiteral("peak_rss_bytes")] = num(in.peakRssBytes);
     report[QStringLiteral("rss_mb")] = num(s.rssBytes) / (1024.0 * 1024.0);
     report[QStringLiteral("cpu_percent_avg")] = in.cpuPercentAvg;
