@@ -856,8 +856,14 @@ private slots:
             const int producers = row.value(QStringLiteral("producers")).toInt();
             const int pacing = row.value(QStringLiteral("pacing_us")).toInt();
             QVERIFY(pacing == 0 || pacing == 1000);
-            // Batched rows wake the shared pacing thread; exact rows never start its rounds.
-            QCOMPARE(row.value(QStringLiteral("pacer_wakeups_per_sec")).toDouble() > 0, pacing > 0);
+            // Exact rows never start the shared pacing thread's rounds; batched rows wake it (not checked under
+            // ThreadSanitizer, where a 0.5 s row of slow producers can pass without a round: CI saw one).
+            if (pacing == 0)
+                QCOMPARE(row.value(QStringLiteral("pacer_wakeups_per_sec")).toDouble(), 0.0);
+#if !defined(__SANITIZE_THREAD__)
+            else
+                QVERIFY(row.value(QStringLiteral("pacer_wakeups_per_sec")).toDouble() > 0);
+#endif
             QVERIFY(row.value(QStringLiteral("pacing_lag_p99_us")).toDouble() >= 0);
             const double total = row.value(QStringLiteral("total_rate")).toDouble();
             QVERIFY(producers >= 1 && producers <= 64);

@@ -449,6 +449,7 @@ private slots:
         config.rate = 50000;
         config.consumers = 4;
         config.maxInFlight = 100000; // a full batch (1024) is never owed within a slot's period
+        config.pacingUs = 0; // the slot grid is exact pacing's (batched pacing is testBatchedPacingSharesWakeUps)
         Engine engine(config);
         QVERIFY(engine.start().empty());
         QTRY_VERIFY_WITH_TIMEOUT(engine.sampleNow()->processed >= 200000, 30000);
