@@ -114,7 +114,7 @@ QJsonObject producerRow(const BenchOptions &b, std::uint64_t total, int producer
 void producersSection(const BenchOptions &b, QJsonArray &producerRows, double &pausedCpu)
 {
     std::printf("CPU by producers: a fixed total rate split over P producers, %d consumers, no work; CPU is the "
-                "whole process's, %% of one core; p99 from creation; lag = creation less due time on the "
+                "whole process's, %% of one core; p99 from creation; lag = distance of creation from due time on the "
                 "producer's schedule; 'x 1' = CPU against the 1-producer row of the same rate and pacing; "
                 "pacer/s = wake-ups of the shared pacing thread\n",
         b.producerConsumers);

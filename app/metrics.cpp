@@ -131,7 +131,8 @@ void addPacingFamilies(std::vector<MetricFamily> &families, const Snapshot &s)
         return family(std::move(name), std::move(help), MetricType::Gauge, value);
     };
     families.push_back(gauge("beam_pacing_lag_p50_seconds",
-        "Median pacing lag over the last second: an event's creation less its due time on its producer's schedule.",
+        "Median pacing lag over the last second: how far from its due time on its producer's schedule an event was "
+        "created (late, or early).",
         s.pacingLag.p50 / 1e6));
     families.push_back(gauge("beam_pacing_lag_p99_seconds", "99th percentile of the pacing lag over the last second.",
         s.pacingLag.p99 / 1e6));

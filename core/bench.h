@@ -23,7 +23,8 @@ struct BenchRow {
     double wakeupsPerSec = 0; ///< executor threads woken from sleep
     double pollHitsPerSec = 0; ///< executor threads that found work while polling
     double inlinePerSec = 0; ///< batches producers ran through the graph themselves
-    double lagP50Us = 0; ///< pacing lag (creation less due time) over the measured part, median, microseconds
+    double lagP50Us
+        = 0; ///< pacing lag (distance of creation from due time) over the measured part, median, microseconds
     double lagP99Us = 0; ///< its 99th percentile
     double pacerRoundsPerSec = 0; ///< wake-ups of the shared pacing thread (batched pacing)
 };

@@ -74,7 +74,7 @@ public:
     std::shared_ptr<const Snapshot> sampleNow();
     /// Creation-to-completion latency of every processed event since start, in nanoseconds.
     [[nodiscard]] Histogram latencyHistogram() const;
-    /// Every producer's pacing lag (creation less due time, nanoseconds) since start, merged. Any thread.
+    /// Every producer's pacing lag (distance of creation from due time, nanoseconds) since start, merged. Any thread.
     [[nodiscard]] Histogram pacingLagHistogram() const;
     /// Wake-ups of the shared pacing thread since start (batched pacing; 0 under exact pacing).
     [[nodiscard]] std::uint64_t pacerRounds() const;

@@ -22,12 +22,14 @@ constexpr std::int64_t kTimerSlackNs = 50'000;
 /// The most it asks to wake early; and how soon it looks again at a producer held back or busy.
 constexpr std::int64_t kMaxEarlyNs = 200'000;
 constexpr std::int64_t kRetryNs = 100'000;
-/// A round wakes this much inside the budget (at most half of it): the wake-up's lateness stays in the budget.
-constexpr std::int64_t kMarginNs = 50'000;
-/// A round also takes the events that fall due this soon after the time it meant: they would otherwise wait a
-/// whole budget for the next round for want of a few microseconds (1,000 ev/s under a 1 ms budget would wake
-/// for every event). Created up to this much early, they count a pacing lag of 0; the rate stays exact.
-constexpr std::int64_t kLeadNs = 100'000;
+/// A round wakes this much inside the budget (at most half of it), and earlier still by the time its rounds take:
+/// a late wake-up's lateness, and the time a round of many producers takes to reach its last one, stay in the
+/// budget.
+constexpr std::int64_t kMarginNs = 100'000;
+/// A round also takes the events that fall due up to this much after the budget of its oldest ends: they would
+/// otherwise wait a whole budget for the next round for want of a few microseconds (1,000 ev/s under a 1 ms budget
+/// would wake for every event). Created early, they count how early as their pacing lag; the rate stays exact.
+constexpr std::int64_t kLeadNs = 50'000;
 /// The longest it sleeps without a look at its settings when nothing is due (every change also wakes it).
 constexpr std::int64_t kMaxSleepNs = 1'000'000'000;
 } // namespace
@@ -97,18 +99,23 @@ void Pacer::loop()
             restart = true; // after a pause or a hold, a new epoch: no stale events, no lag for the time parked
             continue;
         }
-        const std::int64_t nextDue = round(m_meantNs, restart);
+        const std::int64_t began = nowNs();
+        const std::int64_t nextDue = round(restart);
         restart = false;
         m_rounds.fetch_add(1, std::memory_order_relaxed);
+        m_roundNs += (nowNs() - began - m_roundNs) / 8;
         const std::int64_t budgetNs = std::int64_t{m_context.pacingUs.load(std::memory_order_relaxed)} * 1000;
-        // Meant a little inside the budget, so that a wake-up that comes late still keeps the oldest event's lag
-        // within it.
-        m_meantNs = nextDue == kNone ? 0 : nextDue + budgetNs - std::min(budgetNs / 2, kMarginNs);
+        // Meant inside the budget, so that a wake-up that comes late, and the round's last producer, still keep
+        // the oldest event's lag within it; what falls due by the end of that budget (and kLeadNs past it) goes
+        // in the same round.
+        m_insideNs = std::min(budgetNs / 2, kMarginNs + m_roundNs);
+        m_meantNs = nextDue == kNone ? 0 : nextDue + budgetNs - m_insideNs;
+        m_leadNs = std::min(m_insideNs + kLeadNs, budgetNs);
         sleepUntil(nextDue == kNone ? nowNs() + kMaxSleepNs : m_meantNs);
     }
 }
 
-std::int64_t Pacer::round(std::int64_t meantNs, bool restart)
+std::int64_t Pacer::round(bool restart)
 {
     std::shared_ptr<const std::vector<Producer *>> producers;
     {
@@ -118,10 +125,11 @@ std::int64_t Pacer::round(std::int64_t meantNs, bool restart)
     std::int64_t next = kNone;
     const std::size_t n = producers->size();
     for (std::size_t i = 0; i < n && !m_stop.load(std::memory_order_relaxed); ++i) {
-        // Paced by the time the wake-up meant (and kLeadNs past it) when it came early, at most kMaxEarlyNs: what
-        // falls due by then goes now, so a wake-up asked early does not leave its last event for the next.
+        // Paced by the time the wake-up meant (and the lead past it) when it came early, at most kMaxEarlyNs
+        // ahead: what falls due by then goes now, so a wake-up asked early does not leave its last event for the
+        // next.
         const std::int64_t now = nowNs();
-        const std::int64_t at = std::clamp(meantNs + kLeadNs, now, now + kMaxEarlyNs);
+        const std::int64_t at = std::clamp(m_meantNs + m_leadNs, now, now + kMaxEarlyNs);
         next = std::min(next, (*producers)[(m_first + i) % n]->paceTogether(now, at, kRetryNs, m_round, restart));
     }
     m_round.flush(); // after every producer made its events, so none waits for another's graph work
@@ -141,8 +149,12 @@ void Pacer::sleepUntil(std::int64_t wakeNs)
     m_context.waitForPacingChange(
         std::chrono::nanoseconds(askNs - now), [this] { return m_stop.load(std::memory_order_relaxed); });
     // A wake-up at or after the time asked for is a timed one (a change of settings comes early): learn from it.
-    if (const std::int64_t woke = nowNs(); woke >= askNs && askNs < wakeNs)
-        m_earlyNs = std::clamp<std::int64_t>(m_earlyNs + (woke - askNs - m_earlyNs) / 8, 0, kMaxEarlyNs);
+    if (const std::int64_t woke = nowNs(); woke >= askNs && askNs < wakeNs) {
+        const std::int64_t late = woke - askNs;
+        m_lateSpreadNs = std::clamp<std::int64_t>(
+            m_lateSpreadNs + (std::abs(late - m_earlyNs) - m_lateSpreadNs) / 8, 0, kMaxEarlyNs);
+        m_earlyNs = std::clamp<std::int64_t>(m_earlyNs + (late - m_earlyNs) / 8, 0, kMaxEarlyNs);
+    }
 }
 
 } // namespace beam

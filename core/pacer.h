@@ -50,9 +50,10 @@ public:
 
 private:
     void loop();
-    /// One round over every producer, paced by `meantNs` (the time the wake-up meant; 0 for none), each starting
-    /// its schedule anew if `restart`; returns when the earliest next event falls due (INT64_MAX: none).
-    std::int64_t round(std::int64_t meantNs, bool restart);
+    /// One round over every producer, paced by m_meantNs (the time the wake-up meant; 0 for none) and m_leadNs
+    /// past it, each starting its schedule anew if `restart`; returns when the earliest next event falls due
+    /// (INT64_MAX: none).
+    std::int64_t round(bool restart);
     /// Sleeps until `wakeNs` (asking early by the learnt lateness), or until pacing changes or stop().
     void sleepUntil(std::int64_t wakeNs);
 
@@ -65,6 +66,9 @@ private:
     std::int64_t m_earlyNs = 0; ///< how late timed wake-ups come, smoothed (the pacer's thread only)
     std::int64_t m_lateSpreadNs = 0; ///< how much that lateness varies, smoothed (the pacer's thread only)
     std::int64_t m_meantNs = 0; ///< the time the last sleep was meant to end at (the pacer's thread only)
+    std::int64_t m_roundNs = 0; ///< how long a round takes, smoothed (the pacer's thread only)
+    std::int64_t m_insideNs = 0; ///< how far inside the budget the next round is meant (the pacer's thread only)
+    std::int64_t m_leadNs = 0; ///< how far past the time meant the next round takes events (the pacer's only)
     RoundBatches m_round; ///< the round's events, handed to the graph as one message (the pacer's thread only)
     ThreadActivity m_activity{Producer::kActivityCapacity};
     std::size_t m_first = 0; ///< the producer that goes first this round: turns rotate (the pacer's thread only)

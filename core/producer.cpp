@@ -6,6 +6,7 @@
 #include "core/slotgrid.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 #include <thread>
 
@@ -255,7 +256,8 @@ void Producer::recordLag(std::uint64_t first, std::int64_t count, std::int64_t c
 {
     // Event k since the epoch was due at epoch + k / rate: the lags of a batch fall evenly from its first event's
     // to its last's. Recorded in at most 16 groups, each at its middle event's lag, so a batch costs the same
-    // whatever its size.
+    // whatever its size. An event made early (a wake-up takes what falls due a little after it) counts how early:
+    // the lag is the distance from the schedule, either way.
     const Pacing &p = m_pacing;
     if (p.rate == 0 || count <= 0)
         return;
@@ -266,8 +268,7 @@ void Producer::recordLag(std::uint64_t first, std::int64_t count, std::int64_t c
         const std::uint64_t middle = first + static_cast<std::uint64_t>((from + to - 1) / 2);
         const std::int64_t dueNs
             = p.epochNs + static_cast<std::int64_t>(static_cast<long double>(middle) * kNsPerSecond / p.rate);
-        m_lag.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, createdNs - dueNs)),
-            static_cast<std::uint64_t>(to - from));
+        m_lag.record(static_cast<std::uint64_t>(std::abs(createdNs - dueNs)), static_cast<std::uint64_t>(to - from));
     }
 }
 

@@ -50,7 +50,8 @@ private:
 ///
 /// Under a pacing budget (PipelineConfig::pacingUs > 0) a paced producer's thread parks and the engine's Pacer
 /// runs its pacing instead, for every producer in one wake-up (paceTogether()): see docs/pacing-and-batching.md.
-/// Either way each event's pacing lag (its creation less the time it was due on the schedule) is recorded
+/// Either way each event's pacing lag (how far from the time it was due on the schedule it was created, late or
+/// early) is recorded
 /// (pacingLag()).
 ///
 /// Its thread records its busy time in a ThreadActivity (activity()): creating and handing over a batch, and
@@ -97,7 +98,8 @@ public:
     std::int64_t paceTogether(
         std::int64_t now, std::int64_t atNs, std::int64_t retryNs, RoundBatches &round, bool restart);
 
-    /// Pacing lag of the events it created, in nanoseconds: creation less the time each was due (0 if early).
+    /// Pacing lag of the events it created, in nanoseconds: how far from the time each was due it
+    /// was created (late, or early when a wake-up took it ahead of time).
     [[nodiscard]] const LatencyRecorder &pacingLag() const { return m_lag; }
 
     /// What this producer's thread ran and how busy it was.

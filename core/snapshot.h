@@ -184,8 +184,8 @@ struct Snapshot {
     LatencySummary window; ///< creation-to-completion latency over the window, microseconds
     LatencySummary interval; ///< creation-to-completion latency over the last interval, microseconds
     LatencySummary cumulative; ///< the same since start
-    /// Pacing lag over the window, microseconds: an event's creation less the time it was due on its producer's
-    /// schedule (what batching costs; latency counts from creation). Paced events only.
+    /// Pacing lag over the window, microseconds: how far from the time it was due on its producer's schedule an
+    /// event was created, late or early (what batching costs; latency counts from creation). Paced events only.
     LatencySummary pacingLag;
     LatencySummary pacingLagCumulative; ///< the same since start
     /// The cumulative latency histogram (nanoseconds) this snapshot's summaries come from, read before the

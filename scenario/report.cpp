@@ -318,8 +318,8 @@ QJsonObject modelJson(const QueueingModel &m, const RecentFigures &r)
     return model;
 }
 
-/// Pacing lag since start: an event's creation less its due time on its producer's schedule (what batching
-/// costs), with the pacing in force.
+/// Pacing lag since start: how far from its due time on its producer's schedule an event was created, late or
+/// early (what batching costs), with the pacing in force.
 QJsonObject pacingLagJson(const Snapshot &s)
 {
     QJsonObject lag = latencyJson(s.pacingLagCumulative);

@@ -38,7 +38,7 @@ struct RecentFigures {
     double heldBackMaxRatio = 0; ///< the most held back any one producer was over the window, 0..1
     double rssMb = 0; ///< resident memory at the end of the window
     double inFlightNow = 0; ///< in flight at the end of the window
-    double pacingLagP50Us = 0; ///< pacing lag (creation less due time) of the events created in the window
+    double pacingLagP50Us = 0; ///< pacing lag (distance of creation from due time) of the events created in the window
     double pacingLagP99Us = 0; ///< its 99th percentile
     double cpuPercent = 0; ///< the process's CPU over the window, % of one core (time-weighted over the intervals)
     /// each engine thread's busy share (ThreadSample::utilisation), time-weighted, by thread name

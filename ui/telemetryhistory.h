@@ -33,7 +33,8 @@ enum class Series {
     ModelWMean, ///< predicted mean time in system, microseconds (NaN: saturated, crashes dominate)
     ModelWP99, ///< predicted p99 of it, microseconds
     ModelInFlight, ///< predicted mean in flight, L = lambda x W, events
-    PacingLagP99, ///< p99 of the pacing lag (an event's creation less its due time) over the window, microseconds
+    PacingLagP99, ///< p99 of the pacing lag (how far from its due time an event was created) over the window,
+                  ///< microseconds
     Count
 };
 
