@@ -34,7 +34,7 @@ std::string_view toString(LessonMark::Kind kind);
 /// What a recording says about the run as a whole.
 struct RecordingInfo {
     /// The schema this build writes and the newest it reads (docs/recording.md). A reader refuses a newer one.
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     int schemaVersion = kSchemaVersion;
     std::string appVersion; ///< BEAM Me Up's version that recorded it
     std::string tbbVersion; ///< oneTBB's

@@ -314,6 +314,8 @@ template <class Io, class S> void visitRates(Io &io, S &s)
     visitLatency(io, s.window);
     visitLatency(io, s.interval);
     visitLatency(io, s.cumulative);
+    visitLatency(io, s.pacingLag);
+    visitLatency(io, s.pacingLagCumulative);
     io.d(s.cpuPercent);
     visitHandover(io, s.handover);
     io.u(s.rssBytes);

@@ -313,18 +313,26 @@ template <typename Row, auto... Path> Column<Row> time(std::string name)
     return columnWith<TimeCodec, Row, Path...>(std::move(name));
 }
 
-/// The seven columns of a LatencySummary: PREFIX_count, PREFIX_p50_us, ..., PREFIX_mean_us.
-template <auto Summary> void addLatency(std::vector<Column<Snapshot>> &columns, const std::string &prefix)
+/// `column`, added by schema `since`.
+template <typename Row> Column<Row> addedIn(int since, Column<Row> column)
+{
+    column.since = since;
+    return column;
+}
+
+/// The seven columns of a LatencySummary: PREFIX_count, PREFIX_p50_us, ..., PREFIX_mean_us; added by schema `since`.
+template <auto Summary>
+void addLatency(std::vector<Column<Snapshot>> &columns, const std::string &prefix, int since = 1)
 {
     using S = Snapshot;
     using L = LatencySummary;
-    columns.push_back(column<S, Summary, &L::count>(prefix + "_count"));
-    columns.push_back(column<S, Summary, &L::p50>(prefix + "_p50_us"));
-    columns.push_back(column<S, Summary, &L::p90>(prefix + "_p90_us"));
-    columns.push_back(column<S, Summary, &L::p99>(prefix + "_p99_us"));
-    columns.push_back(column<S, Summary, &L::p999>(prefix + "_p999_us"));
-    columns.push_back(column<S, Summary, &L::max>(prefix + "_max_us"));
-    columns.push_back(column<S, Summary, &L::mean>(prefix + "_mean_us"));
+    columns.push_back(addedIn(since, column<S, Summary, &L::count>(prefix + "_count")));
+    columns.push_back(addedIn(since, column<S, Summary, &L::p50>(prefix + "_p50_us")));
+    columns.push_back(addedIn(since, column<S, Summary, &L::p90>(prefix + "_p90_us")));
+    columns.push_back(addedIn(since, column<S, Summary, &L::p99>(prefix + "_p99_us")));
+    columns.push_back(addedIn(since, column<S, Summary, &L::p999>(prefix + "_p999_us")));
+    columns.push_back(addedIn(since, column<S, Summary, &L::max>(prefix + "_max_us")));
+    columns.push_back(addedIn(since, column<S, Summary, &L::mean>(prefix + "_mean_us")));
 }
 
 /// The snapshot's clock, state and counts, in the order Snapshot declares them.
@@ -457,6 +465,8 @@ const std::vector<Column<Snapshot>> &snapshotColumns()
         addLatency<&Snapshot::interval>(c, "interval");
         addLatency<&Snapshot::cumulative>(c, "cumulative");
         append(c, snapshotHandoverColumns());
+        addLatency<&Snapshot::pacingLag>(c, "pacing_lag", 2);
+        addLatency<&Snapshot::pacingLagCumulative>(c, "pacing_lag_cumulative", 2);
         return c;
     }();
     return columns;
@@ -480,6 +490,7 @@ const std::vector<Column<PipelineConfig>> &configColumns()
         append(c, slowConsumerColumns());
         c.push_back(column<C, &C::hangTimeoutMs>("hang_timeout_ms"));
         c.push_back(column<C, &C::onEscalation>("on_escalation"));
+        c.push_back(addedIn(2, column<C, &C::pacingUs>("pacing_us")));
         return c;
     }();
     return columns;
@@ -570,12 +581,16 @@ template <typename Row>
 Table makeTable(
     TableId id, std::string name, std::vector<std::string> keys, const std::vector<Column<Row>> &columns, bool rowKey)
 {
-    Table t{id, std::move(name), std::move(keys), rowKey, {}, {}};
+    Table t{id, std::move(name), std::move(keys), rowKey, {}, {}, {}};
     t.order = rowKey ? t.keys.front() : "rowid";
-    for (const auto &key : t.keys)
+    for (const auto &key : t.keys) {
         t.columns.emplace_back(key, SqlType::Integer);
-    for (const auto &c : columns)
+        t.since.push_back(1);
+    }
+    for (const auto &c : columns) {
         t.columns.emplace_back(c.name, c.type);
+        t.since.push_back(c.since);
+    }
     return t;
 }
 
@@ -632,11 +647,13 @@ std::string insertSql(const Table &table)
     return "INSERT INTO " + table.name + " (" + names + ") VALUES (" + values + ")";
 }
 
-std::string selectSql(const Table &table)
+std::string selectSql(const Table &table, int schema)
 {
     std::string sql = "SELECT ";
-    for (std::size_t i = 0; i < table.columns.size(); ++i)
-        sql += (i ? ", \"" : "\"") + table.columns[i].first + "\"";
+    for (std::size_t i = 0; i < table.columns.size(); ++i) {
+        const std::string name = "\"" + table.columns[i].first + "\"";
+        sql += (i ? ", " : "") + (table.since[i] > schema ? "NULL AS " + name : name);
+    }
     return sql + " FROM \"" + table.name + "\" ORDER BY " + table.order;
 }
 

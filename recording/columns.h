@@ -30,6 +30,9 @@ template <typename Row> struct Column {
     /// Reads result column `index` (0-based) into the field of `row`; false, with `why` naming the value and what
     /// was expected, when the value cannot be that field.
     bool (*read)(sqlite3_stmt *statement, int index, Row &row, std::string &why) = nullptr;
+    /// The schema that added it (RecordingInfo::kSchemaVersion): a file of an older schema has no such column,
+    /// and its rows keep the field as the reader had it.
+    int since = 1;
 };
 
 /// The snapshots table's columns after `seq`: every scalar field of Snapshot.
@@ -78,6 +81,7 @@ struct Table {
     std::vector<std::string> keys; ///< the leading integer columns, e.g. seq, thread
     bool keyIsRowId = false; ///< the one key is the INTEGER PRIMARY KEY (unique)
     std::vector<std::pair<std::string, SqlType>> columns; ///< every column, the keys first
+    std::vector<int> since; ///< the schema that added each column (Column::since; 1 for the keys), as `columns`
     std::string order; ///< the ORDER BY that reads the rows back in the order they were written: the key, or rowid
 };
 /// Every table, in TableId order.
@@ -91,8 +95,9 @@ std::string createSql(const Table &table);
 std::string indexSql(const Table &table);
 /// INSERT of one row, every column a parameter (1-based, in Table::columns order).
 std::string insertSql(const Table &table);
-/// SELECT of every column by name (in Table::columns order), in Table::order.
-std::string selectSql(const Table &table);
+/// SELECT of every column by name (in Table::columns order), in Table::order, from a file of schema `schema`: a
+/// column added by a later schema reads as NULL.
+std::string selectSql(const Table &table, int schema);
 
 /// The key/value table of RecordingInfo, and the schema version.
 inline constexpr std::string_view kMetaTable = "meta";

@@ -103,6 +103,16 @@ bool queryCsv(sqlite3 *db, const std::string &sql, std::string &out, std::string
     return true;
 }
 
+/// The schema the file says it has (checked by readRecording() first); this build's when it cannot be read.
+int schemaOf(sqlite3 *db)
+{
+    std::string error;
+    const Statement statement = prepare(db, "SELECT value FROM meta WHERE key = 'schema_version'", error);
+    if (!statement || sqlite3_step(statement.get()) != SQLITE_ROW)
+        return RecordingInfo::kSchemaVersion;
+    return sqlite3_column_int(statement.get(), 0);
+}
+
 } // namespace
 
 bool exportCsv(
@@ -122,8 +132,10 @@ bool exportCsv(
     }
     std::vector<std::pair<std::string, std::string>> queries{
         {std::string(kMetaTable), "SELECT key, value FROM meta ORDER BY rowid"}};
+    // A column a file's older schema lacks is exported empty (no value), as a null is.
+    const int schema = schemaOf(db.get());
     for (const auto &t : tables())
-        queries.emplace_back(t.name, selectSql(t));
+        queries.emplace_back(t.name, selectSql(t, schema));
     for (const auto &[name, sql] : queries) {
         std::string csv;
         if (!queryCsv(db.get(), sql, csv, why)) {

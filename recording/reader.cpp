@@ -80,6 +80,8 @@ private:
         Row &row, const std::string &where)
     {
         for (std::size_t i = 0; i < columns.size(); ++i) {
+            if (columns[i].since > m_recording.info.schemaVersion)
+                continue; // the file's schema has no such column: the field keeps the reader's value
             std::string why;
             if (!columns[i].read(statement, first + static_cast<int>(i), row, why))
                 return fail(concat({t.name, ".", columns[i].name, " at ", where, ": ", why}));
@@ -114,7 +116,7 @@ private:
     bool readChildren(TableId id, const std::vector<Column<Row>> &columns, Place place)
     {
         const Table &t = table(id);
-        const Statement statement = prepare(selectSql(t));
+        const Statement statement = prepare(selectSql(t, m_recording.info.schemaVersion));
         if (!statement)
             return false;
         int code = SQLITE_ROW;
@@ -264,8 +266,9 @@ bool Reader::checkTables()
         }
         if (code != SQLITE_DONE)
             return failSqlite();
-        for (const auto &column : t.columns) {
-            if (names.count(column.first) == 0)
+        for (std::size_t i = 0; i < t.columns.size(); ++i) {
+            const auto &column = t.columns[i];
+            if (t.since[i] <= m_recording.info.schemaVersion && names.count(column.first) == 0)
                 return fail("the table '" + t.name + "' has no column '" + column.first + "'");
         }
     }
@@ -309,7 +312,7 @@ bool Reader::readInfo()
 bool Reader::readSnapshots()
 {
     const Table &t = table(TableId::Snapshots);
-    const Statement statement = prepare(selectSql(t));
+    const Statement statement = prepare(selectSql(t, m_recording.info.schemaVersion));
     if (!statement)
         return false;
     int code = SQLITE_ROW;
@@ -340,7 +343,7 @@ bool Reader::readSnapshots()
 bool Reader::readConfigs()
 {
     const Table &t = table(TableId::Configs);
-    const Statement statement = prepare(selectSql(t));
+    const Statement statement = prepare(selectSql(t, m_recording.info.schemaVersion));
     if (!statement)
         return false;
     std::vector<std::pair<std::int64_t, PipelineConfig>> configs;
@@ -351,6 +354,10 @@ bool Reader::readConfigs()
             return false;
         const std::string where = "from_seq " + std::to_string(keys[0]);
         PipelineConfig config;
+        // Schema 1 kept no pacing: the builds that wrote it paced exactly (all but the last, whose default was a
+        // 1 ms budget).
+        if (m_recording.info.schemaVersion < 2)
+            config.pacingUs = 0;
         if (!readColumns(statement.get(), t, 1, configColumns(), config, where))
             return false;
         if (const auto errors = config.validate(); !errors.empty())
@@ -432,7 +439,7 @@ bool Reader::readSamples()
 bool Reader::readMarkTable(TableId id, std::vector<std::pair<std::int64_t, LessonMark>> &marks)
 {
     const Table &t = table(id);
-    const Statement statement = prepare(selectSql(t));
+    const Statement statement = prepare(selectSql(t, m_recording.info.schemaVersion));
     if (!statement)
         return false;
     const auto &columns = id == TableId::Verdicts ? verdictColumns() : stepColumns();

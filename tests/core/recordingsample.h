@@ -38,6 +38,7 @@ inline PipelineConfig sampleConfig(int variant)
     c.overload = first ? OverloadPolicy::Drop : OverloadPolicy::Unbounded;
     c.safetyCap = first ? 5555 : 5556;
     c.intervalMs = first ? 50 : 51;
+    c.pacingUs = first ? 0 : 2500;
     c.seed = first ? 0xfffffffffffffff1ULL : 42; // past 2^63: SQLite's integers are signed
     c.crashRate = first ? 0.01 : 0.02;
     c.strategy = first ? RestartStrategy::RestForOne : RestartStrategy::OneForAll;
@@ -106,6 +107,8 @@ inline void fillRates(Snapshot &s, Distinct &d)
     s.window = sampleLatency(d);
     s.interval = sampleLatency(d);
     s.cumulative = sampleLatency(d);
+    s.pacingLag = sampleLatency(d);
+    s.pacingLagCumulative = sampleLatency(d);
     s.cpuPercent = d.real();
     s.handover = {d.count(), d.count(), d.count(), d.count(), d.count(), d.count(), d.count(), d.count(), d.count(),
         d.count(), d.whole()};

@@ -67,6 +67,8 @@ Snapshot synthetic(std::uint64_t k, int producers, int consumers, int executors 
     s.window = {100, 6.1, 7.2, 8.3, 9.4, 10.5, 6.6};
     s.interval = {10, 6.2, 7.3, 8.4, 9.5, 10.6, 6.7};
     s.cumulative = {1000 * k, 6.3, 7.4, 8.5, 9.6, 10.7, 6.8};
+    s.pacingLag = {90, 410.5, 800.25, 951.125, 990.0625, 1003.5, 430.75 + static_cast<double>(k)};
+    s.pacingLagCumulative = {900 * k, 400.5, 790.25, 940.125, 980.0625, 1010.5, 420.75};
     s.cpuPercent = 12.345;
     s.handover = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1};
     s.rssBytes = 50'000'000;
@@ -129,6 +131,11 @@ void verifySame(const Snapshot &a, const Snapshot &b)
     QCOMPARE(a.backpressureRatio, b.backpressureRatio);
     QCOMPARE(a.window.p99, b.window.p99);
     QCOMPARE(a.cumulative.count, b.cumulative.count);
+    QCOMPARE(a.pacingLag.count, b.pacingLag.count);
+    QCOMPARE(a.pacingLag.p99, b.pacingLag.p99);
+    QCOMPARE(a.pacingLag.mean, b.pacingLag.mean);
+    QCOMPARE(a.pacingLagCumulative.count, b.pacingLagCumulative.count);
+    QCOMPARE(a.pacingLagCumulative.max, b.pacingLagCumulative.max);
     QCOMPARE(a.cpuPercent, b.cpuPercent);
     QCOMPARE(a.handover.sweeps, b.handover.sweeps);
     QCOMPARE(a.rssBytes, b.rssBytes);

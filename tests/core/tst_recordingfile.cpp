@@ -135,7 +135,8 @@ template <typename T> QString differsList(const char *name, const std::vector<T>
 QString differs(const Snapshot &a, const Snapshot &b)
 {
     for (auto d : {differsScalars(a, b), differs(a.recovery, b.recovery), differs(a.window, b.window),
-             differs(a.interval, b.interval), differs(a.cumulative, b.cumulative), differs(a.handover, b.handover),
+             differs(a.interval, b.interval), differs(a.cumulative, b.cumulative), differs(a.pacingLag, b.pacingLag),
+             differs(a.pacingLagCumulative, b.pacingLagCumulative), differs(a.handover, b.handover),
              differsList("events", a.events, b.events), differsList("consumers", a.consumers, b.consumers),
              differsList("producers", a.producers, b.producers),
              differsList("supervisors", a.supervisors, b.supervisors), differsList("threads", a.threads, b.threads)}) {
@@ -346,7 +347,7 @@ private slots:
         row("no schema_version", "sql:DELETE FROM meta WHERE key = 'schema_version'",
             "its meta table has no schema_version");
         row("newer schema", "sql:UPDATE meta SET value = '99' WHERE key = 'schema_version'",
-            "recorded by a newer BEAM Me Up: schema 99, this one reads up to 1");
+            "recorded by a newer BEAM Me Up: schema 99, this one reads up to 2");
         row("schema not a number", "sql:UPDATE meta SET value = 'one' WHERE key = 'schema_version'",
             "meta.schema_version: 'one' is not a schema version");
         row("a table missing", "sql:DROP TABLE events", "the table 'events' is missing");
@@ -429,6 +430,54 @@ private slots:
         QVERIFY2(line.size() > path.size() + 6, qPrintable(line)); // names a problem
         QVERIFY2(line.contains(expected), qPrintable(QStringLiteral("%1\nexpected: %2").arg(line, expected)));
         qInfo("%s", qPrintable(line.mid(path.size() + 2)));
+    }
+
+    // A file of schema 1 (before pacing was recorded) reads and exports: no pacing lag (count 0: a replay draws no
+    // lag line), pacing exact (what the builds that wrote schema 1 did), the CSV's pacing columns empty.
+    void testSchemaOneFilesStillRead()
+    {
+        const Recording written = test::sampleRecording(6, 2, 3, 2);
+        const QString path = writeSample(QStringLiteral("schema1.db"), written);
+        QString dropped;
+        for (const char *prefix : {"pacing_lag", "pacing_lag_cumulative"}) {
+            for (const char *suffix : {"count", "p50_us", "p90_us", "p99_us", "p999_us", "max_us", "mean_us"})
+                dropped += QStringLiteral("ALTER TABLE snapshots DROP COLUMN %1_%2;")
+                               .arg(QLatin1String(prefix), QLatin1String(suffix));
+        }
+        QCOMPARE(execute(path,
+                     dropped
+                         + QStringLiteral("ALTER TABLE configs DROP COLUMN pacing_us;"
+                                          "UPDATE meta SET value = '1' WHERE key = 'schema_version';")),
+            QString());
+        std::string error;
+        const auto read = readRecording(path.toStdString(), error);
+        QVERIFY2(read, error.c_str());
+        QCOMPARE(read->info.schemaVersion, 1);
+        QCOMPARE(read->snapshots.size(), written.snapshots.size());
+        for (std::size_t i = 0; i < written.snapshots.size(); ++i) {
+            const Snapshot &s = read->snapshots[i];
+            QCOMPARE(s.pacingLag.count, std::uint64_t{0});
+            QCOMPARE(s.pacingLagCumulative.count, std::uint64_t{0});
+            QCOMPARE(s.config.pacingUs, 0);
+            QCOMPARE(s.window.p99, written.snapshots[i].window.p99); // the rest as written
+            QCOMPARE(s.config.consumers, written.snapshots[i].config.consumers);
+        }
+        // The same file as this build writes it keeps both.
+        const auto current = readRecording(writeSample(QStringLiteral("schema2.db"), written).toStdString(), error);
+        QVERIFY2(current, error.c_str());
+        QCOMPARE(current->snapshots.back().config.pacingUs, 2500);
+        QVERIFY(current->snapshots.back().pacingLag.count > 0);
+
+        const QString folder = m_dir.filePath(QStringLiteral("csv1"));
+        std::vector<std::string> files;
+        QVERIFY2(exportCsv(path.toStdString(), folder.toStdString(), files, error), error.c_str());
+        QFile file(QDir(folder).filePath(QStringLiteral("snapshots.csv")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto records = parseCsv(file.readAll());
+        const auto column = records[0].indexOf(QStringLiteral("pacing_lag_p99_us"));
+        QVERIFY(column >= 0);
+        QCOMPARE(records[1][column], QString()); // no value, never a made-up 0
+        QCOMPARE(records[1].size(), records[0].size());
     }
 
     void testCsvExportHasOneFilePerTable()

@@ -914,6 +914,11 @@ private slots:
         QVERIFY(window.lessons()->caption().endsWith(QStringLiteral("the second caption")));
         const auto recorded = window.timeCursor()->recorder()->at(window.timeCursor()->recorder()->indexAt(1.5));
         QCOMPARE(window.shownSnapshot()->processed, recorded->processed);
+        // The run paced batched (the default): the recording kept its pacing lag, and the Latency chart draws it.
+        QCOMPARE(recorded->config.pacingUs, PipelineConfig::kDefaultPacingUs);
+        QVERIFY(recorded->pacingLag.count > 0);
+        QCOMPARE(window.shownSnapshot()->pacingLag.p99, recorded->pacingLag.p99);
+        QTRY_VERIFY_WITH_TIMEOUT(window.charts()->pointCount(Series::PacingLagP99) > 0, 5000);
         QCOMPARE(engineThreads(), QStringList{});
 
         // Close recording: back to the engine, live.

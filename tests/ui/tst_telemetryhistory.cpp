@@ -39,6 +39,12 @@ private slots:
         QCOMPARE(points.back().y(), 100.0);
         QCOMPARE(history.maxOf(Series::Processed, 10.0), 100.0);
         QCOMPARE(history.points(Series::LatencyP99, 1.0).back().y(), 42.0);
+        QVERIFY(std::isnan(history.points(Series::PacingLagP99, 1.0).back().y())); // nothing paced: no lag line
+        Snapshot paced = at(50.25, 100);
+        paced.pacingLag.count = 900;
+        paced.pacingLag.p99 = 951.5;
+        history.add(paced);
+        QCOMPARE(history.points(Series::PacingLagP99, 1.0).back().y(), 951.5);
         // Nothing finished in a window (a paused engine): no latency, not a latency of 0.
         Snapshot paused = at(51, 100);
         paused.window.count = 0;
