@@ -3,6 +3,7 @@
 #include "consoletelemetry.h"
 #include "enginestage.h"
 #include "metrics.h"
+#include "quitsignals.h"
 #include "reportoutput.h"
 #include "runrecord.h"
 
@@ -23,7 +24,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -33,21 +33,6 @@ namespace beam {
 namespace {
 
 std::atomic<bool> g_stopRequested{false};
-
-void onSignal(int)
-{
-    g_stopRequested.store(true);
-}
-
-void installSignalHandlers()
-{
-    struct sigaction action {
-    };
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-}
 
 void printScenario(const Scenario &scenario, const CommandLine &options)
 {
@@ -219,7 +204,7 @@ bool saveRun(const std::shared_ptr<FlightRecorder> &recorder, const CommandLine 
 
 int runHeadless(const CommandLine &options)
 {
-    installSignalHandlers();
+    setOnQuitSignals(g_stopRequested);
     const Scenario *scenario = options.scenario ? &*options.scenario : nullptr;
     // A lesson played faster runs on its sped-up configuration (shorter sampling, supervision windows, back-off).
     const PipelineConfig config = scenario ? scenario->fasterBy(std::max(1.0, options.speed)).config : options.config;

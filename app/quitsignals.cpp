@@ -71,4 +71,27 @@ void QuitSignals::readSignal()
         emit received(static_cast<unsigned char>(byte));
 }
 
+namespace {
+std::atomic<bool> *g_quitFlag = nullptr;
+
+void setQuitFlag(int)
+{
+    if (g_quitFlag)
+        g_quitFlag->store(true);
+}
+} // namespace
+
+void setOnQuitSignals(std::atomic<bool> &flag)
+{
+    static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+    g_quitFlag = &flag;
+    struct sigaction action {
+    };
+    action.sa_handler = setQuitFlag;
+    action.sa_flags = SA_RESETHAND; // the second one: the default action
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
 } // namespace beam

@@ -3,6 +3,8 @@
 
 #include <QObject>
 
+#include <atomic>
+
 class QSocketNotifier;
 
 namespace beam {
@@ -37,5 +39,10 @@ private:
 
     QSocketNotifier *m_notifier = nullptr;
 };
+
+/// SIGINT and SIGTERM set `flag`, for a program that runs no event loop but looks at a flag (headless, the sweep).
+/// The first of them puts back the default action, so a second one ends a program that does not stop. `flag` must
+/// outlive the program's handling of signals (a global).
+void setOnQuitSignals(std::atomic<bool> &flag);
 
 } // namespace beam

@@ -2,6 +2,7 @@
 #include "sweeprun.h"
 
 #include "headless.h"
+#include "quitsignals.h"
 #include "reportoutput.h"
 
 #include "core/sweep.h"
@@ -10,7 +11,6 @@
 
 #include <atomic>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 
 namespace beam {
@@ -18,22 +18,6 @@ namespace beam {
 namespace {
 
 std::atomic<bool> g_cancel{false};
-
-void onSignal(int signal)
-{
-    g_cancel.store(true);
-    std::signal(signal, SIG_DFL); // a second Ctrl-C ends it the hard way
-}
-
-void installSignalHandlers()
-{
-    struct sigaction action {
-    };
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-}
 
 /// "sweep rate 2/6 = 1500 (repeat 1/3): 1499/s, W 1103 us (model 1100 us), p99 2310 us, overhead 41 us"
 void printRun(const SweepRunProgress &p)
@@ -73,7 +57,7 @@ bool writeText(const QString &flag, const QString &path, const std::string &text
 
 int runSweepCommand(const CommandLine &options)
 {
-    installSignalHandlers();
+    setOnQuitSignals(g_cancel);
     const SweepSpec &spec = *options.sweep;
     const SweepOptions &o = options.sweepOptions;
     const double seconds = spec.steps * o.repeats * (o.warmupS + o.measureS);
