@@ -111,7 +111,7 @@ QJsonObject producerRow(const BenchOptions &b, std::uint64_t total, int producer
     return o;
 }
 
-void producersSection(const BenchOptions &b, QJsonArray &producerRows, double &pausedCpu)
+void producersSection(const BenchOptions &b, QJsonArray &producerRows, double &pausedCpu, double &wakeUpUs)
 {
     std::printf("CPU by producers: a fixed total rate split over P producers, %d consumers, no work; CPU is the "
                 "whole process's, %% of one core; p99 from creation; lag = distance of creation from due time on the "
@@ -131,6 +131,10 @@ void producersSection(const BenchOptions &b, QJsonArray &producerRows, double &p
     }
     pausedCpu = benchPausedCpu(b);
     std::printf("paused engine (defaults, paused after the warm-up): CPU %.2f%% of one core\n", pausedCpu);
+    wakeUpUs = benchWakeUpCostUs(b);
+    std::printf("a bare timed wake-up now (a thread sleeping 1 ms at a time, doing nothing else): %.1f us of CPU "
+                "each; 1,000 a second cost %.2f%% of one core\n",
+        wakeUpUs, wakeUpUs * 1000 / 1e6 * 100);
     std::fflush(stdout);
 }
 
@@ -148,6 +152,7 @@ int runBench(const CommandLine &options)
     QJsonArray ioRows;
     QJsonArray producerRows;
     double pausedCpu = -1;
+    double wakeUpUs = -1;
     if (wanted(b, BenchSection::Throughput)) {
         std::printf("\n");
         throughputSection(b, rows, baseline);
@@ -158,7 +163,7 @@ int runBench(const CommandLine &options)
     }
     if (wanted(b, BenchSection::Producers)) {
         std::printf("\n");
-        producersSection(b, producerRows, pausedCpu);
+        producersSection(b, producerRows, pausedCpu, wakeUpUs);
     }
 
     if (!options.benchJson.isEmpty()) {
@@ -169,6 +174,8 @@ int runBench(const CommandLine &options)
         o[QStringLiteral("producer_rows")] = producerRows;
         if (pausedCpu >= 0)
             o[QStringLiteral("paused_cpu_percent")] = pausedCpu;
+        if (wakeUpUs >= 0)
+            o[QStringLiteral("wakeup_cost_us")] = wakeUpUs;
         if (!writeJsonFile(options.benchJson, o))
             return ExitUsage;
     }

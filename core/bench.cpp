@@ -13,7 +13,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <ctime>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 namespace beam {
@@ -78,6 +81,37 @@ double benchPausedCpu(const BenchOptions &options)
         const double measuredS = std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
         engine.stop(StopMode::Now);
         runs.push_back(static_cast<double>(cpuAfter - cpuBefore) / 1e9 / measuredS * 100.0);
+    }
+    std::sort(runs.begin(), runs.end());
+    return runs[runs.size() / 2];
+}
+
+double benchWakeUpCostUs(const BenchOptions &options)
+{
+    const auto threadCpuNs = [] {
+        timespec t{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+        return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+    };
+    std::vector<double> runs;
+    for (int run = 0; run < std::max(1, options.runs); ++run) {
+        double costUs = 0;
+        std::thread sleeper([&] {
+            std::mutex mutex;
+            std::condition_variable never;
+            std::unique_lock lock(mutex);
+            const auto until = std::chrono::steady_clock::now() + seconds(options.secondsPerRow);
+            const std::int64_t cpuBefore = threadCpuNs();
+            std::int64_t wakeUps = 0;
+            while (std::chrono::steady_clock::now() < until) {
+                never.wait_for(lock, std::chrono::milliseconds(1)); // nothing notifies it: each return is a timeout
+                ++wakeUps;
+            }
+            costUs = static_cast<double>(threadCpuNs() - cpuBefore) / 1e3
+                / static_cast<double>(std::max<std::int64_t>(1, wakeUps));
+        });
+        sleeper.join();
+        runs.push_back(costUs);
     }
     std::sort(runs.begin(), runs.end());
     return runs[runs.size() / 2];

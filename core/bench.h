@@ -65,6 +65,12 @@ BenchRow benchEngine(const PipelineConfig &config, const BenchOptions &options, 
 /// options.runs. What the window costs the machine while a class looks at a paused run, the window's drawing aside.
 double benchPausedCpu(const BenchOptions &options);
 
+/// What one timed wake-up costs this machine now: a thread that sleeps 1 ms at a time on a condition variable and
+/// does nothing else, for options.secondsPerRow; its own CPU time over its wake-ups, microseconds, the median of
+/// options.runs. The floor under every row that wakes a thread: the batched rows' CPU is mostly the pacer's
+/// wake-ups times this (docs/pacing-and-batching.md), and it varies from hour to hour on a VM.
+double benchWakeUpCostUs(const BenchOptions &options);
+
 /// The same shape (1 producer -> limiter -> router -> C serial consumers) as a bare oneTBB flow graph:
 /// no clocks, no histograms, no counters but one per consumer. The ceiling the engine is measured against.
 BenchRow benchBareGraph(int consumers, const BenchOptions &options);

@@ -848,6 +848,9 @@ private slots:
         QVERIFY(doc.object().value(QStringLiteral("rows")).toArray().isEmpty());
         QVERIFY(doc.object().value(QStringLiteral("io_rows")).toArray().isEmpty());
         QVERIFY(doc.object().value(QStringLiteral("paused_cpu_percent")).toDouble(-1) >= 0);
+        // A timed wake-up costs the kernel's scheduling at the least: never nothing (a broken clock reads 0).
+        QVERIFY(doc.object().value(QStringLiteral("wakeup_cost_us")).toDouble(-1) > 0);
+        QVERIFY2(r.err.contains(QStringLiteral("a bare timed wake-up now")), qPrintable(r.err));
         const QJsonArray rows = doc.object().value(QStringLiteral("producer_rows")).toArray();
         QCOMPARE(rows.size(), 40); // exact and batched x 1k, 10k, 100k, 1M ev/s x 1, 2, 4, 8, 64 producers
         QVERIFY2(r.err.contains(QStringLiteral("CPU by producers")), qPrintable(r.err));
