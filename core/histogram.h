@@ -110,12 +110,15 @@ public:
         bucket.store(bucket.load(std::memory_order_relaxed) + count, std::memory_order_relaxed);
         if (valueNs > m_max.load(std::memory_order_relaxed))
             m_max.store(valueNs, std::memory_order_relaxed);
-        m_total.store(m_total.load(std::memory_order_relaxed) + count, std::memory_order_relaxed);
+        // Released after the bucket and the maximum (a plain store on x86): a reader that acquires a total sees
+        // every value it counts.
+        m_total.store(m_total.load(std::memory_order_relaxed) + count, std::memory_order_release);
     }
 
-    /// Values recorded so far (written after their buckets): a reader that sees it unchanged since it last
-    /// merged this recorder may keep what it merged then.
-    [[nodiscard]] std::uint64_t total() const { return m_total.load(std::memory_order_relaxed); }
+    /// Values recorded so far (written after their buckets and maximum): a reader that sees it unchanged since it
+    /// last merged this recorder may keep what it merged then, and one that reads it before addTo() merges at
+    /// least those values.
+    [[nodiscard]] std::uint64_t total() const { return m_total.load(std::memory_order_acquire); }
 
     /// Adds the current counts to `into` (any thread).
     void addTo(Histogram &into) const;

@@ -46,7 +46,8 @@ std::vector<ThreadActivity::Slice> ThreadActivity::slices(std::int64_t fromNs) c
     const std::uint64_t intact = claimed > capacity() ? claimed - capacity() : 0; // lowest index not reused
     const std::uint64_t kept = published > intact ? std::min<std::uint64_t>(newestFirst.size(), published - intact) : 0;
     newestFirst.resize(static_cast<std::size_t>(kept));
-    return {newestFirst.rbegin(), newestFirst.rend()};
+    std::reverse(newestFirst.begin(), newestFirst.end()); // oldest first, in place
+    return newestFirst;
 }
 
 } // namespace beam

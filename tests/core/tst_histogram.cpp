@@ -106,6 +106,11 @@ private slots:
             recorder.record(v);
             plain.record(v);
         }
+        // addTo() reads up to the maximum's bucket: the maximum itself, and one past the layout's end, are merged.
+        for (const std::uint64_t v : {std::uint64_t{10'000'000}, std::uint64_t{1} << 50}) {
+            recorder.record(v, 3);
+            plain.record(v, 3);
+        }
         Histogram read;
         recorder.addTo(read);
         QCOMPARE(read.count(), plain.count());
