@@ -1235,14 +1235,19 @@ private slots:
 
         // A recording from a newer program: the same one line, exit 2, nothing written.
         QVERIFY(QFile::remove(trace));
-        QCOMPARE(QProcess::execute(QStringLiteral("sqlite3"),
-                     {recording, QStringLiteral("UPDATE meta SET value = '2' WHERE key = 'schema_version'")}),
+        const int ours = beam::RecordingInfo::kSchemaVersion;
+        QCOMPARE(
+            QProcess::execute(QStringLiteral("sqlite3"),
+                {recording, QStringLiteral("UPDATE meta SET value = '%1' WHERE key = 'schema_version'").arg(ours + 1)}),
             0);
         const auto newer = run({QStringLiteral("--replay"), recording, QStringLiteral("--export-trace"), trace});
         QCOMPARE(newer.exitCode, 2);
         QCOMPARE(newer.err,
-            QStringLiteral("beam-me-up: error: %1: recorded by a newer BEAM Me Up: schema 2, this one reads up to 1\n")
-                .arg(recording));
+            QStringLiteral(
+                "beam-me-up: error: %1: recorded by a newer BEAM Me Up: schema %2, this one reads up to %3\n")
+                .arg(recording)
+                .arg(ours + 1)
+                .arg(ours));
         QVERIFY(!QFileInfo::exists(trace));
     }
 
