@@ -108,9 +108,9 @@ void Pacer::loop()
         // Meant inside the budget, so that a wake-up that comes late, and the round's last producer, still keep
         // the oldest event's lag within it; what falls due by the end of that budget (and kLeadNs past it) goes
         // in the same round.
-        m_insideNs = std::min(budgetNs / 2, kMarginNs + m_roundNs);
-        m_meantNs = nextDue == kNone ? 0 : nextDue + budgetNs - m_insideNs;
-        m_leadNs = std::min(m_insideNs + kLeadNs, budgetNs);
+        const std::int64_t insideNs = std::min(budgetNs / 2, kMarginNs + m_roundNs);
+        m_meantNs = nextDue == kNone ? 0 : nextDue + budgetNs - insideNs;
+        m_leadNs = std::min(insideNs + kLeadNs, budgetNs);
         sleepUntil(nextDue == kNone ? nowNs() + kMaxSleepNs : m_meantNs);
     }
 }

@@ -67,7 +67,6 @@ private:
     std::int64_t m_lateSpreadNs = 0; ///< how much that lateness varies, smoothed (the pacer's thread only)
     std::int64_t m_meantNs = 0; ///< the time the last sleep was meant to end at (the pacer's thread only)
     std::int64_t m_roundNs = 0; ///< how long a round takes, smoothed (the pacer's thread only)
-    std::int64_t m_insideNs = 0; ///< how far inside the budget the next round is meant (the pacer's thread only)
     std::int64_t m_leadNs = 0; ///< how far past the time meant the next round takes events (the pacer's only)
     RoundBatches m_round; ///< the round's events, handed to the graph as one message (the pacer's thread only)
     ThreadActivity m_activity{Producer::kActivityCapacity};

@@ -465,8 +465,8 @@ const std::vector<Column<Snapshot>> &snapshotColumns()
         addLatency<&Snapshot::interval>(c, "interval");
         addLatency<&Snapshot::cumulative>(c, "cumulative");
         append(c, snapshotHandoverColumns());
-        addLatency<&Snapshot::pacingLag>(c, "pacing_lag", 2);
-        addLatency<&Snapshot::pacingLagCumulative>(c, "pacing_lag_cumulative", 2);
+        addLatency<&Snapshot::pacingLag>(c, "pacing_lag", kSchemaWithPacing);
+        addLatency<&Snapshot::pacingLagCumulative>(c, "pacing_lag_cumulative", kSchemaWithPacing);
         return c;
     }();
     return columns;
@@ -490,7 +490,7 @@ const std::vector<Column<PipelineConfig>> &configColumns()
         append(c, slowConsumerColumns());
         c.push_back(column<C, &C::hangTimeoutMs>("hang_timeout_ms"));
         c.push_back(column<C, &C::onEscalation>("on_escalation"));
-        c.push_back(addedIn(2, column<C, &C::pacingUs>("pacing_us")));
+        c.push_back(addedIn(kSchemaWithPacing, column<C, &C::pacingUs>("pacing_us")));
         return c;
     }();
     return columns;

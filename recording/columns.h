@@ -35,6 +35,10 @@ template <typename Row> struct Column {
     int since = 1;
 };
 
+/// The schema that added the pacing (the pacing lag in snapshots, pacing_us in configs): a file of an older one
+/// paced exactly.
+inline constexpr int kSchemaWithPacing = 2;
+
 /// The snapshots table's columns after `seq`: every scalar field of Snapshot.
 const std::vector<Column<Snapshot>> &snapshotColumns();
 /// The configs table's columns after `from_seq`: every field of PipelineConfig.

@@ -356,7 +356,7 @@ bool Reader::readConfigs()
         PipelineConfig config;
         // Schema 1 kept no pacing: the builds that wrote it paced exactly (all but the last, whose default was a
         // 1 ms budget).
-        if (m_recording.info.schemaVersion < 2)
+        if (m_recording.info.schemaVersion < kSchemaWithPacing)
             config.pacingUs = 0;
         if (!readColumns(statement.get(), t, 1, configColumns(), config, where))
             return false;
